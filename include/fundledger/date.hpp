@@ -34,7 +34,9 @@ class Date {
   int day() const;
   std::string to_string() const;
 
-  Date add_days(std::int32_t days) const { return Date(day_number_ + days); }
+  // The day that many days later (earlier when negative); throws Error (overflow) outside the
+  // range of dates.
+  Date add_days(std::int32_t days) const;
 
   friend auto operator<=>(const Date&, const Date&) = default;
 

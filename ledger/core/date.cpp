@@ -6,6 +6,7 @@
 // 1400-01-01 to 9999-12-31, is exactly the range of boost::gregorian's year type; every Date that
 // this file hands out lies in it, which is what lets the conversions back to year, month and day
 // never fail.
+#include "core/text.hpp"
 #include <fundledger/date.hpp>
 #include <fundledger/error.hpp>
 
@@ -24,30 +25,7 @@ using YearMonthDay = Calendar::ymd_type;
 constexpr int first_year = 1400;
 constexpr int last_year = 9999;
 
-// A quotation of user text for an error message: at most 40 characters, with quotes, backslashes,
-// control and non-ASCII bytes escaped, so that binary garbage cannot garble a terminal or a log.
-// It matches the quoting of Decimal's messages so that all of them read alike.
-std::string quote(std::string_view text) {
-  constexpr std::size_t shown = 40;
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size() && i < shown; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte == '"' || byte == '\\') {
-      out += '\\';
-      out += static_cast<char>(byte);
-    } else if (byte < 0x20 || byte >= 0x7f) {
-      static constexpr char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out += hex[byte >> 4];
-      out += hex[byte & 0xf];
-    } else {
-      out += static_cast<char>(byte);
-    }
-  }
-  if (text.size() > shown) out += "...";
-  out += '"';
-  return out;
-}
+using detail::quote;
 
 // Only the ASCII digits count: std::isdigit depends on the locale, and a fullwidth or Arabic-Indic
 // digit must be refused rather than read as a number.
@@ -163,6 +141,15 @@ Date Date::from_day_number(std::int32_t day_number) {
                                           range_text() + ")");
   }
   return Date(day_number);
+}
+
+Date Date::add_days(std::int32_t days) const {
+  const std::int64_t result = static_cast<std::int64_t>(day_number_) + days;
+  if (result < first_day_number() || result > last_day_number()) {
+    throw Error(ErrorCode::overflow, to_string() + " plus " + std::to_string(days) +
+                                         " days is outside " + range_text());
+  }
+  return Date(static_cast<std::int32_t>(result));
 }
 
 int Date::year() const { return to_year_month_day(day_number_).year; }

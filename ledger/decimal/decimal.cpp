@@ -3,6 +3,7 @@
 // The coefficient lives in a 128-bit integer, which holds every 38-digit value. Operations whose
 // intermediate values can exceed it (aligning scales, multiplying, dividing) run in 256- or 512-bit
 // integers and are narrowed only after the range check, so nothing ever wraps.
+#include "core/text.hpp"
 #include "decimal/arithmetic.hpp"
 
 #include <fundledger/decimal.hpp>
@@ -63,29 +64,7 @@ using detail::Int512;
 
 namespace {
 
-// A quotation of user text for an error message: at most 40 characters, control and non-ASCII
-// bytes escaped, so that binary garbage cannot garble a terminal or a log.
-std::string quote(std::string_view text) {
-  constexpr std::size_t shown = 40;
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size() && i < shown; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte == '"' || byte == '\\') {
-      out += '\\';
-      out += static_cast<char>(byte);
-    } else if (byte < 0x20 || byte >= 0x7f) {
-      static const char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out += hex[byte >> 4];
-      out += hex[byte & 0xf];
-    } else {
-      out += static_cast<char>(byte);
-    }
-  }
-  if (text.size() > shown) out += "...";
-  out += '"';
-  return out;
-}
+using detail::quote;
 
 [[noreturn]] void throw_overflow(const char* operation) {
   throw Error(ErrorCode::overflow,

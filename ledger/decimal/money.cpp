@@ -5,6 +5,7 @@
 // currency's minor units and refuses to drop a non-zero digit on the way. Everything else (parse,
 // zero, the conversions, + and -) ends in that constructor, so no Money can exist at a scale other
 // than its currency's.
+#include "core/text.hpp"
 #include <fundledger/error.hpp>
 #include <fundledger/limits.hpp>
 #include <fundledger/money.hpp>
@@ -17,43 +18,13 @@ namespace fundledger {
 
 namespace {
 
-// A quotation of user text for an error message: at most 40 characters, with quotes, backslashes,
-// control and non-ASCII bytes escaped, so that binary garbage cannot garble a terminal or a log.
-// It matches the quoting of Decimal's messages so that all of them read alike.
-std::string quote(std::string_view text) {
-  constexpr std::size_t shown = 40;
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size() && i < shown; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte == '"' || byte == '\\') {
-      out += '\\';
-      out += static_cast<char>(byte);
-    } else if (byte < 0x20 || byte >= 0x7f) {
-      static constexpr char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out += hex[byte >> 4];
-      out += hex[byte & 0xf];
-    } else {
-      out += static_cast<char>(byte);
-    }
-  }
-  if (text.size() > shown) out += "...";
-  out += '"';
-  return out;
-}
-
-bool is_code_character(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == '.';
-}
+using detail::quote;
 
 // A currency must have a code of the journal's code alphabet and minor units a Decimal can carry;
 // anything else would produce amounts that cannot be stored or printed faithfully.
 void check_currency(const Currency& currency) {
   const std::string_view code = currency.code;
-  bool valid = !code.empty() && code.size() <= limits::max_code_length;
-  for (char c : code) valid = valid && is_code_character(c);
-  if (!valid) {
+  if (!detail::is_valid_code(code)) {
     throw Error(ErrorCode::bad_input, "invalid currency code " + quote(code) + ": expected 1 to " +
                                           std::to_string(limits::max_code_length) +
                                           " characters of A-Z a-z 0-9 - _ .");

@@ -1,0 +1,56 @@
+// The auditors' side: export the hash-chained journal, verify a ledger, replay a journal.
+//
+// The export is JSON Lines, one event per line in journal order, each with the fields it was
+// recorded with plus seq, recorded_at, the postings it produced (with functional_amount), prev_hash
+// and hash. hash is the lowercase hex SHA-256 of prev_hash followed by the canonical JSON of the
+// line without hash (keys sorted, no whitespace, UTF-8); the first prev_hash is 64 zeros.
+//
+// Example:
+//   auto ledger = Ledger::open("fund.db", OpenMode::read_only);
+//   std::ofstream out("journal.jsonl");
+//   export_journal(ledger, out);
+//   auto report = verify(ledger);     // report.ok, report.events, report.head_hash
+//
+// Thread-safety: as for Ledger; each function uses the ledger it is given for its whole call.
+#pragma once
+
+#include <fundledger/ledger.hpp>
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+namespace fundledger {
+
+// Writes every event in order. Returns the number of events written.
+std::int64_t export_journal(const Ledger& ledger, std::ostream& out,
+                            const ProgressCallback& progress = {});
+
+struct VerifyReport {
+  bool ok = true;
+  std::int64_t events = 0;
+  std::string head_hash;
+  std::int64_t first_bad_seq = 0;  // 0 when ok
+  std::string problem;             // what is wrong at first_bad_seq (or with the balances)
+};
+
+// Recomputes every hash, checks that seq has no gap, that every entry balances, and that the
+// stored balances equal the sum of the postings.
+VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress = {});
+
+struct ReplayReport {
+  bool ok = true;
+  std::int64_t events = 0;
+  std::string head_hash;
+  std::int64_t first_bad_seq = 0;  // 0 when ok
+  std::string problem;             // the field that differs, or why the event was refused
+};
+
+// Re-executes every event of an exported journal into a new ledger at new_path and requires each
+// re-derived posting and hash to equal the recorded one. Stops at the first difference. Throws
+// Error (output_uncreatable) if new_path exists, Error (bad_input) for a line that is not a journal
+// event (naming source_name and the line).
+ReplayReport replay(std::istream& journal, const std::string& source_name,
+                    const std::string& new_path, const ProgressCallback& progress = {});
+
+}  // namespace fundledger

@@ -1,0 +1,355 @@
+// The audit trail: export, verify and replay of the hash-chained journal.
+#include "audit/hash.hpp"
+#include "core/event_json.hpp"
+#include "core/ledger_impl.hpp"
+
+#include <fundledger/error.hpp>
+#include <fundledger/journal.hpp>
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <filesystem>
+#include <istream>
+#include <map>
+#include <ostream>
+
+namespace fundledger {
+
+using detail::StoredPosting;
+
+namespace {
+
+// Walks the journal in seq order, each event with its stored postings.
+class JournalReader {
+ public:
+  explicit JournalReader(SQLite::Database& database)
+      : events_(database,
+                "SELECT seq, type, body, recorded_at, prev_hash, hash FROM events ORDER BY seq"),
+        postings_(database,
+                  "SELECT seq, account_id, fund_id, IFNULL(donor_id, 0), IFNULL(project_id, 0), "
+                  "IFNULL(pledge_id, 0), currency_id, amount_minor, functional_minor, residual "
+                  "FROM postings ORDER BY seq, line") {
+    posting_pending_ = postings_.executeStep();
+  }
+
+  bool next() {
+    if (!events_.executeStep()) return false;
+    seq = events_.getColumn(0).getInt64();
+    type = events_.getColumn(1).getString();
+    body = events_.getColumn(2).getString();
+    recorded_at = events_.getColumn(3).getString();
+    prev_hash = events_.getColumn(4).getString();
+    hash = events_.getColumn(5).getString();
+    postings.clear();
+    orphan_postings_seq = 0;
+    // Postings of a seq that has no event (a deleted event) are reported by the caller.
+    while (posting_pending_ && postings_.getColumn(0).getInt64() < seq) {
+      orphan_postings_seq = postings_.getColumn(0).getInt64();
+      posting_pending_ = postings_.executeStep();
+    }
+    while (posting_pending_ && postings_.getColumn(0).getInt64() == seq) {
+      StoredPosting p;
+      p.account_id = postings_.getColumn(1).getInt64();
+      p.fund_id = postings_.getColumn(2).getInt64();
+      p.donor_id = postings_.getColumn(3).getInt64();
+      p.project_id = postings_.getColumn(4).getInt64();
+      p.pledge_id = postings_.getColumn(5).getInt64();
+      p.currency_id = postings_.getColumn(6).getInt64();
+      p.amount_minor = postings_.getColumn(7).getInt64();
+      p.functional_minor = postings_.getColumn(8).getInt64();
+      p.residual = postings_.getColumn(9).getInt() != 0;
+      postings.push_back(p);
+      posting_pending_ = postings_.executeStep();
+    }
+    return true;
+  }
+
+  std::int64_t seq = 0;
+  std::string type;
+  std::string body;
+  std::string recorded_at;
+  std::string prev_hash;
+  std::string hash;
+  std::vector<StoredPosting> postings;
+  std::int64_t orphan_postings_seq = 0;
+
+ private:
+  SQLite::Statement events_;
+  SQLite::Statement postings_;
+  bool posting_pending_ = false;
+};
+
+// Why an entry's postings do not balance, or empty when they do (invariants 1-3).
+std::string balance_problem(const std::vector<StoredPosting>& postings) {
+  if (postings.size() < 2) return "an entry has fewer than two postings";
+  std::map<std::pair<std::int64_t, std::int64_t>, Decimal::Coefficient> by_fund_currency;
+  std::map<std::int64_t, Decimal::Coefficient> functional_by_fund;
+  for (const StoredPosting& p : postings) {
+    by_fund_currency[{p.fund_id, p.currency_id}] += p.amount_minor;
+    functional_by_fund[p.fund_id] += p.functional_minor;
+  }
+  for (const auto& [key, sum] : by_fund_currency) {
+    if (sum != 0) return "the postings of a fund in one currency do not sum to zero";
+  }
+  for (const auto& [fund, sum] : functional_by_fund) {
+    if (sum != 0) return "the USD amounts of a fund do not sum to zero";
+  }
+  return {};
+}
+
+std::optional<std::string> postings_json_of(const Ledger::Impl& impl,
+                                            const std::vector<StoredPosting>& postings) {
+  if (postings.empty()) return std::nullopt;
+  return impl.render_postings(postings);
+}
+
+bool references_exist(const Ledger::Impl& impl, const std::vector<StoredPosting>& postings) {
+  const auto& state = impl.state;
+  auto in = [](const auto& table, std::int64_t id, bool optional) {
+    if (optional && id == 0) return true;
+    return id >= 1 && id <= static_cast<std::int64_t>(table.all().size());
+  };
+  for (const StoredPosting& p : postings) {
+    if (!in(state.accounts, p.account_id, false) || !in(state.funds, p.fund_id, false) ||
+        !in(state.donors, p.donor_id, true) || !in(state.projects, p.project_id, true) ||
+        !in(state.pledges, p.pledge_id, true) || !in(state.currencies, p.currency_id, false)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::int64_t export_journal(const Ledger& ledger, std::ostream& out, const ProgressCallback& progress) {
+  Ledger::Impl& impl = const_cast<Ledger&>(ledger).impl();
+  std::int64_t written = 0;
+  try {
+    SQLite::Transaction snapshot(impl.database);
+    impl.refresh_if_changed();
+    const std::int64_t total = impl.last_seq;
+    JournalReader reader(impl.database);
+    std::string line;
+    while (reader.next()) {
+      if (!references_exist(impl, reader.postings)) {
+        throw Error(ErrorCode::storage, "event " + std::to_string(reader.seq) +
+                                            " names a master record that does not exist: run fundledger verify");
+      }
+      line = detail::render_export_line(reader.body, reader.seq, reader.recorded_at,
+                                        postings_json_of(impl, reader.postings), reader.prev_hash,
+                                        reader.hash);
+      line += '\n';
+      out.write(line.data(), static_cast<std::streamsize>(line.size()));
+      ++written;
+      if (progress && (written & 1023) == 0) progress({static_cast<std::uint64_t>(written), static_cast<std::uint64_t>(total)});
+    }
+    if (!out) throw Error(ErrorCode::output_uncreatable, "writing the journal failed");
+    if (progress) progress({static_cast<std::uint64_t>(written), static_cast<std::uint64_t>(total)});
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& error) {
+    detail::throw_storage_error(error, "exporting the journal");
+  }
+  return written;
+}
+
+VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
+  Ledger::Impl& impl = const_cast<Ledger&>(ledger).impl();
+  VerifyReport report;
+  auto fail = [&report](std::int64_t seq, std::string problem) {
+    report.ok = false;
+    report.first_bad_seq = seq;
+    report.problem = std::move(problem);
+    return report;
+  };
+  try {
+    SQLite::Transaction snapshot(impl.database);
+    impl.load_state();
+    const std::int64_t total = impl.last_seq;
+    JournalReader reader(impl.database);
+    std::string expected_prev = audit::genesis_hash;
+    std::int64_t expected_seq = 1;
+    while (reader.next()) {
+      const std::int64_t seq = reader.seq;
+      if (reader.orphan_postings_seq) {
+        return fail(reader.orphan_postings_seq, "postings of seq " + std::to_string(reader.orphan_postings_seq) +
+                                                    " belong to no event: an event was deleted");
+      }
+      if (seq != expected_seq) {
+        return fail(expected_seq, "seq " + std::to_string(expected_seq) + " is missing: the journal jumps to seq " +
+                                      std::to_string(seq));
+      }
+      if (reader.prev_hash != expected_prev) {
+        return fail(seq, "prev_hash does not equal the hash of the event before it");
+      }
+      if (!references_exist(impl, reader.postings)) {
+        return fail(seq, "a posting names a master record that does not exist");
+      }
+      if (reader.type == "entry" || !reader.postings.empty()) {
+        std::string problem = balance_problem(reader.postings);
+        if (!problem.empty()) return fail(seq, problem);
+      }
+      std::string line;
+      try {
+        line = detail::render_export_line(reader.body, seq, reader.recorded_at,
+                                          postings_json_of(impl, reader.postings), reader.prev_hash, {});
+      } catch (const Error& error) {
+        return fail(seq, error.what());
+      }
+      const std::string hash = audit::sha256_hex(reader.prev_hash, line);
+      if (hash != reader.hash) {
+        return fail(seq, "the hash does not match the event's content: the event or its postings were changed");
+      }
+      expected_prev = hash;
+      ++expected_seq;
+      ++report.events;
+      if (progress && (report.events & 1023) == 0) {
+        progress({static_cast<std::uint64_t>(report.events), static_cast<std::uint64_t>(total)});
+      }
+    }
+    // Postings after the last event.
+    const std::int64_t stray = impl.database
+                                   .execAndGet("SELECT IFNULL(MAX(seq), 0) FROM postings WHERE seq > " +
+                                               std::to_string(expected_seq - 1))
+                                   .getInt64();
+    if (stray) return fail(stray, "postings of seq " + std::to_string(stray) + " belong to no event");
+    report.head_hash = expected_prev;
+
+    // The balance table equals the sum of the postings, group by group.
+    const char* sums =
+        "SELECT account_id, fund_id, IFNULL(donor_id, 0), IFNULL(project_id, 0), IFNULL(pledge_id, 0), "
+        "currency_id, SUM(CASE WHEN amount_minor > 0 THEN amount_minor ELSE 0 END), "
+        "SUM(CASE WHEN amount_minor < 0 THEN -amount_minor ELSE 0 END), "
+        "SUM(CASE WHEN functional_minor > 0 THEN functional_minor ELSE 0 END), "
+        "SUM(CASE WHEN functional_minor < 0 THEN -functional_minor ELSE 0 END) "
+        "FROM postings GROUP BY 1, 2, 3, 4, 5, 6";
+    const char* stored =
+        "SELECT account_id, fund_id, donor_id, project_id, pledge_id, currency_id, debit_minor, "
+        "credit_minor, functional_debit_minor, functional_credit_minor FROM balances "
+        "WHERE debit_minor != 0 OR credit_minor != 0 OR functional_debit_minor != 0 OR functional_credit_minor != 0";
+    const std::int64_t differences =
+        impl.database
+            .execAndGet(std::string("SELECT (SELECT COUNT(*) FROM (") + sums + " EXCEPT " + stored +
+                        ")) + (SELECT COUNT(*) FROM (" + stored + " EXCEPT " + sums + "))")
+            .getInt64();
+    if (differences) {
+      report.ok = false;
+      report.problem = "the stored balances differ from the sum of the postings in " +
+                       std::to_string(differences) + " group(s)";
+      return report;
+    }
+    if (progress) progress({static_cast<std::uint64_t>(report.events), static_cast<std::uint64_t>(total)});
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& error) {
+    detail::throw_storage_error(error, "verifying the ledger");
+  }
+  return report;
+}
+
+ReplayReport replay(std::istream& journal, const std::string& source_name, const std::string& new_path,
+                    const ProgressCallback& progress) {
+  ReplayReport report;
+  bool keep = false;
+  std::exception_ptr failure;
+  {
+    Ledger ledger = Ledger::create(new_path);
+    Ledger::Impl& impl = ledger.impl();
+    try {
+      impl.begin_write();
+      std::string line;
+      std::uint64_t line_number = 0;
+      std::uint64_t bytes = 0;
+      while (std::getline(journal, line)) {
+        ++line_number;
+        bytes += line.size() + 1;
+        if (line_number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        const std::string where = source_name + ":" + std::to_string(line_number) + ": ";
+        detail::ParsedLine parsed;
+        try {
+          if (line.size() > limits::max_journal_line_bytes) {
+            throw Error(ErrorCode::bad_input, "line longer than " + std::to_string(limits::max_journal_line_bytes) + " bytes");
+          }
+          parsed = detail::parse_line(line, true);
+        } catch (const Error& error) {
+          throw Error(error.code(), where + error.what());
+        }
+        const detail::ExportFields& exported = *parsed.exported;
+        const std::int64_t expected_seq = impl.last_seq + 1;
+        auto differ = [&](std::int64_t seq, std::string problem) {
+          report.ok = false;
+          report.first_bad_seq = seq;
+          report.problem = where + problem;
+        };
+        if (exported.seq != expected_seq) {
+          differ(expected_seq, "seq is " + std::to_string(exported.seq) + ", expected " +
+                                   std::to_string(expected_seq) + " (an event is missing, repeated or moved)");
+          break;
+        }
+        if (exported.prev_hash != impl.last_hash) {
+          differ(expected_seq, "prev_hash differs from the hash of the event before it");
+          break;
+        }
+        impl.recorded_at_override = exported.recorded_at;
+        impl.transaction_recorded_at = exported.recorded_at;
+        RecordResult result;
+        try {
+          result = impl.record_one(parsed.event);
+        } catch (const Error& error) {
+          differ(expected_seq, std::string("the event is refused: ") + error.what());
+          break;
+        }
+        if (!result.recorded) {
+          differ(expected_seq, "the event repeats one recorded earlier (seq " + std::to_string(result.seq) + ")");
+          break;
+        }
+        const auto postings = impl.load_postings(result.seq);
+        const auto derived = postings_json_of(impl, postings);
+        if (derived != exported.postings_json) {
+          differ(expected_seq, "postings differ: re-derived " + derived.value_or("none") + ", recorded " +
+                                   exported.postings_json.value_or("none"));
+          break;
+        }
+        if (impl.last_hash != exported.hash) {
+          differ(expected_seq, "hash differs: re-derived " + impl.last_hash + ", recorded " + exported.hash);
+          break;
+        }
+        ++report.events;
+        if (progress && (line_number & 1023) == 0) progress({bytes, 0});
+      }
+      if (journal.bad()) throw Error(ErrorCode::input_unreadable, "cannot read " + source_name);
+      if (report.ok) {
+        impl.commit();
+        report.head_hash = impl.last_hash;
+        keep = true;
+      } else {
+        impl.rollback();
+      }
+    } catch (...) {
+      impl.rollback();
+      failure = std::current_exception();
+    }
+  }
+  if (!keep) {
+    // A journal that does not replay leaves no half-built ledger behind.
+    std::error_code ignored;
+    std::filesystem::remove(new_path, ignored);
+    std::filesystem::remove(new_path + "-wal", ignored);
+    std::filesystem::remove(new_path + "-shm", ignored);
+  }
+  if (failure) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& error) {
+      detail::throw_storage_error(error, "replaying " + source_name);
+    }
+  }
+  return report;
+}
+
+}  // namespace fundledger

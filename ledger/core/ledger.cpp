@@ -1,0 +1,531 @@
+// Ledger: opening a ledger file, its transactions, and the journal's append path.
+#include "audit/hash.hpp"
+#include "core/event_json.hpp"
+#include "core/ledger_impl.hpp"
+#include "store/schema.hpp"
+
+#include <fundledger/error.hpp>
+#include <fundledger/ledger.hpp>
+
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
+
+#include <ctime>
+#include <filesystem>
+#include <istream>
+
+namespace fundledger {
+
+namespace detail {
+
+void throw_storage_error(const std::exception& error, const std::string& doing) {
+  if (const auto* sqlite_error = dynamic_cast<const SQLite::Exception*>(&error)) {
+    const int code = sqlite_error->getErrorCode();
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+      throw Error(ErrorCode::busy, "the ledger stayed busy with another writer while " + doing +
+                                       "; nothing was written, and it is safe to retry");
+    }
+    if (code == SQLITE_NOTADB) {
+      throw Error(ErrorCode::storage, "the file is not a fundledger ledger (not an SQLite database)");
+    }
+    if (code == SQLITE_READONLY) {
+      throw Error(ErrorCode::storage, "the ledger is read-only here while " + doing);
+    }
+    if (code == SQLITE_FULL) {
+      throw Error(ErrorCode::storage, "the disk is full while " + doing + "; nothing was written");
+    }
+  }
+  throw Error(ErrorCode::storage, std::string("storage failure while ") + doing + ": " + error.what());
+}
+
+std::string utc_timestamp_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return buffer;
+}
+
+std::string render_export_line(std::string_view body, std::int64_t seq, std::string_view recorded_at,
+                               const std::optional<std::string>& postings_json,
+                               std::string_view prev_hash, std::string_view hash) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  if (!json::split_object(body, fields)) {
+    throw Error(ErrorCode::storage, "the stored body of event " + std::to_string(seq) +
+                                        " is not a canonical JSON object");
+  }
+  json::Object object;
+  for (auto& [key, value] : fields) object.add_raw(key, std::move(value));
+  object.add_integer("seq", seq);
+  object.add_string("recorded_at", recorded_at);
+  if (postings_json) object.add_raw("postings", *postings_json);
+  object.add_string("prev_hash", prev_hash);
+  if (!hash.empty()) object.add_string("hash", hash);
+  return object.render();
+}
+
+}  // namespace detail
+
+using detail::StoredPosting;
+
+namespace {
+
+int open_flags(OpenMode mode, bool create) {
+  if (mode == OpenMode::read_only) return SQLite::OPEN_READONLY;
+  return SQLite::OPEN_READWRITE | (create ? SQLite::OPEN_CREATE : 0);
+}
+
+}  // namespace
+
+Ledger::Impl::Impl(const std::string& path_, OpenMode mode_, bool create)
+    : path(path_), mode(mode_), database(path_, open_flags(mode_, create)) {
+  const bool writable = mode == OpenMode::read_write;
+  store::configure_connection(database, writable);
+  if (create) {
+    SQLite::Transaction transaction(database);
+    store::create_schema(database);
+    transaction.commit();
+  } else {
+    store::check_and_migrate(database, writable);
+  }
+  load_state();
+}
+
+void Ledger::Impl::load_state() {
+  using detail::beginning_of_time;
+  state = detail::MasterState{};
+  {
+    SQLite::Statement query(database, "SELECT id, code, minor_units, declared FROM currencies ORDER BY id");
+    while (query.executeStep()) {
+      detail::CurrencyRecord record;
+      record.id = query.getColumn(0).getInt64();
+      record.code = query.getColumn(1).getString();
+      record.minor_units = query.getColumn(2).getInt();
+      record.declared = query.getColumn(3).getInt() != 0;
+      state.currencies.add(std::move(record));
+    }
+  }
+  {
+    SQLite::Statement query(database,
+                            "SELECT currency_id, effective, per_usd FROM rates ORDER BY currency_id, effective");
+    while (query.executeStep()) {
+      auto& currency = const_cast<detail::CurrencyRecord&>(
+          state.currencies.by_id(query.getColumn(0).getInt64()));
+      currency.rates.emplace_back(query.getColumn(1).getInt(),
+                                  Decimal::parse(query.getColumn(2).getString()));
+    }
+  }
+  {
+    SQLite::Statement query(database, "SELECT id, code, name, class FROM accounts ORDER BY id");
+    while (query.executeStep()) {
+      detail::AccountRecord record;
+      record.id = query.getColumn(0).getInt64();
+      record.code = query.getColumn(1).getString();
+      record.event = {record.code, query.getColumn(2).getString(),
+                      static_cast<AccountClass>(query.getColumn(3).getInt())};
+      state.accounts.add(std::move(record));
+    }
+  }
+  {
+    SQLite::Statement query(database,
+                            "SELECT f.id, f.code, f.name, f.kind, IFNULL(p.code, '') FROM funds f "
+                            "LEFT JOIN funds p ON p.id = f.parent_id ORDER BY f.id");
+    while (query.executeStep()) {
+      detail::FundRecord record;
+      record.id = query.getColumn(0).getInt64();
+      record.code = query.getColumn(1).getString();
+      record.event = {record.code, query.getColumn(2).getString(),
+                      static_cast<FundKind>(query.getColumn(3).getInt()), query.getColumn(4).getString()};
+      state.funds.add(std::move(record));
+    }
+  }
+  {
+    SQLite::Statement query(database, "SELECT id, code, name, category, country FROM donors ORDER BY id");
+    while (query.executeStep()) {
+      detail::DonorRecord record;
+      record.id = query.getColumn(0).getInt64();
+      record.code = query.getColumn(1).getString();
+      record.event = {record.code, query.getColumn(2).getString(), query.getColumn(3).getString(),
+                      query.getColumn(4).getString()};
+      state.donors.add(std::move(record));
+    }
+  }
+  {
+    SQLite::Statement query(database,
+                            "SELECT p.id, p.code, p.name, f.code, p.fund_id FROM projects p "
+                            "JOIN funds f ON f.id = p.fund_id ORDER BY p.id");
+    while (query.executeStep()) {
+      detail::ProjectRecord record;
+      record.id = query.getColumn(0).getInt64();
+      record.code = query.getColumn(1).getString();
+      record.event = {record.code, query.getColumn(2).getString(), query.getColumn(3).getString()};
+      record.fund_id = query.getColumn(4).getInt64();
+      state.projects.add(std::move(record));
+    }
+  }
+  {
+    SQLite::Statement query(database, "SELECT id, code FROM pledges ORDER BY id");
+    while (query.executeStep()) {
+      state.pledges.add({query.getColumn(0).getInt64(), query.getColumn(1).getString()});
+    }
+  }
+  {
+    SQLite::Statement query(database, "SELECT key, effective, value FROM settings ORDER BY key, effective");
+    while (query.executeStep()) {
+      state.settings[query.getColumn(0).getString()].values.emplace_back(
+          query.getColumn(1).getInt(), query.getColumn(2).getString());
+    }
+  }
+  SQLite::Statement head(database, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
+  if (head.executeStep()) {
+    last_seq = head.getColumn(0).getInt64();
+    last_hash = head.getColumn(1).getString();
+  } else {
+    last_seq = 0;
+    last_hash = audit::genesis_hash;
+  }
+  (void)beginning_of_time;
+}
+
+void Ledger::Impl::refresh_if_changed() {
+  const std::int64_t stored_seq = database.execAndGet("SELECT IFNULL(MAX(seq), 0) FROM events").getInt64();
+  if (stored_seq != last_seq) load_state();
+}
+
+void Ledger::Impl::begin_write() {
+  if (mode == OpenMode::read_only) {
+    throw Error(ErrorCode::usage, "the ledger " + path + " was opened read-only");
+  }
+  try {
+    database.exec("BEGIN IMMEDIATE");
+  } catch (const std::exception& error) {
+    detail::throw_storage_error(error, "starting to write to " + path);
+  }
+  in_transaction = true;
+  pending.clear();
+  transaction_recorded_at = recorded_at_override ? *recorded_at_override : detail::utc_timestamp_now();
+  try {
+    refresh_if_changed();
+  } catch (...) {
+    rollback();
+    throw;
+  }
+}
+
+void Ledger::Impl::commit() {
+  try {
+    if (!upsert_balance) {
+      upsert_balance = std::make_unique<SQLite::Statement>(
+          database,
+          "INSERT INTO balances (account_id, fund_id, donor_id, project_id, pledge_id, currency_id, "
+          "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+          "debit_minor = debit_minor + excluded.debit_minor, "
+          "credit_minor = credit_minor + excluded.credit_minor, "
+          "functional_debit_minor = functional_debit_minor + excluded.functional_debit_minor, "
+          "functional_credit_minor = functional_credit_minor + excluded.functional_credit_minor");
+    }
+    for (const auto& [key, sums] : pending) {
+      for (int i = 0; i < 6; ++i) upsert_balance->bind(i + 1, key[static_cast<std::size_t>(i)]);
+      upsert_balance->bind(7, sums.debit);
+      upsert_balance->bind(8, sums.credit);
+      upsert_balance->bind(9, sums.functional_debit);
+      upsert_balance->bind(10, sums.functional_credit);
+      upsert_balance->exec();
+      upsert_balance->reset();
+    }
+    pending.clear();
+    database.exec("COMMIT");
+    in_transaction = false;
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& error) {
+    detail::throw_storage_error(error, "committing to " + path);
+  }
+}
+
+void Ledger::Impl::rollback() noexcept {
+  pending.clear();
+  if (in_transaction) {
+    try {
+      database.exec("ROLLBACK");
+    } catch (...) {
+      // The transaction is already gone (SQLite rolls back on some errors by itself).
+    }
+    in_transaction = false;
+  }
+  try {
+    load_state();
+  } catch (...) {
+    // The next operation reloads or reports the failure itself.
+  }
+}
+
+std::string Ledger::Impl::render_postings(const std::vector<StoredPosting>& postings) const {
+  std::string out = "[";
+  bool first = true;
+  for (const StoredPosting& p : postings) {
+    if (!first) out += ',';
+    first = false;
+    const auto& currency = state.currencies.by_id(p.currency_id);
+    json::Object object;
+    object.add_string("account", state.accounts.by_id(p.account_id).code)
+        .add_string("fund", state.funds.by_id(p.fund_id).code)
+        .add_string("currency", currency.code)
+        .add_string("amount", Decimal::from_minor_units(p.amount_minor, currency.minor_units).to_string())
+        .add_string("functional_amount", Decimal::from_minor_units(p.functional_minor, 2).to_string());
+    if (p.donor_id) object.add_string("donor", state.donors.by_id(p.donor_id).code);
+    if (p.project_id) object.add_string("project", state.projects.by_id(p.project_id).code);
+    if (p.pledge_id) object.add_string("pledge", state.pledges.by_id(p.pledge_id).code);
+    if (p.residual) object.add_bool("residual", true);
+    object.render(out);
+  }
+  out += ']';
+  return out;
+}
+
+std::int64_t Ledger::Impl::append_event(const char* type, std::string_view event_id,
+                                        std::optional<Date> date, const json::Object& body,
+                                        const std::vector<StoredPosting>& postings) {
+  const std::int64_t seq = last_seq + 1;
+  const std::string body_json = body.render();
+  std::optional<std::string> postings_json;
+  if (!postings.empty()) postings_json = render_postings(postings);
+  const std::string line = detail::render_export_line(body_json, seq, transaction_recorded_at,
+                                                      postings_json, last_hash, {});
+  std::string hash = audit::sha256_hex(last_hash, line);
+
+  if (!insert_event) {
+    insert_event = std::make_unique<SQLite::Statement>(
+        database,
+        "INSERT INTO events (seq, event_id, type, date, body, recorded_at, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    insert_posting = std::make_unique<SQLite::Statement>(
+        database,
+        "INSERT INTO postings (seq, line, date, account_id, fund_id, donor_id, project_id, "
+        "pledge_id, currency_id, amount_minor, functional_minor, residual) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  }
+  SQLite::Statement& event_statement = *insert_event;
+  event_statement.bind(1, seq);
+  if (event_id.empty()) {
+    event_statement.bind(2);
+  } else {
+    event_statement.bind(2, std::string(event_id));
+  }
+  event_statement.bindNoCopy(3, type);
+  if (date) {
+    event_statement.bind(4, date->day_number());
+  } else {
+    event_statement.bind(4);
+  }
+  event_statement.bindNoCopy(5, body_json);
+  event_statement.bindNoCopy(6, transaction_recorded_at);
+  event_statement.bindNoCopy(7, last_hash);
+  event_statement.bindNoCopy(8, hash);
+  event_statement.exec();
+  event_statement.reset();
+
+  int line_number = 0;
+  for (const StoredPosting& p : postings) {
+    SQLite::Statement& statement = *insert_posting;
+    statement.bind(1, seq);
+    statement.bind(2, line_number++);
+    statement.bind(3, date ? date->day_number() : 0);
+    statement.bind(4, p.account_id);
+    statement.bind(5, p.fund_id);
+    auto bind_optional = [&statement](int index, std::int64_t id) {
+      if (id) {
+        statement.bind(index, id);
+      } else {
+        statement.bind(index);
+      }
+    };
+    bind_optional(6, p.donor_id);
+    bind_optional(7, p.project_id);
+    bind_optional(8, p.pledge_id);
+    statement.bind(9, p.currency_id);
+    statement.bind(10, p.amount_minor);
+    statement.bind(11, p.functional_minor);
+    statement.bind(12, p.residual ? 1 : 0);
+    statement.exec();
+    statement.reset();
+
+    auto& sums = pending[{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id}];
+    auto add = [](std::int64_t& total, std::int64_t value) {
+      if (__builtin_add_overflow(total, value, &total)) {
+        throw Error(ErrorCode::overflow, "a balance would exceed the range of a stored amount");
+      }
+    };
+    if (p.amount_minor > 0) add(sums.debit, p.amount_minor);
+    if (p.amount_minor < 0) add(sums.credit, -p.amount_minor);
+    if (p.functional_minor > 0) add(sums.functional_debit, p.functional_minor);
+    if (p.functional_minor < 0) add(sums.functional_credit, -p.functional_minor);
+  }
+  last_seq = seq;
+  last_hash = std::move(hash);
+  return seq;
+}
+
+std::vector<StoredPosting> Ledger::Impl::load_postings(std::int64_t seq) {
+  SQLite::Statement query(database,
+                          "SELECT account_id, fund_id, IFNULL(donor_id, 0), IFNULL(project_id, 0), "
+                          "IFNULL(pledge_id, 0), currency_id, amount_minor, functional_minor, residual "
+                          "FROM postings WHERE seq = ? ORDER BY line");
+  query.bind(1, seq);
+  std::vector<StoredPosting> postings;
+  while (query.executeStep()) {
+    StoredPosting p;
+    p.account_id = query.getColumn(0).getInt64();
+    p.fund_id = query.getColumn(1).getInt64();
+    p.donor_id = query.getColumn(2).getInt64();
+    p.project_id = query.getColumn(3).getInt64();
+    p.pledge_id = query.getColumn(4).getInt64();
+    p.currency_id = query.getColumn(5).getInt64();
+    p.amount_minor = query.getColumn(6).getInt64();
+    p.functional_minor = query.getColumn(7).getInt64();
+    p.residual = query.getColumn(8).getInt() != 0;
+    postings.push_back(p);
+  }
+  return postings;
+}
+
+// ---- Ledger ----
+
+Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Ledger::Ledger(Ledger&&) noexcept = default;
+Ledger& Ledger::operator=(Ledger&&) noexcept = default;
+Ledger::~Ledger() = default;
+
+const std::string& Ledger::path() const { return impl_->path; }
+
+Ledger Ledger::create(const std::string& path) {
+  std::error_code ignored;
+  if (std::filesystem::exists(path, ignored)) {
+    throw Error(ErrorCode::output_uncreatable,
+                "cannot create the ledger " + path + ": the file already exists");
+  }
+  try {
+    return Ledger(std::make_unique<Impl>(path, OpenMode::read_write, true));
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& error) {
+    throw Error(ErrorCode::output_uncreatable,
+                "cannot create the ledger " + path + ": " + error.what());
+  }
+}
+
+Ledger Ledger::open(const std::string& path, OpenMode mode) {
+  std::error_code ignored;
+  if (!std::filesystem::is_regular_file(path, ignored)) {
+    throw Error(ErrorCode::input_unreadable,
+                "cannot open the ledger " + path + ": no such file (create one with fundledger init)");
+  }
+  try {
+    return Ledger(std::make_unique<Impl>(path, mode, false));
+  } catch (const Error& error) {
+    if (error.code() == ErrorCode::storage) {
+      throw Error(ErrorCode::storage, "cannot open the ledger " + path + ": " + error.what());
+    }
+    throw;
+  } catch (const std::exception& error) {
+    detail::throw_storage_error(error, "opening " + path);
+  }
+}
+
+RecordResult Ledger::record(const Event& event) {
+  try {
+    return impl_->in_write_transaction([&] { return impl_->record_one(event); });
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& error) {
+    detail::throw_storage_error(error, "recording an event");
+  }
+}
+
+std::vector<RecordResult> Ledger::record_batch(const std::vector<Event>& events) {
+  try {
+    return impl_->in_write_transaction([&] {
+      std::vector<RecordResult> results;
+      results.reserve(events.size());
+      for (std::size_t i = 0; i < events.size(); ++i) {
+        try {
+          results.push_back(impl_->record_one(events[i]));
+        } catch (const Error& error) {
+          throw Error(error.code(), "event " + std::to_string(i + 1) + ": " + error.what());
+        }
+      }
+      return results;
+    });
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& error) {
+    detail::throw_storage_error(error, "recording events");
+  }
+}
+
+ImportResult Ledger::import_jsonl(std::istream& input, const std::string& source_name,
+                                  const ProgressCallback& progress) {
+  ImportResult result;
+  std::uint64_t total_bytes = 0;
+  if (progress) {
+    const auto start = input.tellg();
+    if (start != std::streampos(-1)) {
+      input.seekg(0, std::ios::end);
+      total_bytes = static_cast<std::uint64_t>(input.tellg() - start);
+      input.seekg(start);
+    }
+  }
+  try {
+    impl_->in_write_transaction([&] {
+      std::string line;
+      std::uint64_t line_number = 0;
+      std::uint64_t bytes = 0;
+      while (std::getline(input, line)) {
+        ++line_number;
+        bytes += line.size() + 1;
+        const std::string where = source_name + ":" + std::to_string(line_number) + ": ";
+        if (line.size() > limits::max_journal_line_bytes) {
+          throw Error(ErrorCode::bad_input, where + "line longer than " +
+                                                std::to_string(limits::max_journal_line_bytes) +
+                                                " bytes");
+        }
+        // A byte-order mark before the first event and CR line ends (files from Windows) are
+        // accepted: they carry no meaning in JSON Lines.
+        if (line_number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank line
+        try {
+          RecordResult recorded = impl_->record_one(parse_event(line));
+          ++result.lines;
+          recorded.recorded ? ++result.recorded : ++result.already_recorded;
+        } catch (const Error& error) {
+          throw Error(error.code(), where + error.what());
+        }
+        if (progress && (line_number & 1023) == 0) progress({bytes, total_bytes});
+      }
+      if (input.bad()) {
+        throw Error(ErrorCode::input_unreadable, "cannot read " + source_name);
+      }
+      if (progress) progress({total_bytes ? total_bytes : bytes, total_bytes});
+    });
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& error) {
+    detail::throw_storage_error(error, "importing " + source_name);
+  }
+  return result;
+}
+
+std::int64_t Ledger::event_count() const {
+  return impl_->database.execAndGet("SELECT IFNULL(MAX(seq), 0) FROM events").getInt64();
+}
+
+std::string Ledger::head_hash() const {
+  SQLite::Statement query(impl_->database, "SELECT hash FROM events ORDER BY seq DESC LIMIT 1");
+  return query.executeStep() ? query.getColumn(0).getString() : audit::genesis_hash;
+}
+
+}  // namespace fundledger

@@ -1,0 +1,237 @@
+// Private: the state behind a Ledger, shared by recording, balances and the audit functions.
+#pragma once
+
+#include "core/canonical_json.hpp"
+
+#include <fundledger/events.hpp>
+#include <fundledger/ledger.hpp>
+#include <fundledger/money.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <array>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace fundledger {
+
+namespace detail {
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const noexcept {
+    return std::hash<std::string_view>{}(text);
+  }
+};
+
+// Master records by code, with ids equal to their position + 1 (as in the database).
+template <class Record>
+class CodeTable {
+ public:
+  const Record* find(std::string_view code) const {
+    auto found = index_.find(code);
+    return found == index_.end() ? nullptr : &records_[found->second];
+  }
+  Record* find_mutable(std::string_view code) {
+    auto found = index_.find(code);
+    return found == index_.end() ? nullptr : &records_[found->second];
+  }
+  const Record& by_id(std::int64_t id) const { return records_.at(static_cast<std::size_t>(id - 1)); }
+  std::int64_t next_id() const { return static_cast<std::int64_t>(records_.size()) + 1; }
+  void add(Record record) {
+    index_.emplace(record.code, records_.size());
+    records_.push_back(std::move(record));
+  }
+  const std::vector<Record>& all() const { return records_; }
+  void clear() {
+    records_.clear();
+    index_.clear();
+  }
+
+ private:
+  std::vector<Record> records_;
+  std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> index_;
+};
+
+struct CurrencyRecord {
+  std::int64_t id = 0;
+  std::string code;
+  int minor_units = 2;
+  bool declared = false;
+  // Rates in force, by effective day, ascending.
+  std::vector<std::pair<std::int32_t, Decimal>> rates;
+};
+
+struct AccountRecord {
+  std::int64_t id = 0;
+  std::string code;
+  AccountEvent event;
+};
+
+struct FundRecord {
+  std::int64_t id = 0;
+  std::string code;
+  FundEvent event;
+};
+
+struct DonorRecord {
+  std::int64_t id = 0;
+  std::string code;
+  DonorEvent event;
+};
+
+struct ProjectRecord {
+  std::int64_t id = 0;
+  std::string code;
+  ProjectEvent event;
+  std::int64_t fund_id = 0;
+};
+
+struct PledgeRecord {
+  std::int64_t id = 0;
+  std::string code;
+};
+
+// A setting's values by effective day (the earliest possible day when given without one).
+struct SettingHistory {
+  std::vector<std::pair<std::int32_t, std::string>> values;
+};
+
+struct MasterState {
+  CodeTable<CurrencyRecord> currencies;
+  CodeTable<AccountRecord> accounts;
+  CodeTable<FundRecord> funds;
+  CodeTable<DonorRecord> donors;
+  CodeTable<ProjectRecord> projects;
+  CodeTable<PledgeRecord> pledges;
+  std::map<std::string, SettingHistory, std::less<>> settings;
+};
+
+// One posting as stored: ids into the master tables, 0 for an absent dimension.
+struct StoredPosting {
+  std::int64_t account_id = 0;
+  std::int64_t fund_id = 0;
+  std::int64_t donor_id = 0;
+  std::int64_t project_id = 0;
+  std::int64_t pledge_id = 0;
+  std::int64_t currency_id = 0;
+  std::int64_t amount_minor = 0;
+  std::int64_t functional_minor = 0;
+  bool residual = false;
+};
+
+using BalanceKeyIds = std::array<std::int64_t, 6>;  // account, fund, donor, project, pledge, currency
+
+struct BalanceKeyHash {
+  std::size_t operator()(const BalanceKeyIds& key) const noexcept {
+    std::size_t hash = 1469598103934665603ull;
+    for (std::int64_t part : key) hash = (hash ^ static_cast<std::size_t>(part)) * 1099511628211ull;
+    return hash;
+  }
+};
+
+struct BalanceSums {
+  std::int64_t debit = 0;
+  std::int64_t credit = 0;
+  std::int64_t functional_debit = 0;
+  std::int64_t functional_credit = 0;
+};
+
+// The smallest day a Date can hold: settings without an effective date apply from it.
+inline constexpr std::int32_t beginning_of_time = -1000000;
+inline constexpr std::int32_t usd_id_unknown = 0;
+
+}  // namespace detail
+
+struct Ledger::Impl {
+  Impl(const std::string& path, OpenMode mode, bool create);
+
+  std::string path;
+  OpenMode mode;
+  SQLite::Database database;
+  detail::MasterState state;
+  std::int64_t last_seq = 0;
+  std::string last_hash;
+  std::unordered_map<detail::BalanceKeyIds, detail::BalanceSums, detail::BalanceKeyHash> pending;
+  bool in_transaction = false;
+  // Set by replay: the recorded_at of the events it re-executes.
+  std::optional<std::string> recorded_at_override;
+  std::string transaction_recorded_at;
+
+  std::unique_ptr<SQLite::Statement> insert_event;
+  std::unique_ptr<SQLite::Statement> insert_posting;
+  std::unique_ptr<SQLite::Statement> find_event_by_id;
+  std::unique_ptr<SQLite::Statement> upsert_balance;
+
+  // Reloads master data and the head of the journal from the database.
+  void load_state();
+  // Reloads when another connection appended events since this one last looked.
+  void refresh_if_changed();
+
+  void begin_write();
+  void commit();
+  void rollback() noexcept;
+  // Runs work in a write transaction: commits, or rolls back and reloads on any exception.
+  template <class Work>
+  auto in_write_transaction(Work&& work) {
+    begin_write();
+    try {
+      if constexpr (std::is_void_v<decltype(work())>) {
+        work();
+        commit();
+      } else {
+        auto result = work();
+        commit();
+        return result;
+      }
+    } catch (...) {
+      rollback();
+      throw;
+    }
+  }
+
+  // Records one event inside the current write transaction.
+  RecordResult record_one(const Event& event);
+  RecordResult record_entry(const EntryEvent& entry);
+  // The seq of the entry already recorded with this id, if the given one is identical to it;
+  // throws Error (conflict) if it differs; nothing when the id is new.
+  std::optional<std::int64_t> find_identical_entry(const EntryEvent& entry);
+
+  // Appends an event and its postings to the journal (inside a write transaction).
+  std::int64_t append_event(const char* type, std::string_view event_id, std::optional<Date> date,
+                            const json::Object& body, const std::vector<detail::StoredPosting>& postings);
+
+  // Canonical JSON of stored postings, as exported.
+  std::string render_postings(const std::vector<detail::StoredPosting>& postings) const;
+  // The currency with this code, registering an ISO currency on first use; throws
+  // unknown_reference for a code that is neither declared nor ISO.
+  const detail::CurrencyRecord& currency_for_use(std::string_view code, const std::string& field);
+  // The rate in force on day, or an Error naming currency and date.
+  const Decimal& rate_on(const detail::CurrencyRecord& currency, Date day) const;
+  // The value of a setting in force on day.
+  std::string setting_on(std::string_view key, Date day) const;
+  Rounding rounding_on(Date day) const;
+
+  // Postings of one stored event, in line order.
+  std::vector<detail::StoredPosting> load_postings(std::int64_t seq);
+};
+
+namespace detail {
+// Maps an SQLite failure to an Error: busy, not a database, or a storage failure, saying what was
+// being done.
+[[noreturn]] void throw_storage_error(const std::exception& error, const std::string& doing);
+// "YYYY-MM-DDTHH:MM:SSZ" now.
+std::string utc_timestamp_now();
+// The export line of an event, without its hash when hash is empty.
+std::string render_export_line(std::string_view body, std::int64_t seq, std::string_view recorded_at,
+                               const std::optional<std::string>& postings_json,
+                               std::string_view prev_hash, std::string_view hash);
+}  // namespace detail
+
+}  // namespace fundledger

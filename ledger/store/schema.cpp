@@ -1,0 +1,193 @@
+// The ledger's SQLite schema and its migrations.
+//
+// On-disk format, schema version 1 (PRAGMA user_version = 1, PRAGMA application_id = 0x464C4447):
+//
+//   events      the journal, one row per recorded event, append-only.
+//               seq          1, 2, 3... with no gaps (the INTEGER PRIMARY KEY)
+//               event_id     the idempotency key ("id" of the event), NULL for master data
+//               type         "entry", "account", "rate"... as in the JSON Lines format
+//               date         day number (days since 1970-01-01) of dated events, else NULL
+//               body         canonical JSON of the event's fields, without the postings it produced
+//               recorded_at  UTC timestamp "YYYY-MM-DDTHH:MM:SSZ"
+//               prev_hash    hex SHA-256 of the previous event (64 zeros for seq 1)
+//               hash         hex SHA-256 of prev_hash followed by the canonical export line
+//   postings    what each event posted, append-only: (seq, line) with line 0, 1, 2... in the order
+//               of the export. Dimensions are ids into the master tables (NULL when absent);
+//               amount_minor is the amount in the currency's minor units, functional_minor the USD
+//               amount in cents, both signed (debit positive). residual = 1 marks the rounding
+//               residual the ledger added.
+//   balances    the sum of all postings per (account, fund, donor, project, pledge, currency), 0
+//               standing for an absent dimension; debits and credits kept apart, in the currency's
+//               minor units and in USD cents. Maintained in the transaction that stores postings.
+//   currencies, accounts, funds, donors, projects, pledges, rates, settings
+//               master data, a projection of the master data events (rebuilt by replay).
+//
+// Every amount is an INTEGER; CHECK constraints refuse anything else, so an overflow that SQLite
+// would turn into a REAL fails loudly instead. Triggers refuse UPDATE and DELETE on events and
+// postings: a correction is a new event.
+#include "store/schema.hpp"
+
+#include <fundledger/error.hpp>
+
+#include <SQLiteCpp/Statement.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace fundledger::store {
+
+namespace {
+
+constexpr const char* schema_v1 = R"sql(
+CREATE TABLE currencies (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  minor_units INTEGER NOT NULL CHECK (typeof(minor_units) = 'integer'),
+  declared INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  class INTEGER NOT NULL,
+  seq INTEGER NOT NULL
+);
+CREATE TABLE funds (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  parent_id INTEGER REFERENCES funds(id),
+  seq INTEGER NOT NULL
+);
+CREATE TABLE donors (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  category TEXT NOT NULL,
+  country TEXT NOT NULL,
+  seq INTEGER NOT NULL
+);
+CREATE TABLE projects (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  fund_id INTEGER NOT NULL REFERENCES funds(id),
+  seq INTEGER NOT NULL
+);
+CREATE TABLE pledges (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  seq INTEGER NOT NULL
+);
+CREATE TABLE rates (
+  currency_id INTEGER NOT NULL REFERENCES currencies(id),
+  effective INTEGER NOT NULL,
+  per_usd TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (currency_id, effective)
+) WITHOUT ROWID;
+CREATE TABLE settings (
+  key TEXT NOT NULL,
+  effective INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (key, effective)
+) WITHOUT ROWID;
+
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY,
+  event_id TEXT UNIQUE,
+  type TEXT NOT NULL,
+  date INTEGER,
+  body TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE postings (
+  seq INTEGER NOT NULL REFERENCES events(seq),
+  line INTEGER NOT NULL,
+  date INTEGER NOT NULL,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  fund_id INTEGER NOT NULL REFERENCES funds(id),
+  donor_id INTEGER REFERENCES donors(id),
+  project_id INTEGER REFERENCES projects(id),
+  pledge_id INTEGER REFERENCES pledges(id),
+  currency_id INTEGER NOT NULL REFERENCES currencies(id),
+  amount_minor INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer'),
+  functional_minor INTEGER NOT NULL CHECK (typeof(functional_minor) = 'integer'),
+  residual INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (seq, line)
+) WITHOUT ROWID;
+CREATE INDEX postings_by_date ON postings (date);
+
+CREATE TABLE balances (
+  account_id INTEGER NOT NULL,
+  fund_id INTEGER NOT NULL,
+  donor_id INTEGER NOT NULL,
+  project_id INTEGER NOT NULL,
+  pledge_id INTEGER NOT NULL,
+  currency_id INTEGER NOT NULL,
+  debit_minor INTEGER NOT NULL CHECK (typeof(debit_minor) = 'integer'),
+  credit_minor INTEGER NOT NULL CHECK (typeof(credit_minor) = 'integer'),
+  functional_debit_minor INTEGER NOT NULL CHECK (typeof(functional_debit_minor) = 'integer'),
+  functional_credit_minor INTEGER NOT NULL CHECK (typeof(functional_credit_minor) = 'integer'),
+  PRIMARY KEY (account_id, fund_id, donor_id, project_id, pledge_id, currency_id)
+) WITHOUT ROWID;
+
+CREATE TRIGGER events_are_immutable BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'journal events are immutable: record a reversal instead'); END;
+CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'journal events are immutable: record a reversal instead'); END;
+CREATE TRIGGER postings_are_immutable BEFORE UPDATE ON postings
+BEGIN SELECT RAISE(ABORT, 'postings are immutable: record a reversal instead'); END;
+CREATE TRIGGER postings_are_never_deleted BEFORE DELETE ON postings
+BEGIN SELECT RAISE(ABORT, 'postings are immutable: record a reversal instead'); END;
+)sql";
+
+int busy_timeout_ms() {
+  if (const char* text = std::getenv("FUNDLEDGER_BUSY_TIMEOUT_MS")) {
+    char* end = nullptr;
+    const long value = std::strtol(text, &end, 10);
+    if (end != text && *end == '\0' && value >= 0 && value <= 3600000) return static_cast<int>(value);
+  }
+  return default_busy_timeout_ms;
+}
+
+}  // namespace
+
+void create_schema(SQLite::Database& database) {
+  database.exec(schema_v1);
+  database.exec("PRAGMA application_id = " + std::to_string(application_id));
+  database.exec("PRAGMA user_version = " + std::to_string(schema_version));
+}
+
+void check_and_migrate(SQLite::Database& database, bool writable) {
+  const auto id = database.execAndGet("PRAGMA application_id").getInt();
+  const auto version = database.execAndGet("PRAGMA user_version").getInt();
+  if (id != application_id) {
+    throw Error(ErrorCode::storage,
+                database.getFilename() + " is not a fundledger ledger (wrong application id)");
+  }
+  if (version > schema_version) {
+    throw Error(ErrorCode::storage, database.getFilename() + " has schema version " +
+                                        std::to_string(version) + ", newer than this fundledger (" +
+                                        std::to_string(schema_version) + "): upgrade fundledger");
+  }
+  if (version < 1) {
+    throw Error(ErrorCode::storage, database.getFilename() + " has no fundledger schema");
+  }
+  // Migrations from older versions go here, each in its own transaction, in order. Version 1 is
+  // the first, so there is nothing to migrate yet.
+  (void)writable;
+}
+
+void configure_connection(SQLite::Database& database, bool writable) {
+  database.setBusyTimeout(busy_timeout_ms());
+  if (writable) database.exec("PRAGMA journal_mode = WAL");
+  database.exec("PRAGMA synchronous = FULL");
+  database.exec("PRAGMA foreign_keys = ON");
+}
+
+}  // namespace fundledger::store

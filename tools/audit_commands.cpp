@@ -1,0 +1,98 @@
+// The auditors' commands: export, verify, replay.
+#include "cli.hpp"
+
+#include <fundledger/error.hpp>
+#include <fundledger/journal.hpp>
+#include <fundledger/ledger.hpp>
+
+#include <fmt/core.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+namespace fundledger::cli {
+
+void register_audit_commands(CLI::App& app, Context& context) {
+  {
+    auto* command = app.add_subcommand("export", "write the hash-chained journal as JSON Lines");
+    auto out = std::make_shared<std::string>();
+    command->add_option("--out", *out, "the file to write (default: standard output)");
+    command->footer("Example:\n  fundledger --db cpcjf.db export --out journal-2024.jsonl");
+    command->callback([&context, out] {
+      Ledger ledger = open_ledger(context, OpenMode::read_only);
+      std::int64_t written = 0;
+      if (out->empty()) {
+        written = export_journal(ledger, std::cout);
+        std::cout.flush();
+      } else {
+        // Written beside the target and renamed into place, so that a failed export leaves no
+        // partial journal behind.
+        const std::string partial = *out + ".partial";
+        std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+        if (!file) throw Error(ErrorCode::output_uncreatable, "cannot create " + *out);
+        written = export_journal(ledger, file, progress_bar("exporting"));
+        finish_progress();
+        file.close();
+        if (!file || std::rename(partial.c_str(), out->c_str()) != 0) {
+          std::remove(partial.c_str());
+          throw Error(ErrorCode::output_uncreatable, "cannot write " + *out);
+        }
+      }
+      std::fputs(fmt::format("exported {} events\n", written).c_str(), stderr);
+    });
+  }
+  {
+    auto* command = app.add_subcommand("verify", "check the hash chain, every entry's balance and the balances");
+    command->footer(
+        "Exit status 0 and a summary when the ledger is intact; 1 and the first broken seq otherwise.\n\n"
+        "Example:\n  fundledger --db cpcjf.db verify");
+    command->callback([&context] {
+      Ledger ledger = open_ledger(context, OpenMode::read_only);
+      VerifyReport report = verify(ledger, progress_bar("verifying"));
+      finish_progress();
+      if (!report.ok) {
+        if (report.first_bad_seq) {
+          std::fputs(fmt::format("verify: FAILED at seq {}: {}\n", report.first_bad_seq, report.problem).c_str(),
+                     stderr);
+        } else {
+          std::fputs(fmt::format("verify: FAILED: {}\n", report.problem).c_str(), stderr);
+        }
+        context.status = 1;
+        return;
+      }
+      std::fputs(fmt::format("verify: ok, {} events, head {}\n", report.events, report.head_hash).c_str(), stdout);
+    });
+  }
+  {
+    auto* command = app.add_subcommand("replay", "re-execute an exported journal into a new ledger (--db NEW)");
+    auto file = std::make_shared<std::string>();
+    command->add_option("file", *file, "the exported journal, or - for standard input")->required();
+    command->footer(
+        "Every event is recorded again into the new ledger named by --db, which must not exist;\n"
+        "each re-derived posting and hash must equal the recorded one. Exit status 1 names the\n"
+        "first seq and field that differ, and leaves no new ledger behind.\n\n"
+        "Example:\n  fundledger replay journal-2024.jsonl --db check.db");
+    command->callback([&context, file] {
+      ReplayReport report;
+      if (*file == "-") {
+        report = replay(std::cin, "<stdin>", context.database_path);
+      } else {
+        std::ifstream input(*file, std::ios::binary);
+        if (!input) throw Error(ErrorCode::input_unreadable, "cannot read " + *file + ": no such file or no permission");
+        report = replay(input, *file, context.database_path, progress_bar("replaying"));
+        finish_progress();
+      }
+      if (!report.ok) {
+        std::fputs(fmt::format("replay: DIFFERS at seq {}: {}\n", report.first_bad_seq, report.problem).c_str(),
+                   stderr);
+        context.status = 1;
+        return;
+      }
+      std::fputs(fmt::format("replay: ok, {} events, head {}\n", report.events, report.head_hash).c_str(), stdout);
+    });
+  }
+}
+
+}  // namespace fundledger::cli
