@@ -23,6 +23,7 @@ void register_setup_commands(CLI::App& app, Context& context);    // init and ma
 void register_record_commands(CLI::App& app, Context& context);   // post, import
 void register_read_commands(CLI::App& app, Context& context);     // balances
 void register_audit_commands(CLI::App& app, Context& context);    // export, verify, replay
+void register_contribution_commands(CLI::App& app, Context& context);  // pledge, receipt, ... pledges
 
 enum class Format { table, csv, json };
 // Adds --format table|csv|json to a command.

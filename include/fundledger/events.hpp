@@ -1,4 +1,5 @@
-// The events a ledger records: master data, settings and journal entries.
+// The events a ledger records: master data, settings, journal entries, and the contribution and
+// expenditure events that produce entries.
 //
 // Every writer (the command line, import, replay, an embedding program) builds these values and
 // hands them to Ledger::record, which validates them against what is stored, derives the postings
@@ -57,6 +58,7 @@ struct ProjectEvent {
   std::string code;
   std::string name;
   std::string fund;
+  std::optional<Decimal> psc_rate;  // the PSC rate agreed for the project, if not the ledger's
 };
 
 // A UN operational rate: units of the currency per 1 USD, in force from the effective date.
@@ -92,8 +94,151 @@ struct EntryEvent {
   std::vector<PostingInput> postings;
 };
 
+// ---- Contributions and expenditure (ACCOUNTING.md, "Events and their postings") ----
+
+// Persisted in the pledges table: never renumber.
+enum class Purpose : int { general = 1, special = 2 };
+const char* purpose_name(Purpose purpose) noexcept;  // "general", "special"
+
+struct Instalment {
+  Date due = Date::from_day_number(0);
+  Decimal amount;
+};
+
+// A signed agreement to pay. Without instalments, one instalment of the whole amount falls due on
+// the signing date.
+struct PledgeEvent {
+  std::string id;
+  std::string donor;
+  std::string fund;
+  Purpose purpose = Purpose::general;
+  std::string currency;
+  Decimal amount;
+  Date signed_on = Date::from_day_number(0);  // "signed" in JSON
+  std::vector<Instalment> installments;
+  bool conditional = false;
+  std::string project;             // empty: none
+  std::optional<Decimal> psc_rate;  // the agreement's PSC rate, if it differs from the ledger's
+  std::string memo;
+  std::string reference;  // the donor's agreement reference
+};
+
+// Money received: against a pledge, from a known donor (an advance), or unidentified.
+struct ReceiptEvent {
+  std::string id;
+  Date date = Date::from_day_number(0);
+  std::string fund;
+  std::string currency;
+  Decimal amount;
+  std::string donor;   // empty: unknown payer (unless the pledge names the donor)
+  std::string pledge;  // empty: no pledge
+  std::string memo;
+  std::string reference;
+};
+
+// Applies what a receipt holds (an advance or an unidentified receipt) to a pledge, or to revenue
+// when no pledge is named.
+struct ApplyEvent {
+  std::string id;
+  Date date = Date::from_day_number(0);
+  std::string receipt;  // the id of the receipt event
+  std::string pledge;   // empty: to revenue
+  std::string donor;    // needed to identify an unidentified receipt applied to revenue
+  std::optional<Decimal> amount;  // in the receipt's currency; all that is held when absent
+  std::string memo;
+};
+
+struct ConditionMetEvent {
+  std::string id;
+  std::string pledge;
+  Date date = Date::from_day_number(0);
+  Decimal amount;  // in the pledge currency
+  std::string memo;
+};
+
+struct ReductionEvent {
+  std::string id;
+  std::string pledge;
+  Date date = Date::from_day_number(0);
+  Decimal amount;  // in the pledge currency
+  std::string reason;
+};
+
+// A refund to a donor: payable (2300), or paid at once; "pays" settles an earlier payable refund.
+struct RefundEvent {
+  std::string id;
+  std::string donor;
+  std::string fund;
+  Date date = Date::from_day_number(0);
+  std::string currency;
+  Decimal amount;
+  std::string pledge;  // empty: none
+  bool paid = false;
+  std::string pays;  // the id of a payable refund this payment settles; empty: none
+  std::string memo;
+};
+
+enum class ExpenseCategory : int { grant = 1, programme = 2 };
+
+struct ExpenseEvent {
+  std::string id;
+  std::string fund;
+  Date date = Date::from_day_number(0);
+  std::string currency;
+  Decimal amount;
+  ExpenseCategory category = ExpenseCategory::programme;
+  std::string project;              // empty: none
+  std::optional<Decimal> psc_rate;  // else the project's, else the ledger's
+  bool allow_overdraft = false;
+  std::string memo;
+};
+
+struct TransferEvent {
+  std::string id;
+  Date date = Date::from_day_number(0);
+  std::string from_fund;
+  std::string to_fund;
+  std::string currency;
+  Decimal amount;
+  std::string memo;
+};
+
+// Investment income in USD, apportioned across the funds by their cash.
+struct InterestEvent {
+  std::string id;
+  Date date = Date::from_day_number(0);
+  Decimal amount;
+  std::string memo;
+};
+
+struct AllowanceEvent {
+  std::string id;
+  std::string pledge;
+  Date date = Date::from_day_number(0);
+  Decimal amount;  // in the pledge currency
+  std::string memo;
+};
+
+struct WriteOffEvent {
+  std::string id;
+  std::string pledge;
+  Date date = Date::from_day_number(0);
+  Decimal amount;  // in the pledge currency
+  std::string memo;
+};
+
+// Negates every posting of the event it names; nothing is ever edited or deleted.
+struct ReversalEvent {
+  std::string id;
+  std::string reverses;
+  Date date = Date::from_day_number(0);
+  std::string memo;
+};
+
 using Event = std::variant<CurrencyEvent, AccountEvent, FundEvent, DonorEvent, ProjectEvent,
-                           RateEvent, SettingEvent, EntryEvent>;
+                           RateEvent, SettingEvent, EntryEvent, PledgeEvent, ReceiptEvent, ApplyEvent,
+                           ConditionMetEvent, ReductionEvent, RefundEvent, ExpenseEvent, TransferEvent,
+                           InterestEvent, AllowanceEvent, WriteOffEvent, ReversalEvent>;
 
 // The event's "type" in JSON ("currency", "entry", ...).
 const char* event_type_name(const Event& event) noexcept;

@@ -25,10 +25,11 @@ class JournalReader {
  public:
   explicit JournalReader(SQLite::Database& database)
       : events_(database,
-                "SELECT seq, type, body, recorded_at, prev_hash, hash FROM events ORDER BY seq"),
+                "SELECT seq, type, body, recorded_at, prev_hash, hash, IFNULL(event_id, ''), date "
+                "FROM events ORDER BY seq"),
         postings_(database,
                   "SELECT seq, account_id, fund_id, IFNULL(donor_id, 0), IFNULL(project_id, 0), "
-                  "IFNULL(pledge_id, 0), currency_id, amount_minor, functional_minor, residual "
+                  "IFNULL(pledge_id, 0), currency_id, amount_minor, functional_minor, residual, date "
                   "FROM postings ORDER BY seq, line") {
     posting_pending_ = postings_.executeStep();
   }
@@ -41,7 +42,10 @@ class JournalReader {
     recorded_at = events_.getColumn(3).getString();
     prev_hash = events_.getColumn(4).getString();
     hash = events_.getColumn(5).getString();
+    event_id = events_.getColumn(6).getString();
+    date = events_.getColumn(7).isNull() ? std::optional<std::int32_t>() : events_.getColumn(7).getInt();
     postings.clear();
+    posting_dates.clear();
     orphan_postings_seq = 0;
     // Postings of a seq that has no event (a deleted event) are reported by the caller.
     while (posting_pending_ && postings_.getColumn(0).getInt64() < seq) {
@@ -60,6 +64,7 @@ class JournalReader {
       p.functional_minor = postings_.getColumn(8).getInt64();
       p.residual = postings_.getColumn(9).getInt() != 0;
       postings.push_back(p);
+      posting_dates.push_back(postings_.getColumn(10).getInt());
       posting_pending_ = postings_.executeStep();
     }
     return true;
@@ -71,7 +76,10 @@ class JournalReader {
   std::string recorded_at;
   std::string prev_hash;
   std::string hash;
+  std::string event_id;
+  std::optional<std::int32_t> date;
   std::vector<StoredPosting> postings;
+  std::vector<std::int32_t> posting_dates;
   std::int64_t orphan_postings_seq = 0;
 
  private:
@@ -118,6 +126,105 @@ bool references_exist(const Ledger::Impl& impl, const std::vector<StoredPosting>
     }
   }
   return true;
+}
+
+
+// Projection rows by (table, seq of the event that recorded them), rendered as text.
+using ProjectionRows = std::map<std::pair<std::string, std::int64_t>, std::string>;
+
+std::string join(std::initializer_list<std::string> parts) {
+  std::string out;
+  for (const std::string& part : parts) {
+    if (!out.empty()) out += '|';
+    out += part;
+  }
+  return out;
+}
+
+std::string optional_rate(const std::optional<Decimal>& rate) { return rate ? rate->to_string() : ""; }
+
+ProjectionRows read_projections(SQLite::Database& database) {
+  ProjectionRows rows;
+  auto read = [&](const std::string& table, const char* sql) {
+    SQLite::Statement query(database, sql);
+    const int columns = query.getColumnCount();
+    while (query.executeStep()) {
+      std::string row;
+      for (int i = 1; i < columns; ++i) {
+        if (i > 1) row += '|';
+        row += query.getColumn(i).getString();
+      }
+      rows[{table, query.getColumn(0).getInt64()}] = row;
+    }
+  };
+  read("account", "SELECT seq, code, name, class FROM accounts");
+  read("fund", "SELECT f.seq, f.code, f.name, f.kind, IFNULL(p.code, '') FROM funds f LEFT JOIN funds p ON p.id = f.parent_id");
+  read("donor", "SELECT seq, code, name, category, country FROM donors");
+  read("project", "SELECT p.seq, p.code, p.name, f.code, IFNULL(p.psc_rate, '') FROM projects p JOIN funds f ON f.id = p.fund_id");
+  read("rate", "SELECT r.seq, c.code, r.effective, r.per_usd FROM rates r JOIN currencies c ON c.id = r.currency_id");
+  read("setting", "SELECT seq, key, effective, value FROM settings");
+  read("pledge",
+       "SELECT p.seq, p.code, d.code, f.code, p.purpose, c.code, p.amount_minor, p.signed, p.conditional, "
+       "IFNULL(j.code, ''), IFNULL(p.psc_rate, '') FROM pledges p JOIN donors d ON d.id = p.donor_id "
+       "JOIN funds f ON f.id = p.fund_id JOIN currencies c ON c.id = p.currency_id "
+       "LEFT JOIN projects j ON j.id = p.project_id");
+  return rows;
+}
+
+void expected_projection(const Event& event, std::int64_t seq, const Ledger::Impl& impl, ProjectionRows& rows) {
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, AccountEvent>) {
+          rows[{"account", seq}] = join({e.code, e.name, std::to_string(static_cast<int>(e.account_class))});
+        } else if constexpr (std::is_same_v<T, FundEvent>) {
+          rows[{"fund", seq}] = join({e.code, e.name, std::to_string(static_cast<int>(e.kind)), e.parent});
+        } else if constexpr (std::is_same_v<T, DonorEvent>) {
+          rows[{"donor", seq}] = join({e.code, e.name, e.category, e.country});
+        } else if constexpr (std::is_same_v<T, ProjectEvent>) {
+          rows[{"project", seq}] = join({e.code, e.name, e.fund, optional_rate(e.psc_rate)});
+        } else if constexpr (std::is_same_v<T, RateEvent>) {
+          rows[{"rate", seq}] = join({e.currency, std::to_string(e.effective.day_number()), e.per_usd.to_string()});
+        } else if constexpr (std::is_same_v<T, SettingEvent>) {
+          rows[{"setting", seq}] =
+              join({e.key, std::to_string(e.effective ? e.effective->day_number() : detail::beginning_of_time), e.value});
+        } else if constexpr (std::is_same_v<T, PledgeEvent>) {
+          const auto* currency = impl.state.currencies.find(e.currency);
+          const int minor_units = currency ? currency->minor_units : 0;
+          std::string amount;
+          try {
+            amount = std::to_string(e.amount.to_minor_units(minor_units));
+          } catch (const Error&) {
+            amount = e.amount.to_string();
+          }
+          rows[{"pledge", seq}] = join({e.id, e.donor, e.fund, std::to_string(static_cast<int>(e.purpose)), e.currency,
+                                        amount, std::to_string(e.signed_on.day_number()), e.conditional ? "1" : "0",
+                                        e.project, optional_rate(e.psc_rate)});
+        }
+      },
+      event);
+}
+
+
+// Checks the columns stored beside a hashed body against it, and notes the projection rows the
+// event should have produced. Returns what is wrong, or nothing.
+std::string check_columns(const JournalReader& reader, const Ledger::Impl& impl, ProjectionRows& projections) {
+  Event event;
+  try {
+    event = detail::parse_stored_body(reader.body);
+  } catch (const Error& error) {
+    return std::string("the stored body is not a valid event: ") + error.what();
+  }
+  if (reader.type != event_type_name(event)) return "the stored type differs from the event's type";
+  if (reader.event_id != detail::event_id_of(event)) return "the stored id differs from the event's id";
+  const auto date = detail::event_date_of(event);
+  const std::optional<std::int32_t> day = date ? std::optional(date->day_number()) : std::nullopt;
+  if (reader.date != day) return "the stored date differs from the event's date";
+  for (std::int32_t posting_date : reader.posting_dates) {
+    if (!day || posting_date != *day) return "a posting's date differs from the event's date";
+  }
+  expected_projection(event, reader.seq, impl, projections);
+  return {};
 }
 
 }  // namespace
@@ -168,6 +275,7 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
     impl.load_state();
     const std::int64_t total = impl.last_seq;
     JournalReader reader(impl.database);
+    ProjectionRows projections;
     std::string expected_prev = audit::genesis_hash;
     std::int64_t expected_seq = 1;
     while (reader.next()) {
@@ -201,6 +309,10 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
       if (hash != reader.hash) {
         return fail(seq, "the hash does not match the event's content: the event or its postings were changed");
       }
+      // The columns that queries read beside the hashed body must say what the body says.
+      if (std::string column_problem = check_columns(reader, impl, projections); !column_problem.empty()) {
+        return fail(seq, column_problem);
+      }
       expected_prev = hash;
       ++expected_seq;
       ++report.events;
@@ -216,6 +328,25 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
     if (stray) return fail(stray, "postings of seq " + std::to_string(stray) + " belong to no event");
     report.head_hash = expected_prev;
 
+    // The master data and pledge tables are projections of the journal: each row must be what
+    // the event that recorded it says.
+    {
+      ProjectionRows stored = read_projections(impl.database);
+      for (const auto& [key, expected] : projections) {
+        auto found = stored.find(key);
+        if (found == stored.end() || found->second != expected) {
+          return fail(key.second, "the " + key.first + " row recorded by this event was changed: it says " +
+                                      (found == stored.end() ? std::string("nothing") : found->second) +
+                                      ", the event says " + expected);
+        }
+      }
+      for (const auto& [key, row] : stored) {
+        if (!projections.count(key)) {
+          return fail(key.second, "a " + key.first + " row names this event, which did not record it");
+        }
+      }
+    }
+
     // The balance table equals the sum of the postings, group by group.
     const char* sums =
         "SELECT account_id, fund_id, IFNULL(donor_id, 0), IFNULL(project_id, 0), IFNULL(pledge_id, 0), "
@@ -228,10 +359,12 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
         "SELECT account_id, fund_id, donor_id, project_id, pledge_id, currency_id, debit_minor, "
         "credit_minor, functional_debit_minor, functional_credit_minor FROM balances "
         "WHERE debit_minor != 0 OR credit_minor != 0 OR functional_debit_minor != 0 OR functional_credit_minor != 0";
+    // Count each differing group once, whether its row is changed, missing or added.
     const std::int64_t differences =
         impl.database
-            .execAndGet(std::string("SELECT (SELECT COUNT(*) FROM (") + sums + " EXCEPT " + stored +
-                        ")) + (SELECT COUNT(*) FROM (" + stored + " EXCEPT " + sums + "))")
+            .execAndGet(std::string("SELECT COUNT(*) FROM (SELECT 1 FROM (SELECT * FROM (") + sums + " EXCEPT " +
+                        stored + ") UNION ALL SELECT * FROM (" + stored + " EXCEPT " + sums +
+                        ")) GROUP BY 1, 2, 3, 4, 5, 6)")
             .getInt64();
     if (differences) {
       report.ok = false;

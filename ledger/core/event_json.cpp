@@ -239,8 +239,9 @@ constexpr const char* donor_categories[] = {"government",       "financial-insti
                                             "ngo",              "foundation",
                                             "private",          "other"};
 
-std::vector<PostingInput> read_postings(Fields& fields, bool export_line) {
+std::vector<PostingInput> read_postings(Fields& fields, bool export_line, bool stored_body) {
   const element* value = fields.find("postings");
+  if (!value && stored_body) return {};
   if (!value) fail("postings", "missing");
   if (value->type() != element_type::ARRAY) fail("postings", "expected a JSON array of postings");
   std::vector<PostingInput> postings;
@@ -272,7 +273,7 @@ std::vector<PostingInput> read_postings(Fields& fields, bool export_line) {
   return postings;
 }
 
-Event read_event(Fields& fields, std::string_view type, bool export_line) {
+Event read_event(Fields& fields, std::string_view type, bool export_line, bool stored_body) {
   if (type == "currency") {
     CurrencyEvent event;
     event.code = fields.code("code");
@@ -325,6 +326,7 @@ Event read_event(Fields& fields, std::string_view type, bool export_line) {
     event.code = fields.code("code");
     event.name = fields.text("name");
     event.fund = fields.code("fund");
+    if (fields.has("psc_rate")) event.psc_rate = fields.decimal("psc_rate");
     return event;
   }
   if (type == "rate") {
@@ -346,11 +348,245 @@ Event read_event(Fields& fields, std::string_view type, bool export_line) {
     event.id = fields.event_id("id");
     event.date = fields.date("date");
     event.memo = fields.optional_string("memo").value_or("");
-    event.postings = read_postings(fields, export_line);
+    event.postings = read_postings(fields, export_line, stored_body);
+    return event;
+  }
+  if (type == "pledge") {
+    PledgeEvent event;
+    event.id = fields.event_id("id");
+    event.donor = fields.code("donor");
+    event.fund = fields.code("fund");
+    event.purpose = choose<Purpose>(fields, "purpose", {{"general", Purpose::general}, {"special", Purpose::special}});
+    event.currency = fields.code("currency");
+    event.amount = fields.decimal("amount");
+    event.signed_on = fields.date("signed");
+    if (const element* list = fields.find("installments")) {
+      if (list->type() != element_type::ARRAY) fail("installments", "expected a JSON array of {\"due\",\"amount\"}");
+      simdjson::dom::array items;
+      if (list->get_array().get(items)) fail("installments", "unreadable JSON array");
+      std::size_t index = 0;
+      for (element item : items) {
+        Fields instalment(item, "installments[" + std::to_string(index++) + "].");
+        event.installments.push_back({instalment.date("due"), instalment.decimal("amount")});
+        instalment.refuse_unknown();
+      }
+      if (event.installments.empty()) fail("installments", "an empty schedule: leave the field out instead");
+    }
+    event.conditional = fields.optional_bool("conditional").value_or(false);
+    event.project = fields.code("project", false);
+    if (fields.has("psc_rate")) event.psc_rate = fields.decimal("psc_rate");
+    event.memo = fields.optional_string("memo").value_or("");
+    event.reference = fields.optional_string("reference").value_or("");
+    return event;
+  }
+  if (type == "receipt") {
+    ReceiptEvent event;
+    event.id = fields.event_id("id");
+    event.date = fields.date("date");
+    event.fund = fields.code("fund");
+    event.currency = fields.code("currency");
+    event.amount = fields.decimal("amount");
+    event.donor = fields.code("donor", false);
+    event.pledge = fields.code("pledge", false);
+    event.memo = fields.optional_string("memo").value_or("");
+    event.reference = fields.optional_string("reference").value_or("");
+    return event;
+  }
+  if (type == "apply") {
+    ApplyEvent event;
+    event.id = fields.event_id("id");
+    event.date = fields.date("date");
+    event.receipt = fields.event_id("receipt");
+    event.pledge = fields.code("pledge", false);
+    event.donor = fields.code("donor", false);
+    if (fields.has("amount")) event.amount = fields.decimal("amount");
+    event.memo = fields.optional_string("memo").value_or("");
+    return event;
+  }
+  if (type == "condition_met" || type == "allowance" || type == "write_off") {
+    const std::string id = fields.event_id("id");
+    const std::string pledge = fields.code("pledge");
+    const Date date = fields.date("date");
+    const Decimal amount = fields.decimal("amount");
+    const std::string memo(fields.optional_string("memo").value_or(""));
+    if (type == "condition_met") return ConditionMetEvent{id, pledge, date, amount, memo};
+    if (type == "allowance") return AllowanceEvent{id, pledge, date, amount, memo};
+    return WriteOffEvent{id, pledge, date, amount, memo};
+  }
+  if (type == "reduction") {
+    ReductionEvent event;
+    event.id = fields.event_id("id");
+    event.pledge = fields.code("pledge");
+    event.date = fields.date("date");
+    event.amount = fields.decimal("amount");
+    event.reason = fields.optional_string("reason").value_or("");
+    return event;
+  }
+  if (type == "refund") {
+    RefundEvent event;
+    event.id = fields.event_id("id");
+    event.donor = fields.code("donor");
+    event.fund = fields.code("fund");
+    event.date = fields.date("date");
+    event.currency = fields.code("currency");
+    event.amount = fields.decimal("amount");
+    event.pledge = fields.code("pledge", false);
+    event.paid = fields.optional_bool("paid").value_or(false);
+    if (fields.has("pays")) event.pays = fields.event_id("pays");
+    event.memo = fields.optional_string("memo").value_or("");
+    if (event.paid && !event.pays.empty()) fail("paid", "a payment of a payable refund (\"pays\") is paid by definition");
+    return event;
+  }
+  if (type == "expense") {
+    ExpenseEvent event;
+    event.id = fields.event_id("id");
+    event.fund = fields.code("fund");
+    event.date = fields.date("date");
+    event.currency = fields.code("currency");
+    event.amount = fields.decimal("amount");
+    event.category = choose<ExpenseCategory>(fields, "category",
+                                             {{"grant", ExpenseCategory::grant}, {"programme", ExpenseCategory::programme}});
+    event.project = fields.code("project", false);
+    if (fields.has("psc_rate")) event.psc_rate = fields.decimal("psc_rate");
+    event.allow_overdraft = fields.optional_bool("allow_overdraft").value_or(false);
+    event.memo = fields.optional_string("memo").value_or("");
+    return event;
+  }
+  if (type == "transfer") {
+    TransferEvent event;
+    event.id = fields.event_id("id");
+    event.date = fields.date("date");
+    event.from_fund = fields.code("from_fund");
+    event.to_fund = fields.code("to_fund");
+    event.currency = fields.code("currency");
+    event.amount = fields.decimal("amount");
+    event.memo = fields.optional_string("memo").value_or("");
+    return event;
+  }
+  if (type == "interest") {
+    InterestEvent event;
+    event.id = fields.event_id("id");
+    event.date = fields.date("date");
+    event.amount = fields.decimal("amount");
+    event.memo = fields.optional_string("memo").value_or("");
+    return event;
+  }
+  if (type == "reversal") {
+    ReversalEvent event;
+    event.id = fields.event_id("id");
+    event.reverses = fields.event_id("reverses");
+    event.date = fields.date("date");
+    event.memo = fields.optional_string("memo").value_or("");
     return event;
   }
   fail("type", "unknown event type " + json::quoted(type.substr(0, 40)) +
-                   ": expected currency, account, fund, donor, project, rate, setting or entry");
+                   ": expected currency, account, fund, donor, project, rate, setting, entry, pledge, receipt, "
+                   "apply, condition_met, reduction, refund, expense, transfer, interest, allowance, write_off "
+                   "or reversal");
+}
+
+// Optional text fields appear in the canonical form only when given.
+void add_optional(json::Object& object, std::string_view key, const std::string& value) {
+  if (!value.empty()) object.add_string(key, value);
+}
+
+void add_contribution_fields(json::Object& object, const PledgeEvent& e) {
+  object.add_string("id", e.id).add_string("donor", e.donor).add_string("fund", e.fund)
+      .add_string("purpose", purpose_name(e.purpose)).add_string("currency", e.currency)
+      .add_string("amount", e.amount.to_string()).add_string("signed", e.signed_on.to_string());
+  if (!e.installments.empty()) {
+    std::string list = "[";
+    for (std::size_t i = 0; i < e.installments.size(); ++i) {
+      if (i) list += ',';
+      json::Object instalment;
+      instalment.add_string("due", e.installments[i].due.to_string())
+          .add_string("amount", e.installments[i].amount.to_string());
+      instalment.render(list);
+    }
+    object.add_raw("installments", list + "]");
+  }
+  if (e.conditional) object.add_bool("conditional", true);
+  add_optional(object, "project", e.project);
+  if (e.psc_rate) object.add_string("psc_rate", e.psc_rate->to_string());
+  add_optional(object, "memo", e.memo);
+  add_optional(object, "reference", e.reference);
+}
+
+void add_contribution_fields(json::Object& object, const ReceiptEvent& e) {
+  object.add_string("id", e.id).add_string("date", e.date.to_string()).add_string("fund", e.fund)
+      .add_string("currency", e.currency).add_string("amount", e.amount.to_string());
+  add_optional(object, "donor", e.donor);
+  add_optional(object, "pledge", e.pledge);
+  add_optional(object, "memo", e.memo);
+  add_optional(object, "reference", e.reference);
+}
+
+void add_contribution_fields(json::Object& object, const ApplyEvent& e) {
+  object.add_string("id", e.id).add_string("date", e.date.to_string()).add_string("receipt", e.receipt);
+  add_optional(object, "pledge", e.pledge);
+  add_optional(object, "donor", e.donor);
+  if (e.amount) object.add_string("amount", e.amount->to_string());
+  add_optional(object, "memo", e.memo);
+}
+
+template <class PledgeAmountEvent>
+void add_pledge_amount_fields(json::Object& object, const PledgeAmountEvent& e) {
+  object.add_string("id", e.id).add_string("pledge", e.pledge).add_string("date", e.date.to_string())
+      .add_string("amount", e.amount.to_string());
+}
+
+void add_contribution_fields(json::Object& object, const ConditionMetEvent& e) {
+  add_pledge_amount_fields(object, e);
+  add_optional(object, "memo", e.memo);
+}
+void add_contribution_fields(json::Object& object, const AllowanceEvent& e) {
+  add_pledge_amount_fields(object, e);
+  add_optional(object, "memo", e.memo);
+}
+void add_contribution_fields(json::Object& object, const WriteOffEvent& e) {
+  add_pledge_amount_fields(object, e);
+  add_optional(object, "memo", e.memo);
+}
+void add_contribution_fields(json::Object& object, const ReductionEvent& e) {
+  add_pledge_amount_fields(object, e);
+  add_optional(object, "reason", e.reason);
+}
+
+void add_contribution_fields(json::Object& object, const RefundEvent& e) {
+  object.add_string("id", e.id).add_string("donor", e.donor).add_string("fund", e.fund)
+      .add_string("date", e.date.to_string()).add_string("currency", e.currency)
+      .add_string("amount", e.amount.to_string());
+  add_optional(object, "pledge", e.pledge);
+  if (e.paid) object.add_bool("paid", true);
+  add_optional(object, "pays", e.pays);
+  add_optional(object, "memo", e.memo);
+}
+
+void add_contribution_fields(json::Object& object, const ExpenseEvent& e) {
+  object.add_string("id", e.id).add_string("fund", e.fund).add_string("date", e.date.to_string())
+      .add_string("currency", e.currency).add_string("amount", e.amount.to_string())
+      .add_string("category", e.category == ExpenseCategory::grant ? "grant" : "programme");
+  add_optional(object, "project", e.project);
+  if (e.psc_rate) object.add_string("psc_rate", e.psc_rate->to_string());
+  if (e.allow_overdraft) object.add_bool("allow_overdraft", true);
+  add_optional(object, "memo", e.memo);
+}
+
+void add_contribution_fields(json::Object& object, const TransferEvent& e) {
+  object.add_string("id", e.id).add_string("date", e.date.to_string()).add_string("from_fund", e.from_fund)
+      .add_string("to_fund", e.to_fund).add_string("currency", e.currency)
+      .add_string("amount", e.amount.to_string());
+  add_optional(object, "memo", e.memo);
+}
+
+void add_contribution_fields(json::Object& object, const InterestEvent& e) {
+  object.add_string("id", e.id).add_string("date", e.date.to_string()).add_string("amount", e.amount.to_string());
+  add_optional(object, "memo", e.memo);
+}
+
+void add_contribution_fields(json::Object& object, const ReversalEvent& e) {
+  object.add_string("id", e.id).add_string("reverses", e.reverses).add_string("date", e.date.to_string());
+  add_optional(object, "memo", e.memo);
 }
 
 }  // namespace
@@ -364,7 +600,7 @@ ParsedLine parse_line(std::string_view text, bool export_line) {
   }
   Fields fields(root, "");
   std::string type(fields.required_string("type"));
-  ParsedLine parsed{read_event(fields, type, export_line), std::nullopt};
+  ParsedLine parsed{read_event(fields, type, export_line, false), std::nullopt};
   if (export_line) {
     ExportFields exported;
     exported.seq = fields.integer("seq");
@@ -380,6 +616,46 @@ ParsedLine parse_line(std::string_view text, bool export_line) {
   }
   fields.refuse_unknown();
   return parsed;
+}
+
+Event parse_stored_body(std::string_view body) {
+  thread_local simdjson::dom::parser parser;
+  element root;
+  if (auto error = parser.parse(body.data(), body.size(), true).get(root)) {
+    fail("", std::string("malformed JSON (") + simdjson::error_message(error) + ")");
+  }
+  Fields fields(root, "");
+  std::string type(fields.required_string("type"));
+  Event event = read_event(fields, type, false, true);
+  fields.refuse_unknown();
+  return event;
+}
+
+std::string event_id_of(const Event& event) {
+  return std::visit(
+      [](const auto& e) -> std::string {
+        if constexpr (requires { e.id; }) {
+          return e.id;
+        } else {
+          return {};
+        }
+      },
+      event);
+}
+
+std::optional<Date> event_date_of(const Event& event) {
+  return std::visit(
+      [](const auto& e) -> std::optional<Date> {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, PledgeEvent>) {
+          return e.signed_on;
+        } else if constexpr (requires { e.date; }) {
+          return e.date;
+        } else {
+          return std::nullopt;
+        }
+      },
+      event);
 }
 
 json::Object body_fields(const Event& event) {
@@ -405,6 +681,7 @@ json::Object body_fields(const Event& event) {
           if (!e.country.empty()) object.add_string("country", e.country);
         } else if constexpr (std::is_same_v<T, ProjectEvent>) {
           object.add_string("code", e.code).add_string("name", e.name).add_string("fund", e.fund);
+          if (e.psc_rate) object.add_string("psc_rate", e.psc_rate->to_string());
         } else if constexpr (std::is_same_v<T, RateEvent>) {
           object.add_string("currency", e.currency)
               .add_string("effective", e.effective.to_string())
@@ -415,6 +692,8 @@ json::Object body_fields(const Event& event) {
         } else if constexpr (std::is_same_v<T, EntryEvent>) {
           object.add_string("id", e.id).add_string("date", e.date.to_string());
           if (!e.memo.empty()) object.add_string("memo", e.memo);
+        } else {
+          add_contribution_fields(object, e);
         }
       },
       event);
@@ -453,6 +732,10 @@ const char* account_class_name(AccountClass account_class) noexcept {
   return "unknown";
 }
 
+const char* purpose_name(Purpose purpose) noexcept {
+  return purpose == Purpose::special ? "special" : "general";
+}
+
 const char* fund_kind_name(FundKind kind) noexcept {
   switch (kind) {
     case FundKind::general: return "general";
@@ -463,8 +746,10 @@ const char* fund_kind_name(FundKind kind) noexcept {
 }
 
 const char* event_type_name(const Event& event) noexcept {
-  static constexpr const char* names[] = {"currency", "account", "fund",    "donor",
-                                          "project",  "rate",    "setting", "entry"};
+  static constexpr const char* names[] = {
+      "currency", "account",  "fund",      "donor",    "project",  "rate",      "setting",
+      "entry",    "pledge",   "receipt",   "apply",    "condition_met", "reduction", "refund",
+      "expense",  "transfer", "interest",  "allowance", "write_off", "reversal"};
   static_assert(std::variant_size_v<Event> == std::size(names));
   return names[event.index()];
 }

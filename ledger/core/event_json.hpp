@@ -30,6 +30,12 @@ struct ParsedLine {
 // an entry's postings are read as exported (functional_amount given, rounding residuals marked).
 // Throws Error (bad_input) naming the field.
 ParsedLine parse_line(std::string_view json, bool export_line);
+// Parses the stored body of an event (an entry's body has no postings).
+Event parse_stored_body(std::string_view body);
+
+// The event's id (empty for master data) and the date it is dated by (none for master data).
+std::string event_id_of(const Event& event);
+std::optional<Date> event_date_of(const Event& event);
 
 // The stored body of an event: its canonical fields, without an entry's postings.
 json::Object body_fields(const Event& event);

@@ -154,21 +154,35 @@ void Ledger::Impl::load_state() {
   }
   {
     SQLite::Statement query(database,
-                            "SELECT p.id, p.code, p.name, f.code, p.fund_id FROM projects p "
+                            "SELECT p.id, p.code, p.name, f.code, p.fund_id, p.psc_rate FROM projects p "
                             "JOIN funds f ON f.id = p.fund_id ORDER BY p.id");
     while (query.executeStep()) {
       detail::ProjectRecord record;
       record.id = query.getColumn(0).getInt64();
       record.code = query.getColumn(1).getString();
-      record.event = {record.code, query.getColumn(2).getString(), query.getColumn(3).getString()};
+      record.event = {record.code, query.getColumn(2).getString(), query.getColumn(3).getString(), std::nullopt};
+      if (!query.getColumn(5).isNull()) record.event.psc_rate = Decimal::parse(query.getColumn(5).getString());
       record.fund_id = query.getColumn(4).getInt64();
       state.projects.add(std::move(record));
     }
   }
   {
-    SQLite::Statement query(database, "SELECT id, code FROM pledges ORDER BY id");
+    SQLite::Statement query(database,
+                            "SELECT id, code, donor_id, fund_id, currency_id, IFNULL(project_id, 0), purpose, "
+                            "conditional, signed, psc_rate FROM pledges ORDER BY id");
     while (query.executeStep()) {
-      state.pledges.add({query.getColumn(0).getInt64(), query.getColumn(1).getString()});
+      detail::PledgeRecord record;
+      record.id = query.getColumn(0).getInt64();
+      record.code = query.getColumn(1).getString();
+      record.donor_id = query.getColumn(2).getInt64();
+      record.fund_id = query.getColumn(3).getInt64();
+      record.currency_id = query.getColumn(4).getInt64();
+      record.project_id = query.getColumn(5).getInt64();
+      record.purpose = static_cast<Purpose>(query.getColumn(6).getInt());
+      record.conditional = query.getColumn(7).getInt() != 0;
+      record.signed_on = Date::from_day_number(query.getColumn(8).getInt());
+      if (!query.getColumn(9).isNull()) record.psc_rate = Decimal::parse(query.getColumn(9).getString());
+      state.pledges.add(std::move(record));
     }
   }
   {
@@ -287,10 +301,9 @@ std::string Ledger::Impl::render_postings(const std::vector<StoredPosting>& post
 }
 
 std::int64_t Ledger::Impl::append_event(const char* type, std::string_view event_id,
-                                        std::optional<Date> date, const json::Object& body,
+                                        std::optional<Date> date, const std::string& body_json,
                                         const std::vector<StoredPosting>& postings) {
   const std::int64_t seq = last_seq + 1;
-  const std::string body_json = body.render();
   std::optional<std::string> postings_json;
   if (!postings.empty()) postings_json = render_postings(postings);
   const std::string line = detail::render_export_line(body_json, seq, transaction_recorded_at,
@@ -431,7 +444,11 @@ Ledger Ledger::open(const std::string& path, OpenMode mode) {
     }
     throw;
   } catch (const std::exception& error) {
-    detail::throw_storage_error(error, "opening " + path);
+    try {
+      detail::throw_storage_error(error, "opening it");
+    } catch (const Error& mapped) {
+      throw Error(mapped.code(), "cannot open the ledger " + path + ": " + mapped.what());
+    }
   }
 }
 

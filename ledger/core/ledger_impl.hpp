@@ -23,6 +23,8 @@ namespace fundledger {
 
 namespace detail {
 
+class PostingBuilder;
+
 struct StringHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view text) const noexcept {
@@ -96,6 +98,14 @@ struct ProjectRecord {
 struct PledgeRecord {
   std::int64_t id = 0;
   std::string code;
+  std::int64_t donor_id = 0;
+  std::int64_t fund_id = 0;
+  std::int64_t currency_id = 0;
+  std::int64_t project_id = 0;
+  Purpose purpose = Purpose::general;
+  bool conditional = false;
+  Date signed_on = Date::from_day_number(0);
+  std::optional<Decimal> psc_rate;
 };
 
 // A setting's values by effective day (the earliest possible day when given without one).
@@ -203,9 +213,76 @@ struct Ledger::Impl {
   // throws Error (conflict) if it differs; nothing when the id is new.
   std::optional<std::int64_t> find_identical_entry(const EntryEvent& entry);
 
-  // Appends an event and its postings to the journal (inside a write transaction).
+  // Appends an event (its canonical body) and its postings to the journal (inside a write
+  // transaction).
   std::int64_t append_event(const char* type, std::string_view event_id, std::optional<Date> date,
-                            const json::Object& body, const std::vector<detail::StoredPosting>& postings);
+                            const std::string& body, const std::vector<detail::StoredPosting>& postings);
+
+  // ---- Contributions (ledger/contributions/) ----
+  RecordResult record_pledge(const PledgeEvent& event);
+  RecordResult record_receipt(const ReceiptEvent& event);
+  RecordResult record_apply(const ApplyEvent& event);
+  RecordResult record_condition_met(const ConditionMetEvent& event);
+  RecordResult record_reduction(const ReductionEvent& event);
+  RecordResult record_allowance(const AllowanceEvent& event, bool write_off);
+  RecordResult record_refund(const RefundEvent& event);
+  RecordResult record_expense(const ExpenseEvent& event);
+  RecordResult record_transfer(const TransferEvent& event);
+  RecordResult record_interest(const InterestEvent& event);
+  RecordResult record_reversal(const ReversalEvent& event);
+
+  const detail::FundRecord& fund_named(const std::string& code, const std::string& field) const;
+  const detail::DonorRecord& donor_named(const std::string& code, const std::string& field) const;
+  const detail::PledgeRecord& pledge_named(const std::string& code, const std::string& field) const;
+  // The amount at the currency's minor units; throws unless it is positive and fits them.
+  Decimal positive_amount(const Decimal& amount, const detail::CurrencyRecord& currency,
+                          const std::string& field) const;
+  std::string_view revenue_account(Purpose purpose) const;
+  // The seq of the event with this id if it is recorded with the same type and body, 0 if the id
+  // is new; throws Error (conflict) if it is recorded differently.
+  std::int64_t existing_event_seq(std::string_view id, std::string_view type, const std::string& body);
+  // The seq (and type) of the event with this id, 0 if there is none.
+  std::int64_t seq_of_event(std::string_view id, std::string* type);
+
+  // A balance as stored plus what the current transaction added.
+  detail::BalanceSums balance_of(const detail::BalanceKeyIds& key);
+  // A fund's cash (1100) in USD cents, now.
+  std::int64_t cash_usd_minor(std::int64_t fund_id);
+
+  // What a pledge carries in one account: currency amount (debit positive) and USD.
+  struct PledgeBalance {
+    std::int64_t amount_minor = 0;
+    std::int64_t functional_minor = 0;
+  };
+  PledgeBalance receivable_of(const detail::PledgeRecord& pledge, std::string_view account);
+  bool pledge_cancelled(const detail::PledgeRecord& pledge);
+
+  struct Settlement {
+    std::int64_t settled_minor = 0;  // in the pledge currency
+    std::int64_t excess_minor = 0;   // in the pledge currency
+    std::int64_t excess_usd = 0;
+  };
+  Settlement settle_pledge(detail::PostingBuilder& builder, const detail::PledgeRecord& pledge,
+                           const detail::CurrencyRecord& money_currency, const Decimal& money_amount,
+                           std::int64_t money_usd);
+
+  // Money held by an event: an advance (2100), an unidentified receipt (2150), a refund payable
+  // (2300). Amounts are positive and what remains after the moves recorded against it.
+  struct Holding {
+    std::int64_t seq = 0;
+    std::int64_t account_id = 0;
+    std::int64_t fund_id = 0;
+    std::int64_t donor_id = 0;
+    std::int64_t currency_id = 0;
+    std::int64_t amount_minor = 0;
+    std::int64_t functional_minor = 0;
+    std::int64_t initial_minor = 0;
+  };
+  void add_holding(std::int64_t seq, const detail::StoredPosting& credit_posting);
+  std::optional<Holding> holding_of(std::int64_t seq);
+  void move_holding(std::int64_t event_seq, std::int64_t holding_seq, std::int64_t amount_minor,
+                    std::int64_t functional_minor);
+  std::unique_ptr<SQLite::Statement> select_balance;
 
   // Canonical JSON of stored postings, as exported.
   std::string render_postings(const std::vector<detail::StoredPosting>& postings) const;

@@ -157,7 +157,7 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
             insert.exec();
             state.currencies.add(std::move(record));
           }
-          return {true, append_event("currency", {}, std::nullopt, body, {})};
+          return {true, append_event("currency", {}, std::nullopt, body.render(), {})};
 
         } else if constexpr (std::is_same_v<T, AccountEvent>) {
           if (const auto* known = state.accounts.find(e.code)) {
@@ -165,7 +165,7 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
             if (stored != body.render()) conflict("account " + e.code, stored, body.render());
             return {false, 0};
           }
-          const std::int64_t seq = append_event("account", {}, std::nullopt, body, {});
+          const std::int64_t seq = append_event("account", {}, std::nullopt, body.render(), {});
           detail::AccountRecord record{state.accounts.next_id(), e.code, e};
           SQLite::Statement insert(database,
                                    "INSERT INTO accounts (id, code, name, class, seq) VALUES (?, ?, ?, ?, ?)");
@@ -193,7 +193,7 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
             }
             parent_id = parent->id;
           }
-          const std::int64_t seq = append_event("fund", {}, std::nullopt, body, {});
+          const std::int64_t seq = append_event("fund", {}, std::nullopt, body.render(), {});
           detail::FundRecord record{state.funds.next_id(), e.code, e};
           SQLite::Statement insert(
               database, "INSERT INTO funds (id, code, name, kind, parent_id, seq) VALUES (?, ?, ?, ?, ?, ?)");
@@ -217,7 +217,7 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
             if (stored != body.render()) conflict("donor " + e.code, stored, body.render());
             return {false, 0};
           }
-          const std::int64_t seq = append_event("donor", {}, std::nullopt, body, {});
+          const std::int64_t seq = append_event("donor", {}, std::nullopt, body.render(), {});
           detail::DonorRecord record{state.donors.next_id(), e.code, e};
           SQLite::Statement insert(database,
                                    "INSERT INTO donors (id, code, name, category, country, seq) "
@@ -242,15 +242,23 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
           if (!fund) {
             throw Error(ErrorCode::unknown_reference, field_error("fund", "unknown fund " + json::quoted(e.fund)));
           }
-          const std::int64_t seq = append_event("project", {}, std::nullopt, body, {});
+          if (e.psc_rate && (e.psc_rate->sign() < 0 || *e.psc_rate >= Decimal::from_integer(1))) {
+            throw Error(ErrorCode::bad_input, field_error("psc_rate", "expected a rate from 0 to below 1, like 0.13"));
+          }
+          const std::int64_t seq = append_event("project", {}, std::nullopt, body.render(), {});
           detail::ProjectRecord record{state.projects.next_id(), e.code, e, fund->id};
           SQLite::Statement insert(
-              database, "INSERT INTO projects (id, code, name, fund_id, seq) VALUES (?, ?, ?, ?, ?)");
+              database, "INSERT INTO projects (id, code, name, fund_id, psc_rate, seq) VALUES (?, ?, ?, ?, ?, ?)");
           insert.bind(1, record.id);
           insert.bind(2, e.code);
           insert.bind(3, e.name);
           insert.bind(4, fund->id);
-          insert.bind(5, seq);
+          if (e.psc_rate) {
+            insert.bind(5, e.psc_rate->to_string());
+          } else {
+            insert.bind(5);
+          }
+          insert.bind(6, seq);
           insert.exec();
           state.projects.add(std::move(record));
           return {true, seq};
@@ -276,7 +284,7 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
             }
             return {false, 0};
           }
-          const std::int64_t seq = append_event("rate", {}, std::nullopt, body, {});
+          const std::int64_t seq = append_event("rate", {}, std::nullopt, body.render(), {});
           SQLite::Statement insert(database,
                                    "INSERT INTO rates (currency_id, effective, per_usd, seq) VALUES (?, ?, ?, ?)");
           insert.bind(1, currency.id);
@@ -300,7 +308,7 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
             }
             return {false, 0};
           }
-          const std::int64_t seq = append_event("setting", {}, std::nullopt, body, {});
+          const std::int64_t seq = append_event("setting", {}, std::nullopt, body.render(), {});
           SQLite::Statement insert(database,
                                    "INSERT INTO settings (key, effective, value, seq) VALUES (?, ?, ?, ?)");
           insert.bind(1, e.key);
@@ -313,6 +321,30 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
 
         } else if constexpr (std::is_same_v<T, EntryEvent>) {
           return record_entry(e);
+        } else if constexpr (std::is_same_v<T, PledgeEvent>) {
+          return record_pledge(e);
+        } else if constexpr (std::is_same_v<T, ReceiptEvent>) {
+          return record_receipt(e);
+        } else if constexpr (std::is_same_v<T, ApplyEvent>) {
+          return record_apply(e);
+        } else if constexpr (std::is_same_v<T, ConditionMetEvent>) {
+          return record_condition_met(e);
+        } else if constexpr (std::is_same_v<T, ReductionEvent>) {
+          return record_reduction(e);
+        } else if constexpr (std::is_same_v<T, RefundEvent>) {
+          return record_refund(e);
+        } else if constexpr (std::is_same_v<T, ExpenseEvent>) {
+          return record_expense(e);
+        } else if constexpr (std::is_same_v<T, TransferEvent>) {
+          return record_transfer(e);
+        } else if constexpr (std::is_same_v<T, InterestEvent>) {
+          return record_interest(e);
+        } else if constexpr (std::is_same_v<T, AllowanceEvent>) {
+          return record_allowance(e, false);
+        } else if constexpr (std::is_same_v<T, WriteOffEvent>) {
+          return record_allowance(AllowanceEvent{e.id, e.pledge, e.date, e.amount, e.memo}, true);
+        } else if constexpr (std::is_same_v<T, ReversalEvent>) {
+          return record_reversal(e);
         }
       },
       event);
@@ -440,7 +472,7 @@ RecordResult Ledger::Impl::record_entry(const EntryEvent& entry) {
   }
 
   const Event normalized_event = normalized;
-  return {true, append_event("entry", entry.id, entry.date, detail::body_fields(normalized_event), postings)};
+  return {true, append_event("entry", entry.id, entry.date, detail::body_fields(normalized_event).render(), postings)};
 }
 
 std::optional<std::int64_t> Ledger::Impl::find_identical_entry(const EntryEvent& entry) {
@@ -474,9 +506,10 @@ std::optional<std::int64_t> Ledger::Impl::find_identical_entry(const EntryEvent&
   // The given amounts at their currency's minor units, as they would have been stored.
   EntryEvent given = entry;
   for (PostingInput& input : given.postings) {
-    if (const auto* currency = state.currencies.find(input.currency);
-        currency && input.amount.scale() < currency->minor_units) {
-      input.amount = input.amount.rescale(currency->minor_units, Rounding::Down);
+    // Trailing zeros beyond the minor units, or fewer decimals, do not make another entry.
+    if (const auto* currency = state.currencies.find(input.currency)) {
+      Decimal at_minor_units = input.amount.rescale(currency->minor_units, Rounding::Down);
+      if (at_minor_units == input.amount) input.amount = at_minor_units;
     }
   }
   const Event given_event = given;

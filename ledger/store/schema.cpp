@@ -19,8 +19,13 @@
 //   balances    the sum of all postings per (account, fund, donor, project, pledge, currency), 0
 //               standing for an absent dimension; debits and credits kept apart, in the currency's
 //               minor units and in USD cents. Maintained in the transaction that stores postings.
-//   currencies, accounts, funds, donors, projects, pledges, rates, settings
-//               master data, a projection of the master data events (rebuilt by replay).
+//   currencies, accounts, funds, donors, projects, pledges (with instalments), rates, settings
+//               master data, a projection of the master data and pledge events (rebuilt by replay).
+//   holdings    money an event holds for later: an advance (2100), an unidentified receipt (2150),
+//               a refund payable (2300), keyed by the seq of the event that holds it, with the
+//               amount and USD it held at first (positive). holding_moves records what later events
+//               took from it (negative) or gave back (a reversal); what remains is the sum.
+//   reversals   which event reversed which: an event is reversed at most once.
 //
 // Every amount is an INTEGER; CHECK constraints refuse anything else, so an overflow that SQLite
 // would turn into a REAL fails loudly instead. Triggers refuse UPDATE and DELETE on events and
@@ -73,12 +78,52 @@ CREATE TABLE projects (
   code TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL,
   fund_id INTEGER NOT NULL REFERENCES funds(id),
+  psc_rate TEXT,
   seq INTEGER NOT NULL
 );
 CREATE TABLE pledges (
   id INTEGER PRIMARY KEY,
   code TEXT NOT NULL UNIQUE,
-  seq INTEGER NOT NULL
+  seq INTEGER NOT NULL,
+  donor_id INTEGER NOT NULL REFERENCES donors(id),
+  fund_id INTEGER NOT NULL REFERENCES funds(id),
+  purpose INTEGER NOT NULL,
+  currency_id INTEGER NOT NULL REFERENCES currencies(id),
+  amount_minor INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer'),
+  signed INTEGER NOT NULL,
+  conditional INTEGER NOT NULL,
+  project_id INTEGER REFERENCES projects(id),
+  psc_rate TEXT,
+  cancelled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE instalments (
+  pledge_id INTEGER NOT NULL REFERENCES pledges(id),
+  line INTEGER NOT NULL,
+  due INTEGER NOT NULL,
+  amount_minor INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer'),
+  recognized INTEGER NOT NULL,
+  PRIMARY KEY (pledge_id, line)
+) WITHOUT ROWID;
+CREATE TABLE holdings (
+  seq INTEGER PRIMARY KEY REFERENCES events(seq),
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  fund_id INTEGER NOT NULL REFERENCES funds(id),
+  donor_id INTEGER NOT NULL,
+  currency_id INTEGER NOT NULL REFERENCES currencies(id),
+  amount_minor INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer'),
+  functional_minor INTEGER NOT NULL CHECK (typeof(functional_minor) = 'integer')
+);
+CREATE TABLE holding_moves (
+  event_seq INTEGER NOT NULL REFERENCES events(seq),
+  holding_seq INTEGER NOT NULL REFERENCES holdings(seq),
+  amount_minor INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer'),
+  functional_minor INTEGER NOT NULL CHECK (typeof(functional_minor) = 'integer')
+);
+CREATE INDEX holding_moves_by_holding ON holding_moves (holding_seq);
+CREATE INDEX holding_moves_by_event ON holding_moves (event_seq);
+CREATE TABLE reversals (
+  reversed_seq INTEGER PRIMARY KEY REFERENCES events(seq),
+  reversal_seq INTEGER NOT NULL REFERENCES events(seq)
 );
 CREATE TABLE rates (
   currency_id INTEGER NOT NULL REFERENCES currencies(id),

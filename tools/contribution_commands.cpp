@@ -1,0 +1,381 @@
+// The contribution and expenditure events, one subcommand each, and the pledges they build.
+//
+// Each event subcommand gathers its options into the event's JSON Lines form and records it
+// through parse_event, so that the command line and import accept exactly the same events and
+// refuse bad ones with the same messages.
+#include "cli.hpp"
+
+#include <fundledger/contributions.hpp>
+#include <fundledger/error.hpp>
+#include <fundledger/events.hpp>
+#include <fundledger/ledger.hpp>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <map>
+#include <memory>
+
+namespace fundledger::cli {
+
+namespace {
+
+enum class FieldKind { text, flag, instalments };
+
+struct FieldSpec {
+  const char* name;  // the JSON field; the option is --name with '-' for '_'
+  const char* help;
+  FieldKind kind = FieldKind::text;
+  bool required = false;
+  bool positional = false;
+};
+
+struct EventSpec {
+  const char* type;
+  const char* command;
+  const char* description;
+  std::vector<FieldSpec> fields;
+  const char* example;
+};
+
+const std::vector<EventSpec>& event_specs() {
+  static const std::vector<EventSpec> specs = {
+      {"pledge", "pledge", "record a pledge (a signed agreement to pay); 'pledge show ID' shows one",
+       {{"id", "the pledge's id, like DEU-2024-01 (1-32 characters)", FieldKind::text, true, true},
+        {"donor", "donor code", FieldKind::text, true},
+        {"fund", "fund code", FieldKind::text, true},
+        {"purpose", "general or special", FieldKind::text, true},
+        {"currency", "currency of the agreement", FieldKind::text, true},
+        {"amount", "the amount pledged", FieldKind::text, true},
+        {"signed", "signing date, YYYY-MM-DD", FieldKind::text, true},
+        {"installments", "an instalment DUE:AMOUNT; repeat for a schedule (default: all due on signing)",
+         FieldKind::instalments},
+        {"conditional", "the contribution is conditional (deferred until conditions are met)", FieldKind::flag},
+        {"project", "project code, for an earmarked contribution"},
+        {"psc_rate", "the agreement's PSC rate, like 0.08"},
+        {"memo", "a note"},
+        {"reference", "the donor's agreement reference"}},
+       "fundledger pledge DEU-2024-01 --donor DEU --fund CPCJF --purpose general --currency EUR \\\n"
+       "    --amount 3000000.00 --signed 2024-02-01 --installments 2024-03-01:1000000.00 \\\n"
+       "    --installments 2025-03-01:1000000.00 --installments 2026-03-01:1000000.00"},
+      {"receipt", "receipt", "record money received: against a pledge, as an advance, or unidentified",
+       {{"id", "the receipt's id, like BNK-2024-0107", FieldKind::text, true, true},
+        {"date", "value date, YYYY-MM-DD", FieldKind::text, true},
+        {"fund", "fund code", FieldKind::text, true},
+        {"currency", "currency received", FieldKind::text, true},
+        {"amount", "amount received", FieldKind::text, true},
+        {"donor", "the payer, if known (an advance when no pledge is named)"},
+        {"pledge", "the pledge it pays"},
+        {"memo", "a note"},
+        {"reference", "the bank's reference"}},
+       "fundledger receipt BNK-2024-0107 --date 2024-03-04 --fund CPCJF --currency EUR \\\n"
+       "    --amount 1000000.00 --pledge DEU-2024-01"},
+      {"apply", "apply", "apply an advance or an unidentified receipt to a pledge, or to revenue",
+       {{"id", "this event's id", FieldKind::text, true, true},
+        {"date", "YYYY-MM-DD", FieldKind::text, true},
+        {"receipt", "the id of the receipt holding the money", FieldKind::text, true},
+        {"pledge", "the pledge to apply it to (else revenue)"},
+        {"donor", "the donor, to identify an unidentified receipt"},
+        {"amount", "how much, in the receipt's currency (default: all it holds)"},
+        {"memo", "a note"}},
+       "fundledger apply APP-2024-0003 --date 2024-04-02 --receipt BNK-2024-0110 --pledge NOR-2024-01"},
+      {"condition_met", "condition-met", "recognize the part of a conditional pledge whose conditions are met",
+       {{"id", "this event's id", FieldKind::text, true, true},
+        {"pledge", "the conditional pledge", FieldKind::text, true},
+        {"date", "YYYY-MM-DD", FieldKind::text, true},
+        {"amount", "amount, in the pledge currency", FieldKind::text, true},
+        {"memo", "a note"}},
+       "fundledger condition-met CM-2024-01 --pledge EU-2024-02 --date 2024-06-30 --amount 500000.00"},
+      {"reduction", "reduction", "reduce or cancel what a pledge has outstanding",
+       {{"id", "this event's id", FieldKind::text, true, true},
+        {"pledge", "the pledge", FieldKind::text, true},
+        {"date", "YYYY-MM-DD", FieldKind::text, true},
+        {"amount", "amount, in the pledge currency", FieldKind::text, true},
+        {"reason", "why"}},
+       "fundledger reduction RED-2024-01 --pledge GBR-2023-02 --date 2024-05-10 --amount 50000.00 \\\n"
+       "    --reason \"Budget cut announced by the donor\""},
+      {"refund", "refund", "refund a donor: payable, paid at once (--paid), or the payment of a payable (--pays)",
+       {{"id", "this event's id", FieldKind::text, true, true},
+        {"donor", "donor code", FieldKind::text, true},
+        {"fund", "fund code", FieldKind::text, true},
+        {"date", "YYYY-MM-DD", FieldKind::text, true},
+        {"currency", "currency of the refund", FieldKind::text, true},
+        {"amount", "amount refunded", FieldKind::text, true},
+        {"pledge", "the pledge it relates to"},
+        {"paid", "paid at once", FieldKind::flag},
+        {"pays", "the id of the payable refund this pays"},
+        {"memo", "a note"}},
+       "fundledger refund REF-2024-01 --donor SWE --fund UNCAC --date 2024-11-15 --currency SEK \\\n"
+       "    --amount 120000.00 --paid"},
+      {"expense", "expense", "record expenditure (a grant or programme cost) with its programme support costs",
+       {{"id", "this event's id", FieldKind::text, true, true},
+        {"fund", "fund code", FieldKind::text, true},
+        {"date", "YYYY-MM-DD", FieldKind::text, true},
+        {"currency", "currency spent", FieldKind::text, true},
+        {"amount", "amount spent, before PSC", FieldKind::text, true},
+        {"category", "grant or programme", FieldKind::text, true},
+        {"project", "project code"},
+        {"psc_rate", "PSC rate (default: the project's, else the ledger's)"},
+        {"allow_overdraft", "record it even beyond the fund's cash", FieldKind::flag},
+        {"memo", "a note"}},
+       "fundledger expense EXP-2024-0031 --fund UNTOC --date 2024-03-01 --currency USD \\\n"
+       "    --amount 120000.00 --category programme --project GLOT59"},
+      {"transfer", "transfer", "move cash between funds",
+       {{"id", "this event's id", FieldKind::text, true, true},
+        {"date", "YYYY-MM-DD", FieldKind::text, true},
+        {"from_fund", "the fund paying", FieldKind::text, true},
+        {"to_fund", "the fund receiving", FieldKind::text, true},
+        {"currency", "currency", FieldKind::text, true},
+        {"amount", "amount", FieldKind::text, true},
+        {"memo", "a note"}},
+       "fundledger transfer TRF-2024-01 --date 2024-07-01 --from-fund CPCJF --to-fund UNTOC \\\n"
+       "    --currency USD --amount 250000.00"},
+      {"interest", "interest", "record investment income (USD), apportioned across funds by their cash",
+       {{"id", "this event's id", FieldKind::text, true, true},
+        {"date", "YYYY-MM-DD", FieldKind::text, true},
+        {"amount", "amount in USD", FieldKind::text, true},
+        {"memo", "a note"}},
+       "fundledger interest INT-2024-06 --date 2024-06-30 --amount 18234.55"},
+      {"allowance", "allowance", "make an allowance for a doubtful pledge",
+       {{"id", "this event's id", FieldKind::text, true, true},
+        {"pledge", "the pledge", FieldKind::text, true},
+        {"date", "YYYY-MM-DD", FieldKind::text, true},
+        {"amount", "amount, in the pledge currency", FieldKind::text, true},
+        {"memo", "a note"}},
+       "fundledger allowance ALW-2024-01 --pledge XYZ-2021-01 --date 2024-12-31 --amount 40000.00"},
+      {"write_off", "write-off", "write off what an allowance covers",
+       {{"id", "this event's id", FieldKind::text, true, true},
+        {"pledge", "the pledge", FieldKind::text, true},
+        {"date", "YYYY-MM-DD", FieldKind::text, true},
+        {"amount", "amount, in the pledge currency", FieldKind::text, true},
+        {"memo", "a note"}},
+       "fundledger write-off WO-2025-01 --pledge XYZ-2021-01 --date 2025-06-30 --amount 40000.00"},
+      {"reversal", "reversal", "reverse an event: a new entry negating every posting it made",
+       {{"id", "this event's id", FieldKind::text, true, true},
+        {"reverses", "the id of the event to reverse", FieldKind::text, true},
+        {"date", "YYYY-MM-DD", FieldKind::text, true},
+        {"memo", "why"}},
+       "fundledger reversal REV-2024-0001 --reverses BNK-2024-0107 --date 2024-03-05 --memo \"Duplicate\""},
+  };
+  return specs;
+}
+
+std::string option_name(const char* field) {
+  std::string name = field;
+  for (char& c : name) c = c == '_' ? '-' : c;
+  return name;
+}
+
+struct Gathered {
+  std::map<std::string, std::string> texts;
+  std::map<std::string, bool> flags;
+  std::vector<std::string> instalments;
+};
+
+void register_event(CLI::App& app, Context& context, const EventSpec& spec, CLI::App* existing) {
+  CLI::App* command = existing ? existing : app.add_subcommand(spec.command, spec.description);
+  if (std::string(spec.command) != spec.type) command->alias(spec.type);
+  auto gathered = std::make_shared<Gathered>();
+  for (const FieldSpec& field : spec.fields) {
+    if (field.kind == FieldKind::flag) {
+      command->add_flag("--" + option_name(field.name), gathered->flags[field.name], field.help);
+    } else if (field.kind == FieldKind::instalments) {
+      command->add_option("--" + option_name(field.name), gathered->instalments, field.help);
+    } else {
+      auto* option = command->add_option(field.positional ? std::string(field.name) : "--" + option_name(field.name),
+                                         gathered->texts[field.name], field.help);
+      if (field.required) option->required();
+    }
+  }
+  command->footer(std::string("Example:\n  ") + spec.example);
+  const std::string type = spec.type;
+  command->callback([&context, gathered, type, command] {
+    if (!command->get_subcommands().empty()) return;  // 'pledge show' runs instead
+    nlohmann::json event;
+    event["type"] = type;
+    for (const auto& [name, value] : gathered->texts) {
+      if (!value.empty()) event[name] = value;
+    }
+    for (const auto& [name, value] : gathered->flags) {
+      if (value) event[name] = true;
+    }
+    if (!gathered->instalments.empty()) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const std::string& text : gathered->instalments) {
+        const std::size_t colon = text.find(':');
+        if (colon == std::string::npos) {
+          throw Error(ErrorCode::usage, "--installments \"" + text + "\": expected DUE:AMOUNT, like 2025-03-01:1000000.00");
+        }
+        list.push_back({{"due", text.substr(0, colon)}, {"amount", text.substr(colon + 1)}});
+      }
+      event["installments"] = list;
+    }
+    Ledger ledger = open_ledger(context, OpenMode::read_write);
+    const RecordResult result = ledger.record(parse_event(event.dump()));
+    const std::string id = event.value("id", "");
+    if (result.recorded) {
+      std::fputs(fmt::format("recorded {} {} (seq {})\n", type, id, result.seq).c_str(), stderr);
+    } else {
+      std::fputs(fmt::format("{} {} was already recorded identically (seq {}): nothing to do\n", type, id, result.seq)
+                     .c_str(),
+                 stderr);
+    }
+  });
+}
+
+void print_pledges(const std::vector<PledgeStatus>& pledges, Format format) {
+  const std::vector<std::string> columns = {"pledge",   "donor",    "fund",        "purpose",   "currency",
+                                            "signed",   "status",   "pledged",     "received",  "reduced",
+                                            "written_off", "outstanding", "receivable", "carrying_usd"};
+  auto cells = [](const PledgeStatus& p, bool for_table) {
+    auto amount = [for_table](const Decimal& value) {
+      return for_table ? format_amount_for_table(value) : value.to_string();
+    };
+    return std::vector<std::string>{p.id, p.donor, p.fund, p.purpose, p.currency, p.signed_on.to_string(), p.status,
+                                    amount(p.pledged), amount(p.received), amount(p.reduced), amount(p.written_off),
+                                    amount(p.outstanding), amount(p.receivable), amount(p.carrying_usd)};
+  };
+  if (format == Format::csv) {
+    std::string out;
+    for (std::size_t i = 0; i < columns.size(); ++i) out += (i ? "," : "") + columns[i];
+    out += "\n";
+    for (const auto& pledge : pledges) {
+      const auto row = cells(pledge, false);
+      for (std::size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + csv_field(row[i]);
+      out += "\n";
+    }
+    std::fputs(out.c_str(), stdout);
+    return;
+  }
+  if (format == Format::json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& pledge : pledges) {
+      const auto row = cells(pledge, false);
+      nlohmann::json object;
+      for (std::size_t i = 0; i < columns.size(); ++i) object[columns[i]] = row[i];
+      list.push_back(object);
+    }
+    std::fputs((list.dump(1) + "\n").c_str(), stdout);
+    return;
+  }
+  Table table;
+  table.headers = columns;
+  for (std::size_t i = 0; i < columns.size(); ++i) table.right_aligned.push_back(i >= 7);
+  for (const auto& pledge : pledges) table.rows.push_back(cells(pledge, true));
+  table.print(stdout);
+}
+
+void print_pledge(const PledgeStatus& p, Format format) {
+  if (format == Format::json) {
+    nlohmann::json object = {{"pledge", p.id},
+                             {"donor", p.donor},
+                             {"fund", p.fund},
+                             {"project", p.project},
+                             {"purpose", p.purpose},
+                             {"currency", p.currency},
+                             {"signed", p.signed_on.to_string()},
+                             {"conditional", p.conditional},
+                             {"status", p.status},
+                             {"pledged", p.pledged.to_string()},
+                             {"received", p.received.to_string()},
+                             {"reduced", p.reduced.to_string()},
+                             {"written_off", p.written_off.to_string()},
+                             {"outstanding", p.outstanding.to_string()},
+                             {"receivable", p.receivable.to_string()},
+                             {"carrying_usd", p.carrying_usd.to_string()},
+                             {"deferred", p.deferred.to_string()},
+                             {"allowance", p.allowance.to_string()}};
+    nlohmann::json instalments = nlohmann::json::array();
+    for (const auto& i : p.installments) {
+      instalments.push_back({{"due", i.due.to_string()},
+                             {"amount", i.amount.to_string()},
+                             {"paid", i.paid.to_string()},
+                             {"reduced", i.reduced.to_string()},
+                             {"outstanding", i.outstanding.to_string()}});
+    }
+    object["installments"] = instalments;
+    nlohmann::json movements = nlohmann::json::array();
+    for (const auto& m : p.movements) {
+      movements.push_back({{"seq", m.seq},
+                           {"id", m.event_id},
+                           {"type", m.type},
+                           {"date", m.date.to_string()},
+                           {"amount", m.amount.to_string()},
+                           {"usd", m.usd.to_string()}});
+    }
+    object["movements"] = movements;
+    std::fputs((object.dump(1) + "\n").c_str(), stdout);
+    return;
+  }
+  std::string out = fmt::format("Pledge {}: {} to {}, {} purpose{}{}, signed {}, {}\n", p.id, p.donor, p.fund, p.purpose,
+                                p.project.empty() ? "" : ", project " + p.project,
+                                p.conditional ? ", conditional" : "", p.signed_on.to_string(), p.status);
+  out += fmt::format("  pledged      {:>20} {}\n", format_amount_for_table(p.pledged), p.currency);
+  out += fmt::format("  received     {:>20}\n", format_amount_for_table(p.received));
+  out += fmt::format("  reduced      {:>20}\n", format_amount_for_table(p.reduced));
+  out += fmt::format("  written off  {:>20}\n", format_amount_for_table(p.written_off));
+  out += fmt::format("  outstanding  {:>20}\n", format_amount_for_table(p.outstanding));
+  out += fmt::format("  receivable   {:>20} {}, carried at {} USD\n", format_amount_for_table(p.receivable), p.currency,
+                     format_amount_for_table(p.carrying_usd));
+  if (!p.deferred.is_zero()) out += fmt::format("  deferred     {:>20}\n", format_amount_for_table(p.deferred));
+  if (!p.allowance.is_zero()) out += fmt::format("  allowance    {:>20}\n", format_amount_for_table(p.allowance));
+  std::fputs((out + "\nInstalments\n").c_str(), stdout);
+  Table instalments;
+  instalments.headers = {"due", "amount", "paid", "reduced", "outstanding"};
+  instalments.right_aligned = {false, true, true, true, true};
+  for (const auto& i : p.installments) {
+    instalments.rows.push_back({i.due.to_string(), format_amount_for_table(i.amount), format_amount_for_table(i.paid),
+                                format_amount_for_table(i.reduced), format_amount_for_table(i.outstanding)});
+  }
+  instalments.print(stdout);
+  std::fputs("\nMovements of the receivable\n", stdout);
+  Table movements;
+  movements.headers = {"seq", "date", "type", "id", "amount", "USD"};
+  movements.right_aligned = {true, false, false, false, true, true};
+  for (const auto& m : p.movements) {
+    movements.rows.push_back({std::to_string(m.seq), m.date.to_string(), m.type, m.event_id,
+                              format_amount_for_table(m.amount), format_amount_for_table(m.usd)});
+  }
+  movements.print(stdout);
+  (void)format;
+}
+
+}  // namespace
+
+void register_contribution_commands(CLI::App& app, Context& context) {
+  for (const EventSpec& spec : event_specs()) {
+    if (std::string(spec.type) == "pledge") {
+      CLI::App* pledge = app.add_subcommand("pledge", spec.description);
+      pledge->require_subcommand(0, 1);
+      auto* show = pledge->add_subcommand("show", "show a pledge: figures, instalments, movements");
+      auto id = std::make_shared<std::string>();
+      auto format = std::make_shared<Format>(Format::table);
+      show->add_option("id", *id, "the pledge's id")->required();
+      add_format_option(*show, *format);
+      show->footer("Example:\n  fundledger pledge show DEU-2024-01");
+      show->callback([&context, id, format] {
+        Ledger ledger = open_ledger(context, OpenMode::read_only);
+        print_pledge(find_pledge(ledger, *id), *format);
+      });
+      register_event(app, context, spec, pledge);
+      continue;
+    }
+    register_event(app, context, spec, nullptr);
+  }
+  auto* pledges = app.add_subcommand("pledges", "list pledges with what is received and outstanding");
+  auto query = std::make_shared<PledgeQuery>();
+  auto format = std::make_shared<Format>(Format::table);
+  pledges->add_option("--donor", query->donor, "only this donor's");
+  pledges->add_option("--fund", query->fund, "only this fund's");
+  pledges->add_option("--status", query->status, "open, paid, reduced or cancelled")
+      ->check(CLI::IsMember({"open", "paid", "reduced", "cancelled"}));
+  add_format_option(*pledges, *format);
+  pledges->footer("Example:\n  fundledger pledges --fund CPCJF --status open --format csv");
+  pledges->callback([&context, query, format] {
+    Ledger ledger = open_ledger(context, OpenMode::read_only);
+    print_pledges(list_pledges(ledger, *query), *format);
+  });
+}
+
+}  // namespace fundledger::cli
