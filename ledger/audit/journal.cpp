@@ -157,6 +157,7 @@ ProjectionRows read_projections(SQLite::Database& database) {
       rows[{table, query.getColumn(0).getInt64()}] = row;
     }
   };
+  read("currency", "SELECT declared, code, minor_units FROM currencies WHERE declared != 0");
   read("account", "SELECT seq, code, name, class FROM accounts");
   read("fund", "SELECT f.seq, f.code, f.name, f.kind, IFNULL(p.code, '') FROM funds f LEFT JOIN funds p ON p.id = f.parent_id");
   read("donor", "SELECT seq, code, name, category, country FROM donors");
@@ -175,7 +176,9 @@ void expected_projection(const Event& event, std::int64_t seq, const Ledger::Imp
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, AccountEvent>) {
+        if constexpr (std::is_same_v<T, CurrencyEvent>) {
+          rows[{"currency", seq}] = join({e.code, std::to_string(e.minor_units)});
+        } else if constexpr (std::is_same_v<T, AccountEvent>) {
           rows[{"account", seq}] = join({e.code, e.name, std::to_string(static_cast<int>(e.account_class))});
         } else if constexpr (std::is_same_v<T, FundEvent>) {
           rows[{"fund", seq}] = join({e.code, e.name, std::to_string(static_cast<int>(e.kind)), e.parent});
@@ -218,10 +221,13 @@ std::string check_columns(const JournalReader& reader, const Ledger::Impl& impl,
   if (reader.type != event_type_name(event)) return "the stored type differs from the event's type";
   if (reader.event_id != detail::event_id_of(event)) return "the stored id differs from the event's id";
   const auto date = detail::event_date_of(event);
-  const std::optional<std::int32_t> day = date ? std::optional(date->day_number()) : std::nullopt;
-  if (reader.date != day) return "the stored date differs from the event's date";
+  const bool dated = date.has_value();
+  const std::int32_t day = dated ? date->day_number() : 0;
+  if (reader.date.has_value() != dated || (dated && *reader.date != day)) {
+    return "the stored date differs from the event's date";
+  }
   for (std::int32_t posting_date : reader.posting_dates) {
-    if (!day || posting_date != *day) return "a posting's date differs from the event's date";
+    if (!dated || posting_date != day) return "a posting's date differs from the event's date";
   }
   expected_projection(event, reader.seq, impl, projections);
   return {};
@@ -362,9 +368,11 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
     // Count each differing group once, whether its row is changed, missing or added.
     const std::int64_t differences =
         impl.database
-            .execAndGet(std::string("SELECT COUNT(*) FROM (SELECT 1 FROM (SELECT * FROM (") + sums + " EXCEPT " +
-                        stored + ") UNION ALL SELECT * FROM (" + stored + " EXCEPT " + sums +
-                        ")) GROUP BY 1, 2, 3, 4, 5, 6)")
+            .execAndGet(std::string("WITH summed(k1, k2, k3, k4, k5, k6, d, c, fd, fc) AS (") + sums +
+                        "), stored(k1, k2, k3, k4, k5, k6, d, c, fd, fc) AS (" + stored +
+                        ") SELECT COUNT(*) FROM (SELECT k1, k2, k3, k4, k5, k6 FROM (SELECT * FROM summed EXCEPT "
+                        "SELECT * FROM stored) UNION SELECT k1, k2, k3, k4, k5, k6 FROM (SELECT * FROM stored "
+                        "EXCEPT SELECT * FROM summed))")
             .getInt64();
     if (differences) {
       report.ok = false;

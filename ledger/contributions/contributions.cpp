@@ -31,10 +31,6 @@ std::string field_error(const std::string& field, const std::string& what) {
   return "field \"" + field + "\": " + what;
 }
 
-std::string money_text(std::int64_t minor, const detail::CurrencyRecord& currency) {
-  return Decimal::from_minor_units(minor, currency.minor_units).to_string() + " " + currency.code;
-}
-
 }  // namespace
 
 // ---- Look-ups shared by the handlers ----

@@ -84,6 +84,42 @@ std::string Object::render() const {
 
 namespace {
 
+// Reads the four hex digits of a \u escape at text[at].
+bool read_hex4(std::string_view text, std::size_t at, unsigned& value) {
+  if (at + 4 > text.size()) return false;
+  value = 0;
+  for (std::size_t i = at; i < at + 4; ++i) {
+    const char c = text[i];
+    const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (digit < 0) return false;
+    value = value * 16 + static_cast<unsigned>(digit);
+  }
+  return true;
+}
+
+// A JSON number, true, false or null, exactly.
+bool is_scalar(std::string_view text) {
+  if (text == "true" || text == "false" || text == "null") return true;
+  std::size_t i = 0;
+  if (i < text.size() && text[i] == '-') ++i;
+  const std::size_t digits_start = i;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+  if (i == digits_start) return false;
+  if (i < text.size() && text[i] == '.') {
+    const std::size_t fraction_start = ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    if (i == fraction_start) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    const std::size_t exponent_start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    if (i == exponent_start) return false;
+  }
+  return i == text.size();
+}
+
 // Reads a JSON string literal starting at text[position] == '"'; returns the index after it.
 bool scan_string(std::string_view text, std::size_t& position, std::string* unescaped) {
   if (position >= text.size() || text[position] != '"') return false;
@@ -105,12 +141,9 @@ bool scan_string(std::string_view text, std::size_t& position, std::string* unes
           case 'b': *unescaped += '\b'; break;
           case 'f': *unescaped += '\f'; break;
           case 'u': {
-            // Canonical keys only ever escape control characters this way.
-            if (position + 5 >= text.size()) return false;
+            // Canonical text only ever escapes control characters this way.
             unsigned value = 0;
-            auto result = std::from_chars(text.data() + position + 2, text.data() + position + 6,
-                                          value, 16);
-            if (result.ec != std::errc() || value >= 0x20) return false;
+            if (!read_hex4(text, position + 2, value) || value >= 0x20) return false;
             *unescaped += static_cast<char>(value);
             position += 4;
             break;
@@ -118,6 +151,8 @@ bool scan_string(std::string_view text, std::size_t& position, std::string* unes
           default: *unescaped += escaped;
         }
       } else if (escaped == 'u') {
+        unsigned value = 0;
+        if (!read_hex4(text, position + 2, value)) return false;
         position += 4;
       }
       position += 2;
@@ -129,35 +164,42 @@ bool scan_string(std::string_view text, std::size_t& position, std::string* unes
   return false;
 }
 
-// Skips one JSON value (object, array, string or scalar); returns the index after it.
+// Skips one JSON value (object, array, string or scalar) written without whitespace, checking its
+// form; position ends after it.
 bool scan_value(std::string_view text, std::size_t& position) {
   if (position >= text.size()) return false;
   const char c = text[position];
   if (c == '"') return scan_string(text, position, nullptr);
   if (c == '{' || c == '[') {
-    int depth = 0;
-    while (position < text.size()) {
-      const char d = text[position];
-      if (d == '"') {
+    const bool object = c == '{';
+    const char close = object ? '}' : ']';
+    ++position;
+    if (position < text.size() && text[position] == close) {
+      ++position;
+      return true;
+    }
+    while (true) {
+      if (object) {
         if (!scan_string(text, position, nullptr)) return false;
-        continue;
+        if (position >= text.size() || text[position] != ':') return false;
+        ++position;
       }
-      if (d == '{' || d == '[') ++depth;
-      if (d == '}' || d == ']') {
-        if (--depth == 0) {
-          ++position;
-          return true;
-        }
+      if (!scan_value(text, position)) return false;
+      if (position >= text.size()) return false;
+      if (text[position] == close) {
+        ++position;
+        return true;
       }
+      if (text[position] != ',') return false;
       ++position;
     }
-    return false;
   }
+  const std::size_t start = position;
   while (position < text.size() && text[position] != ',' && text[position] != '}' &&
          text[position] != ']') {
     ++position;
   }
-  return true;
+  return is_scalar(text.substr(start, position - start));
 }
 
 }  // namespace

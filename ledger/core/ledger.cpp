@@ -103,7 +103,7 @@ void Ledger::Impl::load_state() {
       record.id = query.getColumn(0).getInt64();
       record.code = query.getColumn(1).getString();
       record.minor_units = query.getColumn(2).getInt();
-      record.declared = query.getColumn(3).getInt() != 0;
+      record.declared_seq = query.getColumn(3).getInt64();
       state.currencies.add(std::move(record));
     }
   }

@@ -65,7 +65,7 @@ struct CurrencyRecord {
   std::int64_t id = 0;
   std::string code;
   int minor_units = 2;
-  bool declared = false;
+  std::int64_t declared_seq = 0;  // the currency event that declared it; 0 for an ISO currency used
   // Rates in force, by effective day, ascending.
   std::vector<std::pair<std::int32_t, Decimal>> rates;
 };
@@ -209,6 +209,8 @@ struct Ledger::Impl {
   // Records one event inside the current write transaction.
   RecordResult record_one(const Event& event);
   RecordResult record_entry(const EntryEvent& entry);
+  // The seq column of the master record the query finds by code, 0 if none.
+  std::int64_t stored_seq(const char* sql, const std::string& code);
   // The seq of the entry already recorded with this id, if the given one is identical to it;
   // throws Error (conflict) if it differs; nothing when the id is new.
   std::optional<std::int64_t> find_identical_entry(const EntryEvent& entry);

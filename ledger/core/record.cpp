@@ -124,6 +124,12 @@ void check_setting(const SettingEvent& event, const detail::MasterState& state) 
 
 }  // namespace
 
+std::int64_t Ledger::Impl::stored_seq(const char* sql, const std::string& code) {
+  SQLite::Statement query(database, sql);
+  query.bind(1, code);
+  return query.executeStep() ? query.getColumn(0).getInt64() : 0;
+}
+
 RecordResult Ledger::Impl::record_one(const Event& event) {
   return std::visit(
       [this, &event](const auto& e) -> RecordResult {
@@ -137,33 +143,39 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
                                                        std::to_string(iso->minor_units) +
                                                        " minor units, not " + std::to_string(e.minor_units)));
           }
-          if (auto* known = state.currencies.find_mutable(e.code)) {
+          auto* known = state.currencies.find_mutable(e.code);
+          if (known) {
             if (known->minor_units != e.minor_units) {
               conflict("currency " + e.code, std::to_string(known->minor_units) + " minor units",
                        std::to_string(e.minor_units) + " minor units");
             }
-            if (known->declared) return {false, 0};
-            SQLite::Statement update(database, "UPDATE currencies SET declared = 1 WHERE id = ?");
-            update.bind(1, known->id);
+            if (known->declared_seq) return {false, known->declared_seq};
+          }
+          const std::int64_t seq = append_event("currency", {}, std::nullopt, body.render(), {});
+          if (known) {
+            SQLite::Statement update(database, "UPDATE currencies SET declared = ? WHERE id = ?");
+            update.bind(1, seq);
+            update.bind(2, known->id);
             update.exec();
-            known->declared = true;
+            known->declared_seq = seq;
           } else {
-            detail::CurrencyRecord record{state.currencies.next_id(), e.code, e.minor_units, true, {}};
+            detail::CurrencyRecord record{state.currencies.next_id(), e.code, e.minor_units, seq, {}};
             SQLite::Statement insert(
-                database, "INSERT INTO currencies (id, code, minor_units, declared) VALUES (?, ?, ?, 1)");
+                database, "INSERT INTO currencies (id, code, minor_units, declared) VALUES (?, ?, ?, ?)");
             insert.bind(1, record.id);
             insert.bind(2, record.code);
             insert.bind(3, record.minor_units);
+            insert.bind(4, seq);
             insert.exec();
             state.currencies.add(std::move(record));
           }
-          return {true, append_event("currency", {}, std::nullopt, body.render(), {})};
+          return {true, seq};
 
         } else if constexpr (std::is_same_v<T, AccountEvent>) {
           if (const auto* known = state.accounts.find(e.code)) {
             const std::string stored = detail::body_fields(known->event).render();
             if (stored != body.render()) conflict("account " + e.code, stored, body.render());
-            return {false, 0};
+            return {false, stored_seq("SELECT seq FROM accounts WHERE code = ?", e.code)};
           }
           const std::int64_t seq = append_event("account", {}, std::nullopt, body.render(), {});
           detail::AccountRecord record{state.accounts.next_id(), e.code, e};
@@ -182,7 +194,7 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
           if (const auto* known = state.funds.find(e.code)) {
             const std::string stored = detail::body_fields(known->event).render();
             if (stored != body.render()) conflict("fund " + e.code, stored, body.render());
-            return {false, 0};
+            return {false, stored_seq("SELECT seq FROM funds WHERE code = ?", e.code)};
           }
           std::int64_t parent_id = 0;
           if (!e.parent.empty()) {
@@ -215,7 +227,7 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
           if (const auto* known = state.donors.find(e.code)) {
             const std::string stored = detail::body_fields(known->event).render();
             if (stored != body.render()) conflict("donor " + e.code, stored, body.render());
-            return {false, 0};
+            return {false, stored_seq("SELECT seq FROM donors WHERE code = ?", e.code)};
           }
           const std::int64_t seq = append_event("donor", {}, std::nullopt, body.render(), {});
           detail::DonorRecord record{state.donors.next_id(), e.code, e};
@@ -236,7 +248,7 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
           if (const auto* known = state.projects.find(e.code)) {
             const std::string stored = detail::body_fields(known->event).render();
             if (stored != body.render()) conflict("project " + e.code, stored, body.render());
-            return {false, 0};
+            return {false, stored_seq("SELECT seq FROM projects WHERE code = ?", e.code)};
           }
           const auto* fund = state.funds.find(e.fund);
           if (!fund) {
@@ -278,11 +290,15 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
           auto position = std::lower_bound(rates.begin(), rates.end(), day,
                                            [](const auto& rate, std::int32_t value) { return rate.first < value; });
           if (position != rates.end() && position->first == day) {
-            if (position->second.to_string() != e.per_usd.to_string()) {
+            // The same rate written with other trailing zeros is the same rate.
+            if (position->second != e.per_usd) {
               conflict("the " + e.currency + " rate effective " + e.effective.to_string(),
                        position->second.to_string(), e.per_usd.to_string());
             }
-            return {false, 0};
+            SQLite::Statement stored(database, "SELECT seq FROM rates WHERE currency_id = ? AND effective = ?");
+            stored.bind(1, currency.id);
+            stored.bind(2, day);
+            return {false, stored.executeStep() ? stored.getColumn(0).getInt64() : 0};
           }
           const std::int64_t seq = append_event("rate", {}, std::nullopt, body.render(), {});
           SQLite::Statement insert(database,
@@ -306,7 +322,10 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
               conflict("setting " + e.key + (e.effective ? " effective " + e.effective->to_string() : ""),
                        json::quoted(position->second), json::quoted(e.value));
             }
-            return {false, 0};
+            SQLite::Statement stored(database, "SELECT seq FROM settings WHERE key = ? AND effective = ?");
+            stored.bind(1, e.key);
+            stored.bind(2, day);
+            return {false, stored.executeStep() ? stored.getColumn(0).getInt64() : 0};
           }
           const std::int64_t seq = append_event("setting", {}, std::nullopt, body.render(), {});
           SQLite::Statement insert(database,

@@ -325,7 +325,8 @@ std::int64_t Decimal::to_minor_units(int scale) const {
                                           std::to_string(scale) + " decimals");
   }
   static const Int128 max_i64 = std::numeric_limits<std::int64_t>::max();
-  if (!in_range(at_scale.coefficient_, max_i64)) {
+  static const Int128 min_i64 = std::numeric_limits<std::int64_t>::min();
+  if (at_scale.coefficient_ > max_i64 || at_scale.coefficient_ < min_i64) {
     throw Error(ErrorCode::overflow,
                 "amount " + to_string() + " is beyond the range of a stored amount");
   }

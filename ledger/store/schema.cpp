@@ -48,7 +48,7 @@ CREATE TABLE currencies (
   id INTEGER PRIMARY KEY,
   code TEXT NOT NULL UNIQUE,
   minor_units INTEGER NOT NULL CHECK (typeof(minor_units) = 'integer'),
-  declared INTEGER NOT NULL DEFAULT 0
+  declared INTEGER NOT NULL DEFAULT 0  -- seq of the currency event that declared it, else 0
 );
 CREATE TABLE accounts (
   id INTEGER PRIMARY KEY,
