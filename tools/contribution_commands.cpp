@@ -185,13 +185,22 @@ void register_event(CLI::App& app, Context& context, const EventSpec& spec, CLI:
     } else {
       auto* option = command->add_option(field.positional ? std::string(field.name) : "--" + option_name(field.name),
                                          gathered->texts[field.name], field.help);
-      if (field.required) option->required();
+      // 'pledge' also has 'pledge show': its fields are checked when it records, not when it parses.
+      if (field.required && !existing) option->required();
     }
   }
   command->footer(std::string("Example:\n  ") + spec.example);
   const std::string type = spec.type;
-  command->callback([&context, gathered, type, command] {
+  const auto* fields = &spec.fields;
+  command->callback([&context, gathered, type, command, fields] {
     if (!command->get_subcommands().empty()) return;  // 'pledge show' runs instead
+    std::string missing;
+    for (const FieldSpec& field : *fields) {
+      if (field.required && field.kind == FieldKind::text && gathered->texts[field.name].empty()) {
+        missing += std::string(missing.empty() ? "" : ", ") + (field.positional ? "" : "--") + option_name(field.name);
+      }
+    }
+    if (!missing.empty()) throw Error(ErrorCode::usage, std::string(type) + ": missing " + missing + " (see --help)");
     nlohmann::json event;
     event["type"] = type;
     for (const auto& [name, value] : gathered->texts) {

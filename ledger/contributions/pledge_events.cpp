@@ -109,8 +109,21 @@ RecordResult Ledger::Impl::record_pledge(const PledgeEvent& given) {
                          {donor.id, project_id, pledge_id});
     postings = builder.finish();
   }
-  const std::int64_t seq = append_event("pledge", pledge.id, pledge.signed_on, body, postings);
-
+  // Known before the append, which names it in the postings it renders; a failure reloads the state.
+  detail::PledgeRecord record;
+  record.id = pledge_id;
+  record.code = pledge.id;
+  record.donor_id = donor.id;
+  record.fund_id = fund.id;
+  record.currency_id = currency.id;
+  record.project_id = project_id;
+  record.purpose = pledge.purpose;
+  record.conditional = pledge.conditional;
+  record.signed_on = pledge.signed_on;
+  record.psc_rate = pledge.psc_rate;
+  state.pledges.add(std::move(record));
+  // The pledge's rows go in first: the postings refer to them. The event will be the next seq.
+  const std::int64_t seq = last_seq + 1;
   SQLite::Statement insert(database,
                            "INSERT INTO pledges (id, code, seq, donor_id, fund_id, purpose, currency_id, amount_minor, "
                            "signed, conditional, project_id, psc_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -147,18 +160,8 @@ RecordResult Ledger::Impl::record_pledge(const PledgeEvent& given) {
     instalment_insert.exec();
     instalment_insert.reset();
   }
-  detail::PledgeRecord record;
-  record.id = pledge_id;
-  record.code = pledge.id;
-  record.donor_id = donor.id;
-  record.fund_id = fund.id;
-  record.currency_id = currency.id;
-  record.project_id = project_id;
-  record.purpose = pledge.purpose;
-  record.conditional = pledge.conditional;
-  record.signed_on = pledge.signed_on;
-  record.psc_rate = pledge.psc_rate;
-  state.pledges.add(std::move(record));
+  append_event("pledge", pledge.id, pledge.signed_on, body, postings);
+
   return {true, seq};
 }
 
