@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   cli::register_setup_commands(app, context);
   cli::register_record_commands(app, context);
   cli::register_contribution_commands(app, context);
+  cli::register_period_commands(app, context);
   cli::register_read_commands(app, context);
   cli::register_audit_commands(app, context);
 

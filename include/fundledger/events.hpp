@@ -235,10 +235,24 @@ struct ReversalEvent {
   std::string memo;
 };
 
+// ---- The close (ACCOUNTING.md, "Periods and the close") ----
+
+// Closes a month: revaluation, year-end at December, instalments falling due, the lock and seal.
+struct PeriodCloseEvent {
+  Period period = Period::parse("2000-01");
+};
+
+// Reopens the latest closed month, reversing what its close appended.
+struct PeriodReopenEvent {
+  Period period = Period::parse("2000-01");
+  std::string reason;
+};
+
 using Event = std::variant<CurrencyEvent, AccountEvent, FundEvent, DonorEvent, ProjectEvent,
                            RateEvent, SettingEvent, EntryEvent, PledgeEvent, ReceiptEvent, ApplyEvent,
                            ConditionMetEvent, ReductionEvent, RefundEvent, ExpenseEvent, TransferEvent,
-                           InterestEvent, AllowanceEvent, WriteOffEvent, ReversalEvent>;
+                           InterestEvent, AllowanceEvent, WriteOffEvent, ReversalEvent, PeriodCloseEvent,
+                           PeriodReopenEvent>;
 
 // The event's "type" in JSON ("currency", "entry", ...).
 const char* event_type_name(const Event& event) noexcept;

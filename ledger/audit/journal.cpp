@@ -29,7 +29,7 @@ class JournalReader {
                 "FROM events ORDER BY seq"),
         postings_(database,
                   "SELECT seq, account_id, fund_id, IFNULL(donor_id, 0), IFNULL(project_id, 0), "
-                  "IFNULL(pledge_id, 0), currency_id, amount_minor, functional_minor, residual, date "
+                  "IFNULL(pledge_id, 0), currency_id, amount_minor, functional_minor, kind, date "
                   "FROM postings ORDER BY seq, line") {
     posting_pending_ = postings_.executeStep();
   }
@@ -62,9 +62,11 @@ class JournalReader {
       p.currency_id = postings_.getColumn(6).getInt64();
       p.amount_minor = postings_.getColumn(7).getInt64();
       p.functional_minor = postings_.getColumn(8).getInt64();
-      p.residual = postings_.getColumn(9).getInt() != 0;
+      p.kind = static_cast<detail::PostingKind>(postings_.getColumn(9).getInt());
+      const std::int32_t posting_date = postings_.getColumn(10).getInt();
+      if (!date || posting_date != *date) p.date = posting_date;
       postings.push_back(p);
-      posting_dates.push_back(postings_.getColumn(10).getInt());
+      posting_dates.push_back(posting_date);
       posting_pending_ = postings_.executeStep();
     }
     return true;
@@ -158,6 +160,7 @@ ProjectionRows read_projections(SQLite::Database& database) {
     }
   };
   read("currency", "SELECT declared, code, minor_units FROM currencies WHERE declared != 0");
+  read("period", "SELECT close_seq, period, head_hash FROM periods");
   read("account", "SELECT seq, code, name, class FROM accounts");
   read("fund", "SELECT f.seq, f.code, f.name, f.kind, IFNULL(p.code, '') FROM funds f LEFT JOIN funds p ON p.id = f.parent_id");
   read("donor", "SELECT seq, code, name, category, country FROM donors");
@@ -172,11 +175,22 @@ ProjectionRows read_projections(SQLite::Database& database) {
   return rows;
 }
 
-void expected_projection(const Event& event, std::int64_t seq, const Ledger::Impl& impl, ProjectionRows& rows) {
+void expected_projection(const Event& event, std::int64_t seq, const std::string& hash, const Ledger::Impl& impl,
+                         ProjectionRows& rows) {
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, CurrencyEvent>) {
+        if constexpr (std::is_same_v<T, PeriodCloseEvent>) {
+          rows[{"period", seq}] = join({e.period.to_string(), hash});
+        } else if constexpr (std::is_same_v<T, PeriodReopenEvent>) {
+          // The seal of the reopened month is gone with it.
+          for (auto it = rows.begin(); it != rows.end(); ++it) {
+            if (it->first.first == "period" && it->second.rfind(e.period.to_string() + "|", 0) == 0) {
+              rows.erase(it);
+              break;
+            }
+          }
+        } else if constexpr (std::is_same_v<T, CurrencyEvent>) {
           rows[{"currency", seq}] = join({e.code, std::to_string(e.minor_units)});
         } else if constexpr (std::is_same_v<T, AccountEvent>) {
           rows[{"account", seq}] = join({e.code, e.name, std::to_string(static_cast<int>(e.account_class))});
@@ -226,10 +240,22 @@ std::string check_columns(const JournalReader& reader, const Ledger::Impl& impl,
   if (reader.date.has_value() != dated || (dated && *reader.date != day)) {
     return "the stored date differs from the event's date";
   }
-  for (std::int32_t posting_date : reader.posting_dates) {
-    if (!dated || posting_date != day) return "a posting's date differs from the event's date";
+  // Only a close or reopen posts on other days: within its month, or the first day of the next.
+  const bool spans_days = std::holds_alternative<PeriodCloseEvent>(event) || std::holds_alternative<PeriodReopenEvent>(event);
+  std::int32_t earliest = day;
+  std::int32_t latest = day;
+  if (spans_days) {
+    const Period period = std::holds_alternative<PeriodCloseEvent>(event) ? std::get<PeriodCloseEvent>(event).period
+                                                                          : std::get<PeriodReopenEvent>(event).period;
+    earliest = period.first_day().day_number();
+    latest = period.next().first_day().day_number();
   }
-  expected_projection(event, reader.seq, impl, projections);
+  for (std::int32_t posting_date : reader.posting_dates) {
+    if (!dated || posting_date < earliest || posting_date > latest) {
+      return "a posting's date differs from the event's date";
+    }
+  }
+  expected_projection(event, reader.seq, reader.hash, impl, projections);
   return {};
 }
 
@@ -349,6 +375,22 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
       for (const auto& [key, row] : stored) {
         if (!projections.count(key)) {
           return fail(key.second, "a " + key.first + " row names this event, which did not record it");
+        }
+      }
+    }
+
+    // Every seal still matches the balances as of the end of its month.
+    {
+      SQLite::Statement seals(impl.database, "SELECT period, close_seq, balances_hash FROM periods ORDER BY period");
+      std::vector<std::tuple<std::string, std::int64_t, std::string>> rows;
+      while (seals.executeStep()) {
+        rows.emplace_back(seals.getColumn(0).getString(), seals.getColumn(1).getInt64(), seals.getColumn(2).getString());
+      }
+      for (const auto& [period, close_seq, balances_hash] : rows) {
+        const Period month = Period::parse(period);
+        if (impl.closing_balances_hash(month.last_day()) != balances_hash) {
+          return fail(close_seq, "the seal of " + period + " does not match the balances as of " +
+                                     month.last_day().to_string() + ": postings of a closed period were changed");
         }
       }
     }

@@ -85,7 +85,7 @@ RecordResult Ledger::Impl::record_refund(const RefundEvent& given) {
     builder.add_with_usd(cash, fund.id, currency, -refund.amount, -usd, {donor.id, 0, 0});
   }
   const std::int64_t seq = append_event("refund", refund.id, refund.date, body, builder.finish());
-  if (!refund.paid) add_holding(seq, {payable, fund.id, donor.id, 0, 0, currency.id, -amount_minor, -usd, false});
+  if (!refund.paid) add_holding(seq, {payable, fund.id, donor.id, 0, 0, currency.id, -amount_minor, -usd, detail::PostingKind::ordinary, std::nullopt});
   return {true, seq};
 }
 
@@ -222,6 +222,7 @@ RecordResult Ledger::Impl::record_reversal(const ReversalEvent& reversal) {
   if (!target) {
     throw Error(ErrorCode::unknown_reference, field_error("reverses", "no event with id " + quote(reversal.reverses)));
   }
+  check_open(reversal.date, "reversal " + reversal.id);
   if (type == "reversal") {
     throw Error(ErrorCode::bad_input, field_error("reverses", quote(reversal.reverses) +
                                                                   " is itself a reversal: record the original event "

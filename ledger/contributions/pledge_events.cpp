@@ -54,6 +54,7 @@ RecordResult Ledger::Impl::record_pledge(const PledgeEvent& given) {
   const std::string body = detail::body_fields(Event{pledge}).render();
   if (std::int64_t seq = existing_event_seq(pledge.id, "pledge", body)) return {false, seq};
 
+  check_open(pledge.signed_on, "pledge " + pledge.id);
   const auto& donor = donor_named(pledge.donor, "donor");
   const auto& fund = fund_named(pledge.fund, "fund");
   std::int64_t project_id = 0;
@@ -156,7 +157,7 @@ RecordResult Ledger::Impl::record_pledge(const PledgeEvent& given) {
     instalment_insert.bind(2, static_cast<std::int64_t>(i));
     instalment_insert.bind(3, schedule[i].due.day_number());
     instalment_insert.bind(4, schedule[i].amount.to_minor_units(currency.minor_units));
-    instalment_insert.bind(5, recognized == pledge.amount || schedule[i].due <= pledge.signed_on ? 1 : 0);
+    instalment_insert.bind(5, recognized == pledge.amount || schedule[i].due <= pledge.signed_on ? seq : 0);
     instalment_insert.exec();
     instalment_insert.reset();
   }
@@ -239,7 +240,7 @@ RecordResult Ledger::Impl::record_receipt(const ReceiptEvent& given) {
     if (settlement.excess_minor > 0) {
       const auto& pledge_currency = state.currencies.by_id(pledge->currency_id);
       held = {builder.account("2100"), fund.id, donor_id, 0, 0, pledge_currency.id, -settlement.excess_minor,
-              -settlement.excess_usd, false};
+              -settlement.excess_usd, detail::PostingKind::ordinary, std::nullopt};
       builder.add_with_usd(held.account_id, fund.id, pledge_currency,
                            -Decimal::from_minor_units(settlement.excess_minor, pledge_currency.minor_units),
                            -settlement.excess_usd, {donor_id, 0, 0});
@@ -248,7 +249,7 @@ RecordResult Ledger::Impl::record_receipt(const ReceiptEvent& given) {
     builder.close_usd_difference(builder.account("4700"), false);
   } else {
     held = {builder.account(donor_id ? "2100" : "2150"), fund.id, donor_id, 0, 0, currency.id,
-            -receipt.amount.to_minor_units(currency.minor_units), -usd, false};
+            -receipt.amount.to_minor_units(currency.minor_units), -usd, detail::PostingKind::ordinary, std::nullopt};
     builder.add_with_usd(held.account_id, fund.id, currency, -receipt.amount, -usd, {donor_id, 0, 0});
     holds = true;
   }
@@ -330,7 +331,7 @@ RecordResult Ledger::Impl::record_apply(const ApplyEvent& given) {
     if (settlement.excess_minor > 0) {
       const auto& pledge_currency = state.currencies.by_id(pledge.currency_id);
       new_holding = {builder.account("2100"), holding->fund_id, donor_id, 0, 0, pledge_currency.id,
-                     -settlement.excess_minor, -settlement.excess_usd, false};
+                     -settlement.excess_minor, -settlement.excess_usd, detail::PostingKind::ordinary, std::nullopt};
       builder.add_with_usd(new_holding.account_id, holding->fund_id, pledge_currency,
                            -Decimal::from_minor_units(settlement.excess_minor, pledge_currency.minor_units),
                            -settlement.excess_usd, {donor_id, 0, 0});

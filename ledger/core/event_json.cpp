@@ -479,10 +479,22 @@ Event read_event(Fields& fields, std::string_view type, bool export_line, bool s
     event.memo = fields.optional_string("memo").value_or("");
     return event;
   }
+  if (type == "period_close" || type == "period_reopen") {
+    std::string_view text = fields.required_string("period");
+    Period period = Period::parse("2000-01");
+    try {
+      period = Period::parse(text);
+    } catch (const Error& error) {
+      throw Error(error.code(), "field \"period\": " + std::string(error.what()));
+    }
+    if (period.kind() != Period::Kind::Month) fail("period", "expected a month like 2024-03: periods close by month");
+    if (type == "period_close") return PeriodCloseEvent{period};
+    return PeriodReopenEvent{period, fields.text("reason")};
+  }
   fail("type", "unknown event type " + json::quoted(type.substr(0, 40)) +
                    ": expected currency, account, fund, donor, project, rate, setting, entry, pledge, receipt, "
-                   "apply, condition_met, reduction, refund, expense, transfer, interest, allowance, write_off "
-                   "or reversal");
+                   "apply, condition_met, reduction, refund, expense, transfer, interest, allowance, write_off, "
+                   "reversal, period_close or period_reopen");
 }
 
 // Optional text fields appear in the canonical form only when given.
@@ -584,6 +596,14 @@ void add_contribution_fields(json::Object& object, const InterestEvent& e) {
   add_optional(object, "memo", e.memo);
 }
 
+void add_contribution_fields(json::Object& object, const PeriodCloseEvent& e) {
+  object.add_string("period", e.period.to_string());
+}
+
+void add_contribution_fields(json::Object& object, const PeriodReopenEvent& e) {
+  object.add_string("period", e.period.to_string()).add_string("reason", e.reason);
+}
+
 void add_contribution_fields(json::Object& object, const ReversalEvent& e) {
   object.add_string("id", e.id).add_string("reverses", e.reverses).add_string("date", e.date.to_string());
   add_optional(object, "memo", e.memo);
@@ -649,6 +669,8 @@ std::optional<Date> event_date_of(const Event& event) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, PledgeEvent>) {
           return e.signed_on;
+        } else if constexpr (std::is_same_v<T, PeriodCloseEvent> || std::is_same_v<T, PeriodReopenEvent>) {
+          return e.period.last_day();
         } else if constexpr (requires { e.date; }) {
           return e.date;
         } else {
@@ -749,7 +771,8 @@ const char* event_type_name(const Event& event) noexcept {
   static constexpr const char* names[] = {
       "currency", "account",  "fund",      "donor",    "project",  "rate",      "setting",
       "entry",    "pledge",   "receipt",   "apply",    "condition_met", "reduction", "refund",
-      "expense",  "transfer", "interest",  "allowance", "write_off", "reversal"};
+      "expense",  "transfer", "interest",  "allowance", "write_off", "reversal", "period_close",
+      "period_reopen"};
   static_assert(std::variant_size_v<Event> == std::size(names));
   return names[event.index()];
 }

@@ -192,6 +192,11 @@ void Ledger::Impl::load_state() {
           query.getColumn(1).getInt(), query.getColumn(2).getString());
     }
   }
+  {
+    SQLite::Statement query(database, "SELECT MAX(period) FROM periods");
+    last_closed.reset();
+    if (query.executeStep() && !query.getColumn(0).isNull()) last_closed = Period::parse(query.getColumn(0).getString());
+  }
   SQLite::Statement head(database, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
   if (head.executeStep()) {
     last_seq = head.getColumn(0).getInt64();
@@ -293,7 +298,9 @@ std::string Ledger::Impl::render_postings(const std::vector<StoredPosting>& post
     if (p.donor_id) object.add_string("donor", state.donors.by_id(p.donor_id).code);
     if (p.project_id) object.add_string("project", state.projects.by_id(p.project_id).code);
     if (p.pledge_id) object.add_string("pledge", state.pledges.by_id(p.pledge_id).code);
-    if (p.residual) object.add_bool("residual", true);
+    if (p.kind == detail::PostingKind::rounding_residual) object.add_bool("residual", true);
+    if (p.kind == detail::PostingKind::year_end) object.add_bool("year_end", true);
+    if (p.date) object.add_string("date", Date::from_day_number(*p.date).to_string());
     object.render(out);
   }
   out += ']';
@@ -318,7 +325,7 @@ std::int64_t Ledger::Impl::append_event(const char* type, std::string_view event
     insert_posting = std::make_unique<SQLite::Statement>(
         database,
         "INSERT INTO postings (seq, line, date, account_id, fund_id, donor_id, project_id, "
-        "pledge_id, currency_id, amount_minor, functional_minor, residual) "
+        "pledge_id, currency_id, amount_minor, functional_minor, kind) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   }
   SQLite::Statement& event_statement = *insert_event;
@@ -346,7 +353,7 @@ std::int64_t Ledger::Impl::append_event(const char* type, std::string_view event
     SQLite::Statement& statement = *insert_posting;
     statement.bind(1, seq);
     statement.bind(2, line_number++);
-    statement.bind(3, date ? date->day_number() : 0);
+    statement.bind(3, p.date ? *p.date : (date ? date->day_number() : 0));
     statement.bind(4, p.account_id);
     statement.bind(5, p.fund_id);
     auto bind_optional = [&statement](int index, std::int64_t id) {
@@ -362,7 +369,7 @@ std::int64_t Ledger::Impl::append_event(const char* type, std::string_view event
     statement.bind(9, p.currency_id);
     statement.bind(10, p.amount_minor);
     statement.bind(11, p.functional_minor);
-    statement.bind(12, p.residual ? 1 : 0);
+    statement.bind(12, static_cast<int>(p.kind));
     statement.exec();
     statement.reset();
 
@@ -385,8 +392,9 @@ std::int64_t Ledger::Impl::append_event(const char* type, std::string_view event
 std::vector<StoredPosting> Ledger::Impl::load_postings(std::int64_t seq) {
   SQLite::Statement query(database,
                           "SELECT account_id, fund_id, IFNULL(donor_id, 0), IFNULL(project_id, 0), "
-                          "IFNULL(pledge_id, 0), currency_id, amount_minor, functional_minor, residual "
-                          "FROM postings WHERE seq = ? ORDER BY line");
+                          "IFNULL(pledge_id, 0), currency_id, amount_minor, functional_minor, kind, "
+                          "postings.date, events.date FROM postings JOIN events USING (seq) WHERE seq = ? "
+                          "ORDER BY line");
   query.bind(1, seq);
   std::vector<StoredPosting> postings;
   while (query.executeStep()) {
@@ -399,7 +407,10 @@ std::vector<StoredPosting> Ledger::Impl::load_postings(std::int64_t seq) {
     p.currency_id = query.getColumn(5).getInt64();
     p.amount_minor = query.getColumn(6).getInt64();
     p.functional_minor = query.getColumn(7).getInt64();
-    p.residual = query.getColumn(8).getInt() != 0;
+    p.kind = static_cast<detail::PostingKind>(query.getColumn(8).getInt());
+    if (query.getColumn(10).isNull() || query.getColumn(9).getInt() != query.getColumn(10).getInt()) {
+      p.date = query.getColumn(9).getInt();
+    }
     postings.push_back(p);
   }
   return postings;

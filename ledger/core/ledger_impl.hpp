@@ -123,6 +123,13 @@ struct MasterState {
   std::map<std::string, SettingHistory, std::less<>> settings;
 };
 
+// What a posting is, stored in postings.kind. Persisted: never renumber.
+enum class PostingKind : int {
+  ordinary = 0,
+  rounding_residual = 1,  // the USD residual the ledger posts to 5900 ("residual": true)
+  year_end = 2,           // the year-end closing of revenue and expenses ("year_end": true)
+};
+
 // One posting as stored: ids into the master tables, 0 for an absent dimension.
 struct StoredPosting {
   std::int64_t account_id = 0;
@@ -133,7 +140,9 @@ struct StoredPosting {
   std::int64_t currency_id = 0;
   std::int64_t amount_minor = 0;
   std::int64_t functional_minor = 0;
-  bool residual = false;
+  PostingKind kind = PostingKind::ordinary;
+  // The day of the posting when it is not the event's own (the close posts on several days).
+  std::optional<std::int32_t> date;
 };
 
 using BalanceKeyIds = std::array<std::int64_t, 6>;  // account, fund, donor, project, pledge, currency
@@ -219,6 +228,16 @@ struct Ledger::Impl {
   // transaction).
   std::int64_t append_event(const char* type, std::string_view event_id, std::optional<Date> date,
                             const std::string& body, const std::vector<detail::StoredPosting>& postings);
+
+  // ---- Periods (ledger/periods/) ----
+  // The latest closed month: every day up to its end is locked.
+  std::optional<Period> last_closed;
+  // Throws Error (closed_period) when day falls in a closed period.
+  void check_open(Date day, const std::string& label) const;
+  RecordResult record_period_close(const PeriodCloseEvent& event);
+  RecordResult record_period_reopen(const PeriodReopenEvent& event);
+  // SHA-256 of the listing of the balances as of last_day (the seal of a close).
+  std::string closing_balances_hash(Date last_day);
 
   // ---- Contributions (ledger/contributions/) ----
   RecordResult record_pledge(const PledgeEvent& event);

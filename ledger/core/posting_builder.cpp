@@ -10,7 +10,9 @@
 namespace fundledger::detail {
 
 PostingBuilder::PostingBuilder(Ledger::Impl& impl, Date date, std::string label)
-    : impl_(impl), date_(date), label_(std::move(label)), rounding_(impl.rounding_on(date)) {}
+    : impl_(impl), date_(date), label_(std::move(label)), rounding_(impl.rounding_on(date)) {
+  impl.check_open(date, label_);
+}
 
 std::int64_t PostingBuilder::account(std::string_view code) const {
   const auto* record = impl_.state.accounts.find(code);
@@ -23,8 +25,12 @@ std::int64_t PostingBuilder::account(std::string_view code) const {
 }
 
 std::int64_t PostingBuilder::usd_minor(const CurrencyRecord& currency, const Decimal& amount) const {
+  return usd_minor_on(currency, amount, date_);
+}
+
+std::int64_t PostingBuilder::usd_minor_on(const CurrencyRecord& currency, const Decimal& amount, Date on) const {
   if (currency.code == functional_currency_code) return amount.to_minor_units(2);
-  return Decimal::divide(amount, impl_.rate_on(currency, date_), 2, rounding_).to_minor_units(2);
+  return Decimal::divide(amount, impl_.rate_on(currency, on), 2, impl_.rounding_on(on)).to_minor_units(2);
 }
 
 void PostingBuilder::add(std::int64_t account_id, std::int64_t fund_id, const CurrencyRecord& currency,
@@ -44,6 +50,7 @@ void PostingBuilder::add_with_usd(std::int64_t account_id, std::int64_t fund_id,
   posting.currency_id = currency.id;
   posting.amount_minor = amount.to_minor_units(currency.minor_units);
   posting.functional_minor = functional_minor;
+  if (posting_date_ && *posting_date_ != date_) posting.date = posting_date_->day_number();
   if (posting.amount_minor == 0 && posting.functional_minor == 0) return;  // nothing to post
   postings_.push_back(posting);
 }
@@ -62,7 +69,8 @@ void PostingBuilder::close_usd_difference(std::int64_t account_id, bool residual
     difference.fund_id = fund_id;
     difference.currency_id = first_currency[fund_id];
     difference.functional_minor = static_cast<std::int64_t>(-sum);
-    difference.residual = residual;
+    if (residual) difference.kind = PostingKind::rounding_residual;
+    if (posting_date_ && *posting_date_ != date_) difference.date = posting_date_->day_number();
     postings_.push_back(difference);
   }
 }

@@ -33,8 +33,15 @@ class PostingBuilder {
   // amount in currency with the USD amount given.
   void add_with_usd(std::int64_t account_id, std::int64_t fund_id, const CurrencyRecord& currency,
                     const Decimal& amount, std::int64_t functional_minor, Dimensions dimensions = {});
-  // The USD value of amount at the rate in force, in cents.
+  // The USD value of amount at the rate in force, in cents (on another day with on).
   std::int64_t usd_minor(const CurrencyRecord& currency, const Decimal& amount) const;
+  std::int64_t usd_minor_on(const CurrencyRecord& currency, const Decimal& amount, Date on) const;
+  // Dates the postings added from now on (the event's own date when never called).
+  void post_on(Date day) { posting_date_ = day; }
+  // Adds a posting exactly as given (its date included).
+  void add_posting(const StoredPosting& posting) { postings_.push_back(posting); }
+  bool empty() const { return postings_.empty(); }
+  const std::vector<StoredPosting>& postings() const { return postings_; }
 
   // Posts each fund's remaining USD difference to account_id (amount 0, in the currency of the
   // fund's first posting). residual marks it as the ledger's rounding residual (account 5900).
@@ -49,6 +56,7 @@ class PostingBuilder {
   Date date_;
   std::string label_;
   Rounding rounding_;
+  std::optional<Date> posting_date_;
   std::vector<StoredPosting> postings_;
 };
 

@@ -364,6 +364,10 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
           return record_allowance(AllowanceEvent{e.id, e.pledge, e.date, e.amount, e.memo}, true);
         } else if constexpr (std::is_same_v<T, ReversalEvent>) {
           return record_reversal(e);
+        } else if constexpr (std::is_same_v<T, PeriodCloseEvent>) {
+          return record_period_close(e);
+        } else if constexpr (std::is_same_v<T, PeriodReopenEvent>) {
+          return record_period_reopen(e);
         }
       },
       event);
@@ -371,6 +375,7 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
 
 RecordResult Ledger::Impl::record_entry(const EntryEvent& entry) {
   if (auto seq = find_identical_entry(entry)) return {false, *seq};
+  check_open(entry.date, "entry " + entry.id);
   // Resolve and check every posting, normalizing each amount to its currency's minor units.
   if (entry.postings.size() < 2) {
     throw Error(ErrorCode::unbalanced, field_error("postings", "an entry needs at least two postings, it has " +
@@ -486,7 +491,7 @@ RecordResult Ledger::Impl::record_entry(const EntryEvent& entry) {
     residual.fund_id = fund_id;
     residual.currency_id = first_currency_of_fund[fund_id];
     residual.functional_minor = static_cast<std::int64_t>(-sum);
-    residual.residual = true;
+    residual.kind = detail::PostingKind::rounding_residual;
     postings.push_back(residual);
   }
 
@@ -510,7 +515,7 @@ std::optional<std::int64_t> Ledger::Impl::find_identical_entry(const EntryEvent&
   find_event_by_id->reset();
   std::vector<PostingInput> stored_inputs;
   for (const StoredPosting& p : load_postings(seq)) {
-    if (p.residual) continue;
+    if (p.kind == detail::PostingKind::rounding_residual) continue;
     const auto& currency = state.currencies.by_id(p.currency_id);
     PostingInput input;
     input.account = state.accounts.by_id(p.account_id).code;

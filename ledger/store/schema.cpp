@@ -14,8 +14,8 @@
 //   postings    what each event posted, append-only: (seq, line) with line 0, 1, 2... in the order
 //               of the export. Dimensions are ids into the master tables (NULL when absent);
 //               amount_minor is the amount in the currency's minor units, functional_minor the USD
-//               amount in cents, both signed (debit positive). residual = 1 marks the rounding
-//               residual the ledger added.
+//               amount in cents, both signed (debit positive). kind says what the posting is: 0
+//               ordinary, 1 the rounding residual the ledger added, 2 the year-end closing.
 //   balances    the sum of all postings per (account, fund, donor, project, pledge, currency), 0
 //               standing for an absent dimension; debits and credits kept apart, in the currency's
 //               minor units and in USD cents. Maintained in the transaction that stores postings.
@@ -26,6 +26,9 @@
 //               amount and USD it held at first (positive). holding_moves records what later events
 //               took from it (negative) or gave back (a reversal); what remains is the sum.
 //   reversals   which event reversed which: an event is reversed at most once.
+//   periods     the closed months, each with the seq of the close, its seal: the hash of the close
+//               event (the head of the journal when it closed) and the SHA-256 of the closing
+//               balances (see periods/close.cpp). A reopened month's row is removed.
 //
 // Every amount is an INTEGER; CHECK constraints refuse anything else, so an overflow that SQLite
 // would turn into a REAL fails loudly instead. Triggers refuse UPDATE and DELETE on events and
@@ -101,7 +104,7 @@ CREATE TABLE instalments (
   line INTEGER NOT NULL,
   due INTEGER NOT NULL,
   amount_minor INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer'),
-  recognized INTEGER NOT NULL,
+  recognized INTEGER NOT NULL,  -- seq of the event that recognized it (the pledge or a close), 0 if not yet
   PRIMARY KEY (pledge_id, line)
 ) WITHOUT ROWID;
 CREATE TABLE holdings (
@@ -121,6 +124,12 @@ CREATE TABLE holding_moves (
 );
 CREATE INDEX holding_moves_by_holding ON holding_moves (holding_seq);
 CREATE INDEX holding_moves_by_event ON holding_moves (event_seq);
+CREATE TABLE periods (
+  period TEXT PRIMARY KEY,
+  close_seq INTEGER NOT NULL REFERENCES events(seq),
+  head_hash TEXT NOT NULL,
+  balances_hash TEXT NOT NULL
+);
 CREATE TABLE reversals (
   reversed_seq INTEGER PRIMARY KEY REFERENCES events(seq),
   reversal_seq INTEGER NOT NULL REFERENCES events(seq)
@@ -162,7 +171,7 @@ CREATE TABLE postings (
   currency_id INTEGER NOT NULL REFERENCES currencies(id),
   amount_minor INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer'),
   functional_minor INTEGER NOT NULL CHECK (typeof(functional_minor) = 'integer'),
-  residual INTEGER NOT NULL DEFAULT 0,
+  kind INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (seq, line)
 ) WITHOUT ROWID;
 CREATE INDEX postings_by_date ON postings (date);

@@ -1,0 +1,335 @@
+// The period close and reopen (ACCOUNTING.md, "Periods and the close").
+//
+// Closing month P, in one transaction, appends one period_close event whose postings are:
+//   1. the instalments of per-instalment pledges falling due up to P's last day (dated their due
+//      day, at that day's rate): Dr 1200 / Cr revenue, or 2200 when conditional;
+//   2. the revaluation of every foreign-currency balance of 1100, 1200, 1290, 2100, 2150 and 2300 at
+//      the rate in force on P's last day, the difference to 4710 per fund and currency (dated the
+//      last day) and, except in December, its reversal dated the first day of the next month;
+//   3. in December, the year-end: every revenue and expense balance of the year to 3100, per fund
+//      and currency, dated 31 December.
+// Then every day up to P's last day is locked, and the periods table records the seal: the hash
+// of the close event and the SHA-256 of the closing balances, listed as
+//   account|fund|donor|project|pledge|currency|amount|functional_amount\n
+// for every group with a non-zero balance as of P's last day, sorted by the codes (amounts as plain
+// decimals). Reopening the latest closed month appends a period_reopen event negating every
+// posting of its close, on the same days, and removes the seal.
+#include "audit/hash.hpp"
+#include "core/event_json.hpp"
+#include "core/ledger_impl.hpp"
+#include "core/posting_builder.hpp"
+#include "core/text.hpp"
+
+#include <fundledger/error.hpp>
+#include <fundledger/money.hpp>
+
+#include <SQLiteCpp/Statement.h>
+
+#include <map>
+
+namespace fundledger {
+
+using detail::PostingBuilder;
+using detail::StoredPosting;
+
+namespace {
+
+// The monetary accounts that revaluation restates.
+constexpr const char* monetary_accounts[] = {"1100", "1200", "1290", "2100", "2150", "2300"};
+
+}  // namespace
+
+void Ledger::Impl::check_open(Date day, const std::string& label) const {
+  if (last_closed && day <= last_closed->last_day()) {
+    throw Error(ErrorCode::closed_period,
+                label + " is dated " + day.to_string() + ", in period " + Period::month_of(day).to_string() +
+                    ", which is closed (periods are closed up to " + last_closed->to_string() +
+                    "); date it in an open period, or reopen the period first");
+  }
+}
+
+namespace {
+
+// The first period of the ledger: the month of its earliest dated posting.
+std::optional<Period> first_period(SQLite::Database& database) {
+  SQLite::Statement query(database, "SELECT MIN(date) FROM postings");
+  if (!query.executeStep() || query.getColumn(0).isNull()) return std::nullopt;
+  return Period::month_of(Date::from_day_number(query.getColumn(0).getInt()));
+}
+
+}  // namespace
+
+std::string Ledger::Impl::closing_balances_hash(Date last_day) {
+  SQLite::Statement query(
+      database,
+      "SELECT a.code, f.code, IFNULL(d.code, ''), IFNULL(j.code, ''), IFNULL(g.code, ''), c.code, c.minor_units, "
+      "SUM(p.amount_minor), SUM(p.functional_minor) FROM postings p "
+      "JOIN accounts a ON a.id = p.account_id JOIN funds f ON f.id = p.fund_id "
+      "LEFT JOIN donors d ON d.id = p.donor_id LEFT JOIN projects j ON j.id = p.project_id "
+      "LEFT JOIN pledges g ON g.id = p.pledge_id JOIN currencies c ON c.id = p.currency_id "
+      "WHERE p.date <= ? GROUP BY 1, 2, 3, 4, 5, 6 "
+      "HAVING SUM(p.amount_minor) != 0 OR SUM(p.functional_minor) != 0 ORDER BY 1, 2, 3, 4, 5, 6");
+  query.bind(1, last_day.day_number());
+  std::string listing;
+  while (query.executeStep()) {
+    for (int i = 0; i < 6; ++i) {
+      listing += query.getColumn(i).getString();
+      listing += '|';
+    }
+    listing += Decimal::from_minor_units(query.getColumn(7).getInt64(), query.getColumn(6).getInt()).to_string();
+    listing += '|';
+    listing += Decimal::from_minor_units(query.getColumn(8).getInt64(), 2).to_string();
+    listing += '\n';
+  }
+  return audit::sha256_hex("", listing);
+}
+
+RecordResult Ledger::Impl::record_period_close(const PeriodCloseEvent& event) {
+  const Period period = event.period;
+  const std::string body = detail::body_fields(Event{event}).render();
+  {
+    SQLite::Statement closed(database, "SELECT close_seq FROM periods WHERE period = ?");
+    closed.bind(1, period.to_string());
+    if (closed.executeStep()) return {false, closed.getColumn(0).getInt64()};  // already closed
+  }
+  const std::string name = "period_close " + period.to_string();
+  if (last_closed) {
+    if (!(last_closed->next() == period)) {
+      throw Error(ErrorCode::bad_input, "field \"period\": " + period.to_string() + " cannot be closed: periods close in "
+                                        "order, and the next to close is " + last_closed->next().to_string());
+    }
+  } else {
+    const auto first = first_period(database);
+    if (!first) throw Error(ErrorCode::bad_input, "field \"period\": the ledger has no entries: there is nothing to close");
+    if (!(*first == period)) {
+      throw Error(ErrorCode::bad_input, "field \"period\": " + period.to_string() +
+                                            " cannot be closed: periods close in order from the first, " +
+                                            first->to_string() + " (the month of the earliest entry)");
+    }
+  }
+  const Date last_day = period.last_day();
+  const Date next_first_day = period.next().first_day();
+  const bool year_end = period.index() == 12;
+  PostingBuilder builder(*this, last_day, name);
+  const auto& usd = currency_for_use(functional_currency_code, "period");
+
+  // 1. Instalments falling due, for pledges recognized per instalment.
+  std::vector<std::pair<std::int64_t, std::int64_t>> recognized_now;  // (pledge id, line)
+  {
+    SQLite::Statement due(database,
+                          "SELECT i.pledge_id, i.line, i.due, i.amount_minor FROM instalments i "
+                          "JOIN pledges p ON p.id = i.pledge_id WHERE i.recognized = 0 AND p.cancelled = 0 "
+                          "AND i.due <= ? ORDER BY i.due, i.pledge_id, i.line");
+    due.bind(1, last_day.day_number());
+    std::vector<std::array<std::int64_t, 4>> rows;
+    while (due.executeStep()) {
+      rows.push_back({due.getColumn(0).getInt64(), due.getColumn(1).getInt64(), due.getColumn(2).getInt64(),
+                      due.getColumn(3).getInt64()});
+    }
+    for (const auto& [pledge_id, line, due_day, amount_minor] : rows) {
+      const auto& pledge = state.pledges.by_id(pledge_id);
+      const auto& currency = state.currencies.by_id(pledge.currency_id);
+      const Date due_date = Date::from_day_number(static_cast<std::int32_t>(due_day));
+      const Decimal amount = Decimal::from_minor_units(amount_minor, currency.minor_units);
+      builder.post_on(due_date);
+      const std::int64_t value = builder.usd_minor_on(currency, amount, due_date);
+      builder.add_with_usd(builder.account("1200"), pledge.fund_id, currency, amount, value, {pledge.donor_id, 0, pledge.id});
+      builder.add_with_usd(builder.account(pledge.conditional ? "2200" : revenue_account(pledge.purpose)), pledge.fund_id,
+                           currency, -amount, -value, {pledge.donor_id, pledge.project_id, pledge.id});
+      recognized_now.emplace_back(pledge_id, line);
+    }
+  }
+  builder.post_on(last_day);
+
+  // 2. Revaluation of foreign-currency monetary balances at the last day's rate. The balances
+  //    include what step 1 just recognized, which is already at its own day's rate.
+  std::map<detail::BalanceKeyIds, std::pair<std::int64_t, std::int64_t>> monetary;
+  {
+    std::string accounts;
+    for (const char* code : monetary_accounts) {
+      if (const auto* account = state.accounts.find(code)) {
+        accounts += (accounts.empty() ? "" : ", ") + std::to_string(account->id);
+      }
+    }
+    if (!accounts.empty()) {
+      SQLite::Statement query(database,
+                              "SELECT account_id, fund_id, IFNULL(donor_id, 0), IFNULL(project_id, 0), "
+                              "IFNULL(pledge_id, 0), currency_id, SUM(amount_minor), SUM(functional_minor) "
+                              "FROM postings WHERE date <= ? AND currency_id != ? AND account_id IN (" + accounts +
+                                  ") GROUP BY 1, 2, 3, 4, 5, 6");
+      query.bind(1, last_day.day_number());
+      query.bind(2, usd.id);
+      while (query.executeStep()) {
+        detail::BalanceKeyIds key;
+        for (int i = 0; i < 6; ++i) key[static_cast<std::size_t>(i)] = query.getColumn(i).getInt64();
+        monetary[key] = {query.getColumn(6).getInt64(), query.getColumn(7).getInt64()};
+      }
+    }
+    for (const StoredPosting& p : builder.postings()) {
+      auto found = monetary.find({p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id});
+      if (found != monetary.end()) {
+        found->second.first += p.amount_minor;
+        found->second.second += p.functional_minor;
+      } else if (p.currency_id != usd.id && state.accounts.by_id(p.account_id).code == "1200") {
+        monetary[{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id}] = {p.amount_minor,
+                                                                                                    p.functional_minor};
+      }
+    }
+  }
+  std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> unrealized;  // (fund, currency) -> USD
+  std::vector<StoredPosting> revaluation;
+  for (const auto& [key, sums] : monetary) {
+    const auto& currency = state.currencies.by_id(key[5]);
+    const std::int64_t restated =
+        builder.usd_minor(currency, Decimal::from_minor_units(sums.first, currency.minor_units));
+    const std::int64_t difference = restated - sums.second;
+    if (difference == 0) continue;
+    StoredPosting posting;
+    posting.account_id = key[0];
+    posting.fund_id = key[1];
+    posting.donor_id = key[2];
+    posting.project_id = key[3];
+    posting.pledge_id = key[4];
+    posting.currency_id = key[5];
+    posting.functional_minor = difference;
+    revaluation.push_back(posting);
+    unrealized[{key[1], key[5]}] -= difference;
+  }
+  const std::int64_t unrealized_account = unrealized.empty() ? 0 : builder.account("4710");
+  for (const auto& [fund_currency, amount] : unrealized) {
+    if (amount == 0) continue;
+    StoredPosting posting;
+    posting.account_id = unrealized_account;
+    posting.fund_id = fund_currency.first;
+    posting.currency_id = fund_currency.second;
+    posting.functional_minor = amount;
+    revaluation.push_back(posting);
+  }
+  for (const StoredPosting& posting : revaluation) builder.add_posting(posting);
+  if (!year_end) {
+    // Reversed on the first day of the next month, so that realized differences are measured
+    // against the original carrying rate.
+    for (StoredPosting posting : revaluation) {
+      posting.functional_minor = -posting.functional_minor;
+      posting.date = next_first_day.day_number();
+      builder.add_posting(posting);
+    }
+  }
+
+  // 3. Year-end: the year's revenue and expenses into the accumulated surplus.
+  if (year_end) {
+    const Date first_day = Date::from_ymd(period.year(), 1, 1);
+    std::map<detail::BalanceKeyIds, std::pair<std::int64_t, std::int64_t>> results;
+    SQLite::Statement query(database,
+                            "SELECT p.account_id, p.fund_id, IFNULL(p.donor_id, 0), IFNULL(p.project_id, 0), "
+                            "IFNULL(p.pledge_id, 0), p.currency_id, SUM(p.amount_minor), SUM(p.functional_minor) "
+                            "FROM postings p JOIN accounts a ON a.id = p.account_id "
+                            "WHERE p.date >= ? AND p.date <= ? AND a.class IN (4, 5) GROUP BY 1, 2, 3, 4, 5, 6");
+    query.bind(1, first_day.day_number());
+    query.bind(2, last_day.day_number());
+    while (query.executeStep()) {
+      detail::BalanceKeyIds key;
+      for (int i = 0; i < 6; ++i) key[static_cast<std::size_t>(i)] = query.getColumn(i).getInt64();
+      results[key] = {query.getColumn(6).getInt64(), query.getColumn(7).getInt64()};
+    }
+    for (const StoredPosting& p : builder.postings()) {
+      const auto account_class = state.accounts.by_id(p.account_id).event.account_class;
+      if (account_class != AccountClass::revenue && account_class != AccountClass::expense) continue;
+      auto& sums = results[{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id}];
+      sums.first += p.amount_minor;
+      sums.second += p.functional_minor;
+    }
+    std::map<std::pair<std::int64_t, std::int64_t>, std::pair<std::int64_t, std::int64_t>> surplus;
+    for (const auto& [key, sums] : results) {
+      if (sums.first == 0 && sums.second == 0) continue;
+      StoredPosting posting;
+      posting.account_id = key[0];
+      posting.fund_id = key[1];
+      posting.donor_id = key[2];
+      posting.project_id = key[3];
+      posting.pledge_id = key[4];
+      posting.currency_id = key[5];
+      posting.amount_minor = -sums.first;
+      posting.functional_minor = -sums.second;
+      posting.kind = detail::PostingKind::year_end;
+      builder.add_posting(posting);
+      auto& total = surplus[{key[1], key[5]}];
+      total.first += sums.first;
+      total.second += sums.second;
+    }
+    const std::int64_t accumulated = surplus.empty() ? 0 : builder.account("3100");
+    for (const auto& [fund_currency, sums] : surplus) {
+      if (sums.first == 0 && sums.second == 0) continue;
+      StoredPosting posting;
+      posting.account_id = accumulated;
+      posting.fund_id = fund_currency.first;
+      posting.currency_id = fund_currency.second;
+      posting.amount_minor = sums.first;
+      posting.functional_minor = sums.second;
+      posting.kind = detail::PostingKind::year_end;
+      builder.add_posting(posting);
+    }
+  }
+
+  std::vector<StoredPosting> postings;
+  if (!builder.empty()) postings = builder.finish();
+  const std::int64_t seq = append_event("period_close", {}, last_day, body, postings);
+  for (const auto& [pledge_id, line] : recognized_now) {
+    SQLite::Statement mark(database, "UPDATE instalments SET recognized = ? WHERE pledge_id = ? AND line = ?");
+    mark.bind(1, seq);
+    mark.bind(2, pledge_id);
+    mark.bind(3, line);
+    mark.exec();
+  }
+  // The lock and the seal.
+  SQLite::Statement seal(database,
+                         "INSERT INTO periods (period, close_seq, head_hash, balances_hash) VALUES (?, ?, ?, ?)");
+  seal.bind(1, period.to_string());
+  seal.bind(2, seq);
+  seal.bind(3, last_hash);
+  seal.bind(4, closing_balances_hash(last_day));
+  seal.exec();
+  last_closed = period;
+  return {true, seq};
+}
+
+RecordResult Ledger::Impl::record_period_reopen(const PeriodReopenEvent& event) {
+  const Period period = event.period;
+  if (!last_closed || !(*last_closed == period)) {
+    throw Error(ErrorCode::bad_input,
+                "field \"period\": " + period.to_string() + " cannot be reopened: only the latest closed period can be" +
+                    (last_closed ? " (" + last_closed->to_string() + ")" : ", and no period is closed"));
+  }
+  if (event.reason.empty()) throw Error(ErrorCode::bad_input, "field \"reason\": a reopening needs a reason");
+  SQLite::Statement closed(database, "SELECT close_seq FROM periods WHERE period = ?");
+  closed.bind(1, period.to_string());
+  if (!closed.executeStep()) throw Error(ErrorCode::storage, "the seal of " + period.to_string() + " is missing: run verify");
+  const std::int64_t close_seq = closed.getColumn(0).getInt64();
+  closed.reset();
+
+  // Unlock first: the reversing postings fall on the days of the close's own.
+  last_closed = period.previous();
+  SQLite::Statement earlier(database, "SELECT COUNT(*) FROM periods WHERE period = ?");
+  earlier.bind(1, last_closed->to_string());
+  if (!earlier.executeStep() || earlier.getColumn(0).getInt64() == 0) last_closed.reset();
+
+  std::vector<StoredPosting> postings = load_postings(close_seq);
+  const Date last_day = period.last_day();
+  for (StoredPosting& posting : postings) {
+    posting.amount_minor = -posting.amount_minor;
+    posting.functional_minor = -posting.functional_minor;
+    if (!posting.date) posting.date = last_day.day_number();
+    if (*posting.date == last_day.day_number()) posting.date.reset();
+  }
+  const std::string body = detail::body_fields(Event{event}).render();
+  const std::int64_t seq = append_event("period_reopen", {}, last_day, body, postings);
+  SQLite::Statement unmark(database, "UPDATE instalments SET recognized = 0 WHERE recognized = ?");
+  unmark.bind(1, close_seq);
+  unmark.exec();
+  SQLite::Statement unseal(database, "DELETE FROM periods WHERE period = ?");
+  unseal.bind(1, period.to_string());
+  unseal.exec();
+  return {true, seq};
+}
+
+}  // namespace fundledger
