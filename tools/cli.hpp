@@ -25,6 +25,7 @@ void register_read_commands(CLI::App& app, Context& context);     // balances
 void register_audit_commands(CLI::App& app, Context& context);    // export, verify, replay
 void register_contribution_commands(CLI::App& app, Context& context);  // pledge, receipt, ... pledges
 void register_period_commands(CLI::App& app, Context& context);        // period close, reopen, list
+void register_report_commands(CLI::App& app, Context& context);        // report NAME
 
 enum class Format { table, csv, json };
 // Adds --format table|csv|json to a command.

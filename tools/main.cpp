@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   cli::register_record_commands(app, context);
   cli::register_contribution_commands(app, context);
   cli::register_period_commands(app, context);
+  cli::register_report_commands(app, context);
   cli::register_read_commands(app, context);
   cli::register_audit_commands(app, context);
 

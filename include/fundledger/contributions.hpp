@@ -5,7 +5,9 @@
 //
 // Example:
 //   auto ledger = Ledger::open("cpcjf.db", OpenMode::read_only);
-//   for (const auto& pledge : list_pledges(ledger, {.donor = "DEU"}))
+//   PledgeQuery query;
+//   query.donor = "DEU";
+//   for (const auto& pledge : list_pledges(ledger, query))
 //     std::cout << pledge.id << " " << pledge.outstanding.to_string() << "\n";
 //
 // Errors: Error (unknown_reference) for a pledge id that does not exist, Error (storage) when the

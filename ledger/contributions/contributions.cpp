@@ -93,9 +93,26 @@ detail::BalanceSums Ledger::Impl::balance_of(const detail::BalanceKeyIds& key) {
   return sums;
 }
 
-std::int64_t Ledger::Impl::cash_usd_minor(std::int64_t fund_id) {
+std::int64_t Ledger::Impl::cash_usd_minor(std::int64_t fund_id, Date day) {
   const auto* cash = state.accounts.find("1100");
   if (!cash) return 0;
+  if (!latest_cash_day) {
+    latest_cash_day.emplace();
+    SQLite::Statement latest(database, "SELECT fund_id, MAX(date) FROM postings WHERE account_id = ? GROUP BY fund_id");
+    latest.bind(1, cash->id);
+    while (latest.executeStep()) (*latest_cash_day)[latest.getColumn(0).getInt64()] = latest.getColumn(1).getInt();
+  }
+  const auto found = latest_cash_day->find(fund_id);
+  if (found != latest_cash_day->end() && day.day_number() < found->second) {
+    // A day before the latest movement: sum what had moved by then.
+    SQLite::Statement query(database,
+                            "SELECT IFNULL(SUM(functional_minor), 0) FROM postings WHERE account_id = ? AND fund_id = ? "
+                            "AND date <= ?");
+    query.bind(1, cash->id);
+    query.bind(2, fund_id);
+    query.bind(3, day.day_number());
+    return query.executeStep() ? query.getColumn(0).getInt64() : 0;
+  }
   SQLite::Statement query(database,
                           "SELECT IFNULL(SUM(functional_debit_minor - functional_credit_minor), 0) FROM balances "
                           "WHERE account_id = ? AND fund_id = ?");
@@ -106,6 +123,13 @@ std::int64_t Ledger::Impl::cash_usd_minor(std::int64_t fund_id) {
     if (key[0] == cash->id && key[1] == fund_id) total += sums.functional_debit - sums.functional_credit;
   }
   return total;
+}
+
+void Ledger::Impl::check_not_before_signing(const detail::PledgeRecord& pledge, Date date, const std::string& what) const {
+  if (date < pledge.signed_on) {
+    throw Error(ErrorCode::bad_input, "field \"date\": " + what + " is dated " + date.to_string() + ", before pledge " +
+                                          pledge.code + " was signed (" + pledge.signed_on.to_string() + ")");
+  }
 }
 
 // The receivable of a pledge: its 1200 balance (outstanding in the pledge currency, carrying USD).

@@ -141,7 +141,7 @@ RecordResult Ledger::Impl::record_expense(const ExpenseEvent& given) {
     for (const StoredPosting& p : postings) {
       if (p.account_id == cash && p.fund_id == fund.id) spent -= p.functional_minor;
     }
-    const std::int64_t available = cash_usd_minor(fund.id);
+    const std::int64_t available = cash_usd_minor(fund.id, expense.date);
     if (spent > available) {
       throw Error(ErrorCode::bad_input,
                   "expense " + expense.id + " of " + usd_text(spent) + " (with PSC) is more than the cash of fund " +
@@ -170,7 +170,7 @@ RecordResult Ledger::Impl::record_transfer(const TransferEvent& given) {
   builder.add(transfers, to.id, currency, -transfer.amount);
   std::vector<StoredPosting> postings = builder.finish();
   const std::int64_t usd = builder.usd_minor(currency, transfer.amount);
-  const std::int64_t available = cash_usd_minor(from.id);
+  const std::int64_t available = cash_usd_minor(from.id, transfer.date);
   if (usd > available) {
     throw Error(ErrorCode::bad_input, "transfer " + transfer.id + " of " + usd_text(usd) + " is more than the cash of fund " +
                                           from.code + " (" + usd_text(available) + ")");
@@ -285,7 +285,7 @@ RecordResult Ledger::Impl::record_reversal(const ReversalEvent& reversal) {
   }
   for (const auto& move : undo) move_holding(seq, move[0], -move[1], -move[2]);
   if (type == "pledge") {
-    SQLite::Statement cancel(database, "UPDATE pledges SET cancelled = 1 WHERE code = ?");
+    SQLite::Statement cancel(database, "UPDATE pledges SET reversed = 1 WHERE code = ?");
     cancel.bind(1, reversal.reverses);
     cancel.exec();
   }

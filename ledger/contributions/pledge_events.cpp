@@ -168,7 +168,7 @@ RecordResult Ledger::Impl::record_pledge(const PledgeEvent& given) {
 
 // Settles a pledge with money worth `usd_value` now: in the pledge currency when the money is in it,
 // else converted at the date's rate of the pledge currency, through 1900. Returns the excess that
-// the pledge could not take, in the pledge currency, with its USD share.
+// the pledge could not take, in the pledge currency, with its USD value at the date's rate.
 Ledger::Impl::Settlement Ledger::Impl::settle_pledge(PostingBuilder& builder, const detail::PledgeRecord& pledge,
                                                      const detail::CurrencyRecord& money_currency,
                                                      const Decimal& money_amount, std::int64_t money_usd) {
@@ -179,11 +179,17 @@ Ledger::Impl::Settlement Ledger::Impl::settle_pledge(PostingBuilder& builder, co
   if (money_currency.id != pledge_currency.id) {
     // The receipt's USD value, converted at the date's rate of the pledge currency.
     const Decimal usd = Decimal::from_minor_units(money_usd, 2);
-    in_pledge_currency =
-        pledge_currency.code == functional_currency_code
-            ? usd
-            : (usd * rate_on(pledge_currency, builder.date()))
-                  .rescale(pledge_currency.minor_units, rounding_on(builder.date()));
+    if (pledge_currency.code == functional_currency_code) {
+      in_pledge_currency = usd;
+    } else {
+      const Decimal* rate = nullptr;
+      try {
+        rate = &rate_on(pledge_currency, builder.date());
+      } catch (const Error& error) {
+        throw Error(error.code(), "field \"pledge\": the pledge is in " + pledge_currency.code + ": " + error.what());
+      }
+      in_pledge_currency = (usd * *rate).rescale(pledge_currency.minor_units, rounding_on(builder.date()));
+    }
     const std::int64_t trading = builder.account("1900");
     builder.add_with_usd(trading, pledge.fund_id, money_currency, -money_amount, -money_usd);
     builder.add_with_usd(trading, pledge.fund_id, pledge_currency, in_pledge_currency, money_usd);
@@ -198,7 +204,9 @@ Ledger::Impl::Settlement Ledger::Impl::settle_pledge(PostingBuilder& builder, co
   }
   result.settled_minor = settled;
   result.excess_minor = value_minor - settled;
-  result.excess_usd = proportional_minor(money_usd, result.excess_minor, value_minor);
+  // The excess is held (2100) like any posting: at the day's rate; 4700 takes what that leaves.
+  result.excess_usd =
+      builder.usd_minor(pledge_currency, Decimal::from_minor_units(result.excess_minor, pledge_currency.minor_units));
   return result;
 }
 
@@ -227,6 +235,7 @@ RecordResult Ledger::Impl::record_receipt(const ReceiptEvent& given) {
     if (pledge_cancelled(*pledge)) {
       throw Error(ErrorCode::bad_input, field_error("pledge", "pledge " + receipt.pledge + " is cancelled"));
     }
+    check_not_before_signing(*pledge, receipt.date, "receipt " + receipt.id);
     donor_id = pledge->donor_id;
   }
 
@@ -275,6 +284,16 @@ RecordResult Ledger::Impl::record_apply(const ApplyEvent& given) {
   const std::string body = detail::body_fields(Event{apply}).render();
   if (std::int64_t seq = existing_event_seq(apply.id, "apply", body)) return {false, seq};
 
+  {
+    SQLite::Statement received(database, "SELECT date FROM events WHERE seq = ?");
+    received.bind(1, holding_seq);
+    if (received.executeStep() && apply.date.day_number() < received.getColumn(0).getInt()) {
+      throw Error(ErrorCode::bad_input,
+                  field_error("date", "apply " + apply.id + " is dated " + apply.date.to_string() + ", before " +
+                                          given.receipt + " was received (" +
+                                          Date::from_day_number(received.getColumn(0).getInt()).to_string() + ")"));
+    }
+  }
   const std::string hold_account = state.accounts.by_id(holding->account_id).code;
   const std::int64_t wanted = apply.amount ? apply.amount->to_minor_units(currency.minor_units) : holding->amount_minor;
   if (holding->amount_minor <= 0) {
@@ -315,6 +334,7 @@ RecordResult Ledger::Impl::record_apply(const ApplyEvent& given) {
     if (pledge_cancelled(pledge)) {
       throw Error(ErrorCode::bad_input, field_error("pledge", "pledge " + apply.pledge + " is cancelled"));
     }
+    check_not_before_signing(pledge, apply.date, "apply " + apply.id);
     donor_id = pledge.donor_id;
     const PledgeBalance receivable = receivable_of(pledge, "1200");
     if (receivable.amount_minor <= 0) {
@@ -370,6 +390,7 @@ RecordResult Ledger::Impl::record_condition_met(const ConditionMetEvent& given) 
   if (!pledge.conditional) {
     throw Error(ErrorCode::bad_input, field_error("pledge", "pledge " + event.pledge + " is not conditional"));
   }
+  check_not_before_signing(pledge, event.date, "condition_met " + event.id);
   const PledgeBalance deferred = receivable_of(pledge, "2200");
   const std::int64_t amount = event.amount.to_minor_units(currency.minor_units);
   if (amount > -deferred.amount_minor) {
@@ -394,6 +415,7 @@ RecordResult Ledger::Impl::record_reduction(const ReductionEvent& given) {
   const std::string body = detail::body_fields(Event{event}).render();
   if (std::int64_t seq = existing_event_seq(event.id, "reduction", body)) return {false, seq};
 
+  check_not_before_signing(pledge, event.date, "reduction " + event.id);
   const PledgeBalance receivable = receivable_of(pledge, "1200");
   const std::int64_t amount = event.amount.to_minor_units(currency.minor_units);
   if (amount > receivable.amount_minor) {
@@ -430,18 +452,6 @@ RecordResult Ledger::Impl::record_reduction(const ReductionEvent& given) {
                          Decimal::from_minor_units(remaining, currency.minor_units), remaining_usd, dimensions);
   }
   const std::int64_t seq = append_event("reduction", event.id, event.date, body, builder.finish());
-  // A pledge reduced to nothing before anything was received is cancelled: no receipt may follow.
-  if (amount == receivable.amount_minor) {
-    SQLite::Statement received(database,
-                               "SELECT COUNT(*) FROM postings p JOIN events e ON e.seq = p.seq "
-                               "WHERE p.pledge_id = ? AND e.type IN ('receipt', 'apply')");
-    received.bind(1, pledge.id);
-    if (received.executeStep() && received.getColumn(0).getInt64() == 0) {
-      SQLite::Statement cancel(database, "UPDATE pledges SET cancelled = 1 WHERE id = ?");
-      cancel.bind(1, pledge.id);
-      cancel.exec();
-    }
-  }
   return {true, seq};
 }
 
@@ -456,6 +466,7 @@ RecordResult Ledger::Impl::record_allowance(const AllowanceEvent& given, bool wr
   const std::string body = detail::body_fields(as_event).render();
   if (std::int64_t seq = existing_event_seq(event.id, type, body)) return {false, seq};
 
+  check_not_before_signing(pledge, event.date, std::string(type) + " " + event.id);
   const PledgeBalance receivable = receivable_of(pledge, "1200");
   const PledgeBalance allowance = receivable_of(pledge, "1290");
   const std::int64_t amount = event.amount.to_minor_units(currency.minor_units);
@@ -492,9 +503,24 @@ RecordResult Ledger::Impl::record_allowance(const AllowanceEvent& given, bool wr
 }
 
 bool Ledger::Impl::pledge_cancelled(const detail::PledgeRecord& pledge) {
-  SQLite::Statement query(database, "SELECT cancelled FROM pledges WHERE id = ?");
-  query.bind(1, pledge.id);
-  return query.executeStep() && query.getColumn(0).getInt() != 0;
+  // Cancelled: reversed, or reduced in full before anything was received (net of reversals).
+  SQLite::Statement query(
+      database,
+      "SELECT g.reversed, g.amount_minor, "
+      "IFNULL(SUM(CASE WHEN IFNULL(o.type, e.type) IN ('receipt', 'apply') THEN -p.amount_minor END), 0), "
+      "IFNULL(SUM(CASE WHEN IFNULL(o.type, e.type) IN ('reduction', 'write_off') THEN -p.amount_minor END), 0) "
+      "FROM pledges g LEFT JOIN postings p ON p.pledge_id = g.id AND p.account_id = ? "
+      "LEFT JOIN events e ON e.seq = p.seq LEFT JOIN reversals r ON r.reversal_seq = e.seq "
+      "LEFT JOIN events o ON o.seq = r.reversed_seq WHERE g.id = ? GROUP BY g.id");
+  const auto* receivable = state.accounts.find("1200");
+  query.bind(1, receivable ? receivable->id : 0);
+  query.bind(2, pledge.id);
+  if (!query.executeStep()) return false;
+  if (query.getColumn(0).getInt() != 0) return true;
+  const std::int64_t pledged = query.getColumn(1).getInt64();
+  const std::int64_t received = query.getColumn(2).getInt64();
+  const std::int64_t reduced = query.getColumn(3).getInt64();
+  return received == 0 && reduced >= pledged;
 }
 
 }  // namespace fundledger

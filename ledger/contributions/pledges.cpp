@@ -43,13 +43,13 @@ PledgeStatus status_of(Ledger::Impl& impl, const detail::PledgeRecord& pledge, b
   status.conditional = pledge.conditional;
 
   std::int64_t pledged = 0;
-  bool cancelled = false;
+  bool reversed = false;
   {
-    SQLite::Statement query(impl.database, "SELECT amount_minor, cancelled FROM pledges WHERE id = ?");
+    SQLite::Statement query(impl.database, "SELECT amount_minor, reversed FROM pledges WHERE id = ?");
     query.bind(1, pledge.id);
     if (query.executeStep()) {
       pledged = query.getColumn(0).getInt64();
-      cancelled = query.getColumn(1).getInt() != 0;
+      reversed = query.getColumn(1).getInt() != 0;
     }
   }
   std::int64_t received = 0, reduced = 0, written_off = 0, receivable = 0, carrying = 0;
@@ -72,7 +72,7 @@ PledgeStatus status_of(Ledger::Impl& impl, const detail::PledgeRecord& pledge, b
     }
   }
   // A reversed pledge is cancelled in full: what its reversal took off is not outstanding.
-  if (cancelled && received == 0) reduced = pledged - written_off;
+  if (reversed && received == 0) reduced = pledged - written_off;
   auto balance = [&](std::string_view account, bool revenue_side) {
     const std::int64_t id = account_id(impl, account);
     if (id < 0) return std::int64_t{0};
@@ -90,7 +90,7 @@ PledgeStatus status_of(Ledger::Impl& impl, const detail::PledgeRecord& pledge, b
   status.carrying_usd = Decimal::from_minor_units(carrying, 2);
   status.deferred = Decimal::from_minor_units(balance("2200", true), units);
   status.allowance = Decimal::from_minor_units(balance("1290", false), units);
-  if (cancelled || (outstanding <= 0 && received == 0)) {
+  if (reversed || (outstanding <= 0 && received == 0)) {
     status.status = "cancelled";
   } else if (outstanding > 0) {
     status.status = "open";

@@ -96,6 +96,7 @@ Ledger::Impl::Impl(const std::string& path_, OpenMode mode_, bool create)
 void Ledger::Impl::load_state() {
   using detail::beginning_of_time;
   state = detail::MasterState{};
+  latest_cash_day.reset();
   {
     SQLite::Statement query(database, "SELECT id, code, minor_units, declared FROM currencies ORDER BY id");
     while (query.executeStep()) {
@@ -373,6 +374,14 @@ std::int64_t Ledger::Impl::append_event(const char* type, std::string_view event
     statement.exec();
     statement.reset();
 
+    if (latest_cash_day) {
+      const auto* cash = state.accounts.find("1100");
+      if (cash && p.account_id == cash->id) {
+        const std::int32_t day = p.date ? *p.date : (date ? date->day_number() : 0);
+        auto [it, inserted] = latest_cash_day->try_emplace(p.fund_id, day);
+        if (!inserted && it->second < day) it->second = day;
+      }
+    }
     auto& sums = pending[{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id}];
     auto add = [](std::int64_t& total, std::int64_t value) {
       if (__builtin_add_overflow(total, value, &total)) {

@@ -267,8 +267,13 @@ struct Ledger::Impl {
 
   // A balance as stored plus what the current transaction added.
   detail::BalanceSums balance_of(const detail::BalanceKeyIds& key);
-  // A fund's cash (1100) in USD cents, now.
-  std::int64_t cash_usd_minor(std::int64_t fund_id);
+  // A fund's cash (1100) in USD cents at the end of a day.
+  std::int64_t cash_usd_minor(std::int64_t fund_id, Date day);
+  // The latest day each fund's cash moved (loaded on first use, kept up to date by append_event):
+  // on or after it, the fund's cash is its current balance, which needs no scan of the postings.
+  std::optional<std::map<std::int64_t, std::int32_t>> latest_cash_day;
+  // Refuses an event dated before the pledge it concerns was signed.
+  void check_not_before_signing(const detail::PledgeRecord& pledge, Date date, const std::string& what) const;
 
   // What a pledge carries in one account: currency amount (debit positive) and USD.
   struct PledgeBalance {

@@ -30,7 +30,13 @@ std::int64_t PostingBuilder::usd_minor(const CurrencyRecord& currency, const Dec
 
 std::int64_t PostingBuilder::usd_minor_on(const CurrencyRecord& currency, const Decimal& amount, Date on) const {
   if (currency.code == functional_currency_code) return amount.to_minor_units(2);
-  return Decimal::divide(amount, impl_.rate_on(currency, on), 2, impl_.rounding_on(on)).to_minor_units(2);
+  const Decimal* rate = nullptr;
+  try {
+    rate = &impl_.rate_on(currency, on);
+  } catch (const Error& error) {
+    throw Error(error.code(), "field \"currency\": " + std::string(error.what()));
+  }
+  return Decimal::divide(amount, *rate, 2, impl_.rounding_on(on)).to_minor_units(2);
 }
 
 void PostingBuilder::add(std::int64_t account_id, std::int64_t fund_id, const CurrencyRecord& currency,

@@ -118,7 +118,7 @@ RecordResult Ledger::Impl::record_period_close(const PeriodCloseEvent& event) {
   {
     SQLite::Statement due(database,
                           "SELECT i.pledge_id, i.line, i.due, i.amount_minor FROM instalments i "
-                          "JOIN pledges p ON p.id = i.pledge_id WHERE i.recognized = 0 AND p.cancelled = 0 "
+                          "JOIN pledges p ON p.id = i.pledge_id WHERE i.recognized = 0 AND p.reversed = 0 "
                           "AND i.due <= ? ORDER BY i.due, i.pledge_id, i.line");
     due.bind(1, last_day.day_number());
     std::vector<std::array<std::int64_t, 4>> rows;
@@ -128,6 +128,7 @@ RecordResult Ledger::Impl::record_period_close(const PeriodCloseEvent& event) {
     }
     for (const auto& [pledge_id, line, due_day, amount_minor] : rows) {
       const auto& pledge = state.pledges.by_id(pledge_id);
+      if (pledge_cancelled(pledge)) continue;  // reduced in full: nothing more falls due
       const auto& currency = state.currencies.by_id(pledge.currency_id);
       const Date due_date = Date::from_day_number(static_cast<std::int32_t>(due_day));
       const Decimal amount = Decimal::from_minor_units(amount_minor, currency.minor_units);

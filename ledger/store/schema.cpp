@@ -97,7 +97,7 @@ CREATE TABLE pledges (
   conditional INTEGER NOT NULL,
   project_id INTEGER REFERENCES projects(id),
   psc_rate TEXT,
-  cancelled INTEGER NOT NULL DEFAULT 0
+  reversed INTEGER NOT NULL DEFAULT 0  -- 1 once a reversal event cancelled the pledge itself
 );
 CREATE TABLE instalments (
   pledge_id INTEGER NOT NULL REFERENCES pledges(id),

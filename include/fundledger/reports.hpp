@@ -1,0 +1,83 @@
+// The period-close report pack: trial balance, financial position, financial performance, changes
+// in net assets, contributions by donor, aging of contributions receivable, cash flow.
+//
+// Every report is built from the stored postings and balances by its own module (ledger/reports/)
+// into a Report: a title, the scope it covers, named columns and rows of text and exact amounts
+// (USD unless a column says otherwise). render_table prints it for a person (aligned, thousands
+// separated, negative amounts in parentheses, totals ruled); render_csv and render_json print the
+// same figures unformatted for programs, with the column keys as names.
+//
+// Example:
+//   auto ledger = Ledger::open("cpcjf.db", OpenMode::read_only);
+//   ReportScope scope;
+//   scope.period = Period::parse("2024");
+//   Report report = build_report(ledger, "financial-position", scope);
+//   std::cout << render_table(report);
+//
+// Errors: Error (usage) for an unknown report name; Error (unknown_reference) for an unknown fund;
+// Error (bad_input) for a missing rate; Error (storage) when the database fails.
+// Thread-safety: as for Ledger.
+#pragma once
+
+#include <fundledger/date.hpp>
+#include <fundledger/decimal.hpp>
+#include <fundledger/ledger.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace fundledger {
+
+// What a report covers: a period (month "2024-03", quarter "2024-Q1" or year "2024"), or the
+// fiscal year to a date (as_of), or, with neither, the fiscal year to the latest posting. A fund
+// includes the funds operated within it.
+struct ReportScope {
+  std::optional<Period> period;
+  std::optional<Date> as_of;
+  std::string fund;  // empty: every fund
+};
+
+struct ReportColumn {
+  std::string key;    // the CSV header and JSON field: "account", "closing"...
+  std::string title;  // the table heading: "Closing"
+  bool amount = false;
+};
+
+enum class RowKind {
+  heading,   // a section title; tables only
+  line,      // a figure
+  subtotal,  // ruled above in a table
+  total,     // ruled above and below in a table
+};
+
+using ReportCell = std::variant<std::monostate, std::string, Decimal>;
+
+struct ReportRow {
+  RowKind kind = RowKind::line;
+  std::vector<ReportCell> cells;  // one per column
+};
+
+struct Report {
+  std::string name;   // "trial-balance"
+  std::string title;  // "Trial balance"
+  Date from = Date::from_day_number(0);  // first day covered
+  Date to = Date::from_day_number(0);    // last day covered (the "as of" of balances)
+  std::string fund;                      // the fund in scope, empty for all
+  std::vector<std::string> funds;        // the funds included
+  std::vector<ReportColumn> columns;
+  std::vector<ReportRow> rows;
+};
+
+// trial-balance, financial-position, financial-performance, net-assets, contributions, aging,
+// cash-flow.
+const std::vector<std::string>& report_names();
+Report build_report(const Ledger& ledger, std::string_view name, const ReportScope& scope);
+
+std::string render_table(const Report& report, bool colour = false);
+std::string render_csv(const Report& report);
+std::string render_json(const Report& report);
+
+}  // namespace fundledger

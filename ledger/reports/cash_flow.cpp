@@ -1,0 +1,201 @@
+// Cash flow: how the cash of each fund (account 1100, in USD) moved from the day before the period
+// to its last day. Opening cash, then the period's movements by what caused them (receipts from
+// donors, grants, programme expenditure, programme support costs charged and earned, investment
+// income, refunds, transfers between funds, the effect of exchange rates, anything else), the net
+// change and closing cash; one column per fund in scope and a total. Inflows are positive and
+// outflows negative, so that for every fund opening + net change = closing = the 1100 balance on
+// the last day.
+//
+// Each line is the sum of the 1100 postings of the events of one type. An expense event is split by
+// what its cash paid for: the postings of an event balance in USD within each fund, so the cash an
+// expense moved in a fund is exactly the negated sum of its other postings in that fund (5100
+// grants, 5200 programme, 5300 PSC, 4300 PSC income, 5900 rounding).
+#include "reports/support.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <array>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fundledger::reports {
+
+namespace {
+
+// The lines between opening and closing cash, in the order they are printed.
+enum class Line : std::size_t {
+  receipts,
+  grants,
+  programme,
+  support_costs,
+  support_cost_income,
+  investment_income,
+  refunds,
+  transfers,
+  exchange,
+  other,
+};
+constexpr std::size_t line_count = static_cast<std::size_t>(Line::other) + 1;
+
+constexpr std::array<const char*, line_count> line_labels = {
+    "Receipts from donors",
+    "Grants to implementing partners",
+    "Programme expenditure",
+    "Programme support costs",
+    "Programme support cost income",
+    "Investment income",
+    "Refunds to donors",
+    "Transfers between funds",
+    "Effect of exchange rate changes on cash",
+    "Other movements",
+};
+
+// The line that takes the cash an event of this type moved. Expenses are split afterwards; apply
+// events move no cash (they only reclassify what a receipt already brought in), and entries,
+// corrections of events of no other line, and any type added later fall under "Other movements".
+Line line_of_type(std::string_view type) {
+  if (type == "receipt") return Line::receipts;
+  if (type == "expense") return Line::programme;
+  if (type == "interest") return Line::investment_income;
+  if (type == "refund") return Line::refunds;
+  if (type == "transfer") return Line::transfers;
+  // The close revalues foreign-currency cash (and reverses it the next day); a reopening undoes it.
+  if (type == "period_close" || type == "period_reopen") return Line::exchange;
+  return Line::other;
+}
+
+// What the cash of an expense paid for, from the account of its other posting in the same fund;
+// Line::other for an account an expense does not normally post to.
+Line line_of_expense_account(std::string_view code) {
+  if (code == "5100") return Line::grants;
+  if (code == "5200") return Line::programme;
+  if (code == "5300") return Line::support_costs;
+  if (code == "4300") return Line::support_cost_income;
+  // The rounding residual belongs with the expenditure whose conversion left it.
+  if (code == "5900") return Line::programme;
+  return Line::other;
+}
+
+// A reversal counts under the line of the event it reverses, so that a corrected receipt nets
+// out of "Receipts from donors" rather than inflating "Other movements". The join goes through the
+// reversals table, which names the reversed event of every reversal.
+constexpr const char* events_join =
+    " FROM postings p JOIN events e ON e.seq = p.seq"
+    " LEFT JOIN reversals r ON e.type = 'reversal' AND r.reversal_seq = e.seq"
+    " LEFT JOIN events o ON o.seq = r.reversed_seq ";
+constexpr const char* category_type = "CASE WHEN e.type = 'reversal' THEN IFNULL(o.type, e.type) ELSE e.type END";
+
+// Amounts in USD cents by fund, in the order of the scope's funds.
+class FundCents {
+ public:
+  explicit FundCents(std::size_t funds) : minor_(funds, 0) {}
+  std::int64_t& operator[](std::size_t fund_index) { return minor_[fund_index]; }
+  std::int64_t operator[](std::size_t fund_index) const { return minor_[fund_index]; }
+  void add(const FundCents& other) {
+    for (std::size_t i = 0; i < minor_.size(); ++i) minor_[i] += other.minor_[i];
+  }
+  ReportRow row(RowKind kind, std::string label) const {
+    ReportRow result{kind, {std::move(label)}};
+    std::int64_t total = 0;
+    for (std::int64_t minor : minor_) {
+      result.cells.emplace_back(usd(minor));
+      total += minor;
+    }
+    result.cells.emplace_back(usd(total));
+    return result;
+  }
+
+ private:
+  std::vector<std::int64_t> minor_;
+};
+
+}  // namespace
+
+Report cash_flow(const Scope& scope) {
+  Report report = start_report(scope, "cash-flow", "Cash flow");
+  report.columns.push_back({"line", "", false});
+  for (const std::string& code : scope.fund_codes) report.columns.push_back({code, code, true});
+  report.columns.push_back({"total", "Total", true});
+
+  const std::size_t fund_count = scope.fund_ids.size();
+  std::map<std::int64_t, std::size_t> fund_index;
+  for (std::size_t i = 0; i < fund_count; ++i) fund_index[scope.fund_ids[i]] = i;
+
+  FundCents opening(fund_count);
+  std::vector<FundCents> lines(line_count, FundCents(fund_count));
+  auto line = [&lines](Line which) -> FundCents& { return lines[static_cast<std::size_t>(which)]; };
+
+  // A ledger whose chart lacks 1100 holds no cash: every line stays zero.
+  const std::int64_t cash = scope.account("1100");
+  if (cash >= 0) {
+    for (const auto& [key, minor] : balances_as_of(scope, scope.from.add_days(-1))) {
+      if (key.first == cash) opening[fund_index.at(key.second)] += minor;
+    }
+
+    // The cash each type of event moved in each fund. Postings are selected by their own date,
+    // not the event's: a close posts the reversal of its revaluation on the first day of the next
+    // month, which belongs to the period that contains that day.
+    FundCents expense_cash(fund_count);
+    SQLite::Statement moved(scope.impl.database,
+                            std::string("SELECT ") + category_type + ", p.fund_id, SUM(p.functional_minor)" +
+                                events_join + "WHERE p.account_id = ? AND p.date >= ? AND p.date <= ? AND p.fund_id IN " +
+                                scope.fund_list_sql + " GROUP BY 1, 2");
+    moved.bind(1, cash);
+    moved.bind(2, scope.from.day_number());
+    moved.bind(3, scope.to.day_number());
+    while (moved.executeStep()) {
+      const std::string type = moved.getColumn(0).getString();
+      const std::size_t fund = fund_index.at(moved.getColumn(1).getInt64());
+      const std::int64_t minor = moved.getColumn(2).getInt64();
+      if (type == "expense") {
+        expense_cash[fund] += minor;
+      } else {
+        line(line_of_type(type))[fund] += minor;
+      }
+    }
+
+    // The split of the expenses' cash, from their other postings by fund and account (negated:
+    // a debit to 5200 is cash paid out). What the known accounts do not explain, which is nothing
+    // for the postings the ledger makes today, goes to "Other movements", so that the lines always
+    // add up to the cash the expenses moved.
+    SQLite::Statement split(scope.impl.database,
+                            std::string("SELECT p.fund_id, p.account_id, SUM(p.functional_minor)") + events_join +
+                                "WHERE p.account_id != ? AND p.date >= ? AND p.date <= ? AND p.fund_id IN " +
+                                scope.fund_list_sql + " AND " + category_type + " = 'expense' GROUP BY 1, 2");
+    split.bind(1, cash);
+    split.bind(2, scope.from.day_number());
+    split.bind(3, scope.to.day_number());
+    FundCents explained(fund_count);
+    while (split.executeStep()) {
+      const std::size_t fund = fund_index.at(split.getColumn(0).getInt64());
+      const Line which = line_of_expense_account(scope.account_code(split.getColumn(1).getInt64()));
+      if (which == Line::other) continue;
+      const std::int64_t minor = -split.getColumn(2).getInt64();
+      line(which)[fund] += minor;
+      explained[fund] += minor;
+    }
+    for (std::size_t fund = 0; fund < fund_count; ++fund) {
+      line(Line::other)[fund] += expense_cash[fund] - explained[fund];
+    }
+  }
+
+  FundCents net_change(fund_count);
+  for (const FundCents& amounts : lines) net_change.add(amounts);
+  FundCents closing = opening;
+  closing.add(net_change);
+
+  report.rows.push_back(opening.row(RowKind::line, "Opening cash"));
+  ReportRow heading{RowKind::heading, {std::string("Inflows and outflows")}};
+  heading.cells.resize(report.columns.size());
+  report.rows.push_back(std::move(heading));
+  // Every line is kept, zero or not, so that the layout is the same from one period to the next.
+  for (std::size_t i = 0; i < line_count; ++i) report.rows.push_back(lines[i].row(RowKind::line, line_labels[i]));
+  report.rows.push_back(net_change.row(RowKind::subtotal, "Net change in cash"));
+  report.rows.push_back(closing.row(RowKind::total, "Closing cash"));
+  return report;
+}
+
+}  // namespace fundledger::reports
