@@ -1,6 +1,7 @@
 // Aging of contributions receivable: per donor, what is receivable (1200) on the report's last day,
 // split by how long ago it fell due (not yet due, then whole years overdue: 0-1, 1-2, 2-3, 3-4 and
-// over 4), the allowance for doubtful receivables held against it (1290) and the net. Amounts are
+// over 4, counted by calendar: an instalment due 2023-06-30 is 0-1 up to 2024-06-29 and 1-2 from
+// 2024-06-30; one due on the last day itself is 0-1), the allowance for doubtful receivables held against it (1290) and the net. Amounts are
 // USD; the total of `total` is the USD balance of 1200 over the funds in scope, and the total of
 // `net` that less the credit balance of 1290.
 //
@@ -8,8 +9,9 @@
 // over the instalments recognized by then, as the pledge projection does: receipts and
 // applications pay the oldest first, reductions and write-offs take the latest first. Whatever the
 // schedule cannot explain (a generic journal entry on the pledge, say) goes to the latest
-// instalment: taken from the latest first when it is less, added to the latest when it is more. The
-// pledge's USD carrying amount is then split over the buckets in proportion to their currency
+// instalment: taken from the latest first when it is less, added to the latest when it is more. A
+// receivable with no schedule to date it by (one that names no pledge, or a pledge none of whose
+// instalments is recognized yet) is dated by its latest posting. The pledge's USD carrying amount is then split over the buckets in proportion to their currency
 // amounts, by largest remainder, so that the buckets add up to it exactly.
 #include "reports/support.hpp"
 
@@ -17,6 +19,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <tuple>
 
 namespace fundledger::reports {
@@ -38,7 +41,10 @@ Date years_after(Date day, int years) {
 std::size_t bucket_of(Date due, Date as_of) {
   if (due > as_of) return 0;
   std::size_t bucket = 1;
-  while (bucket < bucket_count - 1 && years_after(due, static_cast<int>(bucket)) <= as_of) ++bucket;
+  while (bucket < bucket_count - 1 && due.year() + static_cast<int>(bucket) <= as_of.year() &&
+         years_after(due, static_cast<int>(bucket)) <= as_of) {
+    ++bucket;
+  }
   return bucket;
 }
 
@@ -49,7 +55,7 @@ struct Receivable {
   std::int64_t usd_minor = 0;     // R_u
   std::int64_t received_minor = 0;
   std::int64_t reduced_minor = 0;  // reductions and write-offs
-  std::int32_t latest_day = 0;     // of its latest posting
+  std::int32_t latest_day = std::numeric_limits<std::int32_t>::min();  // of its latest posting
 };
 
 struct Instalment {
@@ -179,7 +185,7 @@ Report aging(const Scope& scope) {
   // Per donor (0 for receivables that name none, which only a generic journal entry can make).
   std::map<std::int64_t, Buckets> by_donor;
   std::map<std::int64_t, std::int64_t> allowance_by_donor;
-  static const std::vector<Instalment> no_schedule;
+  const std::vector<Instalment> no_schedule;
   for (const auto& [key, receivable] : receivables) {
     const auto& [pledge_id, donor_id, currency_id] = key;
     if (receivable.amount_minor == 0 && receivable.usd_minor == 0) continue;

@@ -19,6 +19,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace fundledger::reports {
@@ -86,7 +87,8 @@ constexpr const char* events_join =
     " FROM postings p JOIN events e ON e.seq = p.seq"
     " LEFT JOIN reversals r ON e.type = 'reversal' AND r.reversal_seq = e.seq"
     " LEFT JOIN events o ON o.seq = r.reversed_seq ";
-constexpr const char* category_type = "CASE WHEN e.type = 'reversal' THEN IFNULL(o.type, e.type) ELSE e.type END";
+constexpr const char* category_type =
+    "CASE WHEN e.type = 'reversal' THEN IFNULL(o.type, e.type) ELSE e.type END";
 
 // Amounts in USD cents by fund, in the order of the scope's funds.
 class FundCents {
@@ -139,10 +141,12 @@ Report cash_flow(const Scope& scope) {
     // not the event's: a close posts the reversal of its revaluation on the first day of the next
     // month, which belongs to the period that contains that day.
     FundCents expense_cash(fund_count);
-    SQLite::Statement moved(scope.impl.database,
-                            std::string("SELECT ") + category_type + ", p.fund_id, SUM(p.functional_minor)" +
-                                events_join + "WHERE p.account_id = ? AND p.date >= ? AND p.date <= ? AND p.fund_id IN " +
-                                scope.fund_list_sql + " GROUP BY 1, 2");
+    SQLite::Statement moved(
+        scope.impl.database,
+        std::string("SELECT ") + category_type + ", p.fund_id, SUM(p.functional_minor)" +
+            events_join +
+            "WHERE p.account_id = ? AND p.date >= ? AND p.date <= ? AND p.fund_id IN " +
+            scope.fund_list_sql + " GROUP BY 1, 2");
     moved.bind(1, cash);
     moved.bind(2, scope.from.day_number());
     moved.bind(3, scope.to.day_number());
@@ -161,10 +165,11 @@ Report cash_flow(const Scope& scope) {
     // a debit to 5200 is cash paid out). What the known accounts do not explain, which is nothing
     // for the postings the ledger makes today, goes to "Other movements", so that the lines always
     // add up to the cash the expenses moved.
-    SQLite::Statement split(scope.impl.database,
-                            std::string("SELECT p.fund_id, p.account_id, SUM(p.functional_minor)") + events_join +
-                                "WHERE p.account_id != ? AND p.date >= ? AND p.date <= ? AND p.fund_id IN " +
-                                scope.fund_list_sql + " AND " + category_type + " = 'expense' GROUP BY 1, 2");
+    SQLite::Statement split(
+        scope.impl.database,
+        std::string("SELECT p.fund_id, p.account_id, SUM(p.functional_minor)") + events_join +
+            "WHERE p.account_id != ? AND p.date >= ? AND p.date <= ? AND p.fund_id IN " +
+            scope.fund_list_sql + " AND " + category_type + " = 'expense' GROUP BY 1, 2");
     split.bind(1, cash);
     split.bind(2, scope.from.day_number());
     split.bind(3, scope.to.day_number());
@@ -192,7 +197,8 @@ Report cash_flow(const Scope& scope) {
   heading.cells.resize(report.columns.size());
   report.rows.push_back(std::move(heading));
   // Every line is kept, zero or not, so that the layout is the same from one period to the next.
-  for (std::size_t i = 0; i < line_count; ++i) report.rows.push_back(lines[i].row(RowKind::line, line_labels[i]));
+  for (std::size_t i = 0; i < line_count; ++i)
+    report.rows.push_back(lines[i].row(RowKind::line, line_labels[i]));
   report.rows.push_back(net_change.row(RowKind::subtotal, "Net change in cash"));
   report.rows.push_back(closing.row(RowKind::total, "Closing cash"));
   return report;

@@ -59,9 +59,9 @@ struct Figures {
   }
 };
 
-// The kind of event a posting counts as: the event's own type, or for a reversal the type of the
-// event it reverses. Shared by the queries below.
-constexpr const char* counted_kind_sql =
+// The postings with the kind of event each counts as: IFNULL(o.type, e.type) is the event's own
+// type, or for a reversal the type of the event it reverses.
+constexpr const char* postings_with_kind_sql =
     "FROM postings p JOIN events e ON e.seq = p.seq "
     "LEFT JOIN reversals r ON r.reversal_seq = p.seq LEFT JOIN events o ON o.seq = r.reversed_seq ";
 
@@ -87,7 +87,7 @@ void add_receivable(const Scope& scope, std::map<RowKey, Figures>& rows) {
   SQLite::Statement query(scope.impl.database,
                           "SELECT IFNULL(p.donor_id, 0), p.fund_id, p.currency_id, IFNULL(o.type, e.type), "
                           "p.date >= ?, p.amount_minor != 0, SUM(p.functional_minor) " +
-                              std::string(counted_kind_sql) +
+                              std::string(postings_with_kind_sql) +
                               "WHERE p.account_id = ? AND p.date <= ? AND p.fund_id IN " + scope.fund_list_sql +
                               " GROUP BY 1, 2, 3, 4, 5, 6");
   query.bind(1, scope.from.day_number());
@@ -120,7 +120,7 @@ void add_refunds(const Scope& scope, std::map<RowKey, Figures>& rows) {
   SQLite::Statement query(scope.impl.database,
                           "SELECT IFNULL(p.donor_id, 0), p.fund_id, IFNULL(g.currency_id, p.currency_id), "
                           "SUM(p.functional_minor) " +
-                              std::string(counted_kind_sql) +
+                              std::string(postings_with_kind_sql) +
                               "LEFT JOIN pledges g ON g.id = p.pledge_id "
                               "WHERE p.account_id = ? AND p.date >= ? AND p.date <= ? AND p.kind != 2 "
                               "AND IFNULL(o.type, e.type) = 'refund' AND p.fund_id IN " + scope.fund_list_sql +
