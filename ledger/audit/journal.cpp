@@ -489,8 +489,7 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
           differ(expected_seq, "the event repeats one recorded earlier (seq " + std::to_string(result.seq) + ")");
           break;
         }
-        const auto postings = impl.load_postings(result.seq);
-        const auto derived = postings_json_of(impl, postings);
+        const auto& derived = impl.last_postings_json;
         if (derived != exported.postings_json) {
           differ(expected_seq, "postings differ: re-derived " + derived.value_or("none") + ", recorded " +
                                    exported.postings_json.value_or("none"));

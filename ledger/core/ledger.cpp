@@ -316,6 +316,7 @@ std::int64_t Ledger::Impl::append_event(const char* type, std::string_view event
   if (!postings.empty()) postings_json = render_postings(postings);
   const std::string line = detail::render_export_line(body_json, seq, transaction_recorded_at,
                                                       postings_json, last_hash, {});
+  last_postings_json = postings_json;
   std::string hash = audit::sha256_hex(last_hash, line);
 
   if (!insert_event) {

@@ -179,6 +179,8 @@ struct Ledger::Impl {
   std::string last_hash;
   std::unordered_map<detail::BalanceKeyIds, detail::BalanceSums, detail::BalanceKeyHash> pending;
   bool in_transaction = false;
+  // The canonical postings of the event append_event wrote last (replay compares them).
+  std::optional<std::string> last_postings_json;
   // Set by replay: the recorded_at of the events it re-executes.
   std::optional<std::string> recorded_at_override;
   std::string transaction_recorded_at;

@@ -134,7 +134,14 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
   return std::visit(
       [this, &event](const auto& e) -> RecordResult {
         using T = std::decay_t<decltype(e)>;
-        const json::Object body = detail::body_fields(event);
+        // Master data is compared and stored by its canonical body; the other events build their own.
+        json::Object body;
+        if constexpr (std::is_same_v<T, CurrencyEvent> || std::is_same_v<T, AccountEvent> ||
+                      std::is_same_v<T, FundEvent> || std::is_same_v<T, DonorEvent> ||
+                      std::is_same_v<T, ProjectEvent> || std::is_same_v<T, RateEvent> ||
+                      std::is_same_v<T, SettingEvent>) {
+          body = detail::body_fields(event);
+        }
 
         if constexpr (std::is_same_v<T, CurrencyEvent>) {
           if (auto iso = iso_currency(e.code); iso && iso->minor_units != e.minor_units) {
