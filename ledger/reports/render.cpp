@@ -57,7 +57,10 @@ std::string scope_line(const Report& report) {
       }
     }
   }
-  return funds + "\n" + report.from.to_string() + " to " + report.to.to_string() + ", amounts in USD";
+  // Statements of balances are as of a day; the others cover the days from..to.
+  const bool as_of = report.name == "financial-position" || report.name == "aging";
+  return funds + "\n" + (as_of ? "As of " + report.to.to_string() : report.from.to_string() + " to " + report.to.to_string()) +
+         ", amounts in USD";
 }
 
 }  // namespace
