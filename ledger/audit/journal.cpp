@@ -422,6 +422,34 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
                        std::to_string(differences) + " group(s)";
       return report;
     }
+    // And so does the monthly table the reports read.
+    const char* monthly_sums =
+        "SELECT account_id, fund_id, currency_id, "
+        "CAST(strftime('%Y', date * 86400, 'unixepoch') AS INTEGER) * 12 + "
+        "CAST(strftime('%m', date * 86400, 'unixepoch') AS INTEGER) - 1, "
+        "SUM(CASE WHEN amount_minor > 0 THEN amount_minor ELSE 0 END), "
+        "SUM(CASE WHEN amount_minor < 0 THEN -amount_minor ELSE 0 END), "
+        "SUM(CASE WHEN functional_minor > 0 THEN functional_minor ELSE 0 END), "
+        "SUM(CASE WHEN functional_minor < 0 THEN -functional_minor ELSE 0 END) "
+        "FROM postings GROUP BY 1, 2, 3, 4";
+    const char* monthly_stored =
+        "SELECT account_id, fund_id, currency_id, month, debit_minor, credit_minor, functional_debit_minor, "
+        "functional_credit_minor FROM monthly_balances WHERE debit_minor != 0 OR credit_minor != 0 OR "
+        "functional_debit_minor != 0 OR functional_credit_minor != 0";
+    const std::int64_t monthly_differences =
+        impl.database
+            .execAndGet(std::string("WITH summed(k1, k2, k3, k4, d, c, fd, fc) AS (") + monthly_sums +
+                        "), stored(k1, k2, k3, k4, d, c, fd, fc) AS (" + monthly_stored +
+                        ") SELECT COUNT(*) FROM (SELECT k1, k2, k3, k4 FROM (SELECT * FROM summed EXCEPT "
+                        "SELECT * FROM stored) UNION SELECT k1, k2, k3, k4 FROM (SELECT * FROM stored "
+                        "EXCEPT SELECT * FROM summed))")
+            .getInt64();
+    if (monthly_differences) {
+      report.ok = false;
+      report.problem = "the stored monthly balances differ from the sum of the postings in " +
+                       std::to_string(monthly_differences) + " group(s)";
+      return report;
+    }
     if (progress) progress({static_cast<std::uint64_t>(report.events), static_cast<std::uint64_t>(total)});
   } catch (const Error&) {
     throw;

@@ -21,7 +21,8 @@ constexpr const char* movements_sql =
     "SUM(p.amount_minor), SUM(p.functional_minor) "
     "FROM postings p JOIN events e ON e.seq = p.seq "
     "LEFT JOIN reversals r ON r.reversal_seq = e.seq LEFT JOIN events o ON o.seq = r.reversed_seq "
-    "WHERE p.pledge_id = ? AND p.account_id = ? GROUP BY p.seq ORDER BY p.seq";
+    "WHERE p.pledge_id = ? AND p.account_id = ? GROUP BY p.seq "
+    "HAVING SUM(p.amount_minor) != 0 OR SUM(p.functional_minor) != 0 ORDER BY p.seq";
 
 std::int64_t account_id(const Ledger::Impl& impl, std::string_view code) {
   const auto* account = impl.state.accounts.find(code);

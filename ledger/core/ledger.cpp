@@ -225,6 +225,7 @@ void Ledger::Impl::begin_write() {
   }
   in_transaction = true;
   pending.clear();
+  pending_monthly.clear();
   transaction_recorded_at = recorded_at_override ? *recorded_at_override : detail::utc_timestamp_now();
   try {
     refresh_if_changed();
@@ -257,6 +258,25 @@ void Ledger::Impl::commit() {
       upsert_balance->reset();
     }
     pending.clear();
+    if (!upsert_monthly) {
+      upsert_monthly = std::make_unique<SQLite::Statement>(
+          database,
+          "INSERT INTO monthly_balances (account_id, fund_id, currency_id, month, debit_minor, credit_minor, "
+          "functional_debit_minor, functional_credit_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+          "debit_minor = debit_minor + excluded.debit_minor, credit_minor = credit_minor + excluded.credit_minor, "
+          "functional_debit_minor = functional_debit_minor + excluded.functional_debit_minor, "
+          "functional_credit_minor = functional_credit_minor + excluded.functional_credit_minor");
+    }
+    for (const auto& [key, sums] : pending_monthly) {
+      for (int i = 0; i < 4; ++i) upsert_monthly->bind(i + 1, key[static_cast<std::size_t>(i)]);
+      upsert_monthly->bind(5, sums.debit);
+      upsert_monthly->bind(6, sums.credit);
+      upsert_monthly->bind(7, sums.functional_debit);
+      upsert_monthly->bind(8, sums.functional_credit);
+      upsert_monthly->exec();
+      upsert_monthly->reset();
+    }
+    pending_monthly.clear();
     database.exec("COMMIT");
     in_transaction = false;
   } catch (const Error&) {
@@ -268,6 +288,7 @@ void Ledger::Impl::commit() {
 
 void Ledger::Impl::rollback() noexcept {
   pending.clear();
+  pending_monthly.clear();
   if (in_transaction) {
     try {
       database.exec("ROLLBACK");
@@ -389,10 +410,15 @@ std::int64_t Ledger::Impl::append_event(const char* type, std::string_view event
         throw Error(ErrorCode::overflow, "a balance would exceed the range of a stored amount");
       }
     };
-    if (p.amount_minor > 0) add(sums.debit, p.amount_minor);
-    if (p.amount_minor < 0) add(sums.credit, -p.amount_minor);
-    if (p.functional_minor > 0) add(sums.functional_debit, p.functional_minor);
-    if (p.functional_minor < 0) add(sums.functional_credit, -p.functional_minor);
+    const std::int32_t posting_day = p.date ? *p.date : (date ? date->day_number() : 0);
+    auto& monthly = pending_monthly[{p.account_id, p.fund_id, p.currency_id,
+                                     detail::month_index(Date::from_day_number(posting_day))}];
+    for (auto* totals : {&sums, &monthly}) {
+      if (p.amount_minor > 0) add(totals->debit, p.amount_minor);
+      if (p.amount_minor < 0) add(totals->credit, -p.amount_minor);
+      if (p.functional_minor > 0) add(totals->functional_debit, p.functional_minor);
+      if (p.functional_minor < 0) add(totals->functional_credit, -p.functional_minor);
+    }
   }
   last_seq = seq;
   last_hash = std::move(hash);

@@ -162,6 +162,9 @@ struct BalanceSums {
   std::int64_t functional_credit = 0;
 };
 
+// Months counted from year 0: year * 12 + month - 1 (the month column of monthly_balances).
+inline std::int64_t month_index(Date day) { return static_cast<std::int64_t>(day.year()) * 12 + day.month() - 1; }
+
 // The smallest day a Date can hold: settings without an effective date apply from it.
 inline constexpr std::int32_t beginning_of_time = -1000000;
 inline constexpr std::int32_t usd_id_unknown = 0;
@@ -178,6 +181,9 @@ struct Ledger::Impl {
   std::int64_t last_seq = 0;
   std::string last_hash;
   std::unordered_map<detail::BalanceKeyIds, detail::BalanceSums, detail::BalanceKeyHash> pending;
+  // The same, by (account, fund, currency, month): the monthly table the reports read.
+  std::map<std::array<std::int64_t, 4>, detail::BalanceSums> pending_monthly;
+  std::unique_ptr<SQLite::Statement> upsert_monthly;
   bool in_transaction = false;
   // The canonical postings of the event append_event wrote last (replay compares them).
   std::optional<std::string> last_postings_json;

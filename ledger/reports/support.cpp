@@ -63,31 +63,97 @@ Scope resolve(Ledger::Impl& impl, const ReportScope& request) {
   return scope;
 }
 
+namespace {
+
+bool is_month_end(Date day) { return day.add_days(1).day() == 1; }
+
+// Debits and credits by account and fund from the monthly table, for months first..last.
+void add_monthly(const Scope& scope, std::int64_t first, std::int64_t last, std::map<AccountFund, Movement>& result) {
+  if (first > last) return;
+  SQLite::Statement query(scope.impl.database,
+                          "SELECT account_id, fund_id, SUM(functional_debit_minor), SUM(functional_credit_minor) "
+                          "FROM monthly_balances WHERE month >= ? AND month <= ? AND fund_id IN " +
+                              scope.fund_list_sql + " GROUP BY 1, 2");
+  query.bind(1, first);
+  query.bind(2, last);
+  while (query.executeStep()) {
+    auto& movement = result[{query.getColumn(0).getInt64(), query.getColumn(1).getInt64()}];
+    movement.debit += query.getColumn(2).getInt64();
+    movement.credit += query.getColumn(3).getInt64();
+  }
+}
+
+// Debits and credits by account and fund of the postings dated from..to (through the date index);
+// with only_year_end, just the year-end closing postings.
+void add_postings(const Scope& scope, Date from, Date to, bool only_year_end, std::map<AccountFund, Movement>& result) {
+  if (to < from) return;
+  SQLite::Statement query(
+      scope.impl.database,
+      "SELECT account_id, fund_id, SUM(CASE WHEN functional_minor > 0 THEN functional_minor ELSE 0 END), "
+      "SUM(CASE WHEN functional_minor < 0 THEN -functional_minor ELSE 0 END) FROM postings "
+      "WHERE date >= ? AND date <= ? AND fund_id IN " + scope.fund_list_sql + (only_year_end ? " AND kind = 2" : "") +
+          " GROUP BY 1, 2");
+  query.bind(1, from.day_number());
+  query.bind(2, to.day_number());
+  while (query.executeStep()) {
+    auto& movement = result[{query.getColumn(0).getInt64(), query.getColumn(1).getInt64()}];
+    movement.debit += query.getColumn(2).getInt64();
+    movement.credit += query.getColumn(3).getInt64();
+  }
+}
+
+// Whole months from the monthly table, the days of a month begun or ended midway from the
+// postings.
+std::map<AccountFund, Movement> all_movements(const Scope& scope, Date from, Date to) {
+  std::map<AccountFund, Movement> result;
+  if (to < from) return result;
+  const std::int64_t first_month = detail::month_index(from);
+  const std::int64_t last_month = detail::month_index(to);
+  if (first_month == last_month && (from.day() != 1 || !is_month_end(to))) {
+    add_postings(scope, from, to, false, result);
+    return result;
+  }
+  std::int64_t whole_first = first_month;
+  std::int64_t whole_last = last_month;
+  if (from.day() != 1) {
+    add_postings(scope, from, Period::month_of(from).last_day(), false, result);
+    ++whole_first;
+  }
+  if (!is_month_end(to)) {
+    add_postings(scope, Period::month_of(to).first_day(), to, false, result);
+    --whole_last;
+  }
+  add_monthly(scope, whole_first, whole_last, result);
+  return result;
+}
+
+}  // namespace
+
 std::map<AccountFund, std::int64_t> balances_as_of(const Scope& scope, Date day) {
   std::map<AccountFund, std::int64_t> result;
-  SQLite::Statement query(scope.impl.database,
-                          "SELECT account_id, fund_id, SUM(functional_minor) FROM postings WHERE date <= ? "
-                          "AND fund_id IN " + scope.fund_list_sql + " GROUP BY 1, 2");
-  query.bind(1, day.day_number());
-  while (query.executeStep()) {
-    result[{query.getColumn(0).getInt64(), query.getColumn(1).getInt64()}] = query.getColumn(2).getInt64();
+  SQLite::Statement range(scope.impl.database, "SELECT MIN(date) FROM postings");
+  if (!range.executeStep() || range.getColumn(0).isNull()) return result;
+  const Date first = Date::from_day_number(range.getColumn(0).getInt());
+  for (const auto& [key, movement] : all_movements(scope, Period::month_of(first).first_day(), day)) {
+    if (movement.debit != movement.credit) result[key] = movement.debit - movement.credit;
   }
   return result;
 }
 
 std::map<AccountFund, Movement> movements(const Scope& scope, Date from, Date to, bool with_year_end) {
-  std::map<AccountFund, Movement> result;
-  SQLite::Statement query(
-      scope.impl.database,
-      "SELECT account_id, fund_id, SUM(CASE WHEN functional_minor > 0 THEN functional_minor ELSE 0 END), "
-      "SUM(CASE WHEN functional_minor < 0 THEN -functional_minor ELSE 0 END) FROM postings "
-      "WHERE date >= ? AND date <= ? AND fund_id IN " + scope.fund_list_sql +
-          (with_year_end ? "" : " AND kind != 2") + " GROUP BY 1, 2");
-  query.bind(1, from.day_number());
-  query.bind(2, to.day_number());
-  while (query.executeStep()) {
-    result[{query.getColumn(0).getInt64(), query.getColumn(1).getInt64()}] = {query.getColumn(2).getInt64(),
-                                                                             query.getColumn(3).getInt64()};
+  std::map<AccountFund, Movement> result = all_movements(scope, from, to);
+  if (!with_year_end) {
+    // The year-end closing is dated 31 December: take it out of the years the range covers.
+    for (int year = from.year(); year <= to.year(); ++year) {
+      const Date year_end = Date::from_ymd(year, 12, 31);
+      if (year_end < from || to < year_end) continue;
+      std::map<AccountFund, Movement> closing;
+      add_postings(scope, year_end, year_end, true, closing);
+      for (const auto& [key, movement] : closing) {
+        result[key].debit -= movement.debit;
+        result[key].credit -= movement.credit;
+      }
+    }
   }
   return result;
 }

@@ -19,6 +19,10 @@
 //   balances    the sum of all postings per (account, fund, donor, project, pledge, currency), 0
 //               standing for an absent dimension; debits and credits kept apart, in the currency's
 //               minor units and in USD cents. Maintained in the transaction that stores postings.
+//   monthly_balances
+//               the postings summed by (account, fund, currency, month), month = year * 12 + month
+//               - 1 of the posting's date: what the reports read, so that a year's trial balance
+//               reads a few hundred rows rather than the whole journal. Maintained with balances.
 //   currencies, accounts, funds, donors, projects, pledges (with instalments), rates, settings
 //               master data, a projection of the master data and pledge events (rebuilt by replay).
 //   holdings    money an event holds for later: an advance (2100), an unidentified receipt (2150),
@@ -188,6 +192,18 @@ CREATE TABLE balances (
   functional_debit_minor INTEGER NOT NULL CHECK (typeof(functional_debit_minor) = 'integer'),
   functional_credit_minor INTEGER NOT NULL CHECK (typeof(functional_credit_minor) = 'integer'),
   PRIMARY KEY (account_id, fund_id, donor_id, project_id, pledge_id, currency_id)
+) WITHOUT ROWID;
+
+CREATE TABLE monthly_balances (
+  account_id INTEGER NOT NULL,
+  fund_id INTEGER NOT NULL,
+  currency_id INTEGER NOT NULL,
+  month INTEGER NOT NULL,
+  debit_minor INTEGER NOT NULL CHECK (typeof(debit_minor) = 'integer'),
+  credit_minor INTEGER NOT NULL CHECK (typeof(credit_minor) = 'integer'),
+  functional_debit_minor INTEGER NOT NULL CHECK (typeof(functional_debit_minor) = 'integer'),
+  functional_credit_minor INTEGER NOT NULL CHECK (typeof(functional_credit_minor) = 'integer'),
+  PRIMARY KEY (account_id, fund_id, currency_id, month)
 ) WITHOUT ROWID;
 
 CREATE TRIGGER events_are_immutable BEFORE UPDATE ON events
