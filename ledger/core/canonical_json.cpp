@@ -204,6 +204,27 @@ bool scan_value(std::string_view text, std::size_t& position) {
 
 }  // namespace
 
+bool members(std::string_view text, std::vector<Member>& out) {
+  out.clear();
+  if (text.size() < 2 || text.front() != '{' || text.back() != '}') return false;
+  std::size_t position = 1;
+  if (text[position] == '}') return position + 1 == text.size();
+  while (true) {
+    const std::size_t start = position;
+    if (!scan_string(text, position, nullptr)) return false;
+    const std::string_view key = text.substr(start + 1, position - start - 2);
+    if (key.find('\\') != std::string_view::npos) return false;
+    if (position >= text.size() || text[position] != ':') return false;
+    ++position;
+    if (!scan_value(text, position)) return false;
+    out.push_back({key, text.substr(start, position - start)});
+    if (position >= text.size()) return false;
+    if (text[position] == '}') return position + 1 == text.size();
+    if (text[position] != ',') return false;
+    ++position;
+  }
+}
+
 bool split_object(std::string_view text, std::vector<std::pair<std::string, std::string>>& fields) {
   fields.clear();
   if (text.size() < 2 || text.front() != '{' || text.back() != '}') return false;

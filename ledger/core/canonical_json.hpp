@@ -33,6 +33,16 @@ class Object {
   std::vector<std::pair<std::string, std::string>> fields_;
 };
 
+// A top-level member of an object's text: its key (as written, between the quotes) and the whole
+// member text ("key":value).
+struct Member {
+  std::string_view key;
+  std::string_view text;
+};
+// The members of an object written without whitespace, in order, without copying. Returns false
+// if the text is not such an object, or a key holds an escape (split_object reads those).
+bool members(std::string_view text, std::vector<Member>& out);
+
 // Splits a canonical object's text into its top-level (key, value-json) pairs, keys unescaped.
 // Returns false if the text is not a JSON object of that form.
 bool split_object(std::string_view text, std::vector<std::pair<std::string, std::string>>& fields);
