@@ -10,6 +10,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <filesystem>
+#include <limits>
 #include <istream>
 #include <map>
 #include <ostream>
@@ -250,6 +251,10 @@ std::string check_columns(const JournalReader& reader, const Ledger::Impl& impl,
     earliest = period.first_day().day_number();
     latest = period.next().first_day().day_number();
   }
+  // A receipt or an apply may recognize instalments that fell due earlier, on their due days.
+  if (std::holds_alternative<ReceiptEvent>(event) || std::holds_alternative<ApplyEvent>(event)) {
+    earliest = std::numeric_limits<std::int32_t>::min();
+  }
   for (std::int32_t posting_date : reader.posting_dates) {
     if (!dated || posting_date < earliest || posting_date > latest) {
       return "a posting's date differs from the event's date";
@@ -390,7 +395,7 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
         const Period month = Period::parse(period);
         if (impl.closing_balances_hash(month.last_day()) != balances_hash) {
           return fail(close_seq, "the seal of " + period + " does not match the balances as of " +
-                                     month.last_day().to_string() + ": postings of a closed period were changed");
+                                     month.last_day().to_string() + ": the seal, or the postings of the closed period, were changed");
         }
       }
     }

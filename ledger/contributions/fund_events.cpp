@@ -269,6 +269,7 @@ RecordResult Ledger::Impl::record_reversal(const ReversalEvent& reversal) {
   for (StoredPosting& posting : postings) {
     posting.amount_minor = -posting.amount_minor;
     posting.functional_minor = -posting.functional_minor;
+    posting.date.reset();  // every negation is dated the reversal's day, in an open period
   }
   const std::int64_t seq = append_event("reversal", reversal.id, reversal.date, body, postings);
   SQLite::Statement record(database, "INSERT INTO reversals (reversed_seq, reversal_seq) VALUES (?, ?)");
@@ -284,6 +285,10 @@ RecordResult Ledger::Impl::record_reversal(const ReversalEvent& reversal) {
     undo.push_back({moves.getColumn(0).getInt64(), moves.getColumn(1).getInt64(), moves.getColumn(2).getInt64()});
   }
   for (const auto& move : undo) move_holding(seq, move[0], -move[1], -move[2]);
+  // Instalments the reversed event recognized fall due again.
+  SQLite::Statement unrecognize(database, "UPDATE instalments SET recognized = 0 WHERE recognized = ?");
+  unrecognize.bind(1, target);
+  unrecognize.exec();
   if (type == "pledge") {
     SQLite::Statement cancel(database, "UPDATE pledges SET reversed = 1 WHERE code = ?");
     cancel.bind(1, reversal.reverses);

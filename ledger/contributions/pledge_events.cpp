@@ -171,9 +171,12 @@ RecordResult Ledger::Impl::record_pledge(const PledgeEvent& given) {
 // the pledge could not take, in the pledge currency, with its USD value at the date's rate.
 Ledger::Impl::Settlement Ledger::Impl::settle_pledge(PostingBuilder& builder, const detail::PledgeRecord& pledge,
                                                      const detail::CurrencyRecord& money_currency,
-                                                     const Decimal& money_amount, std::int64_t money_usd) {
+                                                     const Decimal& money_amount, std::int64_t money_usd,
+                                                     PledgeBalance recognized_now) {
   const auto& pledge_currency = state.currencies.by_id(pledge.currency_id);
-  const PledgeBalance receivable = receivable_of(pledge, "1200");
+  PledgeBalance receivable = receivable_of(pledge, "1200");
+  receivable.amount_minor += recognized_now.amount_minor;
+  receivable.functional_minor += recognized_now.functional_minor;
   Settlement result;
   Decimal in_pledge_currency = money_amount;
   if (money_currency.id != pledge_currency.id) {
@@ -240,12 +243,15 @@ RecordResult Ledger::Impl::record_receipt(const ReceiptEvent& given) {
   }
 
   PostingBuilder builder(*this, receipt.date, "receipt " + receipt.id);
+  PledgeBalance recognized;
+  std::vector<std::int64_t> recognized_lines;
   const std::int64_t usd = builder.usd_minor(currency, receipt.amount);
   builder.add_with_usd(builder.account("1100"), fund.id, currency, receipt.amount, usd, {donor_id, 0, 0});
   StoredPosting held;
   bool holds = false;
   if (pledge) {
-    Settlement settlement = settle_pledge(builder, *pledge, currency, receipt.amount, usd);
+    recognized = recognize_due_instalments(builder, *pledge, receipt.date, recognized_lines);
+    Settlement settlement = settle_pledge(builder, *pledge, currency, receipt.amount, usd, recognized);
     if (settlement.excess_minor > 0) {
       const auto& pledge_currency = state.currencies.by_id(pledge->currency_id);
       held = {builder.account("2100"), fund.id, donor_id, 0, 0, pledge_currency.id, -settlement.excess_minor,
@@ -264,6 +270,7 @@ RecordResult Ledger::Impl::record_receipt(const ReceiptEvent& given) {
   }
   const std::int64_t seq = append_event("receipt", receipt.id, receipt.date, body, builder.finish());
   if (holds) add_holding(seq, held);
+  if (pledge) mark_recognized(*pledge, recognized_lines, seq);
   return {true, seq};
 }
 
@@ -336,7 +343,11 @@ RecordResult Ledger::Impl::record_apply(const ApplyEvent& given) {
     }
     check_not_before_signing(pledge, apply.date, "apply " + apply.id);
     donor_id = pledge.donor_id;
-    const PledgeBalance receivable = receivable_of(pledge, "1200");
+    std::vector<std::int64_t> recognized_lines;
+    const PledgeBalance recognized = recognize_due_instalments(builder, pledge, apply.date, recognized_lines);
+    PledgeBalance receivable = receivable_of(pledge, "1200");
+    receivable.amount_minor += recognized.amount_minor;
+    receivable.functional_minor += recognized.functional_minor;
     if (receivable.amount_minor <= 0) {
       throw Error(ErrorCode::bad_input, field_error("pledge", "pledge " + apply.pledge + " has nothing outstanding"));
     }
@@ -347,7 +358,7 @@ RecordResult Ledger::Impl::record_apply(const ApplyEvent& given) {
     builder.add_with_usd(holding->account_id, holding->fund_id, currency, amount, relieved, {holding->donor_id, 0, 0});
     const std::int64_t value_now = builder.usd_minor(currency, amount);
     Settlement settlement = settle_pledge(builder, pledge, currency, amount,
-                                          pledge.currency_id == currency.id ? relieved : value_now);
+                                          pledge.currency_id == currency.id ? relieved : value_now, recognized);
     if (settlement.excess_minor > 0) {
       const auto& pledge_currency = state.currencies.by_id(pledge.currency_id);
       new_holding = {builder.account("2100"), holding->fund_id, donor_id, 0, 0, pledge_currency.id,
@@ -361,6 +372,7 @@ RecordResult Ledger::Impl::record_apply(const ApplyEvent& given) {
     const std::int64_t seq = append_event("apply", apply.id, apply.date, body, builder.finish());
     move_holding(seq, holding->seq, -applied, -relieved);
     if (holds_excess) add_holding(seq, new_holding);
+    mark_recognized(pledge, recognized_lines, seq);
     return {true, seq};
   }
   // No pledge: the money is the donor's contribution, recognized as revenue now.
@@ -500,6 +512,51 @@ RecordResult Ledger::Impl::record_allowance(const AllowanceEvent& given, bool wr
     builder.close_usd_difference(builder.account("5400"), false);
   }
   return {true, append_event(type, event.id, event.date, body, builder.finish())};
+}
+
+Ledger::Impl::PledgeBalance Ledger::Impl::recognize_due_instalments(PostingBuilder& builder,
+                                                                    const detail::PledgeRecord& pledge, Date day,
+                                                                    std::vector<std::int64_t>& lines) {
+  PledgeBalance added;
+  SQLite::Statement due(database,
+                        "SELECT line, due, amount_minor FROM instalments WHERE pledge_id = ? AND recognized = 0 "
+                        "AND due <= ? ORDER BY due, line");
+  due.bind(1, pledge.id);
+  due.bind(2, day.day_number());
+  std::vector<std::array<std::int64_t, 3>> rows;
+  while (due.executeStep()) {
+    rows.push_back({due.getColumn(0).getInt64(), due.getColumn(1).getInt64(), due.getColumn(2).getInt64()});
+  }
+  if (rows.empty()) return added;
+  const auto& currency = state.currencies.by_id(pledge.currency_id);
+  builder.mark(detail::PostingKind::recognition);
+  for (const auto& [line, due_day, amount_minor] : rows) {
+    const Date due_date = Date::from_day_number(static_cast<std::int32_t>(due_day));
+    const Decimal amount = Decimal::from_minor_units(amount_minor, currency.minor_units);
+    builder.post_on(due_date);
+    const std::int64_t value = builder.usd_minor_on(currency, amount, due_date);
+    builder.add_with_usd(builder.account("1200"), pledge.fund_id, currency, amount, value, {pledge.donor_id, 0, pledge.id});
+    builder.add_with_usd(builder.account(pledge.conditional ? "2200" : revenue_account(pledge.purpose)), pledge.fund_id,
+                         currency, -amount, -value, {pledge.donor_id, pledge.project_id, pledge.id});
+    added.amount_minor += amount_minor;
+    added.functional_minor += value;
+    lines.push_back(line);
+  }
+  builder.post_on(builder.date());
+  builder.mark(detail::PostingKind::ordinary);
+  return added;
+}
+
+void Ledger::Impl::mark_recognized(const detail::PledgeRecord& pledge, const std::vector<std::int64_t>& lines,
+                                   std::int64_t seq) {
+  SQLite::Statement mark(database, "UPDATE instalments SET recognized = ? WHERE pledge_id = ? AND line = ?");
+  for (std::int64_t line : lines) {
+    mark.bind(1, seq);
+    mark.bind(2, pledge.id);
+    mark.bind(3, line);
+    mark.exec();
+    mark.reset();
+  }
 }
 
 bool Ledger::Impl::pledge_cancelled(const detail::PledgeRecord& pledge) {

@@ -17,11 +17,12 @@ namespace {
 // The receivable's movements of one pledge, by the kind of event that made them. A reversal counts
 // as the kind of event it reverses, so that a reversed receipt is no longer received.
 constexpr const char* movements_sql =
-    "SELECT p.seq, IFNULL(e.event_id, ''), e.type, IFNULL(o.type, e.type), e.date, "
+    "SELECT p.seq, IFNULL(e.event_id, ''), e.type, CASE WHEN p.kind = 3 THEN 'recognition' "
+    "ELSE IFNULL(o.type, e.type) END, e.date, "
     "SUM(p.amount_minor), SUM(p.functional_minor) "
     "FROM postings p JOIN events e ON e.seq = p.seq "
     "LEFT JOIN reversals r ON r.reversal_seq = e.seq LEFT JOIN events o ON o.seq = r.reversed_seq "
-    "WHERE p.pledge_id = ? AND p.account_id = ? GROUP BY p.seq "
+    "WHERE p.pledge_id = ? AND p.account_id = ? GROUP BY p.seq, 4 "
     "HAVING SUM(p.amount_minor) != 0 OR SUM(p.functional_minor) != 0 ORDER BY p.seq";
 
 std::int64_t account_id(const Ledger::Impl& impl, std::string_view code) {

@@ -345,7 +345,7 @@ void Ledger::Impl::rollback() noexcept {
 
 std::string Ledger::Impl::render_postings(const std::vector<StoredPosting>& postings) const {
   // Written field by field in the sorted order of the keys (account, amount, currency, date,
-  // donor, functional_amount, fund, pledge, project, residual, year_end): the canonical form,
+  // donor, functional_amount, fund, pledge, project, recognition, residual, year_end): the canonical form,
   // without building an object per posting.
   std::string out = "[";
   for (std::size_t i = 0; i < postings.size(); ++i) {
@@ -379,6 +379,7 @@ std::string Ledger::Impl::render_postings(const std::vector<StoredPosting>& post
       out += ",\"project\":";
       json::append_string(out, state.projects.by_id(p.project_id).code);
     }
+    if (p.kind == detail::PostingKind::recognition) out += ",\"recognition\":true";
     if (p.kind == detail::PostingKind::rounding_residual) out += ",\"residual\":true";
     if (p.kind == detail::PostingKind::year_end) out += ",\"year_end\":true";
     out += '}';

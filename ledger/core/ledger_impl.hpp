@@ -128,6 +128,7 @@ enum class PostingKind : int {
   ordinary = 0,
   rounding_residual = 1,  // the USD residual the ledger posts to 5900 ("residual": true)
   year_end = 2,           // the year-end closing of revenue and expenses ("year_end": true)
+  recognition = 3,        // an instalment recognized when it fell due ("recognition": true)
 };
 
 // One posting as stored: ids into the master tables, 0 for an absent dimension.
@@ -298,7 +299,13 @@ struct Ledger::Impl {
   };
   Settlement settle_pledge(detail::PostingBuilder& builder, const detail::PledgeRecord& pledge,
                            const detail::CurrencyRecord& money_currency, const Decimal& money_amount,
-                           std::int64_t money_usd);
+                           std::int64_t money_usd, PledgeBalance recognized_now);
+  // With per-instalment recognition, money arriving for a pledge after an instalment fell due but
+  // before its month closed finds it recognized now (dated its due day, at that day's rate), as
+  // the close would. Returns what it added to the receivable; the instalments are in `lines`.
+  PledgeBalance recognize_due_instalments(detail::PostingBuilder& builder, const detail::PledgeRecord& pledge,
+                                          Date day, std::vector<std::int64_t>& lines);
+  void mark_recognized(const detail::PledgeRecord& pledge, const std::vector<std::int64_t>& lines, std::int64_t seq);
 
   // Money held by an event: an advance (2100), an unidentified receipt (2150), a refund payable
   // (2300). Amounts are positive and what remains after the moves recorded against it.

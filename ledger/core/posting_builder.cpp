@@ -57,6 +57,7 @@ void PostingBuilder::add_with_usd(std::int64_t account_id, std::int64_t fund_id,
   posting.amount_minor = amount.to_minor_units(currency.minor_units);
   posting.functional_minor = functional_minor;
   if (posting_date_ && *posting_date_ != date_) posting.date = posting_date_->day_number();
+  posting.kind = kind_;
   if (posting.amount_minor == 0 && posting.functional_minor == 0) return;  // nothing to post
   postings_.push_back(posting);
 }

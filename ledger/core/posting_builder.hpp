@@ -38,6 +38,8 @@ class PostingBuilder {
   std::int64_t usd_minor_on(const CurrencyRecord& currency, const Decimal& amount, Date on) const;
   // Dates the postings added from now on (the event's own date when never called).
   void post_on(Date day) { posting_date_ = day; }
+  // Marks the postings added from now on (ordinary unless called).
+  void mark(PostingKind kind) { kind_ = kind; }
   // Adds a posting exactly as given (its date included).
   void add_posting(const StoredPosting& posting) { postings_.push_back(posting); }
   bool empty() const { return postings_.empty(); }
@@ -57,6 +59,7 @@ class PostingBuilder {
   std::string label_;
   Rounding rounding_;
   std::optional<Date> posting_date_;
+  PostingKind kind_ = PostingKind::ordinary;
   std::vector<StoredPosting> postings_;
 };
 

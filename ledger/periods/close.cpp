@@ -126,6 +126,7 @@ RecordResult Ledger::Impl::record_period_close(const PeriodCloseEvent& event) {
       rows.push_back({due.getColumn(0).getInt64(), due.getColumn(1).getInt64(), due.getColumn(2).getInt64(),
                       due.getColumn(3).getInt64()});
     }
+    builder.mark(detail::PostingKind::recognition);
     for (const auto& [pledge_id, line, due_day, amount_minor] : rows) {
       const auto& pledge = state.pledges.by_id(pledge_id);
       if (pledge_cancelled(pledge)) continue;  // reduced in full: nothing more falls due
@@ -141,6 +142,7 @@ RecordResult Ledger::Impl::record_period_close(const PeriodCloseEvent& event) {
     }
   }
   builder.post_on(last_day);
+  builder.mark(detail::PostingKind::ordinary);
 
   // 2. Revaluation of foreign-currency monetary balances at the last day's rate. The balances
   //    include what step 1 just recognized, which is already at its own day's rate.

@@ -145,7 +145,8 @@ Report aging(const Scope& scope) {
   {
     SQLite::Statement query(scope.impl.database,
                             "SELECT IFNULL(p.pledge_id, 0), IFNULL(p.donor_id, 0), p.currency_id, "
-                            "IFNULL(o.type, e.type), SUM(p.amount_minor), SUM(p.functional_minor), MAX(p.date) "
+                            "CASE WHEN p.kind = 3 THEN 'recognition' ELSE IFNULL(o.type, e.type) END, "
+                            "SUM(p.amount_minor), SUM(p.functional_minor), MAX(p.date) "
                             "FROM postings p JOIN events e ON e.seq = p.seq "
                             "LEFT JOIN reversals r ON r.reversal_seq = p.seq LEFT JOIN events o ON o.seq = r.reversed_seq "
                             "WHERE p.account_id = ? AND p.date <= ? AND p.fund_id IN " + scope.fund_list_sql +

@@ -85,11 +85,12 @@ void add_pledged(const Scope& scope, std::map<RowKey, Figures>& rows) {
 // at most one of the movement columns.
 void add_receivable(const Scope& scope, std::map<RowKey, Figures>& rows) {
   SQLite::Statement query(scope.impl.database,
-                          "SELECT IFNULL(p.donor_id, 0), p.fund_id, p.currency_id, IFNULL(o.type, e.type), "
-                          "p.date >= ?, p.amount_minor != 0, SUM(p.functional_minor) " +
+                          "SELECT IFNULL(p.donor_id, 0), p.fund_id, p.currency_id, "
+                          "CASE WHEN p.kind = 3 THEN 'recognition' ELSE IFNULL(o.type, e.type) END, "
+                          "p.date >= ?, SUM(p.functional_minor) " +
                               std::string(postings_with_kind_sql) +
                               "WHERE p.account_id = ? AND p.date <= ? AND p.fund_id IN " + scope.fund_list_sql +
-                              " GROUP BY 1, 2, 3, 4, 5, 6");
+                              " GROUP BY 1, 2, 3, 4, 5");
   query.bind(1, scope.from.day_number());
   query.bind(2, scope.account("1200"));
   query.bind(3, scope.to.day_number());
@@ -97,13 +98,12 @@ void add_receivable(const Scope& scope, std::map<RowKey, Figures>& rows) {
     const RowKey key{query.getColumn(0).getInt64(), query.getColumn(1).getInt64(), query.getColumn(2).getInt64()};
     const std::string kind = query.getColumn(3).getString();
     const bool in_period = query.getColumn(4).getInt() != 0;
-    const bool moves_currency = query.getColumn(5).getInt() != 0;
-    const std::int64_t usd_minor = query.getColumn(6).getInt64();
+    const std::int64_t usd_minor = query.getColumn(5).getInt64();
     Figures& figures = rows[key];
     figures.outstanding += usd_minor;
-    // A close's postings on 1200 are either instalments it recognized (a currency amount at the due
-    // date's rate) or revaluation (USD only); a reopening negates both. Only recognition is pledged.
-    const bool recognition = kind == "pledge" || ((kind == "period_close" || kind == "period_reopen") && moves_currency);
+    // What is pledged: the pledge's own recognition at signing, and instalments recognized when they
+    // fell due (by a close, or by the money that arrived for them); revaluation is not.
+    const bool recognition = kind == "pledge" || kind == "recognition";
     if (recognition) {
       figures.pledged_usd += usd_minor;
     } else if (kind == "receipt" || kind == "apply") {

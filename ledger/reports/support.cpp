@@ -184,8 +184,8 @@ std::vector<ReceivablePart> receivable_by_due_date(const Scope& scope, Date as_o
   SQLite::Statement balances(
       database,
       "SELECT p.pledge_id, p.fund_id, p.donor_id, SUM(p.amount_minor), SUM(p.functional_minor), "
-      "SUM(CASE WHEN IFNULL(o.type, e.type) IN ('receipt', 'apply') THEN -p.amount_minor ELSE 0 END), "
-      "SUM(CASE WHEN IFNULL(o.type, e.type) IN ('reduction', 'write_off') THEN -p.amount_minor ELSE 0 END) "
+      "SUM(CASE WHEN p.kind != 3 AND IFNULL(o.type, e.type) IN ('receipt', 'apply') THEN -p.amount_minor ELSE 0 END), "
+      "SUM(CASE WHEN p.kind != 3 AND IFNULL(o.type, e.type) IN ('reduction', 'write_off') THEN -p.amount_minor ELSE 0 END) "
       "FROM postings p JOIN events e ON e.seq = p.seq LEFT JOIN reversals r ON r.reversal_seq = e.seq "
       "LEFT JOIN events o ON o.seq = r.reversed_seq "
       "WHERE p.account_id = ? AND p.date <= ? AND p.pledge_id IS NOT NULL AND p.fund_id IN " + scope.fund_list_sql +

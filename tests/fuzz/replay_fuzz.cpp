@@ -4,6 +4,12 @@
 // a private folder (on /dev/shm when there is one; FUNDLEDGER_FUZZ_TMPDIR chooses another place).
 // The seeds are journals exported by the CLI and mutations of them.
 //
+// A mutated line breaks the hash chain, and replay stops there; to let the fuzzer reach the
+// events after it, an input that starts with the line "#rehash" has that line taken off and
+// every JSON object line renumbered (seq 1, 2, 3...) and re-chained (prev_hash, and hash: the
+// SHA-256 of prev_hash followed by the canonical JSON of the line without hash) before the
+// replay, so that only the events and their postings can differ from what replay re-derives.
+//
 // replay must return a report or throw fundledger::Error; never crash, hang or throw anything else.
 //   - A report that is ok leaves a ledger behind that opens, has the events the report counts,
 //     ends at the head hash the report names, and that verify() finds sound.
@@ -14,6 +20,8 @@
 #include <fundledger/journal.hpp>
 #include <fundledger/ledger.hpp>
 
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -21,6 +29,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -75,6 +84,62 @@ void remove_ledger(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ignored);
 }
 
+std::string sha256_hex(std::string_view first, std::string_view second) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  if (!context || EVP_DigestInit_ex(context, EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(context, first.data(), first.size()) != 1 ||
+      EVP_DigestUpdate(context, second.data(), second.size()) != 1 ||
+      EVP_DigestFinal_ex(context, digest, &length) != 1) {
+    std::fprintf(stderr, "replay_fuzz: SHA-256 failed in libcrypto\n");
+    std::abort();
+  }
+  EVP_MD_CTX_free(context);
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+// Renumbers and re-chains the JSON object lines of a journal (see the top of the file). Lines
+// that are not JSON objects, are not UTF-8 or nest deeply are left as they are.
+std::string rehash(std::string_view journal) {
+  std::string out;
+  std::string prev_hash(64, '0');
+  std::int64_t seq = 0;
+  while (!journal.empty()) {
+    const std::size_t end = journal.find('\n');
+    std::string line(journal.substr(0, end));
+    journal.remove_prefix(end == std::string_view::npos ? journal.size() : end + 1);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const auto nesting = std::count_if(line.begin(), line.end(), [](char c) { return c == '[' || c == '{'; });
+    if (nesting <= 100) {
+      try {
+        nlohmann::json object = nlohmann::json::parse(line);
+        if (object.is_object()) {
+          object["seq"] = ++seq;
+          object["prev_hash"] = prev_hash;
+          object.erase("hash");
+          // nlohmann's dump with sorted keys (std::map) and raw UTF-8 is the canonical form.
+          const std::string canonical = object.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+          prev_hash = sha256_hex(prev_hash, canonical);
+          object["hash"] = prev_hash;
+          line = object.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+        }
+      } catch (const nlohmann::json::exception&) {
+        // Not JSON, or not UTF-8: replay is given the line as it is.
+      }
+    }
+    out += line;
+    out += '\n';
+  }
+  return out;
+}
+
 void check_nothing_left(std::string_view input, const std::string& path, const std::string& why) {
   std::error_code ignored;
   if (fs::exists(path, ignored)) fail(input, why + ", yet a ledger file was left behind");
@@ -87,40 +152,46 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const std::string path = (work_folder() / "replayed.db").string();
   remove_ledger(path);
 
-  std::istringstream journal{std::string(input)};
+  std::string_view text = input;
+  std::string rehashed;
+  if (text.substr(0, 8) == "#rehash\n") {
+    rehashed = rehash(text.substr(8));
+    text = rehashed;
+  }
+  std::istringstream journal{std::string(text)};
   fundledger::ReplayReport report;
   try {
     report = fundledger::replay(journal, "fuzz.jsonl", path);
   } catch (const Error& error) {
-    if (std::string_view(error.what()).empty()) fail(input, "refused with an empty message");
-    check_nothing_left(input, path, std::string("replay threw (") + error.what() + ")");
+    if (std::string_view(error.what()).empty()) fail(text, "refused with an empty message");
+    check_nothing_left(text, path, std::string("replay threw (") + error.what() + ")");
     return 0;
   }
 
   if (!report.ok) {
     if (report.first_bad_seq < 1 || report.problem.empty()) {
-      fail(input, "a failed replay names seq " + std::to_string(report.first_bad_seq) + " and problem \"" +
+      fail(text, "a failed replay names seq " + std::to_string(report.first_bad_seq) + " and problem \"" +
                       report.problem + "\"");
     }
-    check_nothing_left(input, path, "replay found a difference (" + report.problem + ")");
+    check_nothing_left(text, path, "replay found a difference (" + report.problem + ")");
     return 0;
   }
   if (report.first_bad_seq != 0 || !report.problem.empty()) {
-    fail(input, "an ok replay names a problem: " + report.problem);
+    fail(text, "an ok replay names a problem: " + report.problem);
   }
   const Ledger ledger = Ledger::open(path);
   if (ledger.event_count() != report.events || ledger.head_hash() != report.head_hash) {
-    fail(input, "replay reports " + std::to_string(report.events) + " events and head " + report.head_hash +
-                    ", the new ledger has " + std::to_string(ledger.event_count()) + " and " + ledger.head_hash());
+    fail(text, "replay reports " + std::to_string(report.events) + " events and head " + report.head_hash +
+                   ", the new ledger has " + std::to_string(ledger.event_count()) + " and " + ledger.head_hash());
   }
   const fundledger::VerifyReport verified = fundledger::verify(ledger);
   if (!verified.ok) {
-    fail(input, "the replayed ledger fails verify() at seq " + std::to_string(verified.first_bad_seq) + ": " +
-                    verified.problem);
+    fail(text, "the replayed ledger fails verify() at seq " + std::to_string(verified.first_bad_seq) + ": " +
+                   verified.problem);
   }
   if (verified.events != report.events || verified.head_hash != report.head_hash) {
-    fail(input, "verify() of the replayed ledger reports " + std::to_string(verified.events) + " events and head " +
-                    verified.head_hash + ", replay " + std::to_string(report.events) + " and " + report.head_hash);
+    fail(text, "verify() of the replayed ledger reports " + std::to_string(verified.events) + " events and head " +
+                   verified.head_hash + ", replay " + std::to_string(report.events) + " and " + report.head_hash);
   }
   return 0;
 }
