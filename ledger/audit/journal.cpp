@@ -13,6 +13,7 @@
 #include <limits>
 #include <istream>
 #include <map>
+#include <unordered_map>
 #include <ostream>
 
 namespace fundledger {
@@ -264,6 +265,20 @@ std::string check_columns(const JournalReader& reader, const Ledger::Impl& impl,
   return {};
 }
 
+// The month index (year * 12 + month - 1) of a day number, by the civil calendar's arithmetic
+// (eras of 400 years, March-based years), without a calendar library call per posting.
+std::int64_t month_of_day(std::int32_t day_number) {
+  const std::int64_t shifted = static_cast<std::int64_t>(day_number) + 719468;  // days from 0000-03-01
+  const std::int64_t era = (shifted >= 0 ? shifted : shifted - 146096) / 146097;
+  const std::int64_t day_of_era = shifted - era * 146097;
+  const std::int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const std::int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const std::int64_t march_month = (5 * day_of_year + 2) / 153;  // 0 = March
+  const std::int64_t month = march_month < 10 ? march_month + 3 : march_month - 9;
+  const std::int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+  return year * 12 + month - 1;
+}
+
 }  // namespace
 
 std::int64_t export_journal(const Ledger& ledger, std::ostream& out, const ProgressCallback& progress) {
@@ -313,6 +328,8 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
     const std::int64_t total = impl.last_seq;
     JournalReader reader(impl.database);
     ProjectionRows projections;
+    std::unordered_map<detail::BalanceKeyIds, detail::BalanceSums, detail::BalanceKeyHash> balance_sums;
+    std::map<std::array<std::int64_t, 4>, detail::BalanceSums> monthly_sums;
     std::string expected_prev = audit::genesis_hash;
     std::int64_t expected_seq = 1;
     while (reader.next()) {
@@ -330,6 +347,17 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
       }
       if (!references_exist(impl, reader.postings)) {
         return fail(seq, "a posting names a master record that does not exist");
+      }
+      for (std::size_t i = 0; i < reader.postings.size(); ++i) {
+        const StoredPosting& p = reader.postings[i];
+        auto& sums = balance_sums[{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id}];
+        auto& monthly = monthly_sums[{p.account_id, p.fund_id, p.currency_id,
+                                      month_of_day(reader.posting_dates[i])}];
+        for (auto* totals : {&sums, &monthly}) {
+          (p.amount_minor > 0 ? totals->debit : totals->credit) += p.amount_minor > 0 ? p.amount_minor : -p.amount_minor;
+          (p.functional_minor > 0 ? totals->functional_debit : totals->functional_credit) +=
+              p.functional_minor > 0 ? p.functional_minor : -p.functional_minor;
+        }
       }
       if (reader.type == "entry" || !reader.postings.empty()) {
         std::string problem = balance_problem(reader.postings);
@@ -400,59 +428,49 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
       }
     }
 
-    // The balance table equals the sum of the postings, group by group.
-    const char* sums =
-        "SELECT account_id, fund_id, IFNULL(donor_id, 0), IFNULL(project_id, 0), IFNULL(pledge_id, 0), "
-        "currency_id, SUM(CASE WHEN amount_minor > 0 THEN amount_minor ELSE 0 END), "
-        "SUM(CASE WHEN amount_minor < 0 THEN -amount_minor ELSE 0 END), "
-        "SUM(CASE WHEN functional_minor > 0 THEN functional_minor ELSE 0 END), "
-        "SUM(CASE WHEN functional_minor < 0 THEN -functional_minor ELSE 0 END) "
-        "FROM postings GROUP BY 1, 2, 3, 4, 5, 6";
-    const char* stored =
-        "SELECT account_id, fund_id, donor_id, project_id, pledge_id, currency_id, debit_minor, "
-        "credit_minor, functional_debit_minor, functional_credit_minor FROM balances "
-        "WHERE debit_minor != 0 OR credit_minor != 0 OR functional_debit_minor != 0 OR functional_credit_minor != 0";
-    // Count each differing group once, whether its row is changed, missing or added.
-    const std::int64_t differences =
-        impl.database
-            .execAndGet(std::string("WITH summed(k1, k2, k3, k4, k5, k6, d, c, fd, fc) AS (") + sums +
-                        "), stored(k1, k2, k3, k4, k5, k6, d, c, fd, fc) AS (" + stored +
-                        ") SELECT COUNT(*) FROM (SELECT k1, k2, k3, k4, k5, k6 FROM (SELECT * FROM summed EXCEPT "
-                        "SELECT * FROM stored) UNION SELECT k1, k2, k3, k4, k5, k6 FROM (SELECT * FROM stored "
-                        "EXCEPT SELECT * FROM summed))")
-            .getInt64();
-    if (differences) {
+    // The balance table, and the monthly one, equal the sums of the postings read above, group by
+    // group. Each differing group counts once, whether its row is changed, missing or added.
+    auto count_differences = [](auto& summed, SQLite::Statement& stored, std::size_t key_size) {
+      std::int64_t differences = 0;
+      while (stored.executeStep()) {
+        typename std::decay_t<decltype(summed)>::key_type key{};
+        for (std::size_t i = 0; i < key_size; ++i) key[i] = stored.getColumn(static_cast<int>(i)).getInt64();
+        const detail::BalanceSums row{stored.getColumn(static_cast<int>(key_size)).getInt64(),
+                                      stored.getColumn(static_cast<int>(key_size + 1)).getInt64(),
+                                      stored.getColumn(static_cast<int>(key_size + 2)).getInt64(),
+                                      stored.getColumn(static_cast<int>(key_size + 3)).getInt64()};
+        const bool zero = row.debit == 0 && row.credit == 0 && row.functional_debit == 0 && row.functional_credit == 0;
+        auto found = summed.find(key);
+        if (found == summed.end()) {
+          if (!zero) ++differences;
+          continue;
+        }
+        const detail::BalanceSums& expected = found->second;
+        if (expected.debit != row.debit || expected.credit != row.credit ||
+            expected.functional_debit != row.functional_debit || expected.functional_credit != row.functional_credit) {
+          ++differences;
+        }
+        summed.erase(found);
+      }
+      return differences + static_cast<std::int64_t>(summed.size());
+    };
+    SQLite::Statement stored_balances(impl.database,
+                                      "SELECT account_id, fund_id, donor_id, project_id, pledge_id, currency_id, "
+                                      "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor "
+                                      "FROM balances");
+    if (const std::int64_t differences = count_differences(balance_sums, stored_balances, 6)) {
       report.ok = false;
-      report.problem = "the stored balances differ from the sum of the postings in " +
-                       std::to_string(differences) + " group(s)";
+      report.problem = "the stored balances differ from the sum of the postings in " + std::to_string(differences) +
+                       " group(s)";
       return report;
     }
-    // And so does the monthly table the reports read.
-    const char* monthly_sums =
-        "SELECT account_id, fund_id, currency_id, "
-        "CAST(strftime('%Y', date * 86400, 'unixepoch') AS INTEGER) * 12 + "
-        "CAST(strftime('%m', date * 86400, 'unixepoch') AS INTEGER) - 1, "
-        "SUM(CASE WHEN amount_minor > 0 THEN amount_minor ELSE 0 END), "
-        "SUM(CASE WHEN amount_minor < 0 THEN -amount_minor ELSE 0 END), "
-        "SUM(CASE WHEN functional_minor > 0 THEN functional_minor ELSE 0 END), "
-        "SUM(CASE WHEN functional_minor < 0 THEN -functional_minor ELSE 0 END) "
-        "FROM postings GROUP BY 1, 2, 3, 4";
-    const char* monthly_stored =
-        "SELECT account_id, fund_id, currency_id, month, debit_minor, credit_minor, functional_debit_minor, "
-        "functional_credit_minor FROM monthly_balances WHERE debit_minor != 0 OR credit_minor != 0 OR "
-        "functional_debit_minor != 0 OR functional_credit_minor != 0";
-    const std::int64_t monthly_differences =
-        impl.database
-            .execAndGet(std::string("WITH summed(k1, k2, k3, k4, d, c, fd, fc) AS (") + monthly_sums +
-                        "), stored(k1, k2, k3, k4, d, c, fd, fc) AS (" + monthly_stored +
-                        ") SELECT COUNT(*) FROM (SELECT k1, k2, k3, k4 FROM (SELECT * FROM summed EXCEPT "
-                        "SELECT * FROM stored) UNION SELECT k1, k2, k3, k4 FROM (SELECT * FROM stored "
-                        "EXCEPT SELECT * FROM summed))")
-            .getInt64();
-    if (monthly_differences) {
+    SQLite::Statement stored_monthly(impl.database,
+                                     "SELECT account_id, fund_id, currency_id, month, debit_minor, credit_minor, "
+                                     "functional_debit_minor, functional_credit_minor FROM monthly_balances");
+    if (const std::int64_t differences = count_differences(monthly_sums, stored_monthly, 4)) {
       report.ok = false;
       report.problem = "the stored monthly balances differ from the sum of the postings in " +
-                       std::to_string(monthly_differences) + " group(s)";
+                       std::to_string(differences) + " group(s)";
       return report;
     }
     if (progress) progress({static_cast<std::uint64_t>(report.events), static_cast<std::uint64_t>(total)});
