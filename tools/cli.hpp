@@ -40,8 +40,6 @@ struct Table {
   void print(std::FILE* out) const;
 };
 
-// 1234567.5 -> "1,234,567.50"; negative amounts in parentheses: "(1,234.50)".
-std::string format_amount_for_table(const Decimal& amount);
 // A CSV field, quoted when it needs to be.
 std::string csv_field(const std::string& text);
 

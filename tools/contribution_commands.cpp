@@ -9,6 +9,7 @@
 #include <fundledger/error.hpp>
 #include <fundledger/events.hpp>
 #include <fundledger/ledger.hpp>
+#include <fundledger/reports.hpp>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -239,7 +240,7 @@ void print_pledges(const std::vector<PledgeStatus>& pledges, Format format) {
                                             "written_off", "outstanding", "receivable", "carrying_usd"};
   auto cells = [](const PledgeStatus& p, bool for_table) {
     auto amount = [for_table](const Decimal& value) {
-      return for_table ? format_amount_for_table(value) : value.to_string();
+      return for_table ? format_amount(value) : value.to_string();
     };
     return std::vector<std::string>{p.id, p.donor, p.fund, p.purpose, p.currency, p.signed_on.to_string(), p.status,
                                     amount(p.pledged), amount(p.received), amount(p.reduced), amount(p.written_off),
@@ -320,22 +321,22 @@ void print_pledge(const PledgeStatus& p, Format format) {
   std::string out = fmt::format("Pledge {}: {} to {}, {} purpose{}{}, signed {}, {}\n", p.id, p.donor, p.fund, p.purpose,
                                 p.project.empty() ? "" : ", project " + p.project,
                                 p.conditional ? ", conditional" : "", p.signed_on.to_string(), p.status);
-  out += fmt::format("  pledged      {:>20} {}\n", format_amount_for_table(p.pledged), p.currency);
-  out += fmt::format("  received     {:>20}\n", format_amount_for_table(p.received));
-  out += fmt::format("  reduced      {:>20}\n", format_amount_for_table(p.reduced));
-  out += fmt::format("  written off  {:>20}\n", format_amount_for_table(p.written_off));
-  out += fmt::format("  outstanding  {:>20}\n", format_amount_for_table(p.outstanding));
-  out += fmt::format("  receivable   {:>20} {}, carried at {} USD\n", format_amount_for_table(p.receivable), p.currency,
-                     format_amount_for_table(p.carrying_usd));
-  if (!p.deferred.is_zero()) out += fmt::format("  deferred     {:>20}\n", format_amount_for_table(p.deferred));
-  if (!p.allowance.is_zero()) out += fmt::format("  allowance    {:>20}\n", format_amount_for_table(p.allowance));
+  out += fmt::format("  pledged      {:>20} {}\n", format_amount(p.pledged), p.currency);
+  out += fmt::format("  received     {:>20}\n", format_amount(p.received));
+  out += fmt::format("  reduced      {:>20}\n", format_amount(p.reduced));
+  out += fmt::format("  written off  {:>20}\n", format_amount(p.written_off));
+  out += fmt::format("  outstanding  {:>20}\n", format_amount(p.outstanding));
+  out += fmt::format("  receivable   {:>20} {}, carried at {} USD\n", format_amount(p.receivable), p.currency,
+                     format_amount(p.carrying_usd));
+  if (!p.deferred.is_zero()) out += fmt::format("  deferred     {:>20}\n", format_amount(p.deferred));
+  if (!p.allowance.is_zero()) out += fmt::format("  allowance    {:>20}\n", format_amount(p.allowance));
   std::fputs((out + "\nInstalments\n").c_str(), stdout);
   Table instalments;
   instalments.headers = {"due", "amount", "paid", "reduced", "outstanding"};
   instalments.right_aligned = {false, true, true, true, true};
   for (const auto& i : p.installments) {
-    instalments.rows.push_back({i.due.to_string(), format_amount_for_table(i.amount), format_amount_for_table(i.paid),
-                                format_amount_for_table(i.reduced), format_amount_for_table(i.outstanding)});
+    instalments.rows.push_back({i.due.to_string(), format_amount(i.amount), format_amount(i.paid),
+                                format_amount(i.reduced), format_amount(i.outstanding)});
   }
   instalments.print(stdout);
   std::fputs("\nMovements of the receivable\n", stdout);
@@ -344,7 +345,7 @@ void print_pledge(const PledgeStatus& p, Format format) {
   movements.right_aligned = {true, false, false, false, true, true};
   for (const auto& m : p.movements) {
     movements.rows.push_back({std::to_string(m.seq), m.date.to_string(), m.type, m.event_id,
-                              format_amount_for_table(m.amount), format_amount_for_table(m.usd)});
+                              format_amount(m.amount), format_amount(m.usd)});
   }
   movements.print(stdout);
   (void)format;

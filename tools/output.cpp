@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include <fundledger/error.hpp>
+#include <fundledger/reports.hpp>
 
 #include <fmt/core.h>
 
@@ -18,19 +19,6 @@ void add_format_option(CLI::App& command, Format& format) {
       ->transform(CLI::CheckedTransformer(
           std::map<std::string, Format>{{"table", Format::table}, {"csv", Format::csv}, {"json", Format::json}},
           CLI::ignore_case));
-}
-
-std::string format_amount_for_table(const Decimal& amount) {
-  std::string plain = amount.abs().to_string();
-  const std::size_t point = plain.find('.');
-  const std::size_t integer_digits = point == std::string::npos ? plain.size() : point;
-  std::string grouped;
-  for (std::size_t i = 0; i < integer_digits; ++i) {
-    if (i > 0 && (integer_digits - i) % 3 == 0) grouped += ',';
-    grouped += plain[i];
-  }
-  grouped += plain.substr(integer_digits);
-  return amount.sign() < 0 ? "(" + grouped + ")" : grouped + " ";
 }
 
 std::string csv_field(const std::string& text) {

@@ -3,6 +3,7 @@
 
 #include <fundledger/error.hpp>
 #include <fundledger/ledger.hpp>
+#include <fundledger/reports.hpp>
 
 #include <fmt/core.h>
 
@@ -57,9 +58,9 @@ void print_balances(const std::vector<BalanceKey>& keys, const std::vector<Balan
   Decimal credit = Decimal::from_minor_units(0, 2);
   for (const BalanceRow& row : rows) {
     std::vector<std::string> cells = row.keys;
-    cells.push_back(format_amount_for_table(row.debit));
-    cells.push_back(format_amount_for_table(row.credit));
-    cells.push_back(format_amount_for_table(row.balance()));
+    cells.push_back(format_amount(row.debit));
+    cells.push_back(format_amount(row.credit));
+    cells.push_back(format_amount(row.balance()));
     table.rows.push_back(std::move(cells));
     debit += row.debit;
     credit += row.credit;
@@ -68,9 +69,9 @@ void print_balances(const std::vector<BalanceKey>& keys, const std::vector<Balan
   if (!by_currency) {
     table.total.assign(keys.size(), "");
     if (!keys.empty()) table.total[0] = "Total";
-    table.total.push_back(format_amount_for_table(debit));
-    table.total.push_back(format_amount_for_table(credit));
-    table.total.push_back(format_amount_for_table(debit - credit));
+    table.total.push_back(format_amount(debit));
+    table.total.push_back(format_amount(credit));
+    table.total.push_back(format_amount(debit - credit));
   }
   table.print(stdout);
 }

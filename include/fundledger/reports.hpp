@@ -77,6 +77,9 @@ const std::vector<std::string>& report_names();
 Report build_report(const Ledger& ledger, std::string_view name, const ReportScope& scope);
 
 std::string render_table(const Report& report, bool colour = false);
+// An amount as tables show it: thousands separated, negatives in parentheses, "(1,234.50)", and
+// positive amounts followed by a space so that the digits of both line up.
+std::string format_amount(const Decimal& amount);
 std::string render_csv(const Report& report);
 std::string render_json(const Report& report);
 

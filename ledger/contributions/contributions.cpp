@@ -22,16 +22,9 @@ namespace fundledger {
 using detail::Dimensions;
 using detail::PostingBuilder;
 using detail::proportional_minor;
+using detail::field_error;
 using detail::quote;
 using detail::StoredPosting;
-
-namespace {
-
-std::string field_error(const std::string& field, const std::string& what) {
-  return "field \"" + field + "\": " + what;
-}
-
-}  // namespace
 
 // ---- Look-ups shared by the handlers ----
 

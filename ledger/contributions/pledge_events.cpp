@@ -17,14 +17,11 @@ namespace fundledger {
 using detail::Dimensions;
 using detail::PostingBuilder;
 using detail::proportional_minor;
+using detail::field_error;
 using detail::quote;
 using detail::StoredPosting;
 
 namespace {
-
-std::string field_error(const std::string& field, const std::string& what) {
-  return "field \"" + field + "\": " + what;
-}
 
 std::string amount_text(std::int64_t minor, const detail::CurrencyRecord& currency) {
   return Decimal::from_minor_units(minor, currency.minor_units).to_string() + " " + currency.code;

@@ -1,6 +1,7 @@
 // Recording: the checks and postings of every event type, inside the write transaction.
 #include "core/event_json.hpp"
 #include "core/ledger_impl.hpp"
+#include "core/text.hpp"
 
 #include <fundledger/error.hpp>
 #include <fundledger/money.hpp>
@@ -12,13 +13,10 @@
 
 namespace fundledger {
 
+using detail::field_error;
 using detail::StoredPosting;
 
 namespace {
-
-std::string field_error(const std::string& field, const std::string& what) {
-  return "field \"" + field + "\": " + what;
-}
 
 [[noreturn]] void conflict(const std::string& what, const std::string& stored,
                            const std::string& given) {

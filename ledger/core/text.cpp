@@ -29,6 +29,10 @@ std::string quote(std::string_view text) {
   return out;
 }
 
+std::string field_error(const std::string& field, const std::string& what) {
+  return "field \"" + field + "\": " + what;
+}
+
 namespace {
 
 bool is_code_character(char c) {

@@ -48,84 +48,7 @@ std::size_t bucket_of(Date due, Date as_of) {
   return bucket;
 }
 
-// The 1200 postings up to the last day of one pledge (or, with pledge 0, of the receivables that
-// name no pledge) for one donor and currency.
-struct Receivable {
-  std::int64_t amount_minor = 0;  // R_c, in the currency
-  std::int64_t usd_minor = 0;     // R_u
-  std::int64_t received_minor = 0;
-  std::int64_t reduced_minor = 0;  // reductions and write-offs
-  std::int32_t latest_day = std::numeric_limits<std::int32_t>::min();  // of its latest posting
-};
-
-struct Instalment {
-  std::int32_t due = 0;
-  std::int64_t amount_minor = 0;
-};
-
-struct PledgeSchedule {
-  std::int64_t currency_id = 0;
-  std::vector<Instalment> instalments;  // those recognized by the last day, by due date
-};
-
 using Buckets = std::array<std::int64_t, bucket_count>;
-
-// The currency amounts of one pledge's receivable per bucket, and the bucket of its latest
-// instalment (where R_u goes whole when there is no currency amount to weigh it by).
-std::pair<Buckets, std::size_t> spread(const Receivable& receivable, const std::vector<Instalment>& schedule,
-                                       Date as_of) {
-  Buckets buckets{};
-  std::vector<std::int64_t> left;
-  for (const Instalment& instalment : schedule) left.push_back(instalment.amount_minor);
-  std::int64_t to_pay = std::max<std::int64_t>(0, receivable.received_minor);
-  for (std::size_t i = 0; i < left.size() && to_pay > 0; ++i) {
-    const std::int64_t paid = std::min(to_pay, left[i]);
-    left[i] -= paid;
-    to_pay -= paid;
-  }
-  std::int64_t to_cut = std::max<std::int64_t>(0, receivable.reduced_minor);
-  for (std::size_t i = left.size(); i-- > 0 && to_cut > 0;) {
-    const std::int64_t cut = std::min(to_cut, left[i]);
-    left[i] -= cut;
-    to_cut -= cut;
-  }
-  std::int64_t remaining = 0;
-  for (std::int64_t amount : left) remaining += amount;
-  std::int64_t difference = receivable.amount_minor - remaining;
-  // Less than the schedule leaves: the latest instalments give it up first, as to a reduction.
-  for (std::size_t i = left.size(); i-- > 0 && difference < 0;) {
-    const std::int64_t cut = std::min(-difference, left[i]);
-    left[i] -= cut;
-    difference += cut;
-  }
-  const std::size_t latest = schedule.empty() ? bucket_of(Date::from_day_number(receivable.latest_day), as_of)
-                                              : bucket_of(Date::from_day_number(schedule.back().due), as_of);
-  for (std::size_t i = 0; i < left.size(); ++i) buckets[bucket_of(Date::from_day_number(schedule[i].due), as_of)] += left[i];
-  // More than the schedule leaves (or less than nothing): the latest bucket takes the difference.
-  buckets[latest] += difference;
-  return {buckets, latest};
-}
-
-// R_u over the buckets in proportion to their currency amounts, summing exactly to R_u.
-Buckets split_usd(std::int64_t usd_minor, const Buckets& currency_amounts, std::size_t latest) {
-  Buckets result{};
-  std::int64_t weight_sum = 0;
-  bool weights_valid = true;
-  for (std::int64_t amount : currency_amounts) {
-    weight_sum += amount;
-    if (amount < 0) weights_valid = false;
-  }
-  if (!weights_valid || weight_sum <= 0) {
-    // Nothing in the currency to weigh by: a receivable of USD alone is the latest bucket's.
-    result[latest] = usd_minor;
-    return result;
-  }
-  std::vector<Decimal> weights;
-  for (std::int64_t amount : currency_amounts) weights.push_back(Decimal::from_integer(amount));
-  const std::vector<Decimal> parts = allocate(usd(usd_minor), weights);
-  for (std::size_t i = 0; i < bucket_count; ++i) result[i] = parts[i].to_minor_units(2);
-  return result;
-}
 
 }  // namespace
 
@@ -139,65 +62,13 @@ Report aging(const Scope& scope) {
                     {"net", "Net", true}};
   const std::int32_t last_day = scope.to.day_number();
 
-  // The receivables by (pledge, donor, currency), with what receipts and reductions took from them.
-  // A reversal counts as the kind of event it reverses, so that a reversed receipt pays nothing.
-  std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t>, Receivable> receivables;
-  {
-    SQLite::Statement query(scope.impl.database,
-                            "SELECT IFNULL(p.pledge_id, 0), IFNULL(p.donor_id, 0), p.currency_id, "
-                            "CASE WHEN p.kind = 3 THEN 'recognition' ELSE IFNULL(o.type, e.type) END, "
-                            "SUM(p.amount_minor), SUM(p.functional_minor), MAX(p.date) "
-                            "FROM postings p JOIN events e ON e.seq = p.seq "
-                            "LEFT JOIN reversals r ON r.reversal_seq = p.seq LEFT JOIN events o ON o.seq = r.reversed_seq "
-                            "WHERE p.account_id = ? AND p.date <= ? AND p.fund_id IN " + scope.fund_list_sql +
-                                " GROUP BY 1, 2, 3, 4");
-    query.bind(1, scope.account("1200"));
-    query.bind(2, last_day);
-    while (query.executeStep()) {
-      Receivable& receivable = receivables[{query.getColumn(0).getInt64(), query.getColumn(1).getInt64(),
-                                            query.getColumn(2).getInt64()}];
-      const std::string kind = query.getColumn(3).getString();
-      const std::int64_t amount = query.getColumn(4).getInt64();
-      receivable.amount_minor += amount;
-      receivable.usd_minor += query.getColumn(5).getInt64();
-      receivable.latest_day = std::max(receivable.latest_day, query.getColumn(6).getInt());
-      if (kind == "receipt" || kind == "apply") receivable.received_minor -= amount;
-      if (kind == "reduction" || kind == "write_off") receivable.reduced_minor -= amount;
-    }
-  }
-
-  // The instalments recognized by the last day: at signing (the pledge event recognized them), or
-  // by a close, whose recognition is dated the instalment's due date.
-  std::map<std::int64_t, PledgeSchedule> schedules;
-  {
-    SQLite::Statement query(scope.impl.database,
-                            "SELECT i.pledge_id, g.currency_id, i.due, i.amount_minor FROM instalments i "
-                            "JOIN pledges g ON g.id = i.pledge_id WHERE g.fund_id IN " + scope.fund_list_sql +
-                                " AND g.signed <= ?1 AND i.recognized != 0 AND (i.recognized = g.seq OR i.due <= ?1) "
-                                "ORDER BY i.pledge_id, i.due, i.line");
-    query.bind(1, last_day);
-    while (query.executeStep()) {
-      PledgeSchedule& schedule = schedules[query.getColumn(0).getInt64()];
-      schedule.currency_id = query.getColumn(1).getInt64();
-      schedule.instalments.push_back({query.getColumn(2).getInt(), query.getColumn(3).getInt64()});
-    }
-  }
-
   // Per donor (0 for receivables that name none, which only a generic journal entry can make).
   std::map<std::int64_t, Buckets> by_donor;
   std::map<std::int64_t, std::int64_t> allowance_by_donor;
-  const std::vector<Instalment> no_schedule;
-  for (const auto& [key, receivable] : receivables) {
-    const auto& [pledge_id, donor_id, currency_id] = key;
-    if (receivable.amount_minor == 0 && receivable.usd_minor == 0) continue;
-    // A schedule dates only an amount in its own pledge's currency.
-    const auto found = schedules.find(pledge_id);
-    const bool scheduled = pledge_id != 0 && found != schedules.end() && found->second.currency_id == currency_id;
-    const auto [currency_amounts, latest] =
-        spread(receivable, scheduled ? found->second.instalments : no_schedule, scope.to);
-    const Buckets parts = split_usd(receivable.usd_minor, currency_amounts, latest);
-    Buckets& donor = by_donor[donor_id];
-    for (std::size_t i = 0; i < bucket_count; ++i) donor[i] += parts[i];
+  for (const ReceivableGroups& receivable :
+       receivable_by_group(scope, scope.to, bucket_count, [&scope](Date due) { return bucket_of(due, scope.to); })) {
+    Buckets& donor = by_donor[receivable.donor_id];
+    for (std::size_t i = 0; i < bucket_count; ++i) donor[i] += receivable.usd_by_group[i];
   }
   {
     SQLite::Statement query(scope.impl.database,

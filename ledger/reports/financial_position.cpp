@@ -50,8 +50,9 @@ Report financial_position(const Scope& scope) {
         // Current: falling due within twelve months after the day, or overdue.
         FundAmounts non_current(scope);
         const Date boundary = Date::from_ymd(scope.to.year() + 1, scope.to.month(), 1).add_days(scope.to.day() - 1);
-        for (const ReceivablePart& part : receivable_by_due_date(scope, scope.to)) {
-          if (part.due > boundary) non_current.add(part.fund_id, part.usd_minor);
+        for (const ReceivableGroups& receivable :
+             receivable_by_group(scope, scope.to, 2, [&boundary](Date due) { return due > boundary ? 1 : 0; })) {
+          non_current.add(receivable.fund_id, receivable.usd_by_group[1]);
         }
         FundAmounts current = amounts;
         FundAmounts minus_non_current = non_current;

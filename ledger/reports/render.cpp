@@ -19,21 +19,6 @@ const char* kind_name(RowKind kind) {
   return "line";
 }
 
-// 1234567.5 -> "1,234,567.50 "; negative amounts in parentheses, "(1,234.50)", so that the digits
-// of both stay aligned.
-std::string grouped(const Decimal& amount) {
-  const std::string plain = amount.abs().to_string();
-  const std::size_t point = plain.find('.');
-  const std::size_t integer_digits = point == std::string::npos ? plain.size() : point;
-  std::string out;
-  for (std::size_t i = 0; i < integer_digits; ++i) {
-    if (i > 0 && (integer_digits - i) % 3 == 0) out += ',';
-    out += plain[i];
-  }
-  out += plain.substr(integer_digits);
-  return amount.sign() < 0 ? "(" + out + ")" : out + " ";
-}
-
 std::string csv_escape(const std::string& text) {
   if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string out = "\"";
@@ -65,6 +50,19 @@ std::string scope_line(const Report& report) {
 
 }  // namespace
 
+std::string format_amount(const Decimal& amount) {
+  const std::string plain = amount.abs().to_string();
+  const std::size_t point = plain.find('.');
+  const std::size_t integer_digits = point == std::string::npos ? plain.size() : point;
+  std::string out;
+  for (std::size_t i = 0; i < integer_digits; ++i) {
+    if (i > 0 && (integer_digits - i) % 3 == 0) out += ',';
+    out += plain[i];
+  }
+  out += plain.substr(integer_digits);
+  return amount.sign() < 0 ? "(" + out + ")" : out + " ";
+}
+
 std::string render_table(const Report& report, bool colour) {
   const std::size_t count = report.columns.size();
   std::vector<std::vector<std::string>> texts;
@@ -74,7 +72,7 @@ std::string render_table(const Report& report, bool colour) {
     std::vector<std::string> cells(count);
     for (std::size_t i = 0; i < count && i < row.cells.size(); ++i) {
       if (const auto* text = std::get_if<std::string>(&row.cells[i])) cells[i] = *text;
-      if (const auto* amount = std::get_if<Decimal>(&row.cells[i])) cells[i] = grouped(*amount);
+      if (const auto* amount = std::get_if<Decimal>(&row.cells[i])) cells[i] = format_amount(*amount);
       // A heading spans the row: its text does not widen the first column.
       if (row.kind != RowKind::heading) widths[i] = std::max(widths[i], cells[i].size());
     }

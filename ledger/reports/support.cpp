@@ -8,6 +8,9 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
+#include <functional>
+#include <tuple>
+#include <limits>
 
 namespace fundledger::reports {
 
@@ -175,87 +178,150 @@ Report start_report(const Scope& scope, std::string name, std::string title) {
 
 namespace fundledger::reports {
 
-std::vector<ReceivablePart> receivable_by_due_date(const Scope& scope, Date as_of) {
-  std::vector<ReceivablePart> parts;
-  const std::int64_t receivable_account = scope.account("1200");
-  if (receivable_account < 0) return parts;
-  auto& database = scope.impl.database;
-  // Each pledge's receivable as of the day, and what receipts and reductions took from it.
-  SQLite::Statement balances(
-      database,
-      "SELECT p.pledge_id, p.fund_id, p.donor_id, SUM(p.amount_minor), SUM(p.functional_minor), "
-      "SUM(CASE WHEN p.kind != 3 AND IFNULL(o.type, e.type) IN ('receipt', 'apply') THEN -p.amount_minor ELSE 0 END), "
-      "SUM(CASE WHEN p.kind != 3 AND IFNULL(o.type, e.type) IN ('reduction', 'write_off') THEN -p.amount_minor ELSE 0 END) "
-      "FROM postings p JOIN events e ON e.seq = p.seq LEFT JOIN reversals r ON r.reversal_seq = e.seq "
-      "LEFT JOIN events o ON o.seq = r.reversed_seq "
-      "WHERE p.account_id = ? AND p.date <= ? AND p.pledge_id IS NOT NULL AND p.fund_id IN " + scope.fund_list_sql +
-          " GROUP BY 1, 2, 3 HAVING SUM(p.amount_minor) != 0 OR SUM(p.functional_minor) != 0");
-  balances.bind(1, receivable_account);
-  balances.bind(2, as_of.day_number());
-  struct PledgeFigures {
-    std::int64_t pledge_id, fund_id, donor_id, amount, usd, paid, cut;
-  };
-  std::vector<PledgeFigures> pledges;
-  while (balances.executeStep()) {
-    pledges.push_back({balances.getColumn(0).getInt64(), balances.getColumn(1).getInt64(),
-                       balances.getColumn(2).getInt64(), balances.getColumn(3).getInt64(),
-                       balances.getColumn(4).getInt64(), balances.getColumn(5).getInt64(),
-                       balances.getColumn(6).getInt64()});
+namespace {
+
+// The 1200 postings up to the last day of one pledge (or, with pledge 0, of the receivables that
+// name no pledge) for one donor and currency.
+struct Receivable {
+  std::int64_t amount_minor = 0;  // R_c, in the currency
+  std::int64_t usd_minor = 0;     // R_u
+  std::int64_t received_minor = 0;
+  std::int64_t reduced_minor = 0;  // reductions and write-offs
+  std::int32_t latest_day = std::numeric_limits<std::int32_t>::min();  // of its latest posting
+};
+
+struct Instalment {
+  std::int32_t due = 0;
+  std::int64_t amount_minor = 0;
+};
+
+struct PledgeSchedule {
+  std::int64_t currency_id = 0;
+  std::vector<Instalment> instalments;  // those recognized by the last day, by due date
+};
+
+using Groups = std::vector<std::int64_t>;
+using GroupOf = std::function<std::size_t(Date due)>;
+
+// The currency amounts of one pledge's receivable per group, and the group of its latest
+// instalment (where R_u goes whole when there is no currency amount to weigh it by).
+std::pair<Groups, std::size_t> spread(const Receivable& receivable, const std::vector<Instalment>& schedule,
+                                      std::size_t groups, const GroupOf& group_of) {
+  Groups buckets(groups, 0);
+  std::vector<std::int64_t> left;
+  for (const Instalment& instalment : schedule) left.push_back(instalment.amount_minor);
+  std::int64_t to_pay = std::max<std::int64_t>(0, receivable.received_minor);
+  for (std::size_t i = 0; i < left.size() && to_pay > 0; ++i) {
+    const std::int64_t paid = std::min(to_pay, left[i]);
+    left[i] -= paid;
+    to_pay -= paid;
   }
-  SQLite::Statement instalments(database,
-                                "SELECT due, amount_minor FROM instalments WHERE pledge_id = ? AND recognized != 0 "
-                                "AND (recognized IN (SELECT seq FROM events WHERE date <= ?)) ORDER BY due, line");
-  for (const PledgeFigures& pledge : pledges) {
-    instalments.bind(1, pledge.pledge_id);
-    instalments.bind(2, as_of.day_number());
-    std::vector<std::pair<std::int32_t, std::int64_t>> schedule;
-    while (instalments.executeStep()) {
-      schedule.emplace_back(instalments.getColumn(0).getInt(), instalments.getColumn(1).getInt64());
-    }
-    instalments.reset();
-    std::vector<std::int64_t> remaining;
-    for (const auto& item : schedule) remaining.push_back(item.second);
-    std::int64_t to_pay = std::max<std::int64_t>(0, pledge.paid);
-    for (std::size_t i = 0; i < remaining.size() && to_pay > 0; ++i) {
-      const std::int64_t paid = std::min(to_pay, remaining[i]);
-      remaining[i] -= paid;
-      to_pay -= paid;
-    }
-    std::int64_t to_cut = std::max<std::int64_t>(0, pledge.cut);
-    for (std::size_t i = remaining.size(); i-- > 0 && to_cut > 0;) {
-      const std::int64_t cut = std::min(to_cut, remaining[i]);
-      remaining[i] -= cut;
-      to_cut -= cut;
-    }
-    if (schedule.empty()) {
-      // A receivable with no recognized instalment (a revaluation left on a settled pledge):
-      // count it as due on the day itself.
-      schedule.emplace_back(as_of.day_number(), pledge.amount);
-      remaining.push_back(pledge.amount);
-    }
-    // Whatever the schedule does not explain (revaluation, a write-off beyond the schedule) sits
-    // with the latest instalment, so that the parts always add up to the receivable.
-    std::int64_t explained = 0;
-    for (std::int64_t amount : remaining) explained += amount;
-    remaining.back() += pledge.amount - explained;
-    std::vector<Decimal> weights;
-    bool any_weight = false;
-    for (std::int64_t amount : remaining) {
-      weights.push_back(Decimal::from_integer(std::max<std::int64_t>(0, amount)));
-      any_weight = any_weight || amount > 0;
-    }
-    if (!any_weight) {
-      weights.assign(weights.size(), Decimal::from_integer(0));
-      weights.back() = Decimal::from_integer(1);
-    }
-    const auto usd_parts = allocate(usd(pledge.usd), weights);
-    for (std::size_t i = 0; i < schedule.size(); ++i) {
-      const std::int64_t part = usd_parts[i].to_minor_units(2);
-      if (part == 0) continue;
-      parts.push_back({pledge.pledge_id, pledge.fund_id, pledge.donor_id, Date::from_day_number(schedule[i].first), part});
+  std::int64_t to_cut = std::max<std::int64_t>(0, receivable.reduced_minor);
+  for (std::size_t i = left.size(); i-- > 0 && to_cut > 0;) {
+    const std::int64_t cut = std::min(to_cut, left[i]);
+    left[i] -= cut;
+    to_cut -= cut;
+  }
+  std::int64_t remaining = 0;
+  for (std::int64_t amount : left) remaining += amount;
+  std::int64_t difference = receivable.amount_minor - remaining;
+  // Less than the schedule leaves: the latest instalments give it up first, as to a reduction.
+  for (std::size_t i = left.size(); i-- > 0 && difference < 0;) {
+    const std::int64_t cut = std::min(-difference, left[i]);
+    left[i] -= cut;
+    difference += cut;
+  }
+  const std::size_t latest = schedule.empty() ? group_of(Date::from_day_number(receivable.latest_day))
+                                              : group_of(Date::from_day_number(schedule.back().due));
+  for (std::size_t i = 0; i < left.size(); ++i) buckets[group_of(Date::from_day_number(schedule[i].due))] += left[i];
+  // More than the schedule leaves (or less than nothing): the latest bucket takes the difference.
+  buckets[latest] += difference;
+  return {buckets, latest};
+}
+
+// R_u over the groups in proportion to their currency amounts, summing exactly to R_u.
+Groups split_usd(std::int64_t usd_minor, const Groups& currency_amounts, std::size_t latest) {
+  Groups result(currency_amounts.size(), 0);
+  std::int64_t weight_sum = 0;
+  bool weights_valid = true;
+  for (std::int64_t amount : currency_amounts) {
+    weight_sum += amount;
+    if (amount < 0) weights_valid = false;
+  }
+  if (!weights_valid || weight_sum <= 0) {
+    // Nothing in the currency to weigh by: a receivable of USD alone is the latest bucket's.
+    result[latest] = usd_minor;
+    return result;
+  }
+  std::vector<Decimal> weights;
+  for (std::int64_t amount : currency_amounts) weights.push_back(Decimal::from_integer(amount));
+  const std::vector<Decimal> parts = allocate(usd(usd_minor), weights);
+  for (std::size_t i = 0; i < result.size(); ++i) result[i] = parts[i].to_minor_units(2);
+  return result;
+}
+
+}  // namespace
+
+std::vector<ReceivableGroups> receivable_by_group(const Scope& scope, Date as_of, std::size_t groups,
+                                                  const std::function<std::size_t(Date due)>& group_of) {
+  const std::int32_t last_day = as_of.day_number();
+  // The receivables by (pledge, donor, currency), with what receipts and reductions took from them.
+  // A reversal counts as the kind of event it reverses, so that a reversed receipt pays nothing.
+  std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t>, Receivable> receivables;
+  {
+    SQLite::Statement query(scope.impl.database,
+                            "SELECT IFNULL(p.pledge_id, 0), IFNULL(p.donor_id, 0), p.currency_id, p.fund_id, "
+                            "CASE WHEN p.kind = 3 THEN 'recognition' ELSE IFNULL(o.type, e.type) END, "
+                            "SUM(p.amount_minor), SUM(p.functional_minor), MAX(p.date) "
+                            "FROM postings p JOIN events e ON e.seq = p.seq "
+                            "LEFT JOIN reversals r ON r.reversal_seq = p.seq LEFT JOIN events o ON o.seq = r.reversed_seq "
+                            "WHERE p.account_id = ? AND p.date <= ? AND p.fund_id IN " + scope.fund_list_sql +
+                                " GROUP BY 1, 2, 3, 4, 5");
+    query.bind(1, scope.account("1200"));
+    query.bind(2, last_day);
+    while (query.executeStep()) {
+      Receivable& receivable = receivables[{query.getColumn(0).getInt64(), query.getColumn(1).getInt64(),
+                                            query.getColumn(2).getInt64(), query.getColumn(3).getInt64()}];
+      const std::string kind = query.getColumn(4).getString();
+      const std::int64_t amount = query.getColumn(5).getInt64();
+      receivable.amount_minor += amount;
+      receivable.usd_minor += query.getColumn(6).getInt64();
+      receivable.latest_day = std::max(receivable.latest_day, query.getColumn(7).getInt());
+      if (kind == "receipt" || kind == "apply") receivable.received_minor -= amount;
+      if (kind == "reduction" || kind == "write_off") receivable.reduced_minor -= amount;
     }
   }
-  return parts;
+
+  // The instalments recognized by the last day: at signing (the pledge event recognized them), or
+  // by a close, whose recognition is dated the instalment's due date.
+  std::map<std::int64_t, PledgeSchedule> schedules;
+  {
+    SQLite::Statement query(scope.impl.database,
+                            "SELECT i.pledge_id, g.currency_id, i.due, i.amount_minor FROM instalments i "
+                            "JOIN pledges g ON g.id = i.pledge_id WHERE g.fund_id IN " + scope.fund_list_sql +
+                                " AND g.signed <= ?1 AND i.recognized != 0 AND (i.recognized = g.seq OR i.due <= ?1) "
+                                "ORDER BY i.pledge_id, i.due, i.line");
+    query.bind(1, last_day);
+    while (query.executeStep()) {
+      PledgeSchedule& schedule = schedules[query.getColumn(0).getInt64()];
+      schedule.currency_id = query.getColumn(1).getInt64();
+      schedule.instalments.push_back({query.getColumn(2).getInt(), query.getColumn(3).getInt64()});
+    }
+  }
+
+  std::vector<ReceivableGroups> result;
+  const std::vector<Instalment> no_schedule;
+  for (const auto& [key, receivable] : receivables) {
+    const auto& [pledge_id, donor_id, currency_id, fund_id] = key;
+    if (receivable.amount_minor == 0 && receivable.usd_minor == 0) continue;
+    // A schedule dates only an amount in its own pledge's currency.
+    const auto found = schedules.find(pledge_id);
+    const bool scheduled = pledge_id != 0 && found != schedules.end() && found->second.currency_id == currency_id;
+    const auto [currency_amounts, latest] =
+        spread(receivable, scheduled ? found->second.instalments : no_schedule, groups, group_of);
+    result.push_back({fund_id, donor_id, split_usd(receivable.usd_minor, currency_amounts, latest)});
+  }
+  return result;
 }
 
 }  // namespace fundledger::reports

@@ -7,6 +7,7 @@
 #include <fundledger/reports.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -65,17 +66,20 @@ Report cash_flow(const Scope& scope);
 
 namespace fundledger::reports {
 
-// What each pledge's receivable (1200) held as of a day, spread over its instalments: receipts
-// pay the oldest instalment first, reductions and write-offs take the latest first, only
-// recognized instalments count, and the USD carried is split over them exactly (largest
-// remainder). Used for the current/non-current split and the aging.
-struct ReceivablePart {
-  std::int64_t pledge_id = 0;
+// The receivable (1200) as of a day, dated by the instalments it is for, and its USD split over
+// groups of due dates. A pledge's currency amount is spread over the instalments recognized by
+// then: receipts and applications pay the oldest first, reductions and write-offs take the latest
+// first, and whatever the schedule cannot explain (a generic entry on the pledge, say) goes to the
+// latest instalment (taken from the latest first when it is less). A receivable with no schedule to
+// date it by (one that names no pledge, or a pledge none of whose instalments is recognized yet) is
+// dated by its latest posting. The USD it carries is then split over the groups in proportion to
+// their currency amounts, by largest remainder, so that the groups add up to it exactly.
+struct ReceivableGroups {
   std::int64_t fund_id = 0;
-  std::int64_t donor_id = 0;
-  Date due = Date::from_day_number(0);
-  std::int64_t usd_minor = 0;
+  std::int64_t donor_id = 0;               // 0 when the postings name no donor
+  std::vector<std::int64_t> usd_by_group;  // USD cents, one per group
 };
-std::vector<ReceivablePart> receivable_by_due_date(const Scope& scope, Date as_of);
+std::vector<ReceivableGroups> receivable_by_group(const Scope& scope, Date as_of, std::size_t groups,
+                                                  const std::function<std::size_t(Date due)>& group_of);
 
 }  // namespace fundledger::reports
