@@ -114,31 +114,20 @@ RecordResult Ledger::Impl::record_period_close(const PeriodCloseEvent& event) {
   const auto& usd = currency_for_use(functional_currency_code, "period");
 
   // 1. Instalments falling due, for pledges recognized per instalment.
-  std::vector<std::pair<std::int64_t, std::int64_t>> recognized_now;  // (pledge id, line)
+  std::vector<std::pair<const detail::PledgeRecord*, std::vector<std::int64_t>>> recognized_now;
   {
     SQLite::Statement due(database,
-                          "SELECT i.pledge_id, i.line, i.due, i.amount_minor FROM instalments i "
-                          "JOIN pledges p ON p.id = i.pledge_id WHERE i.recognized = 0 AND p.reversed = 0 "
-                          "AND i.due <= ? ORDER BY i.due, i.pledge_id, i.line");
+                          "SELECT DISTINCT i.pledge_id FROM instalments i JOIN pledges p ON p.id = i.pledge_id "
+                          "WHERE i.recognized = 0 AND p.reversed = 0 AND i.due <= ? ORDER BY i.pledge_id");
     due.bind(1, last_day.day_number());
-    std::vector<std::array<std::int64_t, 4>> rows;
-    while (due.executeStep()) {
-      rows.push_back({due.getColumn(0).getInt64(), due.getColumn(1).getInt64(), due.getColumn(2).getInt64(),
-                      due.getColumn(3).getInt64()});
-    }
-    builder.mark(detail::PostingKind::recognition);
-    for (const auto& [pledge_id, line, due_day, amount_minor] : rows) {
+    std::vector<std::int64_t> pledge_ids;
+    while (due.executeStep()) pledge_ids.push_back(due.getColumn(0).getInt64());
+    for (std::int64_t pledge_id : pledge_ids) {
       const auto& pledge = state.pledges.by_id(pledge_id);
       if (pledge_cancelled(pledge)) continue;  // reduced in full: nothing more falls due
-      const auto& currency = state.currencies.by_id(pledge.currency_id);
-      const Date due_date = Date::from_day_number(static_cast<std::int32_t>(due_day));
-      const Decimal amount = Decimal::from_minor_units(amount_minor, currency.minor_units);
-      builder.post_on(due_date);
-      const std::int64_t value = builder.usd_minor_on(currency, amount, due_date);
-      builder.add_with_usd(builder.account("1200"), pledge.fund_id, currency, amount, value, {pledge.donor_id, 0, pledge.id});
-      builder.add_with_usd(builder.account(pledge.conditional ? "2200" : revenue_account(pledge.purpose)), pledge.fund_id,
-                           currency, -amount, -value, {pledge.donor_id, pledge.project_id, pledge.id});
-      recognized_now.emplace_back(pledge_id, line);
+      std::vector<std::int64_t> lines;
+      recognize_due_instalments(builder, pledge, last_day, lines);
+      recognized_now.emplace_back(&pledge, std::move(lines));
     }
   }
   builder.post_on(last_day);
@@ -277,13 +266,7 @@ RecordResult Ledger::Impl::record_period_close(const PeriodCloseEvent& event) {
   std::vector<StoredPosting> postings;
   if (!builder.empty()) postings = builder.finish();
   const std::int64_t seq = append_event("period_close", {}, last_day, body, postings);
-  for (const auto& [pledge_id, line] : recognized_now) {
-    SQLite::Statement mark(database, "UPDATE instalments SET recognized = ? WHERE pledge_id = ? AND line = ?");
-    mark.bind(1, seq);
-    mark.bind(2, pledge_id);
-    mark.bind(3, line);
-    mark.exec();
-  }
+  for (const auto& [pledge, lines] : recognized_now) mark_recognized(*pledge, lines, seq);
   // The lock and the seal.
   SQLite::Statement seal(database,
                          "INSERT INTO periods (period, close_seq, head_hash, balances_hash) VALUES (?, ?, ?, ?)");
