@@ -487,8 +487,23 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
   ReplayReport report;
   bool keep = false;
   std::exception_ptr failure;
+  // The ledger is built under another name and given its own only once complete, so that a replay
+  // that fails, or is killed, never leaves a half-built ledger at new_path. A leftover of a killed
+  // replay is cleared first.
+  std::error_code exists_error;
+  if (std::filesystem::exists(new_path, exists_error)) {
+    throw Error(ErrorCode::output_uncreatable, "cannot create the ledger " + new_path + ": the file already exists");
+  }
+  const std::string building = new_path + ".replaying";
+  auto remove_ledger_files = [](const std::string& path) {
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+    std::filesystem::remove(path + "-wal", ignored);
+    std::filesystem::remove(path + "-shm", ignored);
+  };
+  remove_ledger_files(building);
   {
-    Ledger ledger = Ledger::create(new_path);
+    Ledger ledger = Ledger::create(building);
     Ledger::Impl& impl = ledger.impl();
     try {
       impl.begin_write();
@@ -566,12 +581,17 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
       failure = std::current_exception();
     }
   }
-  if (!keep) {
+  if (keep) {
+    // Closed above, the ledger is whole in its one file (SQLite checkpoints the WAL on close).
+    std::error_code renamed;
+    std::filesystem::rename(building, new_path, renamed);
+    if (renamed) {
+      remove_ledger_files(building);
+      throw Error(ErrorCode::output_uncreatable, "cannot create the ledger " + new_path + ": " + renamed.message());
+    }
+  } else {
     // A journal that does not replay leaves no half-built ledger behind.
-    std::error_code ignored;
-    std::filesystem::remove(new_path, ignored);
-    std::filesystem::remove(new_path + "-wal", ignored);
-    std::filesystem::remove(new_path + "-shm", ignored);
+    remove_ledger_files(building);
   }
   if (failure) {
     try {

@@ -121,13 +121,14 @@ int open_flags(OpenMode mode, bool create) {
 Ledger::Impl::Impl(const std::string& path_, OpenMode mode_, bool create)
     : path(path_), mode(mode_), database(path_, open_flags(mode_, create)) {
   const bool writable = mode == OpenMode::read_write;
+  // An existing file is checked before anything is set on it: turning on WAL would write to a file
+  // that is not a ledger (another application's database, an empty file) before it is refused.
+  if (!create) store::check_and_migrate(database, writable);
   store::configure_connection(database, writable);
   if (create) {
     SQLite::Transaction transaction(database);
     store::create_schema(database);
     transaction.commit();
-  } else {
-    store::check_and_migrate(database, writable);
   }
   load_state();
 }
