@@ -10,9 +10,12 @@
 //   - After success: the counts add up, the ledger holds exactly the events recorded more, and
 //     verify() finds it sound. Then, as the architecture promises ("replay is import, then compare
 //     hashes"), the exported journal replays into another new ledger with the same head hash and
-//     the same export, byte for byte.
-//   - After an Error: nothing was written (the event count and head hash are unchanged) and
-//     verify() still finds the ledger sound.
+//     the same export, byte for byte. And importing the same file again records nothing (the
+//     README: a repeated import is safe to run again).
+//   - After an Error, which must be one that refuses the input (bad_input, overflow,
+//     unknown_reference, conflict, unbalanced, closed_period...; never storage, busy or a file
+//     error): nothing was written (the event count and head hash are unchanged, in memory and in
+//     the file), and verify() still finds the ledger sound.
 // Anything else aborts, so that libFuzzer keeps the input.
 #include <fundledger/error.hpp>
 #include <fundledger/journal.hpp>
@@ -74,6 +77,31 @@ const fs::path& work_folder() {
   return *folder;
 }
 
+// With FUNDLEDGER_FUZZ_VERBOSE set, each input's outcome is printed (to see what seeds do).
+void note(const std::string& outcome) {
+  static const bool verbose = std::getenv("FUNDLEDGER_FUZZ_VERBOSE") != nullptr;
+  if (verbose) std::fprintf(stderr, "%s: %s\n", "import_fuzz", outcome.c_str());
+}
+
+// The codes of an Error that refuses the input. The others (storage, busy, a file that cannot be
+// read or created...) cannot be the input's fault with a fresh ledger in a private folder: bugs.
+bool is_refusal(fundledger::ErrorCode code) {
+  using fundledger::ErrorCode;
+  switch (code) {
+    case ErrorCode::bad_input:
+    case ErrorCode::overflow:
+    case ErrorCode::division_by_zero:
+    case ErrorCode::currency_mismatch:
+    case ErrorCode::unknown_reference:
+    case ErrorCode::conflict:
+    case ErrorCode::unbalanced:
+    case ErrorCode::closed_period:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Removes a ledger and SQLite's files beside it (WAL mode).
 void remove_ledger(const std::string& path) {
   std::error_code ignored;
@@ -126,6 +154,29 @@ void check_replays(std::string_view input, const Ledger& ledger, const std::stri
   if (again != exported) fail(input, "the replayed ledger exports differently:\n" + exported + "\n  again:\n" + again);
 }
 
+// Importing the same file again records nothing: "recording the same event twice (the same id
+// and body) is a no-op, so an import that was interrupted or repeated is safe to run again"
+// (README.md, the five-minute tour).
+void check_reimport(std::string_view input, Ledger& ledger, std::string_view jsonl,
+                    const fundledger::ImportResult& first) {
+  const std::int64_t events = ledger.event_count();
+  const std::string head = ledger.head_hash();
+  std::istringstream stream{std::string(jsonl)};
+  fundledger::ImportResult again;
+  try {
+    again = ledger.import_jsonl(stream, "fuzz.jsonl");
+  } catch (const Error& error) {
+    fail(input, std::string("importing the same file again is refused: ") + error.what());
+  }
+  if (again.recorded != 0 || again.already_recorded != first.lines || ledger.event_count() != events ||
+      ledger.head_hash() != head) {
+    fail(input, "importing the same file again recorded " + std::to_string(again.recorded) + " more events (" +
+                    std::to_string(again.already_recorded) + " of " + std::to_string(first.lines) +
+                    " already recorded; the journal grew from " + std::to_string(events) + " to " +
+                    std::to_string(ledger.event_count()) + " events)");
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -154,6 +205,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     result = ledger->import_jsonl(stream, "fuzz.jsonl", progress);
   } catch (const Error& error) {
     if (std::string_view(error.what()).empty()) fail(input, "refused with an empty message");
+    if (!is_refusal(error.code())) {
+      fail(input, std::string("a fresh ledger in a private folder failed with ") +
+                      fundledger::error_code_name(error.code()) + ": " + error.what());
+    }
     if (ledger->event_count() != events_before || ledger->head_hash() != head_before) {
       fail(input, std::string("a refused import wrote: ") + std::to_string(events_before) + " events before, " +
                       std::to_string(ledger->event_count()) + " after (" + error.what() + ")");
@@ -165,6 +220,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (reopened.event_count() != events_before || reopened.head_hash() != head_before) {
       fail(input, "a refused import left events in the file");
     }
+    note(std::string("Error (") + fundledger::error_code_name(error.code()) + "): " + error.what());
     return 0;
   }
 
@@ -180,5 +236,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (result.recorded == 0 && ledger->head_hash() != head_before) fail(input, "no event recorded, yet the head moved");
   check_sound(input, *ledger, "after a successful import");
   check_replays(input, *ledger, replay_path);
+  // Every event but the period events is idempotent by its id or its identity. Those have no id: a
+  // journal that reopens a month closes and reopens it again when imported again (README).
+  if (jsonl.find("period_reopen") == std::string_view::npos) check_reimport(input, *ledger, jsonl, result);
+  note("ok, " + std::to_string(result.recorded) + " recorded, " + std::to_string(result.already_recorded) +
+       " already recorded");
   return 0;
 }

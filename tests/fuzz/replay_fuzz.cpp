@@ -10,11 +10,13 @@
 // SHA-256 of prev_hash followed by the canonical JSON of the line without hash) before the
 // replay, so that only the events and their postings can differ from what replay re-derives.
 //
-// replay must return a report or throw fundledger::Error; never crash, hang or throw anything else.
+// replay must return a report or throw fundledger::Error (bad_input for a line that is not a
+// journal event, or overflow from a decimal); never crash, hang or throw anything else.
 //   - A report that is ok leaves a ledger behind that opens, has the events the report counts,
 //     ends at the head hash the report names, and that verify() finds sound.
 //   - A report with a difference names the first bad seq and the problem, and, like an Error,
-//     leaves no ledger behind ("a journal that does not replay leaves no half-built ledger").
+//     leaves nothing behind ("a journal that does not replay leaves no half-built ledger"); an ok
+//     one leaves the ledger file alone, nothing it was built under.
 // Anything else aborts, so that libFuzzer keeps the input.
 #include <fundledger/error.hpp>
 #include <fundledger/journal.hpp>
@@ -34,6 +36,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -78,10 +81,19 @@ const fs::path& work_folder() {
   return *folder;
 }
 
-// Removes a ledger and SQLite's files beside it (WAL mode).
+// With FUNDLEDGER_FUZZ_VERBOSE set, each input's outcome is printed (to see what seeds do).
+void note(const std::string& outcome) {
+  static const bool verbose = std::getenv("FUNDLEDGER_FUZZ_VERBOSE") != nullptr;
+  if (verbose) std::fprintf(stderr, "%s: %s\n", "replay_fuzz", outcome.c_str());
+}
+
+// Removes a ledger, SQLite's files beside it (WAL mode), and whatever else starts with its name.
 void remove_ledger(const std::string& path) {
+  const std::string name = fs::path(path).filename().string();
   std::error_code ignored;
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ignored);
+  for (const auto& entry : fs::directory_iterator(fs::path(path).parent_path(), ignored)) {
+    if (entry.path().filename().string().rfind(name, 0) == 0) fs::remove_all(entry.path(), ignored);
+  }
 }
 
 std::string sha256_hex(std::string_view first, std::string_view second) {
@@ -140,9 +152,30 @@ std::string rehash(std::string_view journal) {
   return out;
 }
 
-void check_nothing_left(std::string_view input, const std::string& path, const std::string& why) {
+// The files in the work folder whose names start with the new ledger's: the ledger, SQLite's
+// files beside it, and anything replay may build on the way.
+std::vector<std::string> files_of(const std::string& path) {
+  const std::string name = fs::path(path).filename().string();
+  std::vector<std::string> found;
   std::error_code ignored;
-  if (fs::exists(path, ignored)) fail(input, why + ", yet a ledger file was left behind");
+  for (const auto& entry : fs::directory_iterator(fs::path(path).parent_path(), ignored)) {
+    const std::string file = entry.path().filename().string();
+    if (file.rfind(name, 0) == 0) found.push_back(file);
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+std::string listed(const std::vector<std::string>& files) {
+  std::string out;
+  for (const std::string& file : files) out += (out.empty() ? "" : ", ") + file;
+  return out;
+}
+
+void check_nothing_left(std::string_view input, const std::string& path, const std::string& why) {
+  if (const auto files = files_of(path); !files.empty()) {
+    fail(input, why + ", yet it left files behind: " + listed(files));
+  }
 }
 
 }  // namespace
@@ -164,7 +197,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     report = fundledger::replay(journal, "fuzz.jsonl", path);
   } catch (const Error& error) {
     if (std::string_view(error.what()).empty()) fail(text, "refused with an empty message");
+    // A line that is not a journal event is bad input (or a decimal beyond the range); refused
+    // events are differences in the report. Anything else (storage...) is a bug.
+    if (error.code() != fundledger::ErrorCode::bad_input && error.code() != fundledger::ErrorCode::overflow) {
+      fail(text, std::string("replay into a new ledger in a private folder threw ") +
+                     fundledger::error_code_name(error.code()) + ": " + error.what());
+    }
     check_nothing_left(text, path, std::string("replay threw (") + error.what() + ")");
+    note(std::string("Error (") + fundledger::error_code_name(error.code()) + "): " + error.what());
     return 0;
   }
 
@@ -174,10 +214,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                       report.problem + "\"");
     }
     check_nothing_left(text, path, "replay found a difference (" + report.problem + ")");
+    note("difference at seq " + std::to_string(report.first_bad_seq) + ": " + report.problem);
     return 0;
   }
   if (report.first_bad_seq != 0 || !report.problem.empty()) {
     fail(text, "an ok replay names a problem: " + report.problem);
+  }
+  // The ledger, and nothing else: SQLite's files go when it closes, and so must anything built on
+  // the way.
+  if (const auto files = files_of(path); files != std::vector<std::string>{fs::path(path).filename().string()}) {
+    fail(text, "an ok replay leaves " + listed(files) + " instead of the ledger alone");
   }
   const Ledger ledger = Ledger::open(path);
   if (ledger.event_count() != report.events || ledger.head_hash() != report.head_hash) {
@@ -193,5 +239,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fail(text, "verify() of the replayed ledger reports " + std::to_string(verified.events) + " events and head " +
                    verified.head_hash + ", replay " + std::to_string(report.events) + " and " + report.head_hash);
   }
+  note("ok, " + std::to_string(report.events) + " events");
   return 0;
 }
