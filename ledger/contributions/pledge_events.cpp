@@ -298,7 +298,6 @@ RecordResult Ledger::Impl::record_apply(const ApplyEvent& given) {
                                           Date::from_day_number(received.getColumn(0).getInt()).to_string() + ")"));
     }
   }
-  const std::string hold_account = state.accounts.by_id(holding->account_id).code;
   const std::int64_t wanted = apply.amount ? apply.amount->to_minor_units(currency.minor_units) : holding->amount_minor;
   if (holding->amount_minor <= 0) {
     throw Error(ErrorCode::bad_input, field_error("receipt", "receipt " + given.receipt + " holds nothing more to apply"));
@@ -385,7 +384,6 @@ RecordResult Ledger::Impl::record_apply(const ApplyEvent& given) {
                        fund.id, currency, -amount, -relieved, {donor_id, 0, 0});
   const std::int64_t seq = append_event("apply", apply.id, apply.date, body, builder.finish());
   move_holding(seq, holding->seq, -applied, -relieved);
-  (void)hold_account;
   return {true, seq};
 }
 

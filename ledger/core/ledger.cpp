@@ -134,7 +134,6 @@ Ledger::Impl::Impl(const std::string& path_, OpenMode mode_, bool create)
 }
 
 void Ledger::Impl::load_state() {
-  using detail::beginning_of_time;
   state = detail::MasterState{};
   latest_cash_day.reset();
   {
@@ -246,7 +245,6 @@ void Ledger::Impl::load_state() {
     last_seq = 0;
     last_hash = audit::genesis_hash;
   }
-  (void)beginning_of_time;
 }
 
 void Ledger::Impl::refresh_if_changed() {

@@ -168,7 +168,6 @@ inline std::int64_t month_index(Date day) { return static_cast<std::int64_t>(day
 
 // The smallest day a Date can hold: settings without an effective date apply from it.
 inline constexpr std::int32_t beginning_of_time = -1000000;
-inline constexpr std::int32_t usd_id_unknown = 0;
 
 }  // namespace detail
 
