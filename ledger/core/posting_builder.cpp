@@ -100,7 +100,7 @@ std::vector<StoredPosting> PostingBuilder::finish() {
       throw Error(ErrorCode::unbalanced,
                   label_ + " does not balance: in fund " + state.funds.by_id(key.first).code + " the " +
                       currency.code + " postings sum to " +
-                      Decimal::from_minor_units(static_cast<std::int64_t>(sum), currency.minor_units).to_string() +
+                      Decimal::from_coefficient(sum, currency.minor_units).to_string() +
                       ", expected 0");
     }
   }
@@ -109,7 +109,7 @@ std::vector<StoredPosting> PostingBuilder::finish() {
       throw Error(ErrorCode::unbalanced,
                   label_ + " does not balance in USD: in fund " + state.funds.by_id(fund_id).code +
                       " the USD amounts sum to " +
-                      Decimal::from_minor_units(static_cast<std::int64_t>(sum), 2).to_string() + ", expected 0");
+                      Decimal::from_coefficient(sum, 2).to_string() + ", expected 0");
     }
   }
   return std::move(postings_);

@@ -475,7 +475,7 @@ RecordResult Ledger::Impl::record_entry(const EntryEvent& entry) {
       throw Error(ErrorCode::unbalanced,
                   "entry " + entry.id + " does not balance: in fund " + state.funds.by_id(key.first).code +
                       " the " + currency.code + " postings sum to " +
-                      Decimal::from_minor_units(static_cast<std::int64_t>(sum), currency.minor_units).to_string() +
+                      Decimal::from_coefficient(sum, currency.minor_units).to_string() +
                       ", expected 0");
     }
   }

@@ -294,10 +294,14 @@ RecordResult Ledger::Impl::record_period_reopen(const PeriodReopenEvent& event) 
   closed.reset();
 
   // Unlock first: the reversing postings fall on the days of the close's own.
-  last_closed = period.previous();
-  SQLite::Statement earlier(database, "SELECT COUNT(*) FROM periods WHERE period = ?");
-  earlier.bind(1, last_closed->to_string());
-  if (!earlier.executeStep() || earlier.getColumn(0).getInt64() == 0) last_closed.reset();
+  // The month before stays closed if it was; the first month of the calendar has none before it.
+  last_closed.reset();
+  if (period.first_day() > Date::from_ymd(1400, 1, 31)) {
+    const Period previous = period.previous();
+    SQLite::Statement earlier(database, "SELECT COUNT(*) FROM periods WHERE period = ?");
+    earlier.bind(1, previous.to_string());
+    if (earlier.executeStep() && earlier.getColumn(0).getInt64() > 0) last_closed = previous;
+  }
 
   std::vector<StoredPosting> postings = load_postings(close_seq);
   const Date last_day = period.last_day();
