@@ -41,6 +41,9 @@ import tempfile
 import time
 from decimal import Decimal
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402 - shared by the CLI tests
+
 FUNDS = ["F1", "F2", "F3", "F4"]
 SEED_CASH = Decimal("1000000.00")
 INIT_EVENTS = 29
@@ -49,28 +52,6 @@ SHORT_TIMEOUT_WRITERS = {2, 3}
 SHORT_TIMEOUT_MS = "200"
 SAFE_TO_RETRY = re.compile(r"safe to retry", re.I)
 MAX_ATTEMPTS = 400
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print(f"PASS {name}")
-        else:
-            self.failed += 1
-            print(f"FAIL {name}")
-            if detail:
-                for line in str(detail).splitlines()[:20]:
-                    print(f"     {line}")
-        return ok
-
-    def finish(self):
-        print(f"{self.passed} passed, {self.failed} failed")
-        return 1 if self.failed else 0
 
 
 def environment(busy_timeout_ms=None):

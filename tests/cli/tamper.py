@@ -31,31 +31,12 @@ import tempfile
 import time
 from decimal import Decimal
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402 - shared by the CLI tests
+
 INIT_EVENTS = 29  # 4 standard settings and the 25 accounts of the standard chart
 TRIGGERS = ["events_are_immutable", "events_are_never_deleted", "postings_are_immutable",
             "postings_are_never_deleted"]
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print(f"PASS {name}")
-        else:
-            self.failed += 1
-            print(f"FAIL {name}")
-            if detail:
-                for line in str(detail).splitlines()[:20]:
-                    print(f"     {line}")
-        return ok
-
-    def finish(self):
-        print(f"{self.passed} passed, {self.failed} failed")
-        return 1 if self.failed else 0
 
 
 def run(fundledger, args, cwd, timeout=60):
