@@ -32,13 +32,18 @@ void register_period_commands(CLI::App& app, Context& context) {
   {
     auto* close = period->add_subcommand("close", "close a month: revaluation, year-end in December, lock and seal");
     auto name = std::make_shared<std::string>();
+    auto stale = std::make_shared<bool>(false);
     close->add_option("period", *name, "the month, like 2024-03")->required();
+    close->add_flag("--allow-stale-rates", *stale,
+                    "revalue at the latest earlier rate where a currency has no rate effective within the month "
+                    "(recorded in the close event)");
     close->footer(
         "Months close in order. Closing December also moves the year's revenue and expenses to\n"
-        "3100, Accumulated surplus.\n\nExample:\n  fundledger period close 2024-03");
-    close->callback([&context, name] {
+        "3100, Accumulated surplus. Every currency holding a monetary balance needs a rate effective\n"
+        "within the month, unless --allow-stale-rates.\n\nExample:\n  fundledger period close 2024-03");
+    close->callback([&context, name, stale] {
       Ledger ledger = open_ledger(context, OpenMode::read_write);
-      const RecordResult result = ledger.record(PeriodCloseEvent{month(*name)});
+      const RecordResult result = ledger.record(PeriodCloseEvent{month(*name), *stale});
       std::fputs((result.recorded ? fmt::format("closed {} (seq {})\n", *name, result.seq)
                                   : fmt::format("{} was already closed (seq {})\n", *name, result.seq))
                      .c_str(),

@@ -165,6 +165,8 @@ struct ReductionEvent {
 };
 
 // A refund to a donor: payable (2300), or paid at once; "pays" settles an earlier payable refund.
+// Naming a receipt returns money still held from it (an over-payment in 2100, or an unidentified
+// receipt in 2150); otherwise the refund is of revenue already recognized (4900).
 struct RefundEvent {
   std::string id;
   std::string donor;
@@ -176,6 +178,7 @@ struct RefundEvent {
   bool paid = false;
   std::string pays;  // the id of a payable refund this payment settles; empty: none
   std::string memo;
+  std::string receipt;  // the id of the receipt whose held money is returned; empty: none
 };
 
 enum class ExpenseCategory : int { grant = 1, programme = 2 };
@@ -238,8 +241,11 @@ struct ReversalEvent {
 // ---- The close (ACCOUNTING.md, "Periods and the close") ----
 
 // Closes a month: revaluation, year-end at December, instalments falling due, the lock and seal.
+// A close needs a rate effective within the month for every currency holding a monetary balance,
+// unless allow_stale_rates says the latest earlier rate will do (and the event records that).
 struct PeriodCloseEvent {
   Period period = Period::parse("2000-01");
+  bool allow_stale_rates = false;
 };
 
 // Reopens the latest closed month, reversing what its close appended.

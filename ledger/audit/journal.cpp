@@ -279,6 +279,19 @@ std::int64_t month_of_day(std::int32_t day_number) {
   return year * 12 + month - 1;
 }
 
+// Whether an export line hashes to the hash it carries, as recorded.
+bool line_hash_matches(const detail::ParsedLine& parsed) {
+  const detail::ExportFields& exported = *parsed.exported;
+  std::string line;
+  try {
+    line = detail::render_export_line(detail::body_fields(parsed.event).render(), exported.seq, exported.recorded_at,
+                                      exported.postings_json, exported.prev_hash, {});
+  } catch (const Error&) {
+    return false;
+  }
+  return audit::sha256_hex(exported.prev_hash, line) == exported.hash;
+}
+
 }  // namespace
 
 std::int64_t export_journal(const Ledger& ledger, std::ostream& out, const ProgressCallback& progress) {
@@ -548,7 +561,13 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
         try {
           result = impl.record_one(parsed.event);
         } catch (const Error& error) {
-          differ(expected_seq, std::string("the event is refused: ") + error.what());
+          // A line changed after export is named as such, rather than by what its change made the
+          // ledger refuse.
+          const std::string changed = line_hash_matches(parsed)
+                                          ? std::string()
+                                          : "hash differs: the line was changed after export (its content no "
+                                            "longer hashes to " + exported.hash + "), and re-executed, ";
+          differ(expected_seq, changed + "the event is refused: " + error.what());
           break;
         }
         if (!result.recorded) {

@@ -16,6 +16,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace fundledger {
 
@@ -61,29 +62,7 @@ Decimal Ledger::Impl::positive_amount(const Decimal& amount, const detail::Curre
 }
 
 detail::BalanceSums Ledger::Impl::balance_of(const detail::BalanceKeyIds& key) {
-  if (!select_balance) {
-    select_balance = std::make_unique<SQLite::Statement>(
-        database,
-        "SELECT debit_minor, credit_minor, functional_debit_minor, functional_credit_minor FROM balances "
-        "WHERE account_id = ? AND fund_id = ? AND donor_id = ? AND project_id = ? AND pledge_id = ? "
-        "AND currency_id = ?");
-  }
-  detail::BalanceSums sums;
-  for (int i = 0; i < 6; ++i) select_balance->bind(i + 1, key[static_cast<std::size_t>(i)]);
-  if (select_balance->executeStep()) {
-    sums.debit = select_balance->getColumn(0).getInt64();
-    sums.credit = select_balance->getColumn(1).getInt64();
-    sums.functional_debit = select_balance->getColumn(2).getInt64();
-    sums.functional_credit = select_balance->getColumn(3).getInt64();
-  }
-  select_balance->reset();
-  if (auto found = pending.find(key); found != pending.end()) {
-    sums.debit += found->second.debit;
-    sums.credit += found->second.credit;
-    sums.functional_debit += found->second.functional_debit;
-    sums.functional_credit += found->second.functional_credit;
-  }
-  return sums;
+  return detail::plus(stored_sums_of(key), pending_sums(pending, key));
 }
 
 std::int64_t Ledger::Impl::cash_usd_minor(std::int64_t fund_id, Date day) {
@@ -116,6 +95,27 @@ std::int64_t Ledger::Impl::cash_usd_minor(std::int64_t fund_id, Date day) {
     if (key[0] == cash->id && key[1] == fund_id) total += sums.functional_debit - sums.functional_credit;
   }
   return total;
+}
+
+detail::Position Ledger::Impl::cash_position(std::int64_t fund_id, std::int64_t currency_id) {
+  const auto* cash = state.accounts.find("1100");
+  if (!cash) return {};
+  SQLite::Statement query(database,
+                          "SELECT IFNULL(SUM(debit_minor - credit_minor), 0), "
+                          "IFNULL(SUM(functional_debit_minor - functional_credit_minor), 0) FROM balances "
+                          "WHERE account_id = ? AND fund_id = ? AND currency_id = ?");
+  query.bind(1, cash->id);
+  query.bind(2, fund_id);
+  query.bind(3, currency_id);
+  detail::Position position;
+  if (query.executeStep()) position = {query.getColumn(0).getInt64(), query.getColumn(1).getInt64()};
+  for (const auto& [key, sums] : pending) {
+    if (key[0] == cash->id && key[1] == fund_id && key[5] == currency_id) {
+      position.amount_minor += sums.debit - sums.credit;
+      position.functional_minor += sums.functional_debit - sums.functional_credit;
+    }
+  }
+  return position;
 }
 
 void Ledger::Impl::check_not_before_signing(const detail::PledgeRecord& pledge, Date date, const std::string& what) const {
@@ -168,38 +168,45 @@ std::int64_t Ledger::Impl::seq_of_event(std::string_view id, std::string* type) 
 
 void Ledger::Impl::add_holding(std::int64_t seq, const StoredPosting& posting) {
   SQLite::Statement insert(database,
-                           "INSERT INTO holdings (seq, account_id, fund_id, donor_id, currency_id, amount_minor, "
-                           "functional_minor) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                           "INSERT INTO holdings (seq, account_id, fund_id, donor_id, pledge_id, currency_id, "
+                           "amount_minor, functional_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, seq);
   insert.bind(2, posting.account_id);
   insert.bind(3, posting.fund_id);
   insert.bind(4, posting.donor_id);
-  insert.bind(5, posting.currency_id);
+  insert.bind(5, posting.pledge_id);
+  insert.bind(6, posting.currency_id);
   // Held amounts are stored positive: what the holding owes the fund's donors or payers.
-  insert.bind(6, -posting.amount_minor);
-  insert.bind(7, -posting.functional_minor);
+  insert.bind(7, -posting.amount_minor);
+  insert.bind(8, -posting.functional_minor);
   insert.exec();
 }
 
-std::optional<Ledger::Impl::Holding> Ledger::Impl::holding_of(std::int64_t seq) {
+std::optional<Ledger::Impl::Holding> Ledger::Impl::holding_of(std::int64_t seq, std::optional<Date> as_of) {
+  // The moves of events dated after as_of do not count (a close restates what was held on its
+  // last day).
   SQLite::Statement query(
       database,
-      "SELECT h.account_id, h.fund_id, h.donor_id, h.currency_id, "
-      "h.amount_minor + IFNULL((SELECT SUM(amount_minor) FROM holding_moves m WHERE m.holding_seq = h.seq), 0), "
-      "h.functional_minor + IFNULL((SELECT SUM(functional_minor) FROM holding_moves m WHERE m.holding_seq = h.seq), 0), "
-      "h.amount_minor "
-      "FROM holdings h WHERE h.seq = ?");
+      "SELECT h.account_id, h.fund_id, h.donor_id, h.pledge_id, h.currency_id, "
+      "h.amount_minor + IFNULL((SELECT SUM(m.amount_minor) FROM holding_moves m JOIN events e ON e.seq = m.event_seq "
+      "WHERE m.holding_seq = h.seq AND e.date <= ?2), 0), "
+      "h.functional_minor + IFNULL((SELECT SUM(m.functional_minor) FROM holding_moves m JOIN events e "
+      "ON e.seq = m.event_seq WHERE m.holding_seq = h.seq AND e.date <= ?2), 0), "
+      "h.amount_minor, h.functional_minor FROM holdings h WHERE h.seq = ?1");
   query.bind(1, seq);
+  query.bind(2, as_of ? as_of->day_number() : std::numeric_limits<std::int32_t>::max());
   if (!query.executeStep()) return std::nullopt;
   Holding holding;
   holding.seq = seq;
   holding.account_id = query.getColumn(0).getInt64();
   holding.fund_id = query.getColumn(1).getInt64();
   holding.donor_id = query.getColumn(2).getInt64();
-  holding.currency_id = query.getColumn(3).getInt64();
-  holding.amount_minor = query.getColumn(4).getInt64();
-  holding.functional_minor = query.getColumn(5).getInt64();
-  holding.initial_minor = query.getColumn(6).getInt64();
+  holding.pledge_id = query.getColumn(3).getInt64();
+  holding.currency_id = query.getColumn(4).getInt64();
+  holding.amount_minor = query.getColumn(5).getInt64();
+  holding.functional_minor = query.getColumn(6).getInt64();
+  holding.initial_minor = query.getColumn(7).getInt64();
+  holding.initial_functional_minor = query.getColumn(8).getInt64();
   return holding;
 }
 

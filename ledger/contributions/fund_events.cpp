@@ -46,43 +46,90 @@ RecordResult Ledger::Impl::record_refund(const RefundEvent& given) {
     pledge_id = pledge.id;
   }
   PostingBuilder builder(*this, refund.date, "refund " + refund.id);
+  if (!refund.pays.empty()) return record_refund_payment(refund, body, builder, currency, donor.id, fund.id);
   const std::int64_t payable = builder.account("2300");
-  const std::int64_t cash = builder.account("1100");
-  const std::int64_t amount_minor = refund.amount.to_minor_units(currency.minor_units);
-  if (!refund.pays.empty()) {
-    // The payment of a refund recorded earlier as payable.
-    const std::int64_t payable_seq = seq_of_event(refund.pays, nullptr);
-    auto holding = payable_seq ? holding_of(payable_seq) : std::nullopt;
-    if (!holding || holding->account_id != payable) {
-      throw Error(ErrorCode::unknown_reference, field_error("pays", "no payable refund " + quote(refund.pays)));
-    }
-    if (holding->fund_id != fund.id || holding->donor_id != donor.id || holding->currency_id != currency.id) {
-      throw Error(ErrorCode::bad_input, field_error("pays", "refund " + refund.pays + " is owed to another donor, "
-                                                                "fund or currency"));
-    }
-    if (amount_minor > holding->amount_minor) {
-      throw Error(ErrorCode::bad_input,
-                  field_error("amount", "refund " + refund.pays + " has only " +
-                                            Decimal::from_minor_units(holding->amount_minor, currency.minor_units).to_string() +
-                                            " " + currency.code + " left to pay"));
-    }
-    const std::int64_t relieved = proportional_minor(holding->functional_minor, amount_minor, holding->amount_minor);
-    builder.add_with_usd(payable, fund.id, currency, refund.amount, relieved, {donor.id, 0, pledge_id});
-    builder.add(cash, fund.id, currency, -refund.amount, {donor.id, 0, 0});
-    builder.close_usd_difference(builder.account("4700"), false);
-    const std::int64_t seq = append_event("refund", refund.id, refund.date, body, builder.finish());
-    move_holding(seq, holding->seq, -amount_minor, -relieved);
-    return {true, seq};
+  std::optional<Holding> drawn;
+  if (!refund.receipt.empty()) {
+    // Money still held from a receipt goes back: relieved at the USD it carries.
+    drawn = refunded_holding(refund, currency, donor.id, fund.id);
+    builder.relieve(drawn->account_id, fund.id, currency, refund.amount, drawn->position(),
+                    {drawn->donor_id, 0, drawn->pledge_id});
+  } else {
+    // Revenue already recognized is given back.
+    builder.add(builder.account("4900"), fund.id, currency, refund.amount, {donor.id, 0, pledge_id});
   }
-  const std::int64_t usd = builder.usd_minor(currency, refund.amount);
-  builder.add_with_usd(builder.account("4900"), fund.id, currency, refund.amount, usd, {donor.id, 0, pledge_id});
-  builder.add_with_usd(payable, fund.id, currency, -refund.amount, -usd, {donor.id, 0, pledge_id});
+  builder.add(payable, fund.id, currency, -refund.amount, {donor.id, 0, pledge_id});
+  const StoredPosting owed = builder.postings().back();
   if (refund.paid) {
-    builder.add_with_usd(payable, fund.id, currency, refund.amount, usd, {donor.id, 0, pledge_id});
-    builder.add_with_usd(cash, fund.id, currency, -refund.amount, -usd, {donor.id, 0, 0});
+    builder.add_with_usd(payable, fund.id, currency, refund.amount, -owed.functional_minor, {donor.id, 0, pledge_id});
+    builder.relieve(builder.account("1100"), fund.id, currency, -refund.amount, cash_position(fund.id, currency.id),
+                    {donor.id, 0, 0});
   }
+  const std::vector<StoredPosting> postings = builder.finish();
+  const std::int64_t seq = append_event("refund", refund.id, refund.date, body, postings);
+  if (drawn) {
+    const StoredPosting& relief = postings.front();
+    move_holding(seq, drawn->seq, -relief.amount_minor, -relief.functional_minor);
+  }
+  if (!refund.paid) add_holding(seq, owed);
+  return {true, seq};
+}
+
+Ledger::Impl::Holding Ledger::Impl::refunded_holding(const RefundEvent& refund, const detail::CurrencyRecord& currency,
+                                                     std::int64_t donor_id, std::int64_t fund_id) {
+  const std::int64_t receipt_seq = seq_of_event(refund.receipt, nullptr);
+  auto holding = receipt_seq ? holding_of(receipt_seq) : std::nullopt;
+  const std::string_view account = holding ? std::string_view(state.accounts.by_id(holding->account_id).code) : "";
+  if (!holding || (account != "2100" && account != "2150")) {
+    throw Error(ErrorCode::bad_input, field_error("receipt", quote(refund.receipt) + " holds no advance or "
+                                                             "unidentified receipt to refund"));
+  }
+  if (holding->fund_id != fund_id || holding->currency_id != currency.id ||
+      (holding->donor_id && holding->donor_id != donor_id)) {
+    throw Error(ErrorCode::bad_input,
+                field_error("receipt", "receipt " + refund.receipt + " holds " + state.currencies.by_id(holding->currency_id).code +
+                                           " in fund " + state.funds.by_id(holding->fund_id).code +
+                                           (holding->donor_id ? " for donor " + state.donors.by_id(holding->donor_id).code : "") +
+                                           ", not " + currency.code + " in fund " + refund.fund + " for donor " + refund.donor));
+  }
+  const std::int64_t amount_minor = refund.amount.to_minor_units(currency.minor_units);
+  if (amount_minor > holding->amount_minor) {
+    throw Error(ErrorCode::bad_input,
+                field_error("amount", "receipt " + refund.receipt + " holds only " +
+                                          Decimal::from_minor_units(holding->amount_minor, currency.minor_units).to_string() +
+                                          " " + currency.code + " that could be refunded"));
+  }
+  return *holding;
+}
+
+// The payment of a refund recorded earlier as payable: the payable, with its own keys, relieved at
+// the USD it carries; the cash at the USD it carries.
+RecordResult Ledger::Impl::record_refund_payment(const RefundEvent& refund, const std::string& body,
+                                                 PostingBuilder& builder, const detail::CurrencyRecord& currency,
+                                                 std::int64_t donor_id, std::int64_t fund_id) {
+  const std::int64_t payable = builder.account("2300");
+  const std::int64_t payable_seq = seq_of_event(refund.pays, nullptr);
+  auto holding = payable_seq ? holding_of(payable_seq) : std::nullopt;
+  if (!holding || holding->account_id != payable) {
+    throw Error(ErrorCode::unknown_reference, field_error("pays", "no payable refund " + quote(refund.pays)));
+  }
+  if (holding->fund_id != fund_id || holding->donor_id != donor_id || holding->currency_id != currency.id) {
+    throw Error(ErrorCode::bad_input, field_error("pays", "refund " + refund.pays + " is owed to another donor, "
+                                                              "fund or currency"));
+  }
+  const std::int64_t amount_minor = refund.amount.to_minor_units(currency.minor_units);
+  if (amount_minor > holding->amount_minor) {
+    throw Error(ErrorCode::bad_input,
+                field_error("amount", "refund " + refund.pays + " has only " +
+                                          Decimal::from_minor_units(holding->amount_minor, currency.minor_units).to_string() +
+                                          " " + currency.code + " left to pay"));
+  }
+  const std::int64_t relieved = builder.relieve(payable, fund_id, currency, refund.amount, holding->position(),
+                                                {holding->donor_id, 0, holding->pledge_id});
+  builder.relieve(builder.account("1100"), fund_id, currency, -refund.amount, cash_position(fund_id, currency.id),
+                  {donor_id, 0, 0});
   const std::int64_t seq = append_event("refund", refund.id, refund.date, body, builder.finish());
-  if (!refund.paid) add_holding(seq, {payable, fund.id, donor.id, 0, 0, currency.id, -amount_minor, -usd, detail::PostingKind::ordinary, std::nullopt});
+  move_holding(seq, holding->seq, -amount_minor, -relieved);
   return {true, seq};
 }
 
@@ -117,12 +164,18 @@ RecordResult Ledger::Impl::record_expense(const ExpenseEvent& given) {
   PostingBuilder builder(*this, expense.date, "expense " + expense.id);
   const std::int64_t cash = builder.account("1100");
   const Dimensions on_project{0, project_id, 0};
+  // The cash leaves at the USD it carries; the expense is valued at the day's rate.
+  detail::Position held = cash_position(fund.id, currency.id);
+  auto pay = [&](const Decimal& amount) {
+    held.functional_minor += builder.relieve(cash, fund.id, currency, -amount, held);
+    held.amount_minor -= amount.to_minor_units(currency.minor_units);
+  };
   builder.add(builder.account(expense.category == ExpenseCategory::grant ? "5100" : "5200"), fund.id, currency,
               expense.amount, on_project);
-  builder.add(cash, fund.id, currency, -expense.amount);
+  pay(expense.amount);
   if (!psc.is_zero()) {
     builder.add(builder.account("5300"), fund.id, currency, psc, on_project);
-    builder.add(cash, fund.id, currency, -psc);
+    pay(psc);
     const std::string psc_fund_code = setting_on("psc_fund", expense.date);
     if (!psc_fund_code.empty()) {
       // The PSC charged here is the PSC fund's income, in the same entry.
@@ -131,7 +184,6 @@ RecordResult Ledger::Impl::record_expense(const ExpenseEvent& given) {
       builder.add(builder.account("4300"), psc_fund.id, currency, -psc, on_project);
     }
   }
-  builder.close_usd_difference(builder.account("5900"), true);
   std::vector<StoredPosting> postings = builder.finish();
   if (!expense.allow_overdraft) {
     std::int64_t spent = 0;
@@ -142,7 +194,7 @@ RecordResult Ledger::Impl::record_expense(const ExpenseEvent& given) {
     if (spent > available) {
       throw Error(ErrorCode::bad_input,
                   "expense " + expense.id + " of " + usd_text(spent) + " (with PSC) is more than the cash of fund " +
-                      fund.code + " (" + usd_text(available) + "); set allow_overdraft to record it anyway");
+                      fund.code + " (" + usd_text(available) + "); record it with allow_overdraft (--allow-overdraft) to spend beyond it");
     }
   }
   return {true, append_event("expense", expense.id, expense.date, body, postings)};
@@ -162,11 +214,11 @@ RecordResult Ledger::Impl::record_transfer(const TransferEvent& given) {
   const std::int64_t cash = builder.account("1100");
   const std::int64_t transfers = builder.account("3200");
   builder.add(transfers, from.id, currency, transfer.amount);
-  builder.add(cash, from.id, currency, -transfer.amount);
+  const std::int64_t usd =
+      -builder.relieve(cash, from.id, currency, -transfer.amount, cash_position(from.id, currency.id));
   builder.add(cash, to.id, currency, transfer.amount);
   builder.add(transfers, to.id, currency, -transfer.amount);
   std::vector<StoredPosting> postings = builder.finish();
-  const std::int64_t usd = builder.usd_minor(currency, transfer.amount);
   const std::int64_t available = cash_usd_minor(from.id, transfer.date);
   if (usd > available) {
     throw Error(ErrorCode::bad_input, "transfer " + transfer.id + " of " + usd_text(usd) + " is more than the cash of fund " +
@@ -273,7 +325,9 @@ RecordResult Ledger::Impl::record_reversal(const ReversalEvent& reversal) {
   record.bind(1, target);
   record.bind(2, seq);
   record.exec();
-  if (holding) move_holding(seq, holding->seq, -holding->amount_minor, -holding->functional_minor);
+  // The holding loses what its event's posting gave it; a year-end revaluation of it stays with it,
+  // as it stays on the account.
+  if (holding) move_holding(seq, holding->seq, -holding->initial_minor, -holding->initial_functional_minor);
   // Moves the reversed event made on holdings are undone.
   SQLite::Statement moves(database, "SELECT holding_seq, amount_minor, functional_minor FROM holding_moves WHERE event_seq = ?");
   moves.bind(1, target);

@@ -100,11 +100,9 @@ RecordResult Ledger::Impl::record_pledge(const PledgeEvent& given) {
   std::vector<StoredPosting> postings;
   if (!recognized.is_zero()) {
     PostingBuilder builder(*this, pledge.signed_on, "pledge " + pledge.id);
-    const std::int64_t usd = builder.usd_minor(currency, recognized);
-    builder.add_with_usd(builder.account("1200"), fund.id, currency, recognized, usd, {donor.id, 0, pledge_id});
+    builder.add(builder.account("1200"), fund.id, currency, recognized, {donor.id, 0, pledge_id});
     const std::string_view credit = pledge.conditional ? "2200" : revenue_account(pledge.purpose);
-    builder.add_with_usd(builder.account(credit), fund.id, currency, -recognized, -usd,
-                         {donor.id, project_id, pledge_id});
+    builder.add(builder.account(credit), fund.id, currency, -recognized, {donor.id, project_id, pledge_id});
     postings = builder.finish();
   }
   // Known before the append, which names it in the postings it renders; a failure reloads the state.
@@ -163,9 +161,10 @@ RecordResult Ledger::Impl::record_pledge(const PledgeEvent& given) {
   return {true, seq};
 }
 
-// Settles a pledge with money worth `usd_value` now: in the pledge currency when the money is in it,
-// else converted at the date's rate of the pledge currency, through 1900. Returns the excess that
-// the pledge could not take, in the pledge currency, with its USD value at the date's rate.
+// Settles a pledge with money worth `money_usd` now: in the pledge currency when the money is in it,
+// else converted at the date's rate of the pledge currency, through 1900. The receivable is relieved
+// at its carrying USD (the realized exchange is the builder's to post). Returns the excess that the
+// pledge could not take, in the pledge currency.
 Ledger::Impl::Settlement Ledger::Impl::settle_pledge(PostingBuilder& builder, const detail::PledgeRecord& pledge,
                                                      const detail::CurrencyRecord& money_currency,
                                                      const Decimal& money_amount, std::int64_t money_usd,
@@ -176,8 +175,9 @@ Ledger::Impl::Settlement Ledger::Impl::settle_pledge(PostingBuilder& builder, co
   receivable.functional_minor += recognized_now.functional_minor;
   Settlement result;
   Decimal in_pledge_currency = money_amount;
-  if (money_currency.id != pledge_currency.id) {
-    // The receipt's USD value, converted at the date's rate of the pledge currency.
+  const bool across_currencies = money_currency.id != pledge_currency.id;
+  if (across_currencies) {
+    // The money's USD value, converted at the date's rate of the pledge currency.
     const Decimal usd = Decimal::from_minor_units(money_usd, 2);
     if (pledge_currency.code == functional_currency_code) {
       in_pledge_currency = usd;
@@ -197,16 +197,15 @@ Ledger::Impl::Settlement Ledger::Impl::settle_pledge(PostingBuilder& builder, co
   const std::int64_t value_minor = in_pledge_currency.to_minor_units(pledge_currency.minor_units);
   const std::int64_t settled = std::clamp<std::int64_t>(receivable.amount_minor, 0, value_minor);
   if (settled > 0) {
-    const std::int64_t carrying = proportional_minor(receivable.functional_minor, settled, receivable.amount_minor);
-    builder.add_with_usd(builder.account("1200"), pledge.fund_id, pledge_currency,
-                         -Decimal::from_minor_units(settled, pledge_currency.minor_units), -carrying,
-                         {pledge.donor_id, 0, pledge.id});
+    // Across currencies, what the settled part is worth today is its share of the money's USD.
+    std::optional<std::int64_t> value_now;
+    if (across_currencies) value_now = -proportional_minor(money_usd, settled, value_minor);
+    builder.relieve(builder.account("1200"), pledge.fund_id, pledge_currency,
+                    -Decimal::from_minor_units(settled, pledge_currency.minor_units), receivable,
+                    {pledge.donor_id, 0, pledge.id}, value_now);
   }
   result.settled_minor = settled;
   result.excess_minor = value_minor - settled;
-  // The excess is held (2100) like any posting: at the day's rate; 4700 takes what that leaves.
-  result.excess_usd =
-      builder.usd_minor(pledge_currency, Decimal::from_minor_units(result.excess_minor, pledge_currency.minor_units));
   return result;
 }
 
@@ -244,31 +243,30 @@ RecordResult Ledger::Impl::record_receipt(const ReceiptEvent& given) {
   std::vector<std::int64_t> recognized_lines;
   const std::int64_t usd = builder.usd_minor(currency, receipt.amount);
   builder.add_with_usd(builder.account("1100"), fund.id, currency, receipt.amount, usd, {donor_id, 0, 0});
-  StoredPosting held;
-  bool holds = false;
+  std::optional<StoredPosting> held;
   if (pledge) {
     recognized = recognize_due_instalments(builder, *pledge, receipt.date, recognized_lines);
     Settlement settlement = settle_pledge(builder, *pledge, currency, receipt.amount, usd, recognized);
     if (settlement.excess_minor > 0) {
-      const auto& pledge_currency = state.currencies.by_id(pledge->currency_id);
-      held = {builder.account("2100"), fund.id, donor_id, 0, 0, pledge_currency.id, -settlement.excess_minor,
-              -settlement.excess_usd, detail::PostingKind::ordinary, std::nullopt};
-      builder.add_with_usd(held.account_id, fund.id, pledge_currency,
-                           -Decimal::from_minor_units(settlement.excess_minor, pledge_currency.minor_units),
-                           -settlement.excess_usd, {donor_id, 0, 0});
-      holds = true;
+      // What the pledge cannot take is held for the donor (2100) at the day's rate.
+      held = hold_excess(builder, fund.id, donor_id, state.currencies.by_id(pledge->currency_id), settlement.excess_minor);
     }
-    builder.close_usd_difference(builder.account("4700"), false);
   } else {
-    held = {builder.account(donor_id ? "2100" : "2150"), fund.id, donor_id, 0, 0, currency.id,
-            -receipt.amount.to_minor_units(currency.minor_units), -usd, detail::PostingKind::ordinary, std::nullopt};
-    builder.add_with_usd(held.account_id, fund.id, currency, -receipt.amount, -usd, {donor_id, 0, 0});
-    holds = true;
+    const std::int64_t account = builder.account(donor_id ? "2100" : "2150");
+    builder.add(account, fund.id, currency, -receipt.amount, {donor_id, 0, 0});
+    held = builder.postings().back();
   }
   const std::int64_t seq = append_event("receipt", receipt.id, receipt.date, body, builder.finish());
-  if (holds) add_holding(seq, held);
+  if (held) add_holding(seq, *held);
   if (pledge) mark_recognized(*pledge, recognized_lines, seq);
   return {true, seq};
+}
+
+StoredPosting Ledger::Impl::hold_excess(PostingBuilder& builder, std::int64_t fund_id, std::int64_t donor_id,
+                                        const detail::CurrencyRecord& currency, std::int64_t excess_minor) {
+  builder.add(builder.account("2100"), fund_id, currency, -Decimal::from_minor_units(excess_minor, currency.minor_units),
+              {donor_id, 0, 0});
+  return builder.postings().back();
 }
 
 RecordResult Ledger::Impl::record_apply(const ApplyEvent& given) {
@@ -318,8 +316,6 @@ RecordResult Ledger::Impl::record_apply(const ApplyEvent& given) {
   }
 
   PostingBuilder builder(*this, apply.date, "apply " + apply.id);
-  StoredPosting new_holding;
-  bool holds_excess = false;
   std::int64_t applied = wanted;
   if (!apply.pledge.empty()) {
     const auto& pledge = pledge_named(apply.pledge, "pledge");
@@ -350,35 +346,33 @@ RecordResult Ledger::Impl::record_apply(const ApplyEvent& given) {
     // In the pledge currency, apply no more than is outstanding; the rest stays held.
     if (pledge.currency_id == currency.id) applied = std::min(applied, receivable.amount_minor);
     const Decimal amount = Decimal::from_minor_units(applied, currency.minor_units);
-    const std::int64_t relieved = proportional_minor(holding->functional_minor, applied, holding->amount_minor);
-    builder.add_with_usd(holding->account_id, holding->fund_id, currency, amount, relieved, {holding->donor_id, 0, 0});
+    // The money held is relieved at the USD it carries, and settles the pledge at what it is worth
+    // today; each side's difference from today's value is realized exchange.
+    const std::int64_t relieved = builder.relieve(holding->account_id, holding->fund_id, currency, amount,
+                                                  holding->position(), {holding->donor_id, 0, holding->pledge_id});
     const std::int64_t value_now = builder.usd_minor(currency, amount);
-    Settlement settlement = settle_pledge(builder, pledge, currency, amount,
-                                          pledge.currency_id == currency.id ? relieved : value_now, recognized);
+    Settlement settlement = settle_pledge(builder, pledge, currency, amount, value_now, recognized);
+    std::optional<StoredPosting> new_holding;
     if (settlement.excess_minor > 0) {
-      const auto& pledge_currency = state.currencies.by_id(pledge.currency_id);
-      new_holding = {builder.account("2100"), holding->fund_id, donor_id, 0, 0, pledge_currency.id,
-                     -settlement.excess_minor, -settlement.excess_usd, detail::PostingKind::ordinary, std::nullopt};
-      builder.add_with_usd(new_holding.account_id, holding->fund_id, pledge_currency,
-                           -Decimal::from_minor_units(settlement.excess_minor, pledge_currency.minor_units),
-                           -settlement.excess_usd, {donor_id, 0, 0});
-      holds_excess = true;
+      new_holding = hold_excess(builder, holding->fund_id, donor_id, state.currencies.by_id(pledge.currency_id),
+                                settlement.excess_minor);
     }
-    builder.close_usd_difference(builder.account("4700"), false);
     const std::int64_t seq = append_event("apply", apply.id, apply.date, body, builder.finish());
     move_holding(seq, holding->seq, -applied, -relieved);
-    if (holds_excess) add_holding(seq, new_holding);
+    if (new_holding) add_holding(seq, *new_holding);
     mark_recognized(pledge, recognized_lines, seq);
     return {true, seq};
   }
-  // No pledge: the money is the donor's contribution, recognized as revenue now.
+  // No pledge: the money is the donor's contribution, recognized as revenue now at the USD it
+  // carried as a liability.
   if (!donor_id) {
     throw Error(ErrorCode::bad_input, field_error("donor", "an unidentified receipt applied to revenue needs the donor"));
   }
   const auto& fund = state.funds.by_id(holding->fund_id);
   const Decimal amount = Decimal::from_minor_units(applied, currency.minor_units);
-  const std::int64_t relieved = proportional_minor(holding->functional_minor, applied, holding->amount_minor);
-  builder.add_with_usd(holding->account_id, fund.id, currency, amount, relieved, {holding->donor_id, 0, 0});
+  const std::int64_t relieved =
+      -proportional_minor(holding->position().functional_minor, applied, holding->amount_minor);
+  builder.add_with_usd(holding->account_id, fund.id, currency, amount, relieved, {holding->donor_id, 0, holding->pledge_id});
   builder.add_with_usd(builder.account(revenue_account(fund.event.kind == FundKind::special ? Purpose::special
                                                                                               : Purpose::general)),
                        fund.id, currency, -amount, -relieved, {donor_id, 0, 0});
@@ -504,7 +498,7 @@ RecordResult Ledger::Impl::record_allowance(const AllowanceEvent& given, bool wr
     builder.add_with_usd(builder.account("1290"), pledge.fund_id, currency, event.amount, allowance_usd, dimensions);
     builder.add_with_usd(builder.account("1200"), pledge.fund_id, currency, -event.amount, -carrying, dimensions);
     // What the allowance and the receivable carry can differ by cents: impairment takes it.
-    builder.close_usd_difference(builder.account("5400"), false);
+    builder.close_usd_difference(builder.account("5400"));
   }
   return {true, append_event(type, event.id, event.date, body, builder.finish())};
 }
@@ -529,12 +523,11 @@ Ledger::Impl::PledgeBalance Ledger::Impl::recognize_due_instalments(PostingBuild
     const Date due_date = Date::from_day_number(static_cast<std::int32_t>(due_day));
     const Decimal amount = Decimal::from_minor_units(amount_minor, currency.minor_units);
     builder.post_on(due_date);
-    const std::int64_t value = builder.usd_minor_on(currency, amount, due_date);
-    builder.add_with_usd(builder.account("1200"), pledge.fund_id, currency, amount, value, {pledge.donor_id, 0, pledge.id});
-    builder.add_with_usd(builder.account(pledge.conditional ? "2200" : revenue_account(pledge.purpose)), pledge.fund_id,
-                         currency, -amount, -value, {pledge.donor_id, pledge.project_id, pledge.id});
+    builder.add(builder.account("1200"), pledge.fund_id, currency, amount, {pledge.donor_id, 0, pledge.id});
+    added.functional_minor += builder.postings().back().functional_minor;
+    builder.add(builder.account(pledge.conditional ? "2200" : revenue_account(pledge.purpose)), pledge.fund_id,
+                currency, -amount, {pledge.donor_id, pledge.project_id, pledge.id});
     added.amount_minor += amount_minor;
-    added.functional_minor += value;
     lines.push_back(line);
   }
   builder.post_on(builder.date());

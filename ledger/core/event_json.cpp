@@ -433,8 +433,12 @@ Event read_event(Fields& fields, std::string_view type, bool export_line, bool s
     event.pledge = fields.code("pledge", false);
     event.paid = fields.optional_bool("paid").value_or(false);
     if (fields.has("pays")) event.pays = fields.event_id("pays");
+    if (fields.has("receipt")) event.receipt = fields.event_id("receipt");
     event.memo = fields.optional_string("memo").value_or("");
     if (event.paid && !event.pays.empty()) fail("paid", "a payment of a payable refund (\"pays\") is paid by definition");
+    if (!event.receipt.empty() && !event.pays.empty()) {
+      fail("receipt", "a payment of a payable refund (\"pays\") returns no money held: the payable already did");
+    }
     return event;
   }
   if (type == "expense") {
@@ -488,7 +492,9 @@ Event read_event(Fields& fields, std::string_view type, bool export_line, bool s
       throw Error(error.code(), "field \"period\": " + std::string(error.what()));
     }
     if (period.kind() != Period::Kind::Month) fail("period", "expected a month like 2024-03: periods close by month");
-    if (type == "period_close") return PeriodCloseEvent{period};
+    if (type == "period_close") {
+      return PeriodCloseEvent{period, fields.optional_bool("allow_stale_rates").value_or(false)};
+    }
     return PeriodReopenEvent{period, fields.text("reason")};
   }
   fail("type", "unknown event type " + json::quoted(type.substr(0, 40)) +
@@ -571,6 +577,7 @@ void add_contribution_fields(json::Object& object, const RefundEvent& e) {
   add_optional(object, "pledge", e.pledge);
   if (e.paid) object.add_bool("paid", true);
   add_optional(object, "pays", e.pays);
+  add_optional(object, "receipt", e.receipt);
   add_optional(object, "memo", e.memo);
 }
 
@@ -597,6 +604,7 @@ void add_contribution_fields(json::Object& object, const InterestEvent& e) {
 }
 
 void add_contribution_fields(json::Object& object, const PeriodCloseEvent& e) {
+  if (e.allow_stale_rates) object.add_bool("allow_stale_rates", true);
   object.add_string("period", e.period.to_string());
 }
 

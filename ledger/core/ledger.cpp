@@ -2,6 +2,7 @@
 #include "audit/hash.hpp"
 #include "core/event_json.hpp"
 #include "core/ledger_impl.hpp"
+#include "core/text.hpp"
 #include "store/schema.hpp"
 
 #include <fundledger/error.hpp>
@@ -111,15 +112,45 @@ using detail::StoredPosting;
 
 namespace {
 
-int open_flags(OpenMode mode, bool create) {
+// A read-only opening creates nothing: a ledger that no writer has open (it has no -wal file, which
+// a writer keeps while it is connected) is read as the file stands, as an immutable database, so
+// that SQLite neither needs nor leaves the -wal and -shm files beside it. That is what lets an
+// auditor read a copy on read-only media, and keeps a reader from leaving files another user's
+// writer could not open. With a writer connected, the reader shares its -wal and -shm.
+bool read_as_immutable(const std::string& path, OpenMode mode) {
+  std::error_code ignored;
+  return mode == OpenMode::read_only && !std::filesystem::exists(path + "-wal", ignored);
+}
+
+std::string immutable_uri(const std::string& path) {
+  std::string uri = "file:";
+  for (unsigned char c : path) {
+    if (c == '%' || c == '?' || c == '#' || c < 0x20 || c >= 0x7f) {
+      constexpr char hex[] = "0123456789ABCDEF";
+      uri += '%';
+      uri += hex[c >> 4];
+      uri += hex[c & 15];
+    } else {
+      uri += static_cast<char>(c);
+    }
+  }
+  return uri + "?immutable=1";
+}
+
+int open_flags(const std::string& path, OpenMode mode, bool create) {
+  if (read_as_immutable(path, mode)) return SQLite::OPEN_READONLY | SQLite::OPEN_URI;
   if (mode == OpenMode::read_only) return SQLite::OPEN_READONLY;
   return SQLite::OPEN_READWRITE | (create ? SQLite::OPEN_CREATE : 0);
+}
+
+std::string database_name(const std::string& path, OpenMode mode) {
+  return read_as_immutable(path, mode) ? immutable_uri(path) : path;
 }
 
 }  // namespace
 
 Ledger::Impl::Impl(const std::string& path_, OpenMode mode_, bool create)
-    : path(path_), mode(mode_), database(path_, open_flags(mode_, create)) {
+    : path(path_), mode(mode_), database(database_name(path_, mode_), open_flags(path_, mode_, create)) {
   const bool writable = mode == OpenMode::read_write;
   // An existing file is checked before anything is set on it: turning on WAL would write to a file
   // that is not a ledger (another application's database, an empty file) before it is refused.
@@ -264,6 +295,8 @@ void Ledger::Impl::begin_write() {
   in_transaction = true;
   pending.clear();
   pending_monthly.clear();
+  stored_cache.clear();
+  stored_monthly_cache.clear();
   transaction_recorded_at = recorded_at_override ? *recorded_at_override : detail::utc_timestamp_now();
   try {
     refresh_if_changed();
@@ -317,6 +350,8 @@ void Ledger::Impl::commit() {
     pending_monthly.clear();
     database.exec("COMMIT");
     in_transaction = false;
+    stored_cache.clear();
+    stored_monthly_cache.clear();
   } catch (const Error&) {
     throw;
   } catch (const std::exception& error) {
@@ -327,6 +362,8 @@ void Ledger::Impl::commit() {
 void Ledger::Impl::rollback() noexcept {
   pending.clear();
   pending_monthly.clear();
+  stored_cache.clear();
+  stored_monthly_cache.clear();
   if (in_transaction) {
     try {
       database.exec("ROLLBACK");
@@ -387,9 +424,81 @@ std::string Ledger::Impl::render_postings(const std::vector<StoredPosting>& post
   return out;
 }
 
+detail::BalanceSums Ledger::Impl::stored_sums_of(const detail::BalanceKeyIds& key) {
+  if (in_transaction) {
+    auto found = stored_cache.find(key);
+    if (found != stored_cache.end()) return found->second;
+  }
+  if (!select_balance) {
+    select_balance = std::make_unique<SQLite::Statement>(
+        database,
+        "SELECT debit_minor, credit_minor, functional_debit_minor, functional_credit_minor FROM balances "
+        "WHERE account_id = ? AND fund_id = ? AND donor_id = ? AND project_id = ? AND pledge_id = ? "
+        "AND currency_id = ?");
+  }
+  detail::BalanceSums sums;
+  for (int i = 0; i < 6; ++i) select_balance->bind(i + 1, key[static_cast<std::size_t>(i)]);
+  if (select_balance->executeStep()) {
+    sums = {select_balance->getColumn(0).getInt64(), select_balance->getColumn(1).getInt64(),
+            select_balance->getColumn(2).getInt64(), select_balance->getColumn(3).getInt64()};
+  }
+  select_balance->reset();
+  // Stored sums change only at a commit: within a write transaction they can be kept.
+  if (in_transaction) stored_cache.emplace(key, sums);
+  return sums;
+}
+
+detail::BalanceSums Ledger::Impl::stored_monthly_sums_of(const std::array<std::int64_t, 4>& key) {
+  if (in_transaction) {
+    auto found = stored_monthly_cache.find(key);
+    if (found != stored_monthly_cache.end()) return found->second;
+  }
+  SQLite::Statement query(database,
+                          "SELECT debit_minor, credit_minor, functional_debit_minor, functional_credit_minor "
+                          "FROM monthly_balances WHERE account_id = ? AND fund_id = ? AND currency_id = ? AND month = ?");
+  for (int i = 0; i < 4; ++i) query.bind(i + 1, key[static_cast<std::size_t>(i)]);
+  detail::BalanceSums sums;
+  if (query.executeStep()) {
+    sums = {query.getColumn(0).getInt64(), query.getColumn(1).getInt64(), query.getColumn(2).getInt64(),
+            query.getColumn(3).getInt64()};
+  }
+  if (in_transaction) stored_monthly_cache.emplace(key, sums);
+  return sums;
+}
+
+void Ledger::Impl::check_headroom(std::optional<Date> date, const std::vector<StoredPosting>& postings) {
+  // What is stored, plus what this transaction added, plus these postings, must stay within the
+  // range of a stored amount: refused here as bad input rather than failing in the database.
+  std::unordered_map<detail::BalanceKeyIds, detail::BalanceSums, detail::BalanceKeyHash> added;
+  std::map<std::array<std::int64_t, 4>, detail::BalanceSums> added_monthly;
+  for (const StoredPosting& p : postings) {
+    const detail::BalanceKeyIds key{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id};
+    const std::int32_t posting_day = p.date ? *p.date : (date ? date->day_number() : 0);
+    const std::array<std::int64_t, 4> month{p.account_id, p.fund_id, p.currency_id,
+                                            detail::month_index(Date::from_day_number(posting_day))};
+    auto [sums, fresh] = added.try_emplace(key);
+    if (fresh) sums->second = detail::plus(stored_sums_of(key), pending_sums(pending, key));
+    auto [monthly, fresh_month] = added_monthly.try_emplace(month);
+    if (fresh_month) monthly->second = detail::plus(stored_monthly_sums_of(month), pending_sums(pending_monthly, month));
+    try {
+      detail::add_posting_to(sums->second, p);
+      detail::add_posting_to(monthly->second, p);
+    } catch (const Error&) {
+      const auto& currency = state.currencies.by_id(p.currency_id);
+      throw Error(ErrorCode::bad_input,
+                  detail::field_error("amount", "the balance of account " + state.accounts.by_id(p.account_id).code +
+                                                    " in fund " + state.funds.by_id(p.fund_id).code + " (" +
+                                                    currency.code + ") would exceed what the ledger can hold exactly "
+                                                    "(9223372036854775807 minor units, in the currency and in USD "
+                                                    "cents)"));
+    }
+  }
+}
+
 std::int64_t Ledger::Impl::append_event(const char* type, std::string_view event_id,
                                         std::optional<Date> date, const std::string& body_json,
                                         const std::vector<StoredPosting>& postings) {
+  check_headroom(date, postings);
   const std::int64_t seq = last_seq + 1;
   std::optional<std::string> postings_json;
   if (!postings.empty()) postings_json = render_postings(postings);
@@ -463,20 +572,10 @@ std::int64_t Ledger::Impl::append_event(const char* type, std::string_view event
       }
     }
     auto& sums = pending[{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id}];
-    auto add = [](std::int64_t& total, std::int64_t value) {
-      if (__builtin_add_overflow(total, value, &total)) {
-        throw Error(ErrorCode::overflow, "a balance would exceed the range of a stored amount");
-      }
-    };
     const std::int32_t posting_day = p.date ? *p.date : (date ? date->day_number() : 0);
     auto& monthly = pending_monthly[{p.account_id, p.fund_id, p.currency_id,
                                      detail::month_index(Date::from_day_number(posting_day))}];
-    for (auto* totals : {&sums, &monthly}) {
-      if (p.amount_minor > 0) add(totals->debit, p.amount_minor);
-      if (p.amount_minor < 0) add(totals->credit, -p.amount_minor);
-      if (p.functional_minor > 0) add(totals->functional_debit, p.functional_minor);
-      if (p.functional_minor < 0) add(totals->functional_credit, -p.functional_minor);
-    }
+    for (auto* totals : {&sums, &monthly}) detail::add_posting_to(*totals, p);
   }
   last_seq = seq;
   last_hash = std::move(hash);

@@ -3,6 +3,7 @@
 
 #include "core/canonical_json.hpp"
 
+#include <fundledger/error.hpp>
 #include <fundledger/events.hpp>
 #include <fundledger/ledger.hpp>
 #include <fundledger/money.hpp>
@@ -156,12 +157,43 @@ struct BalanceKeyHash {
   }
 };
 
+// A monetary balance as it stands: its currency amount and the USD it carries, both signed (debit
+// positive), so that a receivable is positive and money held for a donor negative.
+struct Position {
+  std::int64_t amount_minor = 0;
+  std::int64_t functional_minor = 0;
+};
+
 struct BalanceSums {
   std::int64_t debit = 0;
   std::int64_t credit = 0;
   std::int64_t functional_debit = 0;
   std::int64_t functional_credit = 0;
 };
+
+// Adds a posting's amounts to debit and credit totals; throws Error (overflow) when a total would
+// leave the range of a stored amount.
+inline void add_posting_to(BalanceSums& totals, const StoredPosting& p) {
+  auto add = [](std::int64_t& total, std::int64_t value) {
+    if (__builtin_add_overflow(total, value, &total)) {
+      throw Error(ErrorCode::overflow, "a balance would exceed the range of a stored amount");
+    }
+  };
+  if (p.amount_minor > 0) add(totals.debit, p.amount_minor);
+  if (p.amount_minor < 0) add(totals.credit, -p.amount_minor);
+  if (p.functional_minor > 0) add(totals.functional_debit, p.functional_minor);
+  if (p.functional_minor < 0) add(totals.functional_credit, -p.functional_minor);
+}
+
+inline BalanceSums plus(const BalanceSums& a, const BalanceSums& b) {
+  BalanceSums sum;
+  if (__builtin_add_overflow(a.debit, b.debit, &sum.debit) || __builtin_add_overflow(a.credit, b.credit, &sum.credit) ||
+      __builtin_add_overflow(a.functional_debit, b.functional_debit, &sum.functional_debit) ||
+      __builtin_add_overflow(a.functional_credit, b.functional_credit, &sum.functional_credit)) {
+    throw Error(ErrorCode::overflow, "a balance would exceed the range of a stored amount");
+  }
+  return sum;
+}
 
 // Months counted from year 0: year * 12 + month - 1 (the month column of monthly_balances).
 inline std::int64_t month_index(Date day) { return static_cast<std::int64_t>(day.year()) * 12 + day.month() - 1; }
@@ -232,6 +264,19 @@ struct Ledger::Impl {
   // throws Error (conflict) if it differs; nothing when the id is new.
   std::optional<std::int64_t> find_identical_entry(const EntryEvent& entry);
 
+  // The stored sums of a balance and of a monthly balance (as the transaction began).
+  std::unordered_map<detail::BalanceKeyIds, detail::BalanceSums, detail::BalanceKeyHash> stored_cache;
+  std::map<std::array<std::int64_t, 4>, detail::BalanceSums> stored_monthly_cache;
+  detail::BalanceSums stored_sums_of(const detail::BalanceKeyIds& key);
+  detail::BalanceSums stored_monthly_sums_of(const std::array<std::int64_t, 4>& key);
+  template <class Map, class Key>
+  static detail::BalanceSums pending_sums(const Map& map, const Key& key) {
+    auto found = map.find(key);
+    return found == map.end() ? detail::BalanceSums{} : found->second;
+  }
+  // Refuses postings that would take a stored balance beyond the range of a stored amount.
+  void check_headroom(std::optional<Date> date, const std::vector<detail::StoredPosting>& postings);
+
   // Appends an event (its canonical body) and its postings to the journal (inside a write
   // transaction).
   std::int64_t append_event(const char* type, std::string_view event_id, std::optional<Date> date,
@@ -243,6 +288,22 @@ struct Ledger::Impl {
   // Throws Error (closed_period) when day falls in a closed period.
   void check_open(Date day, const std::string& label) const;
   RecordResult record_period_close(const PeriodCloseEvent& event);
+  // A foreign-currency monetary balance as the close restates it: cash by fund and currency, a
+  // pledge's receivable or allowance, or money held by one event (holding_seq).
+  struct MonetaryPosition {
+    detail::BalanceKeyIds key;
+    std::int64_t holding_seq = 0;
+    detail::Position balance;
+  };
+  void check_closable(const Period& period);
+  std::vector<std::pair<const detail::PledgeRecord*, std::vector<std::int64_t>>> recognize_falling_due(
+      detail::PostingBuilder& builder, Date last_day);
+  std::vector<MonetaryPosition> monetary_positions(Date last_day, const detail::PostingBuilder& builder);
+  void check_rates_in_force(const std::vector<MonetaryPosition>& positions, const Period& period);
+  std::vector<std::pair<std::int64_t, std::int64_t>> revalue(detail::PostingBuilder& builder,
+                                                             const std::vector<MonetaryPosition>& positions,
+                                                             bool year_end, Date next_first_day);
+  void close_year(detail::PostingBuilder& builder, const Period& period);
   RecordResult record_period_reopen(const PeriodReopenEvent& event);
   // SHA-256 of the listing of the balances as of last_day (the seal of a close).
   std::string closing_balances_hash(Date last_day);
@@ -255,6 +316,9 @@ struct Ledger::Impl {
   RecordResult record_reduction(const ReductionEvent& event);
   RecordResult record_allowance(const AllowanceEvent& event, bool write_off);
   RecordResult record_refund(const RefundEvent& event);
+  RecordResult record_refund_payment(const RefundEvent& refund, const std::string& body,
+                                     detail::PostingBuilder& builder, const detail::CurrencyRecord& currency,
+                                     std::int64_t donor_id, std::int64_t fund_id);
   RecordResult record_expense(const ExpenseEvent& event);
   RecordResult record_transfer(const TransferEvent& event);
   RecordResult record_interest(const InterestEvent& event);
@@ -277,6 +341,13 @@ struct Ledger::Impl {
   detail::BalanceSums balance_of(const detail::BalanceKeyIds& key);
   // A fund's cash (1100) in USD cents at the end of a day.
   std::int64_t cash_usd_minor(std::int64_t fund_id, Date day);
+  // A fund's cash in one currency as it stands now, with the USD it carries (every donor's).
+  detail::Position cash_position(std::int64_t fund_id, std::int64_t currency_id);
+  // Refuses an event dated more than max_future_days after the day it is recorded (instalment due
+  // dates excepted: a multi-year pledge may run further).
+  void check_not_far_future(const Event& event) const;
+  // The day (UTC) the current transaction records its events on.
+  Date recorded_day() const;
   // The latest day each fund's cash moved (loaded on first use, kept up to date by append_event):
   // on or after it, the fund's cash is its current balance, which needs no scan of the postings.
   std::optional<std::map<std::int64_t, std::int32_t>> latest_cash_day;
@@ -284,21 +355,20 @@ struct Ledger::Impl {
   void check_not_before_signing(const detail::PledgeRecord& pledge, Date date, const std::string& what) const;
 
   // What a pledge carries in one account: currency amount (debit positive) and USD.
-  struct PledgeBalance {
-    std::int64_t amount_minor = 0;
-    std::int64_t functional_minor = 0;
-  };
+  using PledgeBalance = detail::Position;
   PledgeBalance receivable_of(const detail::PledgeRecord& pledge, std::string_view account);
   bool pledge_cancelled(const detail::PledgeRecord& pledge);
 
   struct Settlement {
     std::int64_t settled_minor = 0;  // in the pledge currency
     std::int64_t excess_minor = 0;   // in the pledge currency
-    std::int64_t excess_usd = 0;
   };
   Settlement settle_pledge(detail::PostingBuilder& builder, const detail::PledgeRecord& pledge,
                            const detail::CurrencyRecord& money_currency, const Decimal& money_amount,
                            std::int64_t money_usd, PledgeBalance recognized_now);
+  // Holds what a pledge could not take for the donor (2100), at the day's rate; returns the posting.
+  detail::StoredPosting hold_excess(detail::PostingBuilder& builder, std::int64_t fund_id, std::int64_t donor_id,
+                                    const detail::CurrencyRecord& currency, std::int64_t excess_minor);
   // With per-instalment recognition, money arriving for a pledge after an instalment fell due but
   // before its month closed finds it recognized now (dated its due day, at that day's rate), as
   // the close would. Returns what it added to the receivable; the instalments are in `lines`.
@@ -313,13 +383,22 @@ struct Ledger::Impl {
     std::int64_t account_id = 0;
     std::int64_t fund_id = 0;
     std::int64_t donor_id = 0;
+    std::int64_t pledge_id = 0;
     std::int64_t currency_id = 0;
     std::int64_t amount_minor = 0;
     std::int64_t functional_minor = 0;
     std::int64_t initial_minor = 0;
+    std::int64_t initial_functional_minor = 0;
+    // The balance it is, as a liability: credit negative.
+    detail::Position position() const { return {-amount_minor, -functional_minor}; }
   };
   void add_holding(std::int64_t seq, const detail::StoredPosting& credit_posting);
-  std::optional<Holding> holding_of(std::int64_t seq);
+  // The money held from the receipt a refund names, checked against the refund.
+  Holding refunded_holding(const RefundEvent& refund, const detail::CurrencyRecord& currency, std::int64_t donor_id,
+                           std::int64_t fund_id);
+  // The holding recorded by the event of this seq, with what remains of it; as of a day when given
+  // (only the events dated on or before it count).
+  std::optional<Holding> holding_of(std::int64_t seq, std::optional<Date> as_of = std::nullopt);
   void move_holding(std::int64_t event_seq, std::int64_t holding_seq, std::int64_t amount_minor,
                     std::int64_t functional_minor);
   std::unique_ptr<SQLite::Statement> select_balance;
@@ -334,6 +413,9 @@ struct Ledger::Impl {
   // The value of a setting in force on day.
   std::string setting_on(std::string_view key, Date day) const;
   Rounding rounding_on(Date day) const;
+  // amount in USD cents at the rate in force on day, rounded with the ledger's rounding in force
+  // that day, with the amount's own sign.
+  std::int64_t usd_value_minor(const detail::CurrencyRecord& currency, const Decimal& amount, Date day) const;
 
   // Postings of one stored event, in line order.
   std::vector<detail::StoredPosting> load_postings(std::int64_t seq);

@@ -1,16 +1,18 @@
-// Building an event's postings: USD conversion, the USD difference, and invariants 1-3.
+// Building an event's postings: USD conversion, relief at carrying USD, the realized exchange and
+// rounding residual, and invariants 1-3.
 #include "core/posting_builder.hpp"
 
 #include "core/text.hpp"
 
 #include <fundledger/error.hpp>
 
+#include <algorithm>
 #include <map>
 
 namespace fundledger::detail {
 
 PostingBuilder::PostingBuilder(Ledger::Impl& impl, Date date, std::string label)
-    : impl_(impl), date_(date), label_(std::move(label)), rounding_(impl.rounding_on(date)) {
+    : impl_(impl), date_(date), label_(std::move(label)) {
   impl.check_open(date, label_);
 }
 
@@ -25,18 +27,15 @@ std::int64_t PostingBuilder::account(std::string_view code) const {
 }
 
 std::int64_t PostingBuilder::usd_minor(const CurrencyRecord& currency, const Decimal& amount) const {
-  return usd_minor_on(currency, amount, date_);
+  return usd_minor_on(currency, amount, Date::from_day_number(current_day()));
 }
 
 std::int64_t PostingBuilder::usd_minor_on(const CurrencyRecord& currency, const Decimal& amount, Date on) const {
-  if (currency.code == functional_currency_code) return amount.to_minor_units(2);
-  const Decimal* rate = nullptr;
   try {
-    rate = &impl_.rate_on(currency, on);
+    return impl_.usd_value_minor(currency, amount, on);
   } catch (const Error& error) {
     throw Error(error.code(), "field \"currency\": " + std::string(error.what()));
   }
-  return Decimal::divide(amount, *rate, 2, impl_.rounding_on(on)).to_minor_units(2);
 }
 
 void PostingBuilder::add(std::int64_t account_id, std::int64_t fund_id, const CurrencyRecord& currency,
@@ -62,7 +61,50 @@ void PostingBuilder::add_with_usd(std::int64_t account_id, std::int64_t fund_id,
   postings_.push_back(posting);
 }
 
-void PostingBuilder::close_usd_difference(std::int64_t account_id, bool residual) {
+std::int64_t PostingBuilder::relieve(std::int64_t account_id, std::int64_t fund_id, const CurrencyRecord& currency,
+                                     const Decimal& amount, Position balance, Dimensions dimensions,
+                                     std::optional<std::int64_t> value_now) {
+  const std::int64_t posting_minor = amount.to_minor_units(currency.minor_units);
+  const std::int64_t value = value_now ? *value_now : usd_minor(currency, amount);
+  const std::int64_t covered = covered_minor(posting_minor, balance);
+  std::int64_t usd = value;
+  if (covered != 0) {
+    const std::int64_t whole = balance.amount_minor < 0 ? -balance.amount_minor : balance.amount_minor;
+    const std::int64_t part = covered < 0 ? -covered : covered;
+    // The carrying USD of the part covered, with the posting's sign; beyond it, the day's value.
+    const std::int64_t carried = -proportional_minor(balance.functional_minor, part, whole);
+    const std::int64_t beyond = covered == posting_minor
+                                    ? 0
+                                    : usd_minor(currency, Decimal::from_minor_units(posting_minor - covered,
+                                                                                     currency.minor_units));
+    usd = carried + beyond;
+  }
+  add_with_usd(account_id, fund_id, currency, amount, usd, dimensions);
+  exchange_[{fund_id, current_day()}] += static_cast<Decimal::Coefficient>(usd) - value;
+  return usd;
+}
+
+void PostingBuilder::close_by_fund_and_day(
+    const std::map<std::pair<std::int64_t, std::int32_t>, Decimal::Coefficient>& amounts, std::string_view account_code,
+    PostingKind kind) {
+  std::map<std::pair<std::int64_t, std::int32_t>, std::int64_t> first_currency;
+  for (const StoredPosting& p : postings_) {
+    first_currency.emplace(std::make_pair(p.fund_id, p.date ? *p.date : date_.day_number()), p.currency_id);
+  }
+  for (const auto& [fund_day, amount] : amounts) {
+    if (amount == 0) continue;
+    StoredPosting posting;
+    posting.account_id = account(account_code);
+    posting.fund_id = fund_day.first;
+    posting.currency_id = first_currency[fund_day];
+    posting.functional_minor = static_cast<std::int64_t>(amount);
+    posting.kind = kind;
+    if (fund_day.second != date_.day_number()) posting.date = fund_day.second;
+    postings_.push_back(posting);
+  }
+}
+
+void PostingBuilder::close_usd_difference(std::int64_t account_id) {
   std::map<std::int64_t, Decimal::Coefficient> by_fund;
   std::map<std::int64_t, std::int64_t> first_currency;
   for (const StoredPosting& p : postings_) {
@@ -76,43 +118,58 @@ void PostingBuilder::close_usd_difference(std::int64_t account_id, bool residual
     difference.fund_id = fund_id;
     difference.currency_id = first_currency[fund_id];
     difference.functional_minor = static_cast<std::int64_t>(-sum);
-    if (residual) difference.kind = PostingKind::rounding_residual;
     if (posting_date_ && *posting_date_ != date_) difference.date = posting_date_->day_number();
     postings_.push_back(difference);
   }
 }
 
 std::vector<StoredPosting> PostingBuilder::finish() {
-  if (postings_.size() < 2) {
-    throw Error(ErrorCode::unbalanced, label_ + " needs at least two postings, it has " +
-                                           std::to_string(postings_.size()));
-  }
-  std::map<std::pair<std::int64_t, std::int64_t>, Decimal::Coefficient> by_fund_currency;
-  std::map<std::int64_t, Decimal::Coefficient> functional_by_fund;
+  // Realized exchange: the carrying USD of what was relieved against its value today.
+  std::map<std::pair<std::int64_t, std::int32_t>, Decimal::Coefficient> realized;
+  for (const auto& [fund_day, difference] : exchange_) realized[fund_day] = -difference;
+  close_by_fund_and_day(realized, "4700", PostingKind::ordinary);
+  exchange_.clear();
+  // What the rounding of each posting to cents leaves, per fund and day, is the residual (5900).
+  std::map<std::pair<std::int64_t, std::int32_t>, Decimal::Coefficient> residual;
   for (const StoredPosting& p : postings_) {
-    by_fund_currency[{p.fund_id, p.currency_id}] += p.amount_minor;
-    functional_by_fund[p.fund_id] += p.functional_minor;
+    residual[{p.fund_id, p.date ? *p.date : date_.day_number()}] -= p.functional_minor;
   }
-  const auto& state = impl_.state;
+  close_by_fund_and_day(residual, "5900", PostingKind::rounding_residual);
+  return check_balanced(label_, std::move(postings_), impl_.state);
+}
+
+void check_currency_balance(const std::string& label, const std::vector<StoredPosting>& postings,
+                            const MasterState& state) {
+  std::map<std::pair<std::int64_t, std::int64_t>, Decimal::Coefficient> by_fund_currency;
+  for (const StoredPosting& p : postings) by_fund_currency[{p.fund_id, p.currency_id}] += p.amount_minor;
   for (const auto& [key, sum] : by_fund_currency) {
     if (sum != 0) {
       const auto& currency = state.currencies.by_id(key.second);
       throw Error(ErrorCode::unbalanced,
-                  label_ + " does not balance: in fund " + state.funds.by_id(key.first).code + " the " +
+                  label + " does not balance: in fund " + state.funds.by_id(key.first).code + " the " +
                       currency.code + " postings sum to " +
-                      Decimal::from_coefficient(sum, currency.minor_units).to_string() +
-                      ", expected 0");
+                      Decimal::from_coefficient(sum, currency.minor_units).to_string() + ", expected 0");
     }
   }
+}
+
+std::vector<StoredPosting> check_balanced(const std::string& label, std::vector<StoredPosting> postings,
+                                          const MasterState& state) {
+  if (postings.size() < 2) {
+    throw Error(ErrorCode::unbalanced, label + " needs at least two postings, it has " +
+                                           std::to_string(postings.size()));
+  }
+  check_currency_balance(label, postings, state);
+  std::map<std::int64_t, Decimal::Coefficient> functional_by_fund;
+  for (const StoredPosting& p : postings) functional_by_fund[p.fund_id] += p.functional_minor;
   for (const auto& [fund_id, sum] : functional_by_fund) {
     if (sum != 0) {
       throw Error(ErrorCode::unbalanced,
-                  label_ + " does not balance in USD: in fund " + state.funds.by_id(fund_id).code +
-                      " the USD amounts sum to " +
-                      Decimal::from_coefficient(sum, 2).to_string() + ", expected 0");
+                  label + " does not balance in USD: in fund " + state.funds.by_id(fund_id).code +
+                      " the USD amounts sum to " + Decimal::from_coefficient(sum, 2).to_string() + ", expected 0");
     }
   }
-  return std::move(postings_);
+  return postings;
 }
 
 std::int64_t proportional_minor(std::int64_t total_minor, std::int64_t part_minor, std::int64_t whole_minor) {
@@ -122,6 +179,12 @@ std::int64_t proportional_minor(std::int64_t total_minor, std::int64_t part_mino
       Decimal::divide(Decimal::from_integer(total_minor) * Decimal::from_integer(part_minor),
                       Decimal::from_integer(whole_minor), 0, Rounding::HalfEven)
           .coefficient());
+}
+
+std::int64_t covered_minor(std::int64_t posting_minor, const Position& balance) {
+  if (posting_minor > 0 && balance.amount_minor < 0) return std::min(posting_minor, -balance.amount_minor);
+  if (posting_minor < 0 && balance.amount_minor > 0) return -std::min(-posting_minor, balance.amount_minor);
+  return 0;
 }
 
 }  // namespace fundledger::detail

@@ -3,8 +3,10 @@
 
 #include "core/ledger_impl.hpp"
 
+#include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace fundledger::detail {
@@ -16,10 +18,16 @@ struct Dimensions {
   std::int64_t pledge_id = 0;
 };
 
-// Collects the postings of one event dated `date`. Amounts are converted to USD at the rate in
-// force on that date with the ledger's rounding, unless the caller gives the USD amount (a
-// receivable relieved at its carrying USD, say). finish() closes each fund's USD difference to
-// the account it names and checks invariants 1-3 of ACCOUNTING.md.
+// Collects the postings of one event dated `date` (ACCOUNTING.md, "Dimensions of a posting"):
+//   add          converts the amount at the rate in force with the ledger's rounding, each posting
+//                with its own sign (under floor, EUR -100.00 at 0.9 is USD -111.12, EUR 100.00 is
+//                111.11);
+//   relieve      takes an amount out of a monetary balance at the USD that balance carries, in
+//                proportion; the difference from the amount's value at the day's rate is realized
+//                exchange, which finish() posts to 4700;
+//   add_with_usd takes the USD as given (the other side of a relief, a 1900 leg, a revaluation).
+// finish() then posts, per fund and day, the realized exchange to 4700 and whatever the rounding
+// of each posting left to 5900 (marked as the ledger's residual), and checks invariants 1-3.
 class PostingBuilder {
  public:
   PostingBuilder(Ledger::Impl& impl, Date date, std::string label);
@@ -33,7 +41,15 @@ class PostingBuilder {
   // amount in currency with the USD amount given.
   void add_with_usd(std::int64_t account_id, std::int64_t fund_id, const CurrencyRecord& currency,
                     const Decimal& amount, std::int64_t functional_minor, Dimensions dimensions = {});
-  // The USD value of amount at the rate in force, in cents (on another day with on).
+  // amount (of the opposite sign to the balance) relieved from balance at its carrying USD; what
+  // goes beyond the balance is valued at the day's rate. value_now, when given, is the USD the
+  // amount is worth today (in a settlement across currencies, the USD of the money that settles
+  // it); otherwise the amount is converted at the day's rate. Returns the USD posted.
+  std::int64_t relieve(std::int64_t account_id, std::int64_t fund_id, const CurrencyRecord& currency,
+                       const Decimal& amount, Position balance, Dimensions dimensions = {},
+                       std::optional<std::int64_t> value_now = std::nullopt);
+  // The USD value of amount at the rate in force, in cents (on another day with on), rounded with
+  // the ledger's rounding in force that day, with the amount's own sign.
   std::int64_t usd_minor(const CurrencyRecord& currency, const Decimal& amount) const;
   std::int64_t usd_minor_on(const CurrencyRecord& currency, const Decimal& amount, Date on) const;
   // Dates the postings added from now on (the event's own date when never called).
@@ -46,25 +62,44 @@ class PostingBuilder {
   const std::vector<StoredPosting>& postings() const { return postings_; }
 
   // Posts each fund's remaining USD difference to account_id (amount 0, in the currency of the
-  // fund's first posting). residual marks it as the ledger's rounding residual (account 5900).
-  void close_usd_difference(std::int64_t account_id, bool residual);
-  // Checks invariants 1-3 and returns the postings.
+  // fund's first posting): for events whose own rule names where a difference goes.
+  void close_usd_difference(std::int64_t account_id);
+  // Posts the realized exchange and the rounding residual, checks invariants 1-3 and returns the
+  // postings.
   std::vector<StoredPosting> finish();
 
   Date date() const { return date_; }
 
  private:
+  std::int32_t current_day() const { return (posting_date_ ? *posting_date_ : date_).day_number(); }
+  void close_by_fund_and_day(const std::map<std::pair<std::int64_t, std::int32_t>, Decimal::Coefficient>& amounts,
+                             std::string_view account_code, PostingKind kind);
+
   Ledger::Impl& impl_;
   Date date_;
   std::string label_;
-  Rounding rounding_;
   std::optional<Date> posting_date_;
   PostingKind kind_ = PostingKind::ordinary;
   std::vector<StoredPosting> postings_;
+  // Realized exchange by (fund, day): carrying USD minus the value at the day's rate.
+  std::map<std::pair<std::int64_t, std::int32_t>, Decimal::Coefficient> exchange_;
 };
 
 // The USD share of total_minor for part/whole: total * part / whole rounded half-even to cents,
 // all of it when part == whole. Used to relieve a balance carried at historical rates.
 std::int64_t proportional_minor(std::int64_t total_minor, std::int64_t part_minor, std::int64_t whole_minor);
+
+// Checks invariants 1-3 of ACCOUNTING.md (at least two postings; each fund and currency sums to
+// zero; each fund's USD sums to zero) and returns the postings; throws Error (unbalanced) naming
+// the fund and currency otherwise.
+std::vector<StoredPosting> check_balanced(const std::string& label, std::vector<StoredPosting> postings,
+                                          const MasterState& state);
+// Invariant 2 alone: each fund and currency sums to zero.
+void check_currency_balance(const std::string& label, const std::vector<StoredPosting>& postings,
+                            const MasterState& state);
+
+// The part of a posting of posting_minor that the balance covers: none unless the posting goes
+// against the balance, and never more than the balance holds (in the posting's sign).
+std::int64_t covered_minor(std::int64_t posting_minor, const Position& balance);
 
 }  // namespace fundledger::detail

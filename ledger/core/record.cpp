@@ -1,6 +1,8 @@
 // Recording: the checks and postings of every event type, inside the write transaction.
+#include "core/chart.hpp"
 #include "core/event_json.hpp"
 #include "core/ledger_impl.hpp"
+#include "core/posting_builder.hpp"
 #include "core/text.hpp"
 
 #include <fundledger/error.hpp>
@@ -78,10 +80,60 @@ std::string Ledger::Impl::setting_on(std::string_view key, Date day) const {
   if (key == "psc_rate") return "0.13";
   if (key == "recognition") return "upfront";
   if (key == "functional_currency") return "USD";
+  if (key == "max_future_days") return "400";
   return "";
 }
 
 Rounding Ledger::Impl::rounding_on(Date day) const { return parse_rounding(setting_on("rounding", day)); }
+
+std::int64_t Ledger::Impl::usd_value_minor(const detail::CurrencyRecord& currency, const Decimal& amount,
+                                           Date day) const {
+  try {
+    if (currency.code == functional_currency_code) return amount.to_minor_units(2);
+    return Decimal::divide(amount, rate_on(currency, day), 2, rounding_on(day)).to_minor_units(2);
+  } catch (const Error& error) {
+    if (error.code() != ErrorCode::overflow) throw;
+    throw Error(ErrorCode::bad_input, field_error("amount", "the USD value of " + amount.to_string() + " " +
+                                                                currency.code + " is beyond what the ledger holds "
+                                                                "exactly (" + error.what() + ")"));
+  }
+}
+
+Date Ledger::Impl::recorded_day() const {
+  // transaction_recorded_at is "YYYY-MM-DDTHH:MM:SSZ".
+  return Date::parse(std::string_view(transaction_recorded_at).substr(0, 10));
+}
+
+void Ledger::Impl::check_not_far_future(const Event& event) const {
+  // The day an event is dated by, and the field that gives it.
+  const auto [day, field] = std::visit(
+      [](const auto& e) -> std::pair<std::optional<Date>, const char*> {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, RateEvent>) {
+          return {e.effective, "effective"};
+        } else if constexpr (std::is_same_v<T, SettingEvent>) {
+          return {e.effective, "effective"};
+        } else if constexpr (std::is_same_v<T, PledgeEvent>) {
+          return {e.signed_on, "signed"};
+        } else if constexpr (std::is_same_v<T, PeriodCloseEvent> || std::is_same_v<T, PeriodReopenEvent>) {
+          return {e.period.last_day(), "period"};
+        } else if constexpr (requires { e.date; }) {
+          return {e.date, "date"};
+        } else {
+          return {std::nullopt, ""};
+        }
+      },
+      event);
+  if (!day) return;
+  const Date today = recorded_day();
+  const std::int64_t limit = std::stoll(setting_on("max_future_days", today));
+  if (static_cast<std::int64_t>(day->day_number()) - today.day_number() > limit) {
+    throw Error(ErrorCode::bad_input,
+                field_error(field, day->to_string() + " is more than " + std::to_string(limit) + " days after " +
+                                       today.to_string() + ", the day it is recorded: a mistyped year? (the "
+                                       "limit is the setting max_future_days)"));
+  }
+}
 
 namespace {
 
@@ -112,11 +164,15 @@ void check_setting(const SettingEvent& event, const detail::MasterState& state) 
     if (value != "USD") bad("USD (the functional currency of every ledger)");
   } else if (event.key == "psc_fund") {
     if (!state.funds.find(value)) bad("the code of a recorded fund");
+  } else if (event.key == "max_future_days") {
+    const bool digits = !value.empty() && value.size() <= 5 &&
+                        value.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stoi(value) > 36600) bad("a whole number of days from 0 to 36600, like 400");
   } else {
     throw Error(ErrorCode::bad_input,
                 field_error("key", "unknown setting " + json::quoted(event.key) +
-                                       ": expected rounding, psc_rate, psc_fund, recognition or "
-                                       "functional_currency"));
+                                       ": expected rounding, psc_rate, psc_fund, recognition, "
+                                       "functional_currency or max_future_days"));
   }
 }
 
@@ -129,6 +185,7 @@ std::int64_t Ledger::Impl::stored_seq(const char* sql, const std::string& code) 
 }
 
 RecordResult Ledger::Impl::record_one(const Event& event) {
+  check_not_far_future(event);
   return std::visit(
       [this, &event](const auto& e) -> RecordResult {
         using T = std::decay_t<decltype(e)>;
@@ -305,6 +362,7 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
             stored.bind(2, day);
             return {false, stored.executeStep() ? stored.getColumn(0).getInt64() : 0};
           }
+          check_open(e.effective, "the " + e.currency + " rate effective " + e.effective.to_string());
           const std::int64_t seq = append_event("rate", {}, std::nullopt, body.render(), {});
           SQLite::Statement insert(database,
                                    "INSERT INTO rates (currency_id, effective, per_usd, seq) VALUES (?, ?, ?, ?)");
@@ -331,6 +389,14 @@ RecordResult Ledger::Impl::record_one(const Event& event) {
             stored.bind(1, e.key);
             stored.bind(2, day);
             return {false, stored.executeStep() ? stored.getColumn(0).getInt64() : 0};
+          }
+          if (e.effective) {
+            check_open(*e.effective, "setting " + e.key + " effective " + e.effective->to_string());
+          } else if (last_closed) {
+            throw Error(ErrorCode::closed_period,
+                        "setting " + e.key + " has no effective date, so it would apply from the beginning, "
+                        "across periods that are closed (up to " + last_closed->to_string() +
+                        "): give an effective date in an open period");
           }
           const std::int64_t seq = append_event("setting", {}, std::nullopt, body.render(), {});
           SQLite::Statement insert(database,
@@ -399,6 +465,12 @@ RecordResult Ledger::Impl::record_entry(const EntryEvent& entry) {
       throw Error(ErrorCode::unknown_reference,
                   field_error(prefix + "account", "unknown account " + json::quoted(input.account)));
     }
+    if (const char* owner = detail::account::control_account_owner(input.account)) {
+      throw Error(ErrorCode::bad_input,
+                  field_error(prefix + "account", "account " + input.account + " (" + account->event.name +
+                                                      ") is a control account, kept by its own events: " + owner +
+                                                      "; a generic entry cannot post to it"));
+    }
     p.account_id = account->id;
     const auto* fund = state.funds.find(input.fund);
     if (!fund) {
@@ -460,35 +532,22 @@ RecordResult Ledger::Impl::record_entry(const EntryEvent& entry) {
     postings.push_back(p);
   }
 
-  // Invariant 2: for each (fund, currency) the amounts sum to exactly zero.
-  std::map<std::pair<std::int64_t, std::int64_t>, Decimal::Coefficient> by_fund_currency;
+  detail::check_currency_balance("entry " + entry.id, postings, state);
+  // Rounding each posting to cents leaves a residual of a few cents at most in a fund's USD; it
+  // goes to 5900 in the same fund, amount 0 in the currency of the fund's first posting.
   std::map<std::int64_t, Decimal::Coefficient> functional_by_fund;
   std::map<std::int64_t, std::int64_t> first_currency_of_fund;
   for (const StoredPosting& p : postings) {
-    by_fund_currency[{p.fund_id, p.currency_id}] += p.amount_minor;
     functional_by_fund[p.fund_id] += p.functional_minor;
     first_currency_of_fund.emplace(p.fund_id, p.currency_id);
   }
-  for (const auto& [key, sum] : by_fund_currency) {
-    if (sum != 0) {
-      const auto& currency = state.currencies.by_id(key.second);
-      throw Error(ErrorCode::unbalanced,
-                  "entry " + entry.id + " does not balance: in fund " + state.funds.by_id(key.first).code +
-                      " the " + currency.code + " postings sum to " +
-                      Decimal::from_coefficient(sum, currency.minor_units).to_string() +
-                      ", expected 0");
-    }
-  }
-  // Invariant 3: for each fund the USD amounts sum to zero. Rounding each posting to cents leaves a
-  // residual of a few cents at most; it goes to 5900 in the same fund, amount 0 in the currency.
   for (const auto& [fund_id, sum] : functional_by_fund) {
     if (sum == 0) continue;
     const auto* rounding_account = state.accounts.find("5900");
     if (!rounding_account) {
       throw Error(ErrorCode::unknown_reference,
                   "entry " + entry.id + " leaves a USD rounding residual of " +
-                      Decimal::from_minor_units(static_cast<std::int64_t>(-sum), 2).to_string() +
-                      " in fund " + state.funds.by_id(fund_id).code +
+                      Decimal::from_coefficient(-sum, 2).to_string() + " in fund " + state.funds.by_id(fund_id).code +
                       ", and account 5900 (Rounding differences) does not exist to take it");
     }
     StoredPosting residual;
@@ -499,6 +558,7 @@ RecordResult Ledger::Impl::record_entry(const EntryEvent& entry) {
     residual.kind = detail::PostingKind::rounding_residual;
     postings.push_back(residual);
   }
+  postings = detail::check_balanced("entry " + entry.id, std::move(postings), state);
 
   const Event normalized_event = normalized;
   return {true, append_event("entry", entry.id, entry.date, detail::body_fields(normalized_event).render(), postings)};

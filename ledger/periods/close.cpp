@@ -15,6 +15,7 @@
 // decimals). Reopening the latest closed month appends a period_reopen event negating every
 // posting of its close, on the same days, and removes the seal.
 #include "audit/hash.hpp"
+#include "core/chart.hpp"
 #include "core/event_json.hpp"
 #include "core/ledger_impl.hpp"
 #include "core/posting_builder.hpp"
@@ -25,19 +26,15 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
+#include <array>
 #include <map>
+#include <set>
 
 namespace fundledger {
 
 using detail::PostingBuilder;
 using detail::StoredPosting;
-
-namespace {
-
-// The monetary accounts that revaluation restates.
-constexpr const char* monetary_accounts[] = {"1100", "1200", "1290", "2100", "2150", "2300"};
-
-}  // namespace
 
 void Ledger::Impl::check_open(Date day, const std::string& label) const {
   if (last_closed && day <= last_closed->last_day()) {
@@ -84,97 +81,152 @@ std::string Ledger::Impl::closing_balances_hash(Date last_day) {
   return audit::sha256_hex("", listing);
 }
 
-RecordResult Ledger::Impl::record_period_close(const PeriodCloseEvent& event) {
-  const Period period = event.period;
-  const std::string body = detail::body_fields(Event{event}).render();
-  {
-    SQLite::Statement closed(database, "SELECT close_seq FROM periods WHERE period = ?");
-    closed.bind(1, period.to_string());
-    if (closed.executeStep()) return {false, closed.getColumn(0).getInt64()};  // already closed
-  }
-  const std::string name = "period_close " + period.to_string();
+void Ledger::Impl::check_closable(const Period& period) {
   if (last_closed) {
     if (!(last_closed->next() == period)) {
       throw Error(ErrorCode::bad_input, "field \"period\": " + period.to_string() + " cannot be closed: periods close in "
                                         "order, and the next to close is " + last_closed->next().to_string());
     }
-  } else {
-    const auto first = first_period(database);
-    if (!first) throw Error(ErrorCode::bad_input, "field \"period\": the ledger has no entries: there is nothing to close");
-    if (!(*first == period)) {
-      throw Error(ErrorCode::bad_input, "field \"period\": " + period.to_string() +
-                                            " cannot be closed: periods close in order from the first, " +
-                                            first->to_string() + " (the month of the earliest entry)");
-    }
+    return;
   }
-  const Date last_day = period.last_day();
-  const Date next_first_day = period.next().first_day();
-  const bool year_end = period.index() == 12;
-  PostingBuilder builder(*this, last_day, name);
-  const auto& usd = currency_for_use(functional_currency_code, "period");
+  const auto first = first_period(database);
+  if (!first) throw Error(ErrorCode::bad_input, "field \"period\": the ledger has no entries: there is nothing to close");
+  if (!(*first == period)) {
+    throw Error(ErrorCode::bad_input, "field \"period\": " + period.to_string() +
+                                          " cannot be closed: periods close in order from the first, " +
+                                          first->to_string() + " (the month of the earliest entry)");
+  }
+}
 
-  // 1. Instalments falling due, for pledges recognized per instalment.
-  std::vector<std::pair<const detail::PledgeRecord*, std::vector<std::int64_t>>> recognized_now;
-  {
-    SQLite::Statement due(database,
-                          "SELECT DISTINCT i.pledge_id FROM instalments i JOIN pledges p ON p.id = i.pledge_id "
-                          "WHERE i.recognized = 0 AND p.reversed = 0 AND i.due <= ? ORDER BY i.pledge_id");
-    due.bind(1, last_day.day_number());
-    std::vector<std::int64_t> pledge_ids;
-    while (due.executeStep()) pledge_ids.push_back(due.getColumn(0).getInt64());
-    for (std::int64_t pledge_id : pledge_ids) {
-      const auto& pledge = state.pledges.by_id(pledge_id);
-      if (pledge_cancelled(pledge)) continue;  // reduced in full: nothing more falls due
-      std::vector<std::int64_t> lines;
-      recognize_due_instalments(builder, pledge, last_day, lines);
-      recognized_now.emplace_back(&pledge, std::move(lines));
-    }
+std::vector<std::pair<const detail::PledgeRecord*, std::vector<std::int64_t>>> Ledger::Impl::recognize_falling_due(
+    PostingBuilder& builder, Date last_day) {
+  std::vector<std::pair<const detail::PledgeRecord*, std::vector<std::int64_t>>> recognized;
+  SQLite::Statement due(database,
+                        "SELECT DISTINCT i.pledge_id FROM instalments i JOIN pledges p ON p.id = i.pledge_id "
+                        "WHERE i.recognized = 0 AND p.reversed = 0 AND i.due <= ? ORDER BY i.pledge_id");
+  due.bind(1, last_day.day_number());
+  std::vector<std::int64_t> pledge_ids;
+  while (due.executeStep()) pledge_ids.push_back(due.getColumn(0).getInt64());
+  for (std::int64_t pledge_id : pledge_ids) {
+    const auto& pledge = state.pledges.by_id(pledge_id);
+    if (pledge_cancelled(pledge)) continue;  // reduced in full: nothing more falls due
+    std::vector<std::int64_t> lines;
+    recognize_due_instalments(builder, pledge, last_day, lines);
+    recognized.emplace_back(&pledge, std::move(lines));
   }
   builder.post_on(last_day);
   builder.mark(detail::PostingKind::ordinary);
+  return recognized;
+}
 
-  // 2. Revaluation of foreign-currency monetary balances at the last day's rate. The balances
-  //    include what step 1 just recognized, which is already at its own day's rate.
-  std::map<detail::BalanceKeyIds, std::pair<std::int64_t, std::int64_t>> monetary;
+std::vector<Ledger::Impl::MonetaryPosition> Ledger::Impl::monetary_positions(Date last_day,
+                                                                            const PostingBuilder& builder) {
+  std::vector<MonetaryPosition> positions;
+  const auto& usd = currency_for_use(functional_currency_code, "period");
+  auto id_of = [this](std::string_view code) {
+    const auto* account = state.accounts.find(code);
+    return account ? account->id : std::int64_t{-1};
+  };
+  // Cash by fund and currency, whoever paid it in.
   {
-    std::string accounts;
-    for (const char* code : monetary_accounts) {
-      if (const auto* account = state.accounts.find(code)) {
-        accounts += (accounts.empty() ? "" : ", ") + std::to_string(account->id);
-      }
-    }
-    if (!accounts.empty()) {
-      SQLite::Statement query(database,
-                              "SELECT account_id, fund_id, IFNULL(donor_id, 0), IFNULL(project_id, 0), "
-                              "IFNULL(pledge_id, 0), currency_id, SUM(amount_minor), SUM(functional_minor) "
-                              "FROM postings WHERE date <= ? AND currency_id != ? AND account_id IN (" + accounts +
-                                  ") GROUP BY 1, 2, 3, 4, 5, 6");
-      query.bind(1, last_day.day_number());
-      query.bind(2, usd.id);
-      while (query.executeStep()) {
-        detail::BalanceKeyIds key;
-        for (int i = 0; i < 6; ++i) key[static_cast<std::size_t>(i)] = query.getColumn(i).getInt64();
-        monetary[key] = {query.getColumn(6).getInt64(), query.getColumn(7).getInt64()};
-      }
-    }
-    for (const StoredPosting& p : builder.postings()) {
-      auto found = monetary.find({p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id});
-      if (found != monetary.end()) {
-        found->second.first += p.amount_minor;
-        found->second.second += p.functional_minor;
-      } else if (p.currency_id != usd.id && state.accounts.by_id(p.account_id).code == "1200") {
-        monetary[{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id}] = {p.amount_minor,
-                                                                                                    p.functional_minor};
-      }
+    SQLite::Statement query(database,
+                            "SELECT fund_id, currency_id, SUM(amount_minor), SUM(functional_minor) FROM postings "
+                            "WHERE account_id = ? AND date <= ? AND currency_id != ? GROUP BY 1, 2");
+    query.bind(1, id_of(detail::account::cash));
+    query.bind(2, last_day.day_number());
+    query.bind(3, usd.id);
+    while (query.executeStep()) {
+      positions.push_back({{id_of(detail::account::cash), query.getColumn(0).getInt64(), 0, 0, 0,
+                            query.getColumn(1).getInt64()},
+                           0,
+                           {query.getColumn(2).getInt64(), query.getColumn(3).getInt64()}});
     }
   }
+  // Receivables and their allowances by pledge, with what this close has just recognized.
+  {
+    std::map<detail::BalanceKeyIds, detail::Position> by_pledge;
+    SQLite::Statement query(database,
+                            "SELECT account_id, fund_id, IFNULL(donor_id, 0), IFNULL(project_id, 0), "
+                            "IFNULL(pledge_id, 0), currency_id, SUM(amount_minor), SUM(functional_minor) "
+                            "FROM postings WHERE date <= ? AND currency_id != ? AND account_id IN (?, ?) "
+                            "GROUP BY 1, 2, 3, 4, 5, 6");
+    query.bind(1, last_day.day_number());
+    query.bind(2, usd.id);
+    query.bind(3, id_of(detail::account::receivable));
+    query.bind(4, id_of(detail::account::allowance));
+    while (query.executeStep()) {
+      detail::BalanceKeyIds key;
+      for (int i = 0; i < 6; ++i) key[static_cast<std::size_t>(i)] = query.getColumn(i).getInt64();
+      by_pledge[key] = {query.getColumn(6).getInt64(), query.getColumn(7).getInt64()};
+    }
+    for (const StoredPosting& p : builder.postings()) {
+      if (p.currency_id == usd.id || p.account_id != id_of(detail::account::receivable)) continue;
+      auto& position = by_pledge[{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id}];
+      position.amount_minor += p.amount_minor;
+      position.functional_minor += p.functional_minor;
+    }
+    for (const auto& [key, position] : by_pledge) positions.push_back({key, 0, position});
+  }
+  // Money held per receipt (2100, 2150) and refunds payable (2300), each on its own.
+  SQLite::Statement query(
+      database,
+      "SELECT h.seq, h.account_id, h.fund_id, h.donor_id, h.pledge_id, h.currency_id, "
+      "h.amount_minor + IFNULL(m.amount_minor, 0), h.functional_minor + IFNULL(m.functional_minor, 0) "
+      "FROM holdings h JOIN events e ON e.seq = h.seq LEFT JOIN (SELECT holding_seq, SUM(amount_minor) AS amount_minor, "
+      "SUM(functional_minor) AS functional_minor FROM holding_moves JOIN events ON events.seq = holding_moves.event_seq "
+      "WHERE events.date <= ?1 GROUP BY holding_seq) m ON m.holding_seq = h.seq "
+      "WHERE e.date <= ?1 AND h.currency_id != ?2 ORDER BY h.seq");
+  query.bind(1, last_day.day_number());
+  query.bind(2, usd.id);
+  while (query.executeStep()) {
+    // Stored positive, as held: the balance of a liability is their negation.
+    positions.push_back({{query.getColumn(1).getInt64(), query.getColumn(2).getInt64(), query.getColumn(3).getInt64(),
+                          0, query.getColumn(4).getInt64(), query.getColumn(5).getInt64()},
+                         query.getColumn(0).getInt64(),
+                         {-query.getColumn(6).getInt64(), -query.getColumn(7).getInt64()}});
+  }
+  return positions;
+}
+
+void Ledger::Impl::check_rates_in_force(const std::vector<MonetaryPosition>& positions, const Period& period) {
+  std::set<std::string> stale;
+  for (const MonetaryPosition& position : positions) {
+    if (position.balance.amount_minor == 0) continue;
+    const auto& currency = state.currencies.by_id(position.key[5]);
+    const auto& rates = currency.rates;
+    const bool in_month = std::any_of(rates.begin(), rates.end(), [&period](const auto& rate) {
+      return rate.first >= period.first_day().day_number() && rate.first <= period.last_day().day_number();
+    });
+    if (!in_month) stale.insert(currency.code);
+  }
+  if (stale.empty()) return;
+  std::string names;
+  for (const std::string& code : stale) names += (names.empty() ? "" : ", ") + code;
+  throw Error(ErrorCode::bad_input,
+              "field \"period\": " + period.to_string() + " cannot be closed: no rate effective within the month for " +
+                  names + ", which hold monetary balances; record the month's UN operational rates, or close with "
+                  "allow_stale_rates (--allow-stale-rates) to revalue at the latest earlier rate");
+}
+
+// Restates every position at the last day's rate, the difference to 4710 per fund and currency;
+// returns the restatement of each holding, which the close records against it.
+std::vector<std::pair<std::int64_t, std::int64_t>> Ledger::Impl::revalue(
+    PostingBuilder& builder, const std::vector<MonetaryPosition>& positions, bool year_end, Date next_first_day) {
+  std::map<detail::BalanceKeyIds, std::int64_t> by_key;
   std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> unrealized;  // (fund, currency) -> USD
-  std::vector<StoredPosting> revaluation;
-  for (const auto& [key, sums] : monetary) {
-    const auto& currency = state.currencies.by_id(key[5]);
+  std::vector<std::pair<std::int64_t, std::int64_t>> holdings;
+  for (const MonetaryPosition& position : positions) {
+    const auto& currency = state.currencies.by_id(position.key[5]);
     const std::int64_t restated =
-        builder.usd_minor(currency, Decimal::from_minor_units(sums.first, currency.minor_units));
-    const std::int64_t difference = restated - sums.second;
+        builder.usd_minor(currency, Decimal::from_minor_units(position.balance.amount_minor, currency.minor_units));
+    const std::int64_t difference = restated - position.balance.functional_minor;
+    if (difference == 0) continue;
+    by_key[position.key] += difference;
+    unrealized[{position.key[1], position.key[5]}] -= difference;
+    if (position.holding_seq) holdings.emplace_back(position.holding_seq, -difference);
+  }
+  std::vector<StoredPosting> revaluation;
+  for (const auto& [key, difference] : by_key) {
     if (difference == 0) continue;
     StoredPosting posting;
     posting.account_id = key[0];
@@ -185,13 +237,11 @@ RecordResult Ledger::Impl::record_period_close(const PeriodCloseEvent& event) {
     posting.currency_id = key[5];
     posting.functional_minor = difference;
     revaluation.push_back(posting);
-    unrealized[{key[1], key[5]}] -= difference;
   }
-  const std::int64_t unrealized_account = unrealized.empty() ? 0 : builder.account("4710");
   for (const auto& [fund_currency, amount] : unrealized) {
     if (amount == 0) continue;
     StoredPosting posting;
-    posting.account_id = unrealized_account;
+    posting.account_id = builder.account(detail::account::unrealized_exchange);
     posting.fund_id = fund_currency.first;
     posting.currency_id = fund_currency.second;
     posting.functional_minor = amount;
@@ -200,73 +250,101 @@ RecordResult Ledger::Impl::record_period_close(const PeriodCloseEvent& event) {
   for (const StoredPosting& posting : revaluation) builder.add_posting(posting);
   if (!year_end) {
     // Reversed on the first day of the next month, so that realized differences are measured
-    // against the original carrying rate.
+    // against the original carrying rate: the holdings keep theirs.
     for (StoredPosting posting : revaluation) {
       posting.functional_minor = -posting.functional_minor;
       posting.date = next_first_day.day_number();
       builder.add_posting(posting);
     }
+    holdings.clear();
   }
+  return holdings;
+}
 
-  // 3. Year-end: the year's revenue and expenses into the accumulated surplus.
-  if (year_end) {
-    const Date first_day = Date::from_ymd(period.year(), 1, 1);
-    std::map<detail::BalanceKeyIds, std::pair<std::int64_t, std::int64_t>> results;
-    SQLite::Statement query(database,
-                            "SELECT p.account_id, p.fund_id, IFNULL(p.donor_id, 0), IFNULL(p.project_id, 0), "
-                            "IFNULL(p.pledge_id, 0), p.currency_id, SUM(p.amount_minor), SUM(p.functional_minor) "
-                            "FROM postings p JOIN accounts a ON a.id = p.account_id "
-                            "WHERE p.date >= ? AND p.date <= ? AND a.class IN (4, 5) GROUP BY 1, 2, 3, 4, 5, 6");
-    query.bind(1, first_day.day_number());
-    query.bind(2, last_day.day_number());
-    while (query.executeStep()) {
-      detail::BalanceKeyIds key;
-      for (int i = 0; i < 6; ++i) key[static_cast<std::size_t>(i)] = query.getColumn(i).getInt64();
-      results[key] = {query.getColumn(6).getInt64(), query.getColumn(7).getInt64()};
-    }
-    for (const StoredPosting& p : builder.postings()) {
-      const auto account_class = state.accounts.by_id(p.account_id).event.account_class;
-      if (account_class != AccountClass::revenue && account_class != AccountClass::expense) continue;
-      auto& sums = results[{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id}];
-      sums.first += p.amount_minor;
-      sums.second += p.functional_minor;
-    }
-    std::map<std::pair<std::int64_t, std::int64_t>, std::pair<std::int64_t, std::int64_t>> surplus;
-    for (const auto& [key, sums] : results) {
-      if (sums.first == 0 && sums.second == 0) continue;
-      StoredPosting posting;
-      posting.account_id = key[0];
-      posting.fund_id = key[1];
-      posting.donor_id = key[2];
-      posting.project_id = key[3];
-      posting.pledge_id = key[4];
-      posting.currency_id = key[5];
-      posting.amount_minor = -sums.first;
-      posting.functional_minor = -sums.second;
-      posting.kind = detail::PostingKind::year_end;
-      builder.add_posting(posting);
-      auto& total = surplus[{key[1], key[5]}];
-      total.first += sums.first;
-      total.second += sums.second;
-    }
-    const std::int64_t accumulated = surplus.empty() ? 0 : builder.account("3100");
-    for (const auto& [fund_currency, sums] : surplus) {
-      if (sums.first == 0 && sums.second == 0) continue;
-      StoredPosting posting;
-      posting.account_id = accumulated;
-      posting.fund_id = fund_currency.first;
-      posting.currency_id = fund_currency.second;
-      posting.amount_minor = sums.first;
-      posting.functional_minor = sums.second;
-      posting.kind = detail::PostingKind::year_end;
-      builder.add_posting(posting);
-    }
+void Ledger::Impl::close_year(PostingBuilder& builder, const Period& period) {
+  const Date first_day = Date::from_ymd(period.year(), 1, 1);
+  const Date last_day = period.last_day();
+  std::map<detail::BalanceKeyIds, std::pair<std::int64_t, std::int64_t>> results;
+  SQLite::Statement query(database,
+                          "SELECT p.account_id, p.fund_id, IFNULL(p.donor_id, 0), IFNULL(p.project_id, 0), "
+                          "IFNULL(p.pledge_id, 0), p.currency_id, SUM(p.amount_minor), SUM(p.functional_minor) "
+                          "FROM postings p JOIN accounts a ON a.id = p.account_id "
+                          "WHERE p.date >= ? AND p.date <= ? AND a.class IN (?, ?) GROUP BY 1, 2, 3, 4, 5, 6");
+  query.bind(1, first_day.day_number());
+  query.bind(2, last_day.day_number());
+  query.bind(3, static_cast<int>(AccountClass::revenue));
+  query.bind(4, static_cast<int>(AccountClass::expense));
+  while (query.executeStep()) {
+    detail::BalanceKeyIds key;
+    for (int i = 0; i < 6; ++i) key[static_cast<std::size_t>(i)] = query.getColumn(i).getInt64();
+    results[key] = {query.getColumn(6).getInt64(), query.getColumn(7).getInt64()};
   }
+  for (const StoredPosting& p : builder.postings()) {
+    const auto account_class = state.accounts.by_id(p.account_id).event.account_class;
+    if (account_class != AccountClass::revenue && account_class != AccountClass::expense) continue;
+    auto& sums = results[{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id}];
+    sums.first += p.amount_minor;
+    sums.second += p.functional_minor;
+  }
+  std::map<std::pair<std::int64_t, std::int64_t>, std::pair<std::int64_t, std::int64_t>> surplus;
+  for (const auto& [key, sums] : results) {
+    if (sums.first == 0 && sums.second == 0) continue;
+    StoredPosting posting;
+    posting.account_id = key[0];
+    posting.fund_id = key[1];
+    posting.donor_id = key[2];
+    posting.project_id = key[3];
+    posting.pledge_id = key[4];
+    posting.currency_id = key[5];
+    posting.amount_minor = -sums.first;
+    posting.functional_minor = -sums.second;
+    posting.kind = detail::PostingKind::year_end;
+    builder.add_posting(posting);
+    auto& total = surplus[{key[1], key[5]}];
+    total.first += sums.first;
+    total.second += sums.second;
+  }
+  for (const auto& [fund_currency, sums] : surplus) {
+    if (sums.first == 0 && sums.second == 0) continue;
+    StoredPosting posting;
+    posting.account_id = builder.account(detail::account::accumulated_surplus);
+    posting.fund_id = fund_currency.first;
+    posting.currency_id = fund_currency.second;
+    posting.amount_minor = sums.first;
+    posting.functional_minor = sums.second;
+    posting.kind = detail::PostingKind::year_end;
+    builder.add_posting(posting);
+  }
+}
+
+RecordResult Ledger::Impl::record_period_close(const PeriodCloseEvent& event) {
+  const Period period = event.period;
+  const std::string body = detail::body_fields(Event{event}).render();
+  {
+    SQLite::Statement closed(database, "SELECT close_seq FROM periods WHERE period = ?");
+    closed.bind(1, period.to_string());
+    if (closed.executeStep()) return {false, closed.getColumn(0).getInt64()};  // already closed
+  }
+  check_closable(period);
+  const Date last_day = period.last_day();
+  const bool year_end = period.index() == 12;
+  PostingBuilder builder(*this, last_day, "period_close " + period.to_string());
+
+  // 1. Instalments falling due, for pledges recognized per instalment.
+  const auto recognized_now = recognize_falling_due(builder, last_day);
+  // 2. Revaluation of foreign-currency monetary balances at the last day's rate. The balances
+  //    include what step 1 just recognized, which is already at its own day's rate.
+  const std::vector<MonetaryPosition> positions = monetary_positions(last_day, builder);
+  if (!event.allow_stale_rates) check_rates_in_force(positions, period);
+  const auto restated_holdings = revalue(builder, positions, year_end, period.next().first_day());
+  // 3. Year-end: the year's revenue and expenses into the accumulated surplus.
+  if (year_end) close_year(builder, period);
 
   std::vector<StoredPosting> postings;
   if (!builder.empty()) postings = builder.finish();
   const std::int64_t seq = append_event("period_close", {}, last_day, body, postings);
   for (const auto& [pledge, lines] : recognized_now) mark_recognized(*pledge, lines, seq);
+  for (const auto& [holding_seq, restatement] : restated_holdings) move_holding(seq, holding_seq, 0, restatement);
   // The lock and the seal.
   SQLite::Statement seal(database,
                          "INSERT INTO periods (period, close_seq, head_hash, balances_hash) VALUES (?, ?, ?, ?)");
@@ -313,6 +391,14 @@ RecordResult Ledger::Impl::record_period_reopen(const PeriodReopenEvent& event) 
   }
   const std::string body = detail::body_fields(Event{event}).render();
   const std::int64_t seq = append_event("period_reopen", {}, last_day, body, postings);
+  // The close's restatement of money held is undone with it.
+  SQLite::Statement moves(database, "SELECT holding_seq, amount_minor, functional_minor FROM holding_moves WHERE event_seq = ?");
+  moves.bind(1, close_seq);
+  std::vector<std::array<std::int64_t, 3>> undo;
+  while (moves.executeStep()) {
+    undo.push_back({moves.getColumn(0).getInt64(), moves.getColumn(1).getInt64(), moves.getColumn(2).getInt64()});
+  }
+  for (const auto& move : undo) move_holding(seq, move[0], -move[1], -move[2]);
   SQLite::Statement unmark(database, "UPDATE instalments SET recognized = 0 WHERE recognized = ?");
   unmark.bind(1, close_seq);
   unmark.exec();

@@ -6,10 +6,13 @@
 // outflows negative, so that for every fund opening + net change = closing = the 1100 balance on
 // the last day.
 //
-// Each line is the sum of the 1100 postings of the events of one type. An expense event is split by
-// what its cash paid for: the postings of an event balance in USD within each fund, so the cash an
-// expense moved in a fund is exactly the negated sum of its other postings in that fund (5100
-// grants, 5200 programme, 5300 PSC, 4300 PSC income, 5900 rounding).
+// Each line is the sum of the 1100 postings of the events of one type. The cash of an expense, a
+// transfer or a refund is split by its other postings: the postings of an event balance in USD
+// within each fund, so the cash such an event moved in a fund is exactly the negated sum of its
+// other postings in that fund (5100 grants, 5200 programme, 5300 PSC, 4300 PSC income, 3200
+// transfers, 4900 and 2300 refunds, 5900 rounding with them), and its realized exchange (4700),
+// the difference between the USD the cash carried and its value that day, is an effect of
+// exchange rates on cash.
 #include "reports/support.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -68,9 +71,20 @@ Line line_of_type(std::string_view type) {
   return Line::other;
 }
 
-// What the cash of an expense paid for, from the account of its other posting in the same fund;
-// Line::other for an account an expense does not normally post to.
-Line line_of_expense_account(std::string_view code) {
+// The events whose cash is split by their other postings in the same fund: what an expense paid
+// for, and, for an expense, a transfer or a refund, the realized exchange on the cash, which left
+// at the USD it carried rather than at the day's value.
+bool split_by_counterpart(std::string_view type) { return type == "expense" || type == "transfer" || type == "refund"; }
+
+// The line of the cash that an event of this type moved against this account; Line::other for an
+// account such an event does not normally post to.
+Line line_of_counterpart(std::string_view type, std::string_view code) {
+  if (code == "4700") return Line::exchange;
+  if (type == "transfer") return code == "3200" || code == "5900" ? Line::transfers : Line::other;
+  if (type == "refund") {
+    return code == "4900" || code == "2300" || code == "2100" || code == "2150" || code == "5900" ? Line::refunds
+                                                                                                   : Line::other;
+  }
   if (code == "5100") return Line::grants;
   if (code == "5200") return Line::programme;
   if (code == "5300") return Line::support_costs;
@@ -140,7 +154,7 @@ Report cash_flow(const Scope& scope) {
     // The cash each type of event moved in each fund. Postings are selected by their own date,
     // not the event's: a close posts the reversal of its revaluation on the first day of the next
     // month, which belongs to the period that contains that day.
-    FundCents expense_cash(fund_count);
+    std::map<std::string, FundCents> split_cash;
     SQLite::Statement moved(
         scope.impl.database,
         std::string("SELECT ") + category_type + ", p.fund_id, SUM(p.functional_minor)" +
@@ -154,36 +168,40 @@ Report cash_flow(const Scope& scope) {
       const std::string type = moved.getColumn(0).getString();
       const std::size_t fund = fund_index.at(moved.getColumn(1).getInt64());
       const std::int64_t minor = moved.getColumn(2).getInt64();
-      if (type == "expense") {
-        expense_cash[fund] += minor;
+      if (split_by_counterpart(type)) {
+        split_cash.try_emplace(type, fund_count).first->second[fund] += minor;
       } else {
         line(line_of_type(type))[fund] += minor;
       }
     }
 
-    // The split of the expenses' cash, from their other postings by fund and account (negated:
-    // a debit to 5200 is cash paid out). What the known accounts do not explain, which is nothing
-    // for the postings the ledger makes today, goes to "Other movements", so that the lines always
-    // add up to the cash the expenses moved.
+    // The split of that cash, from the events' other postings by fund and account (negated: a
+    // debit to 5200 is cash paid out). What the known accounts do not explain, which is nothing for
+    // the postings the ledger makes today, goes to "Other movements", so that the lines always add
+    // up to the cash the events moved.
     SQLite::Statement split(
         scope.impl.database,
-        std::string("SELECT p.fund_id, p.account_id, SUM(p.functional_minor)") + events_join +
-            "WHERE p.account_id != ? AND p.date >= ? AND p.date <= ? AND p.fund_id IN " +
-            scope.fund_list_sql + " AND " + category_type + " = 'expense' GROUP BY 1, 2");
+        std::string("SELECT ") + category_type + ", p.fund_id, p.account_id, SUM(p.functional_minor)" + events_join +
+            "WHERE p.account_id != ? AND p.date >= ? AND p.date <= ? AND p.fund_id IN " + scope.fund_list_sql +
+            " AND " + category_type + " IN ('expense', 'transfer', 'refund') GROUP BY 1, 2, 3");
     split.bind(1, cash);
     split.bind(2, scope.from.day_number());
     split.bind(3, scope.to.day_number());
-    FundCents explained(fund_count);
+    std::map<std::string, FundCents> explained;
     while (split.executeStep()) {
-      const std::size_t fund = fund_index.at(split.getColumn(0).getInt64());
-      const Line which = line_of_expense_account(scope.account_code(split.getColumn(1).getInt64()));
+      const std::string type = split.getColumn(0).getString();
+      const std::size_t fund = fund_index.at(split.getColumn(1).getInt64());
+      const Line which = line_of_counterpart(type, scope.account_code(split.getColumn(2).getInt64()));
       if (which == Line::other) continue;
-      const std::int64_t minor = -split.getColumn(2).getInt64();
+      const std::int64_t minor = -split.getColumn(3).getInt64();
       line(which)[fund] += minor;
-      explained[fund] += minor;
+      explained.try_emplace(type, fund_count).first->second[fund] += minor;
     }
-    for (std::size_t fund = 0; fund < fund_count; ++fund) {
-      line(Line::other)[fund] += expense_cash[fund] - explained[fund];
+    for (const auto& [type, moved_cash] : split_cash) {
+      const auto found = explained.find(type);
+      for (std::size_t fund = 0; fund < fund_count; ++fund) {
+        line(Line::other)[fund] += moved_cash[fund] - (found == explained.end() ? 0 : found->second[fund]);
+      }
     }
   }
 

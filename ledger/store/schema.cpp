@@ -1,6 +1,6 @@
 // The ledger's SQLite schema and its migrations.
 //
-// On-disk format, schema version 1 (PRAGMA user_version = 1, PRAGMA application_id = 0x464C4447):
+// On-disk format, schema version 2 (PRAGMA user_version = 2, PRAGMA application_id = 0x464C4447):
 //
 //   events      the journal, one row per recorded event, append-only.
 //               seq          1, 2, 3... with no gaps (the INTEGER PRIMARY KEY)
@@ -26,9 +26,11 @@
 //   currencies, accounts, funds, donors, projects, pledges (with instalments), rates, settings
 //               master data, a projection of the master data and pledge events (rebuilt by replay).
 //   holdings    money an event holds for later: an advance (2100), an unidentified receipt (2150),
-//               a refund payable (2300), keyed by the seq of the event that holds it, with the
-//               amount and USD it held at first (positive). holding_moves records what later events
-//               took from it (negative) or gave back (a reversal); what remains is the sum.
+//               a refund payable (2300), keyed by the seq of the event that holds it, with the keys
+//               of its posting (donor and pledge, 0 when absent) and the amount and USD it held at
+//               first (positive). holding_moves records what later events took from it (negative)
+//               or gave back (a reversal), and the year-end revaluation of its USD by a December
+//               close; what remains is the sum, and the USD its carrying USD.
 //   reversals   which event reversed which: an event is reversed at most once.
 //   periods     the closed months, each with the seq of the close, its seal: the hash of the close
 //               event (the head of the journal when it closed) and the SHA-256 of the closing
@@ -37,11 +39,14 @@
 // Every amount is an INTEGER; CHECK constraints refuse anything else, so an overflow that SQLite
 // would turn into a REAL fails loudly instead. Triggers refuse UPDATE and DELETE on events and
 // postings: a correction is a new event.
+//
+// Version 1 had no holdings.pledge_id; the migration adds it, taken from the holding's posting.
 #include "store/schema.hpp"
 
 #include <fundledger/error.hpp>
 
 #include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
 
 #include <cstdlib>
 #include <string>
@@ -50,7 +55,7 @@ namespace fundledger::store {
 
 namespace {
 
-constexpr const char* schema_v1 = R"sql(
+constexpr const char* schema_current = R"sql(
 CREATE TABLE currencies (
   id INTEGER PRIMARY KEY,
   code TEXT NOT NULL UNIQUE,
@@ -118,7 +123,8 @@ CREATE TABLE holdings (
   donor_id INTEGER NOT NULL,
   currency_id INTEGER NOT NULL REFERENCES currencies(id),
   amount_minor INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer'),
-  functional_minor INTEGER NOT NULL CHECK (typeof(functional_minor) = 'integer')
+  functional_minor INTEGER NOT NULL CHECK (typeof(functional_minor) = 'integer'),
+  pledge_id INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE holding_moves (
   event_seq INTEGER NOT NULL REFERENCES events(seq),
@@ -228,7 +234,7 @@ int busy_timeout_ms() {
 }  // namespace
 
 void create_schema(SQLite::Database& database) {
-  database.exec(schema_v1);
+  database.exec(schema_current);
   database.exec("PRAGMA application_id = " + std::to_string(application_id));
   database.exec("PRAGMA user_version = " + std::to_string(schema_version));
 }
@@ -238,19 +244,32 @@ void check_and_migrate(SQLite::Database& database, bool writable) {
   const auto version = database.execAndGet("PRAGMA user_version").getInt();
   if (id != application_id) {
     throw Error(ErrorCode::storage,
-                database.getFilename() + " is not a fundledger ledger (wrong application id)");
+                "it is not a fundledger ledger (wrong application id)");
   }
   if (version > schema_version) {
-    throw Error(ErrorCode::storage, database.getFilename() + " has schema version " +
+    throw Error(ErrorCode::storage, "it has schema version " +
                                         std::to_string(version) + ", newer than this fundledger (" +
                                         std::to_string(schema_version) + "): upgrade fundledger");
   }
   if (version < 1) {
-    throw Error(ErrorCode::storage, database.getFilename() + " has no fundledger schema");
+    throw Error(ErrorCode::storage, "it has no fundledger schema");
   }
-  // Migrations from older versions go here, each in its own transaction, in order. Version 1 is
-  // the first, so there is nothing to migrate yet.
-  (void)writable;
+  if (version < schema_version && !writable) {
+    throw Error(ErrorCode::storage, "it has schema version " + std::to_string(version) +
+                                        ": open it once for writing to bring it up to version " +
+                                        std::to_string(schema_version));
+  }
+  // Migrations from older versions, each in its own transaction, in order.
+  if (version < 2) {
+    // Version 2: a holding keeps the pledge its posting named (a refund payable for a pledge).
+    SQLite::Transaction transaction(database);
+    database.exec("ALTER TABLE holdings ADD COLUMN pledge_id INTEGER NOT NULL DEFAULT 0");
+    database.exec(
+        "UPDATE holdings SET pledge_id = IFNULL((SELECT p.pledge_id FROM postings p WHERE p.seq = holdings.seq "
+        "AND p.account_id = holdings.account_id AND p.amount_minor < 0 ORDER BY p.line LIMIT 1), 0)");
+    database.exec("PRAGMA user_version = 2");
+    transaction.commit();
+  }
 }
 
 void configure_connection(SQLite::Database& database, bool writable) {

@@ -10,7 +10,7 @@ namespace fundledger::store {
 // PRAGMA application_id of every fundledger ledger: "FLDG". Persisted: never change.
 inline constexpr std::int32_t application_id = 0x464C4447;
 // The schema this build writes (PRAGMA user_version).
-inline constexpr int schema_version = 1;
+inline constexpr int schema_version = 2;
 // How long a writer waits for another writer before the command gives up with exit 75.
 inline constexpr int default_busy_timeout_ms = 10000;
 

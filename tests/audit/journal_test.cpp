@@ -366,9 +366,13 @@ TEST_CASE("Replay of an export whose amounts were changed stops at that event an
     const fundledger::ReplayReport report = replay_of(lines);
     CHECK_FALSE(report.ok);
     CHECK(report.first_bad_seq == 32);
+    // The line no longer hashes to its recorded hash: replay says so before what the change makes
+    // the ledger refuse.
     CHECK(report.problem ==
-          "tampered.jsonl:32: the event is refused: entry R1 does not balance: in fund CPCJF the EUR postings "
-          "sum to -0.01, expected 0");
+          "tampered.jsonl:32: hash differs: the line was changed after export (its content no longer hashes to " +
+              text_field(lines[31], "hash") +
+              "), and re-executed, the event is refused: entry R1 does not balance: in fund CPCJF the EUR "
+              "postings sum to -0.01, expected 0");
   }
   SECTION("one functional amount of U1 changed: the re-derived postings differ") {
     lines[32] = replaced(lines[32], R"("amount":"500.00","currency":"USD","functional_amount":"500.00")",

@@ -203,8 +203,13 @@ def event_count(fl):
     return (int(match.group(1)), match.group(2)) if match else (None, None)
 
 
+# The months whose EUR rate is one published in an earlier month: their close says so.
+STALE_MONTHS = {f"2024-{month:02d}" for month in range(4, 12)}
+
+
 def close(checks, fl, period):
-    result = fl("period", "close", period)
+    stale = ["--allow-stale-rates"] if period in STALE_MONTHS else []
+    result = fl("period", "close", period, *stale)
     checks.check(f"period close {period} exits 0", result.returncode == 0, described(result))
 
 

@@ -42,6 +42,37 @@ def round_half_even(value):
     return round(Fraction(value))
 
 
+ROUNDINGS = ("down", "up", "half-up", "half-down", "half-even", "ceiling", "floor")
+
+
+def round_with(value, mode):
+    """A Fraction to an integer by one of the ledger's rounding modes, the value's sign included:
+    floor(-111.111) is -112, down (toward zero) of it -111, half-up of -0.5 is -1 (away from zero)."""
+    value = Fraction(value)
+    floor = value.numerator // value.denominator
+    rest = value - floor
+    if rest == 0:
+        return floor
+    positive = value > 0
+    if mode == "floor":
+        return floor
+    if mode == "ceiling":
+        return floor + 1
+    if mode == "down":
+        return floor if positive else floor + 1
+    if mode == "up":
+        return floor + 1 if positive else floor
+    if rest != Fraction(1, 2):
+        return floor if rest < Fraction(1, 2) else floor + 1
+    if mode == "half-up":
+        return floor + 1 if positive else floor
+    if mode == "half-down":
+        return floor if positive else floor + 1
+    if mode == "half-even":
+        return floor if floor % 2 == 0 else floor + 1
+    raise ValueError(f"unknown rounding {mode}")
+
+
 def proportional(total, part, whole):
     """total * part / whole rounded half-even; all of total when part == whole (nothing stranded)."""
     if part == whole:
@@ -72,6 +103,60 @@ class ModelError(Exception):
     """The model refuses an event the ledger must refuse too (or that the test should not generate)."""
 
 
+class Entry:
+    """The postings of one event as ACCOUNTING.md builds them: each converted at the day's rate with
+    its own sign (add), or at a USD given (given), or relieving a monetary balance at the USD it
+    carries (relieve), whose difference from the day's value is realized exchange. finish() posts,
+    per fund, the realized exchange to 4700 and what the rounding of each posting left to 5900."""
+
+    def __init__(self, model, date):
+        self.model, self.date = model, date
+        self.postings = []
+        self.exchange = defaultdict(int)
+
+    def add(self, account, fund, pledge, currency, amount):
+        usd = self.model.usd(amount, currency, self.date)
+        self.postings.append((account, fund, pledge, currency, amount, usd))
+        return usd
+
+    def given(self, account, fund, pledge, currency, amount, usd):
+        self.postings.append((account, fund, pledge, currency, amount, usd))
+        return usd
+
+    def relieve(self, account, fund, pledge, currency, amount, balance_amount, balance_usd, value_now=None):
+        """amount (against the balance's sign) taken out of a balance of balance_amount carrying
+        balance_usd: the carrying USD in proportion for the part it covers, the day's value beyond."""
+        value = self.model.usd(amount, currency, self.date) if value_now is None else value_now
+        covered = 0
+        if amount > 0 and balance_amount < 0:
+            covered = min(amount, -balance_amount)
+        elif amount < 0 and balance_amount > 0:
+            covered = -min(-amount, balance_amount)
+        usd = value
+        if covered:
+            carried = -proportional(balance_usd, abs(covered), abs(balance_amount))
+            beyond = 0 if covered == amount else self.model.usd(amount - covered, currency, self.date)
+            usd = carried + beyond
+        self.postings.append((account, fund, pledge, currency, amount, usd))
+        self.exchange[fund] += usd - value
+        return usd
+
+    def finish(self):
+        first = {}
+        for _, fund, _, currency, _, _ in self.postings:
+            first.setdefault(fund, currency)
+        for fund, difference in self.exchange.items():
+            if difference:
+                self.postings.append(("4700", fund, None, first[fund], 0, -difference))
+        by_fund = defaultdict(int)
+        for _, fund, _, _, _, usd in self.postings:
+            by_fund[fund] += usd
+        for fund, total in by_fund.items():
+            if total:
+                self.postings.append(("5900", fund, None, first[fund], 0, -total))
+        return self.postings
+
+
 class Model:
     """The ledger's postings per ACCOUNTING.md, computed independently of the program.
 
@@ -100,6 +185,7 @@ class Model:
         self.cash_days = []                   # sorted dates with 1100 postings
         self.cash_by_day = defaultdict(lambda: defaultdict(int))
         self.cash_minor = defaultdict(int)    # (fund, currency) -> 1100 amount
+        self.cash_usd = defaultdict(int)      # (fund, currency) -> the USD that amount carries
 
     # -- look-ups
     def rate(self, currency, date):
@@ -122,11 +208,19 @@ class Model:
                 value = v
         return value
 
+    def rounding(self, date):
+        return self.setting("rounding", date, "half-even")
+
     def usd(self, amount, currency, date):
-        """amount (minor units) in USD cents: amount / per_usd, half-even to cents."""
+        """amount (minor units, signed) in USD cents: amount / per_usd, rounded to cents by the
+        rounding in force on date, with the amount's own sign."""
         if currency == "USD":
             return amount
-        return round_half_even(Fraction(amount, 10 ** self.minor[currency]) / self.rate(currency, date) * 100)
+        return round_with(Fraction(amount, 10 ** self.minor[currency]) / self.rate(currency, date) * 100,
+                          self.rounding(date))
+
+    def cash_position(self, fund, currency):
+        return self.cash_minor[(fund, currency)], self.cash_usd[(fund, currency)]
 
     def balance(self, account, fund, pledge, currency):
         return tuple(self.balances.get((account, fund, pledge, currency), (0, 0)))
@@ -163,6 +257,7 @@ class Model:
                 self.cash_by_day[date][fund] += usd
                 self.cash_total[fund] += usd
                 self.cash_minor[(fund, currency)] += amount
+                self.cash_usd[(fund, currency)] += usd
         self.postings_of[event["id"]] = postings
         self.type_of[event["id"]] = event["type"]
         return postings
@@ -195,9 +290,10 @@ class Model:
         bisect.insort(self.rates[e["currency"]], (e["effective"], Fraction(Decimal(e["per_usd"])), e["per_usd"]))
 
     def on_setting(self, e):
-        if (e["key"], e["value"]) not in {("rounding", "half-even"), ("recognition", "upfront")} and \
-                e["key"] in ("rounding", "recognition"):
-            raise ModelError(f"the model knows only half-even rounding and upfront recognition, not {e['value']}")
+        if e["key"] == "recognition" and e["value"] != "upfront":
+            raise ModelError(f"the model knows only upfront recognition, not {e['value']}")
+        if e["key"] == "rounding" and e["value"] not in ROUNDINGS:
+            raise ModelError(f"unknown rounding {e['value']}")
         bisect.insort(self.settings[e["key"]], (e.get("effective", ""), e["value"]))
 
     def on_fund(self, e):
@@ -227,61 +323,65 @@ class Model:
             "cancelled": False, "settled_ever": False, "touched": set(),
             "received": 0, "reduced": 0, "written_off": 0,
         }
-        usd = self.usd(amount, currency, e["signed"])
         credit = "2200" if e.get("conditional") else self.revenue_account(e["purpose"])
-        return [("1200", e["fund"], e["id"], currency, amount, usd),
-                (credit, e["fund"], e["id"], currency, -amount, -usd)]
+        entry = Entry(self, e["signed"])
+        entry.add("1200", e["fund"], e["id"], currency, amount)
+        entry.add(credit, e["fund"], e["id"], currency, -amount)
+        return entry.finish()
 
-    def settle(self, postings, pledge_id, money_currency, money_amount, money_usd, date):
+    def settle(self, entry, pledge_id, money_currency, money_amount, money_usd):
         """Settles a pledge with money worth money_usd; returns (settled, excess) in the pledge currency."""
         p = self.pledges[pledge_id]
         pc = p["currency"]
         outstanding, carrying = self.receivable(pledge_id)
         value = money_amount
-        if money_currency != pc:
-            # The receipt's USD value converted at the date's rate of the pledge currency, through 1900.
+        cross = money_currency != pc
+        if cross:
+            # The money's USD value converted at the date's rate of the pledge currency, through 1900.
             if pc == "USD":
                 value = money_usd
             else:
-                value = round_half_even(Fraction(money_usd, 100) * self.rate(pc, date) * 10 ** self.minor[pc])
-            postings.append(("1900", p["fund"], None, money_currency, -money_amount, -money_usd))
-            postings.append(("1900", p["fund"], None, pc, value, money_usd))
+                value = round_with(Fraction(money_usd, 100) * self.rate(pc, entry.date) * 10 ** self.minor[pc],
+                                   self.rounding(entry.date))
+            entry.given("1900", p["fund"], None, money_currency, -money_amount, -money_usd)
+            entry.given("1900", p["fund"], None, pc, value, money_usd)
         settled = min(max(outstanding, 0), value)
         if settled > 0:
-            relieved = proportional(carrying, settled, outstanding)
-            postings.append(("1200", p["fund"], pledge_id, pc, -settled, -relieved))
+            # Across currencies, what the settled part is worth today is its share of the money's USD.
+            value_now = -proportional(money_usd, settled, value) if cross else None
+            entry.relieve("1200", p["fund"], pledge_id, pc, -settled, outstanding, carrying, value_now)
             p["settled_ever"] = True
             p["received"] += settled
         excess = value - settled
         if excess > 0:
             # Money held for the donor: a new posting, converted at the date's rate.
-            postings.append(("2100", p["fund"], None, pc, -excess, -self.usd(excess, pc, date)))
+            entry.add("2100", p["fund"], None, pc, -excess)
         return settled, excess
 
-    def hold(self, event_id, account, fund, donor, currency, amount, usd):
+    def hold(self, event_id, account, fund, donor, currency, amount, usd, pledge=None):
         self.holdings[event_id] = {"account": account, "fund": fund, "donor": donor, "currency": currency,
-                                   "amount": amount, "usd": usd, "initial": amount}
+                                   "amount": amount, "usd": usd, "initial": amount, "initial_usd": usd,
+                                   "pledge": pledge}
 
     def on_receipt(self, e):
         currency, date, fund = e["currency"], e["date"], e["fund"]
         amount = to_minor(e["amount"], self.minor[currency])
-        usd = self.usd(amount, currency, date)
-        postings = [("1100", fund, None, currency, amount, usd)]
+        entry = Entry(self, date)
+        usd = entry.add("1100", fund, None, currency, amount)
         pledge_id = e.get("pledge")
         if pledge_id:
             p = self.pledges[pledge_id]
             if p["fund"] != fund or p["cancelled"]:
                 raise ModelError(f"receipt {e['id']}: pledge {pledge_id} is to another fund or cancelled")
-            _, excess = self.settle(postings, pledge_id, currency, amount, usd, date)
+            _, excess = self.settle(entry, pledge_id, currency, amount, usd)
             if excess:
-                held = postings[-1]
+                held = entry.postings[-1]
                 self.hold(e["id"], "2100", fund, p["donor"], held[3], -held[4], -held[5])
-            self.close_usd(postings, "4700")
         else:
             account = "2100" if e.get("donor") else "2150"
-            postings.append((account, fund, None, currency, -amount, -usd))
-            self.hold(e["id"], account, fund, e.get("donor", ""), currency, amount, usd)
-        return postings
+            held_usd = entry.add(account, fund, None, currency, -amount)
+            self.hold(e["id"], account, fund, e.get("donor", ""), currency, amount, -held_usd)
+        return entry.finish()
 
     def on_apply(self, e):
         h = self.holdings.get(e["receipt"])
@@ -292,7 +392,7 @@ class Model:
         if wanted > h["amount"]:
             raise ModelError(f"apply {e['id']}: more than is held")
         donor = h["donor"] or e.get("donor", "")
-        postings = []
+        entry = Entry(self, e["date"])
         pledge_id = e.get("pledge")
         if pledge_id:
             p = self.pledges[pledge_id]
@@ -302,24 +402,23 @@ class Model:
             if p["currency"] != currency:
                 raise ModelError("the model applies held money only to a pledge in the same currency")
             applied = min(wanted, outstanding)
-            relieved = proportional(h["usd"], applied, h["amount"])
-            postings.append((h["account"], h["fund"], None, currency, applied, relieved))
-            _, excess = self.settle(postings, pledge_id, currency, applied, relieved, e["date"])
+            # The money held leaves at the USD it carries, and settles the pledge at today's value.
+            relieved = entry.relieve(h["account"], h["fund"], None, currency, applied, -h["amount"], -h["usd"])
+            _, excess = self.settle(entry, pledge_id, currency, applied, self.usd(applied, currency, e["date"]))
             assert excess == 0
-            self.close_usd(postings, "4700")
         else:
             if not donor:
                 raise ModelError(f"apply {e['id']}: revenue needs the donor")
             applied = wanted
             relieved = proportional(h["usd"], applied, h["amount"])
             kind = self.fund_kind[h["fund"]]
-            postings.append((h["account"], h["fund"], None, currency, applied, relieved))
-            postings.append((self.revenue_account("special" if kind == "special" else "general"), h["fund"], None,
-                             currency, -applied, -relieved))
+            entry.given(h["account"], h["fund"], None, currency, applied, relieved)
+            entry.given(self.revenue_account("special" if kind == "special" else "general"), h["fund"], None,
+                        currency, -applied, -relieved)
         h["amount"] -= applied
         h["usd"] -= relieved
         self.moves_of[e["id"]].append((e["receipt"], -applied, -relieved))
-        return postings
+        return entry.finish()
 
     def on_reduction(self, e):
         p = self.pledges[e["pledge"]]
@@ -364,16 +463,31 @@ class Model:
         return postings
 
     def on_refund(self, e):
-        currency, fund = e["currency"], e["fund"]
+        currency, fund, date = e["currency"], e["fund"], e["date"]
         amount = to_minor(e["amount"], self.minor[currency])
-        usd = self.usd(amount, currency, e["date"])
         pledge = e.get("pledge")
-        postings = [("4900", fund, pledge, currency, amount, usd), ("2300", fund, pledge, currency, -amount, -usd)]
-        if e.get("paid"):
-            postings += [("2300", fund, pledge, currency, amount, usd), ("1100", fund, None, currency, -amount, -usd)]
+        entry = Entry(self, date)
+        h = None
+        if e.get("receipt"):
+            # Money still held from a receipt goes back, at the USD it carries.
+            h = self.holdings.get(e["receipt"])
+            if h is None or h["account"] not in ("2100", "2150") or h["amount"] < amount or h["fund"] != fund \
+                    or h["currency"] != currency or (h["donor"] and h["donor"] != e["donor"]):
+                raise ModelError(f"refund {e['id']}: {e['receipt']} does not hold it")
+            relieved = entry.relieve(h["account"], fund, None, currency, amount, -h["amount"], -h["usd"])
         else:
-            self.hold(e["id"], "2300", fund, e["donor"], currency, amount, usd)
-        return postings
+            entry.add("4900", fund, pledge, currency, amount)
+        owed = entry.add("2300", fund, pledge, currency, -amount)
+        if e.get("paid"):
+            entry.given("2300", fund, pledge, currency, amount, -owed)
+            entry.relieve("1100", fund, None, currency, -amount, *self.cash_position(fund, currency))
+        else:
+            self.hold(e["id"], "2300", fund, e["donor"], currency, amount, -owed, pledge)
+        if h is not None:
+            h["amount"] -= amount
+            h["usd"] -= relieved
+            self.moves_of[e["id"]].append((e["receipt"], -amount, -relieved))
+        return entry.finish()
 
     def psc_rate_of(self, e):
         if "psc_rate" in e:
@@ -386,18 +500,26 @@ class Model:
         currency, fund, date = e["currency"], e["fund"], e["date"]
         units = self.minor[currency]
         amount = to_minor(e["amount"], units)
-        psc = round_half_even(amount * Fraction(Decimal(self.psc_rate_of(e))))
-        usd = lambda minor: self.usd(minor, currency, date)  # noqa: E731
-        postings = [("5100" if e["category"] == "grant" else "5200", fund, None, currency, amount, usd(amount)),
-                    ("1100", fund, None, currency, -amount, usd(-amount))]
+        psc = round_with(amount * Fraction(Decimal(self.psc_rate_of(e))), self.rounding(date))
+        entry = Entry(self, date)
+        held = list(self.cash_position(fund, currency))
+
+        def pay(part):
+            # The cash leaves at the USD it carries.
+            usd = entry.relieve("1100", fund, None, currency, -part, held[0], held[1])
+            held[0] -= part
+            held[1] += usd
+
+        entry.add("5100" if e["category"] == "grant" else "5200", fund, None, currency, amount)
+        pay(amount)
         if psc:
-            postings += [("5300", fund, None, currency, psc, usd(psc)), ("1100", fund, None, currency, -psc, usd(-psc))]
+            entry.add("5300", fund, None, currency, psc)
+            pay(psc)
             psc_fund = self.setting("psc_fund", date)
             if psc_fund:
-                postings += [("1100", psc_fund, None, currency, psc, usd(psc)),
-                             ("4300", psc_fund, None, currency, -psc, usd(-psc))]
-        self.close_usd(postings, "5900")
-        return postings, psc
+                entry.add("1100", psc_fund, None, currency, psc)
+                entry.add("4300", psc_fund, None, currency, -psc)
+        return entry.finish(), psc
 
     def on_expense(self, e):
         postings, _ = self.expense_postings(e)
@@ -406,16 +528,22 @@ class Model:
             raise ModelError(f"expense {e['id']}: more than the fund's cash")
         return postings
 
-    def on_transfer(self, e):
+    def transfer_postings(self, e):
         currency, date = e["currency"], e["date"]
         amount = to_minor(e["amount"], self.minor[currency])
-        usd = self.usd(amount, currency, date)
+        entry = Entry(self, date)
+        entry.add("3200", e["from_fund"], None, currency, amount)
+        usd = -entry.relieve("1100", e["from_fund"], None, currency, -amount,
+                             *self.cash_position(e["from_fund"], currency))
+        entry.add("1100", e["to_fund"], None, currency, amount)
+        entry.add("3200", e["to_fund"], None, currency, -amount)
+        return entry.finish(), usd
+
+    def on_transfer(self, e):
+        postings, usd = self.transfer_postings(e)
         if usd > self.cash_total[e["from_fund"]]:
             raise ModelError(f"transfer {e['id']}: more than the fund's cash")
-        return [("3200", e["from_fund"], None, currency, amount, usd),
-                ("1100", e["from_fund"], None, currency, -amount, -usd),
-                ("1100", e["to_fund"], None, currency, amount, usd),
-                ("3200", e["to_fund"], None, currency, -amount, -usd)]
+        return postings
 
     def interest_parts(self, e):
         amount = to_minor(e["amount"], 2)
@@ -449,7 +577,8 @@ class Model:
             if a == "1200" and pl and self.type_of[target] in ("receipt", "apply"):
                 self.pledges[pl]["received"] -= amt  # amt > 0: a reversed receipt is no longer received
         if h is not None:
-            h["amount"], h["usd"] = 0, 0
+            h["amount"] -= h["initial"]
+            h["usd"] -= h["initial_usd"]
         for holding_id, amount, usd in self.moves_of.get(target, []):
             self.holdings[holding_id]["amount"] -= amount
             self.holdings[holding_id]["usd"] -= usd

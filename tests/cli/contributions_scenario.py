@@ -293,13 +293,15 @@ def body(checks, fundledger, work):
                  posted("BNK-2023-0006", "2100"))
     checks.check("BNK-2023-0010: 10046.90 EUR against 10000.00 EUR outstanding (carried at 10000.00 / 0.8941 = "
                  "11184.43 USD): 1100 at 10046.90 / 0.8941 = 11236.89 USD; 1200 -10000.00 EUR at -11184.43 USD; the "
-                 "46.90 EUR paid over held in 2100 at 46.90 / 0.8941 = 52.45 USD (52.4549...); 4700 takes "
-                 "11236.89 - 11184.43 - 52.45 = 0.01 USD",
+                 "46.90 EUR paid over held in 2100 at 46.90 / 0.8941 = 52.45 USD (52.4549...); the receivable "
+                 "is relieved at what it is worth today (no exchange difference, 4700 takes nothing), and the "
+                 "rounding of the three postings leaves 11236.89 - 11184.43 - 52.45 = 0.01 USD to 5900",
                  posted("BNK-2023-0010", "1100") == [("10046.90", "11236.89")]
                  and posted("BNK-2023-0010", "1200") == [("-10000.00", "-11184.43")]
                  and posted("BNK-2023-0010", "2100") == [("-46.90", "-52.45")]
-                 and [u for _, u in posted("BNK-2023-0010", "4700")] == ["-0.01"],
-                 [(a, posted("BNK-2023-0010", a)) for a in ("1100", "1200", "2100", "4700")])
+                 and posted("BNK-2023-0010", "4700") == []
+                 and [u for _, u in posted("BNK-2023-0010", "5900")] == ["-0.01"],
+                 [(a, posted("BNK-2023-0010", a)) for a in ("1100", "1200", "2100", "4700", "5900")])
     eur_usd = model.usd(10000000, "EUR", "2024-09-02")
     nok = round_half_even(Fraction(eur_usd, 100) * model.rate("NOK", "2024-09-02") * 100)
     excess = nok - 100000000

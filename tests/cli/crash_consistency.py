@@ -236,10 +236,10 @@ def big_journal(rng, entries):
                 second["project"] = project
             postings = [first, second, {"account": "1100", "fund": fund, "currency": currency,
                                         "amount": "-" + total_text}]
-        else:  # unidentified money received
+        else:  # interest received
             postings = [
                 {"account": "1100", "fund": fund, "currency": currency, "amount": amount},
-                {"account": "2150", "fund": fund, "currency": currency, "amount": "-" + amount},
+                {"account": "4800", "fund": fund, "currency": currency, "amount": "-" + amount},
             ]
         events.append({"type": "entry", "id": f"CC-{n:07d}", "date": date, "memo": f"entry {n}",
                        "postings": postings})
@@ -268,7 +268,7 @@ def close_journal(rng, entries, donors):
         fund = FUNDS[n % 2]
         donor = f"D{n % donors:05d}"
         amount = amount_text(rng, currency)
-        second = "2100" if n % 3 == 0 else ("4100" if fund == "CPCJF" else "4200")
+        second = "4800" if n % 3 == 0 else ("4100" if fund == "CPCJF" else "4200")
         events.append({"type": "entry", "id": f"JAN-{n:07d}", "date": f"2024-01-{rng.randint(1, 31):02d}",
                        "postings": [
                            {"account": "1100", "fund": fund, "currency": currency, "amount": amount, "donor": donor},

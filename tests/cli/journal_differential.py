@@ -266,8 +266,9 @@ def generate_entries(rng, count, rates):
             postings.append(posting("1100", fund, currency, -total))
             rng.shuffle(postings)
         elif kind < 0.75:
-            # A receipt in one currency settling a receivable in another, through 1900 at the same
-            # USD value on both legs (the USD rounding difference goes to 5900).
+            # A receipt in one currency recognized as revenue in another, through 1900 at the same
+            # USD value on both legs (the USD rounding difference goes to 5900). A generic entry
+            # may not settle a receivable (1200 is a control account, kept by the pledge events).
             other = rng.choice([c for c in ["USD"] + FOREIGN if c != currency])
             paid = random_minor(rng, currency)
             usd = Decimal(paid).scaleb(-MINOR_UNITS[currency])
@@ -282,10 +283,10 @@ def generate_entries(rng, count, rates):
                         posting("1900", fund, other, settled_minor)]
             if rng.random() < 0.5 and settled_minor >= 2:
                 first, second = split(rng, settled_minor, 2)
-                postings += [posting("1200", fund, other, -first, donor),
-                             posting("1200", fund, other, -second, rng.choice(donors))]
+                postings += [posting("4100", fund, other, -first, donor),
+                             posting("4200", fund, other, -second, rng.choice(donors))]
             else:
-                postings.append(posting("1200", fund, other, -settled_minor, donor))
+                postings.append(posting("4100", fund, other, -settled_minor, donor))
         elif kind < 0.88:
             # A transfer between two funds through the interfund accounts: two funds, 4 postings.
             to_fund = rng.choice([f for f in FUND_CODES if f != fund])
@@ -293,10 +294,10 @@ def generate_entries(rng, count, rates):
             postings = [posting("1500", fund, currency, minor), posting("1100", fund, currency, -minor),
                         posting("1100", to_fund, currency, minor), posting("2500", to_fund, currency, -minor)]
         else:
-            # A correction that reverses part of a contribution: Dr 4900 / Cr 2300, donor on both.
+            # A refund paid back from cash: Dr 4900 / Cr 1100, donor on both.
             minor = random_minor(rng, currency, top=6)
             postings = [posting("4900", fund, currency, minor, donor),
-                        posting("2300", fund, currency, -minor, donor)]
+                        posting("1100", fund, currency, -minor, donor)]
         entry = {"type": "entry", "id": f"JV-{day[:4]}-{i + 1:06d}", "date": day}
         if rng.random() < 0.3:
             entry["memo"] = rng.choice(["Contribution received", "Project expenditure", "Interfund transfer",

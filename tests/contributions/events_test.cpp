@@ -1082,15 +1082,18 @@ TEST_CASE(
       R"({"type":"refund","id":"RF-2","donor":"DEU","fund":"CPCJF","date":"2024-04-15","currency":"EUR","amount":"10000.00","pays":"RF-9"})",
       ErrorCode::unknown_reference, R"(field "pays": no payable refund "RF-9")");
 
-  // Paid on 2024-04-15: 2300 relieved at the 11111.11 USD it holds; the cash leaves at the day's
-  // rate, 10000.00 / 0.88 = 11363.6363 -> 11363.64; the difference 252.53 is a realized loss.
+  // Paid on 2024-04-15: 2300 relieved at the 11111.11 USD it holds, and the cash at the USD it
+  // carries: the fund's 50000.00 EUR carry 54054.05 (50000 / 0.925 on 2024-02-10), so 10000.00 of
+  // them carry 54054.05 x 10000 / 50000 = 10810.81. Each side's difference from the day's value,
+  // 10000.00 / 0.88 = 11363.6363 -> 11363.64, is realized: (11111.11 - 11363.64) + (11363.64 -
+  // 10810.81) = 300.30, a gain (Cr 4700).
   const std::int64_t payment = recorded(
       ledger,
       R"({"type":"refund","id":"RF-2","donor":"DEU","fund":"CPCJF","date":"2024-04-15","currency":"EUR","amount":"10000.00","pays":"RF-1"})");
   CHECK(postings_of(ledger, payment) == sorted({
                                             "2300|CPCJF|DEU|||EUR|10000.00|11111.11",
-                                            "1100|CPCJF|DEU|||EUR|-10000.00|-11363.64",
-                                            "4700|CPCJF||||EUR|0.00|252.53",
+                                            "1100|CPCJF|DEU|||EUR|-10000.00|-10810.81",
+                                            "4700|CPCJF||||EUR|0.00|-300.30",
                                         }));
   CHECK(balances(ledger, by_pledge_in_currency, {"2300"}) ==
         std::vector<std::string>{"2300,CPCJF,DEU,,EUR|EUR|10000.00|10000.00"});
@@ -1098,6 +1101,8 @@ TEST_CASE(
         std::vector<std::string>{"2300,CPCJF|USD|11111.11|11111.11"});
 
   // Paid at once on 2024-03-12: 5000.00 / 0.9 = 5555.5555 -> 5555.56 USD; 2300 nets to nothing.
+  // The cash leaves at what it carries: 40000.00 EUR carrying 54054.05 - 10810.81 = 43243.24, so
+  // 43243.24 x 5000 / 40000 = 5405.405 -> 5405.40 (half-even); 5555.56 - 5405.40 = 150.16 is a gain.
   const std::int64_t at_once = recorded(
       ledger,
       R"({"type":"refund","id":"RF-3","donor":"DEU","fund":"CPCJF","date":"2024-03-12","currency":"EUR","amount":"5000.00","paid":true})");
@@ -1105,13 +1110,14 @@ TEST_CASE(
                                             "4900|CPCJF|DEU|||EUR|5000.00|5555.56",
                                             "2300|CPCJF|DEU|||EUR|-5000.00|-5555.56",
                                             "2300|CPCJF|DEU|||EUR|5000.00|5555.56",
-                                            "1100|CPCJF|DEU|||EUR|-5000.00|-5555.56",
+                                            "1100|CPCJF|DEU|||EUR|-5000.00|-5405.40",
+                                            "4700|CPCJF||||EUR|0.00|-150.16",
                                         }));
   // Nothing is left payable, and cash is 50000 - 10000 - 5000 = 35000.00 EUR,
-  // 54054.05 - 11363.64 - 5555.56 = 37134.85 USD.
+  // 54054.05 - 10810.81 - 5405.40 = 37837.84 USD.
   CHECK(balances(ledger, by_account_and_fund, {"1100", "2300", "4900"}) ==
         std::vector<std::string>{
-            "1100,CPCJF|USD|54054.05|16919.20",
+            "1100,CPCJF|USD|54054.05|16216.21",
             "2300,CPCJF|USD|16666.67|16666.67",
             "4900,CPCJF|USD|16666.67|0.00",
         });
@@ -1194,7 +1200,7 @@ TEST_CASE(
   check_refused(
       ledger, overdraft + "}", ErrorCode::bad_input,
       "expense EX-4 of 5650.00 USD (with PSC) is more than the cash of fund CPCJF (5050.88 USD); "
-      "set allow_overdraft to record it anyway");
+      "record it with allow_overdraft (--allow-overdraft) to spend beyond it");
   const std::int64_t allowed = recorded(ledger, overdraft + R"(,"allow_overdraft":true})");
   CHECK(postings_of(ledger, allowed) == sorted({
                                             "5200|CPCJF||||USD|5000.00|5000.00",

@@ -284,7 +284,7 @@ TEST_CASE("An entry must balance to zero in each fund and currency") {
   SECTION("one cent short in EUR") {
     const Error error = error_from([&] {
       ledger.record(entry("BNK-1", "2024-01-15",
-                          {posting("1100", "CPCJF", "EUR", "1000.00"), posting("2150", "CPCJF", "EUR", "-1000.01")}));
+                          {posting("1100", "CPCJF", "EUR", "1000.00"), posting("4800", "CPCJF", "EUR", "-1000.01")}));
     });
     CHECK(error.code() == ErrorCode::unbalanced);
     CHECK(std::string(error.what()) ==
@@ -391,7 +391,7 @@ TEST_CASE("An amount may not have more decimals than its currency, nor be zero")
   SECTION("zero") {
     const Error error = error_from([&] {
       ledger.record(entry("E1", "2024-01-15",
-                          {posting("1100", "CPCJF", "USD", "10.00"), posting("1200", "CPCJF", "USD", "0.00"),
+                          {posting("1100", "CPCJF", "USD", "10.00"), posting("4800", "CPCJF", "USD", "0.00"),
                            posting("4100", "CPCJF", "USD", "-10.00")}));
     });
     CHECK(error.code() == ErrorCode::bad_input);
@@ -578,42 +578,42 @@ TEST_CASE("Recording the same entry again is a no-op that reports the earlier se
   TemporaryDirectory directory;
   Ledger ledger = standard_ledger(directory.file("fund.db"));
   const Event original = entry("BNK-2024-0001", "2024-01-15",
-                               {posting("1100", "CPCJF", "EUR", "1000.00"), posting("2150", "CPCJF", "EUR", "-1000.00")},
-                               "Unidentified receipt");
+                               {posting("1100", "CPCJF", "EUR", "1000.00"), posting("4800", "CPCJF", "EUR", "-1000.00")},
+                               "Interest received");
   CHECK(outcome(ledger.record(original)) == recorded_as(37));
   const std::string head = ledger.head_hash();
   CHECK(outcome(ledger.record(original)) == already_as(37));
   // The amounts written with fewer decimals are the same amounts.
   CHECK(outcome(ledger.record(entry("BNK-2024-0001", "2024-01-15",
-                            {posting("1100", "CPCJF", "EUR", "1000"), posting("2150", "CPCJF", "EUR", "-1000.0")},
-                            "Unidentified receipt"))) == already_as(37));
+                            {posting("1100", "CPCJF", "EUR", "1000"), posting("4800", "CPCJF", "EUR", "-1000.0")},
+                            "Interest received"))) == already_as(37));
   CHECK(ledger.event_count() == 37);
   CHECK(ledger.head_hash() == head);
   CHECK(balances(ledger, {BalanceKey::account, BalanceKey::currency}) ==
-        std::vector<std::string>{"1100,EUR|EUR|1000.00|0.00", "2150,EUR|EUR|0.00|1000.00"});
+        std::vector<std::string>{"1100,EUR|EUR|1000.00|0.00", "4800,EUR|EUR|0.00|1000.00"});
 }
 
 TEST_CASE("The same entry id with a different body is a conflict") {
   TemporaryDirectory directory;
   Ledger ledger = standard_ledger(directory.file("fund.db"));
   REQUIRE(outcome(ledger.record(entry("BNK-1", "2024-01-15",
-                              {posting("1100", "CPCJF", "EUR", "1000.00"), posting("2150", "CPCJF", "EUR", "-1000.00")},
+                              {posting("1100", "CPCJF", "EUR", "1000.00"), posting("4800", "CPCJF", "EUR", "-1000.00")},
                               "memo"))) == recorded_as(37));
   const std::string message = R"(field "id": id "BNK-1" is already recorded (seq 37) with a different body)";
   const Event different[] = {
       // another amount
       entry("BNK-1", "2024-01-15",
-            {posting("1100", "CPCJF", "EUR", "1000.01"), posting("2150", "CPCJF", "EUR", "-1000.01")}, "memo"),
+            {posting("1100", "CPCJF", "EUR", "1000.01"), posting("4800", "CPCJF", "EUR", "-1000.01")}, "memo"),
       // another date
       entry("BNK-1", "2024-01-16",
-            {posting("1100", "CPCJF", "EUR", "1000.00"), posting("2150", "CPCJF", "EUR", "-1000.00")}, "memo"),
+            {posting("1100", "CPCJF", "EUR", "1000.00"), posting("4800", "CPCJF", "EUR", "-1000.00")}, "memo"),
       // another memo
       entry("BNK-1", "2024-01-15",
-            {posting("1100", "CPCJF", "EUR", "1000.00"), posting("2150", "CPCJF", "EUR", "-1000.00")}, "other"),
+            {posting("1100", "CPCJF", "EUR", "1000.00"), posting("4800", "CPCJF", "EUR", "-1000.00")}, "other"),
       // a donor added
       entry("BNK-1", "2024-01-15",
             {posting("1100", "CPCJF", "EUR", "1000.00", R"(,"donor":"DEU")"),
-             posting("2150", "CPCJF", "EUR", "-1000.00")},
+             posting("4800", "CPCJF", "EUR", "-1000.00")},
             "memo"),
       // refused anyway, but the conflict comes first
       entry("BNK-1", "2024-01-15", {posting("1100", "CPCJF", "EUR", "1000.00")}, "memo"),
@@ -788,8 +788,8 @@ TEST_CASE("Master data and settings that name what does not exist, or are out of
       {R"({"type":"rate","currency":"GBP","effective":"2024-01-01","per_usd":"-0.8"})", ErrorCode::bad_input,
        R"(field "per_usd": the rate must be positive, not -0.8)"},
       {R"({"type":"setting","key":"colour","value":"red"})", ErrorCode::bad_input,
-       R"(field "key": unknown setting "colour": expected rounding, psc_rate, psc_fund, recognition or )"
-       R"(functional_currency)"},
+       R"(field "key": unknown setting "colour": expected rounding, psc_rate, psc_fund, recognition, )"
+       R"(functional_currency or max_future_days)"},
       {R"({"type":"setting","key":"rounding","value":"nearest","effective":"2024-01-01"})", ErrorCode::bad_input,
        R"(field "value": invalid value "nearest" for setting rounding: expected down, up, half-up, half-down, )"
        R"(half-even, ceiling or floor)"},
@@ -1077,7 +1077,7 @@ TEST_CASE("Ledger::open refuses a missing file and a file that is not a ledger")
     const Error error = error_from([&] { Ledger::open(path, OpenMode::read_only); });
     CHECK(error.code() == ErrorCode::storage);
     CHECK(std::string(error.what()) ==
-          "cannot open the ledger " + path + ": " + path + " is not a fundledger ledger (wrong application id)");
+          "cannot open the ledger " + path + ": it is not a fundledger ledger (wrong application id)");
   }
 }
 
