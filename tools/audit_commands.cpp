@@ -44,13 +44,20 @@ void register_audit_commands(CLI::App& app, Context& context) {
     });
   }
   {
-    auto* command = app.add_subcommand("verify", "check the hash chain, every entry's balance and the balances");
+    auto* command = app.add_subcommand("verify", "check the hash chain, every event re-derived, every stored row");
+    auto head = std::make_shared<std::string>();
+    command->add_option("--expect-head", *head,
+                        "the head hash kept from an earlier verify or export: a journal cut short or extended "
+                        "is a difference");
     command->footer(
-        "Exit status 0 and a summary when the ledger is intact; 1 and the first broken seq otherwise.\n\n"
-        "Example:\n  fundledger --db cpcjf.db verify");
-    command->callback([&context] {
+        "Recomputes every hash, records every event again in memory through the same rules, and\n"
+        "compares every stored row (projections, balances, monthly balances, seals) with what the\n"
+        "journal gives. Exit status 0 and a summary when the ledger is intact; 1 and the first\n"
+        "difference (its seq, or its table and row) otherwise.\n\n"
+        "Example:\n  fundledger --db cpcjf.db verify --expect-head 3f2a...");
+    command->callback([&context, head] {
       Ledger ledger = open_ledger(context, OpenMode::read_only);
-      VerifyReport report = verify(ledger, progress_bar("verifying"));
+      VerifyReport report = verify(ledger, VerifyOptions{*head}, progress_bar("verifying"));
       finish_progress();
       if (!report.ok) {
         if (report.first_bad_seq) {
@@ -68,20 +75,23 @@ void register_audit_commands(CLI::App& app, Context& context) {
   {
     auto* command = app.add_subcommand("replay", "re-execute an exported journal into a new ledger (--db NEW)");
     auto file = std::make_shared<std::string>();
+    auto head = std::make_shared<std::string>();
     command->add_option("file", *file, "the exported journal, or - for standard input")->required();
+    command->add_option("--expect-head", *head,
+                        "the head hash the journal must end at: a journal cut short or extended is a difference");
     command->footer(
         "Every event is recorded again into the new ledger named by --db, which must not exist;\n"
         "each re-derived posting and hash must equal the recorded one. Exit status 1 names the\n"
         "first seq and field that differ, and leaves no new ledger behind.\n\n"
         "Example:\n  fundledger replay journal-2024.jsonl --db check.db");
-    command->callback([&context, file] {
+    command->callback([&context, file, head] {
       ReplayReport report;
       if (*file == "-") {
-        report = replay(std::cin, "<stdin>", context.database_path);
+        report = replay(std::cin, "<stdin>", context.database_path, VerifyOptions{*head});
       } else {
         std::ifstream input(*file, std::ios::binary);
         if (!input) throw Error(ErrorCode::input_unreadable, "cannot read " + *file + ": no such file or no permission");
-        report = replay(input, *file, context.database_path, progress_bar("replaying"));
+        report = replay(input, *file, context.database_path, VerifyOptions{*head}, progress_bar("replaying"));
         finish_progress();
       }
       if (!report.ok) {

@@ -34,9 +34,20 @@ struct VerifyReport {
   std::string problem;             // what is wrong at first_bad_seq (or with the balances)
 };
 
-// Recomputes every hash, checks that seq has no gap, that every entry balances, and that the
-// stored balances equal the sum of the postings.
+struct VerifyOptions {
+  // The head hash the auditor kept (from an earlier verify or export): a journal that ends
+  // elsewhere, cut short or extended, is a difference. Empty: any head.
+  std::string expect_head;
+};
+
+// Recomputes every hash and checks that seq has no gap and that every entry balances; records every
+// event again, in memory, through the same rules, and requires each to post and hash exactly as
+// stored; then compares every row of every table of the store (the master data, pledges and their
+// instalments, money held and its moves, reversals, rates, settings, seals, the balances and the
+// monthly balances) with what the journal gives, naming the table and the row of the first
+// difference.
 VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress = {});
+VerifyReport verify(const Ledger& ledger, const VerifyOptions& options, const ProgressCallback& progress = {});
 
 struct ReplayReport {
   bool ok = true;
@@ -52,5 +63,9 @@ struct ReplayReport {
 // event (naming source_name and the line).
 ReplayReport replay(std::istream& journal, const std::string& source_name,
                     const std::string& new_path, const ProgressCallback& progress = {});
+// The same, and the journal must end at the head hash the options expect (a journal cut short or
+// extended is a difference, and leaves no ledger).
+ReplayReport replay(std::istream& journal, const std::string& source_name, const std::string& new_path,
+                    const VerifyOptions& options, const ProgressCallback& progress = {});
 
 }  // namespace fundledger

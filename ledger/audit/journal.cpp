@@ -1,4 +1,5 @@
 // The audit trail: export, verify and replay of the hash-chained journal.
+#include "audit/difference.hpp"
 #include "audit/hash.hpp"
 #include "core/event_json.hpp"
 #include "core/ledger_impl.hpp"
@@ -133,150 +134,261 @@ bool references_exist(const Ledger::Impl& impl, const std::vector<StoredPosting>
 }
 
 
-// Projection rows by (table, seq of the event that recorded them), rendered as text.
-using ProjectionRows = std::map<std::pair<std::string, std::int64_t>, std::string>;
+// A ledger built in memory from the stored events, through the same recording path as every
+// writer: what the journal says every stored row should be.
+class Rebuild {
+ public:
+  Rebuild() : impl_(std::make_unique<Ledger::Impl>(":memory:", OpenMode::read_write, true)) { impl_->begin_write(); }
 
-std::string join(std::initializer_list<std::string> parts) {
+  // Records the stored event again and returns what differs from its stored postings and hash,
+  // or empty when the event re-derives to what is stored.
+  std::string record(const JournalReader& reader, const Ledger::Impl& stored) {
+    Event event;
+    try {
+      event = stored_event(reader, stored);
+    } catch (const Error& error) {
+      return std::string("the stored body is not a valid event: ") + error.what();
+    }
+    impl_->recorded_at_override = reader.recorded_at;
+    impl_->transaction_recorded_at = reader.recorded_at;
+    RecordResult result;
+    try {
+      result = impl_->record_one(event);
+    } catch (const Error& error) {
+      return std::string("re-executed, the event is refused: ") + error.what();
+    }
+    if (!result.recorded) return "re-executed, the event repeats seq " + std::to_string(result.seq);
+    const std::string difference = audit::postings_difference(impl_->last_postings_json, postings_json_of(stored, reader.postings));
+    if (!difference.empty()) return "re-executed, the event posts otherwise: " + difference;
+    if (impl_->last_hash != reader.hash) return "re-executed, the event hashes otherwise: " + impl_->last_hash;
+    return {};
+  }
+
+  SQLite::Database& finish() {
+    impl_->commit();
+    return impl_->database;
+  }
+
+ private:
+  // The event as recorded: its stored body, and for an entry the postings it was given (the stored
+  // ones but the residual the ledger added).
+  static Event stored_event(const JournalReader& reader, const Ledger::Impl& stored) {
+    Event event = detail::parse_stored_body(reader.body);
+    if (auto* entry = std::get_if<EntryEvent>(&event)) {
+      const auto& state = stored.state;
+      for (const StoredPosting& p : reader.postings) {
+        if (p.kind == detail::PostingKind::rounding_residual) continue;
+        const auto& currency = state.currencies.by_id(p.currency_id);
+        PostingInput input;
+        input.account = state.accounts.by_id(p.account_id).code;
+        input.fund = state.funds.by_id(p.fund_id).code;
+        input.currency = currency.code;
+        input.amount = Decimal::from_minor_units(p.amount_minor, currency.minor_units);
+        if (p.donor_id) input.donor = state.donors.by_id(p.donor_id).code;
+        if (p.project_id) input.project = state.projects.by_id(p.project_id).code;
+        if (p.pledge_id) input.pledge = state.pledges.by_id(p.pledge_id).code;
+        entry->postings.push_back(std::move(input));
+      }
+    }
+    return event;
+  }
+
+  std::unique_ptr<Ledger::Impl> impl_;
+};
+
+// A table of the store, its key columns and the rest, as compared between the stored ledger and
+// its rebuild, and how a row is named in a message.
+struct TableSpec {
+  const char* name;
+  const char* key;      // the key columns, comma separated (also the order)
+  const char* columns;  // every other column
+  const char* row;      // "the seal of", "the balances row of"...
+};
+
+// Every table of the schema. Each row is a projection of the journal, or the journal itself.
+constexpr TableSpec compared_tables[] = {
+    {"events", "seq", "event_id, type, date, body, recorded_at, prev_hash, hash", "the event of"},
+    {"postings", "seq, line",
+     "date, account_id, fund_id, donor_id, project_id, pledge_id, currency_id, amount_minor, functional_minor, kind",
+     "the posting of"},
+    {"currencies", "id", "code, minor_units, declared", "the currencies row of"},
+    {"accounts", "id", "code, name, class, seq", "the accounts row of"},
+    {"funds", "id", "code, name, kind, parent_id, seq", "the funds row of"},
+    {"donors", "id", "code, name, category, country, seq", "the donors row of"},
+    {"projects", "id", "code, name, fund_id, psc_rate, seq", "the projects row of"},
+    {"pledges", "id",
+     "code, seq, donor_id, fund_id, purpose, currency_id, amount_minor, signed, conditional, project_id, psc_rate, "
+     "reversed",
+     "the pledges row of"},
+    {"instalments", "pledge_id, line", "due, amount_minor, recognized", "the instalments row of"},
+    {"rates", "currency_id, effective", "per_usd, seq", "the rates row of"},
+    {"settings", "key, effective", "value, seq", "the settings row of"},
+    {"holdings", "seq", "account_id, fund_id, donor_id, pledge_id, currency_id, amount_minor, functional_minor",
+     "the holdings row of"},
+    {"holding_moves", "event_seq, holding_seq, amount_minor, functional_minor", "", "the holding_moves row of"},
+    {"reversals", "reversed_seq", "reversal_seq", "the reversals row of"},
+    {"periods", "period", "close_seq, head_hash, balances_hash", "the seal of"},
+    {"balances", "account_id, fund_id, donor_id, project_id, pledge_id, currency_id",
+     "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor", "the balances row of"},
+    {"monthly_balances", "account_id, fund_id, currency_id, month",
+     "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor", "the monthly_balances row of"},
+};
+
+std::vector<std::string> column_names(const char* list) {
+  std::vector<std::string> names;
+  std::string_view text = list;
+  while (!text.empty()) {
+    const std::size_t comma = std::min(text.find(','), text.size());
+    names.emplace_back(text.substr(0, comma));
+    text.remove_prefix(std::min(text.size(), comma + 1));
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  }
+  return names;
+}
+
+// Reads a table's rows in key order, one at a time, as text.
+class TableRows {
+ public:
+  TableRows(SQLite::Database& database, const TableSpec& table)
+      : query_(database, std::string("SELECT ") + table.key + (*table.columns ? ", " : "") + table.columns +
+                             " FROM " + table.name + " ORDER BY " + table.key) {
+    advance();
+  }
+  bool done() const { return done_; }
+  const std::vector<std::string>& values() const { return values_; }
+  void advance() {
+    done_ = !query_.executeStep();
+    if (done_) return;
+    values_.clear();
+    for (int i = 0; i < query_.getColumnCount(); ++i) {
+      const SQLite::Column column = query_.getColumn(i);
+      values_.push_back(column.isNull() ? "NULL" : column.getString());
+    }
+  }
+
+ private:
+  SQLite::Statement query_;
+  bool done_ = false;
+  std::vector<std::string> values_;
+};
+
+bool is_integer(const std::string& text) {
+  return !text.empty() && text.find_first_not_of("-0123456789") == std::string::npos;
+}
+
+// Key order: numbers as numbers (seq 10 after seq 9), others as text.
+int compare_keys(const std::vector<std::string>& a, const std::vector<std::string>& b, std::size_t key_count) {
+  for (std::size_t i = 0; i < key_count; ++i) {
+    if (is_integer(a[i]) && is_integer(b[i])) {
+      const long long x = std::stoll(a[i]);
+      const long long y = std::stoll(b[i]);
+      if (x != y) return x < y ? -1 : 1;
+    } else if (a[i] != b[i]) {
+      return a[i] < b[i] ? -1 : 1;
+    }
+  }
+  return 0;
+}
+
+// A column's value as a person reads it: codes for ids, ISO dates for day numbers, months as
+// YYYY-MM.
+std::string readable(const Ledger::Impl& impl, const std::string& column, const std::string& value) {
+  if (!is_integer(value)) return value;
+  const long long number = std::stoll(value);
+  const auto& state = impl.state;
+  auto code = [&](const auto& records) -> std::string {
+    if (number < 1 || number > static_cast<long long>(records.all().size())) return value;
+    return records.by_id(number).code;
+  };
+  if (column == "account_id") return code(state.accounts);
+  if (column == "fund_id" || column == "parent_id") return code(state.funds);
+  if (column == "donor_id") return number ? code(state.donors) : "none";
+  if (column == "project_id") return number ? code(state.projects) : "none";
+  if (column == "pledge_id") return number ? code(state.pledges) : "none";
+  if (column == "currency_id") return code(state.currencies);
+  if ((column == "effective" || column == "due" || column == "date" || column == "signed") &&
+      number > -1000000 && number < 3000000) {
+    return Date::from_day_number(static_cast<std::int32_t>(number)).to_string();
+  }
+  if (column == "month") return std::to_string(number / 12) + "-" + (number % 12 < 9 ? "0" : "") + std::to_string(number % 12 + 1);
+  return value;
+}
+
+std::string strip_id(const std::string& column) {
+  return column.size() > 3 && column.compare(column.size() - 3, 3, "_id") == 0 ? column.substr(0, column.size() - 3)
+                                                                                  : column;
+}
+
+// "account 1100, fund CPCJF, currency EUR, month 2024-03": a row's key, with codes for ids.
+std::string describe_key(const Ledger::Impl& impl, const std::vector<std::string>& names,
+                         const std::vector<std::string>& values, std::size_t key_count) {
   std::string out;
-  for (const std::string& part : parts) {
-    if (!out.empty()) out += '|';
-    out += part;
+  for (std::size_t i = 0; i < key_count; ++i) {
+    // A balance's absent dimensions are not worth naming.
+    if (values[i] == "0" && (names[i] == "donor_id" || names[i] == "project_id" || names[i] == "pledge_id")) continue;
+    const std::string label = names[i] == "period" ? "" : strip_id(names[i]) + " ";
+    out += (out.empty() ? "" : ", ") + label + readable(impl, names[i], values[i]);
   }
   return out;
 }
 
-std::string optional_rate(const std::optional<Decimal>& rate) { return rate ? rate->to_string() : ""; }
+// The columns that differ between a stored row and the row the journal gives.
+std::string column_differences(const Ledger::Impl& impl, const std::vector<std::string>& names,
+                               const std::vector<std::string>& stored, const std::vector<std::string>& expected,
+                               std::size_t key_count) {
+  std::string out;
+  for (std::size_t i = key_count; i < names.size(); ++i) {
+    if (stored[i] == expected[i]) continue;
+    out += (out.empty() ? "" : "; ") + names[i] + " stored " + readable(impl, names[i], stored[i]) +
+           ", the journal gives " + readable(impl, names[i], expected[i]);
+  }
+  return out;
+}
 
-ProjectionRows read_projections(SQLite::Database& database) {
-  ProjectionRows rows;
-  auto read = [&](const std::string& table, const char* sql) {
-    SQLite::Statement query(database, sql);
-    const int columns = query.getColumnCount();
-    while (query.executeStep()) {
-      std::string row;
-      for (int i = 1; i < columns; ++i) {
-        if (i > 1) row += '|';
-        row += query.getColumn(i).getString();
-      }
-      rows[{table, query.getColumn(0).getInt64()}] = row;
+// The event a row names (the event that recorded it), or 0.
+std::int64_t seq_of_row(const std::vector<std::string>& names, const std::vector<std::string>& values) {
+  for (const char* column : {"seq", "close_seq", "declared", "event_seq", "reversal_seq"}) {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == column && is_integer(values[i])) return std::stoll(values[i]);
     }
+  }
+  return 0;
+}
+
+struct TableDifference {
+  std::int64_t seq = 0;  // the event the row names, 0 for none
+  std::string problem;   // empty: none
+};
+
+// The first row in which a table of the store differs from its rebuild, or none.
+TableDifference table_difference(Ledger::Impl& impl, SQLite::Database& rebuilt, const TableSpec& table) {
+  std::vector<std::string> names = column_names(table.key);
+  const std::size_t key_count = names.size();
+  for (std::string& name : column_names(table.columns)) names.push_back(std::move(name));
+  TableRows stored(impl.database, table);
+  TableRows expected(rebuilt, table);
+  auto named = [&](const std::vector<std::string>& values) {
+    return std::string(table.row) + " " + describe_key(impl, names, values, key_count);
   };
-  read("currency", "SELECT declared, code, minor_units FROM currencies WHERE declared != 0");
-  read("period", "SELECT close_seq, period, head_hash FROM periods");
-  read("account", "SELECT seq, code, name, class FROM accounts");
-  read("fund", "SELECT f.seq, f.code, f.name, f.kind, IFNULL(p.code, '') FROM funds f LEFT JOIN funds p ON p.id = f.parent_id");
-  read("donor", "SELECT seq, code, name, category, country FROM donors");
-  read("project", "SELECT p.seq, p.code, p.name, f.code, IFNULL(p.psc_rate, '') FROM projects p JOIN funds f ON f.id = p.fund_id");
-  read("rate", "SELECT r.seq, c.code, r.effective, r.per_usd FROM rates r JOIN currencies c ON c.id = r.currency_id");
-  read("setting", "SELECT seq, key, effective, value FROM settings");
-  read("pledge",
-       "SELECT p.seq, p.code, d.code, f.code, p.purpose, c.code, p.amount_minor, p.signed, p.conditional, "
-       "IFNULL(j.code, ''), IFNULL(p.psc_rate, '') FROM pledges p JOIN donors d ON d.id = p.donor_id "
-       "JOIN funds f ON f.id = p.fund_id JOIN currencies c ON c.id = p.currency_id "
-       "LEFT JOIN projects j ON j.id = p.project_id");
-  return rows;
-}
-
-void expected_projection(const Event& event, std::int64_t seq, const std::string& hash, const Ledger::Impl& impl,
-                         ProjectionRows& rows) {
-  std::visit(
-      [&](const auto& e) {
-        using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, PeriodCloseEvent>) {
-          rows[{"period", seq}] = join({e.period.to_string(), hash});
-        } else if constexpr (std::is_same_v<T, PeriodReopenEvent>) {
-          // The seal of the reopened month is gone with it.
-          for (auto it = rows.begin(); it != rows.end(); ++it) {
-            if (it->first.first == "period" && it->second.rfind(e.period.to_string() + "|", 0) == 0) {
-              rows.erase(it);
-              break;
-            }
-          }
-        } else if constexpr (std::is_same_v<T, CurrencyEvent>) {
-          rows[{"currency", seq}] = join({e.code, std::to_string(e.minor_units)});
-        } else if constexpr (std::is_same_v<T, AccountEvent>) {
-          rows[{"account", seq}] = join({e.code, e.name, std::to_string(static_cast<int>(e.account_class))});
-        } else if constexpr (std::is_same_v<T, FundEvent>) {
-          rows[{"fund", seq}] = join({e.code, e.name, std::to_string(static_cast<int>(e.kind)), e.parent});
-        } else if constexpr (std::is_same_v<T, DonorEvent>) {
-          rows[{"donor", seq}] = join({e.code, e.name, e.category, e.country});
-        } else if constexpr (std::is_same_v<T, ProjectEvent>) {
-          rows[{"project", seq}] = join({e.code, e.name, e.fund, optional_rate(e.psc_rate)});
-        } else if constexpr (std::is_same_v<T, RateEvent>) {
-          rows[{"rate", seq}] = join({e.currency, std::to_string(e.effective.day_number()), e.per_usd.to_string()});
-        } else if constexpr (std::is_same_v<T, SettingEvent>) {
-          rows[{"setting", seq}] =
-              join({e.key, std::to_string(e.effective ? e.effective->day_number() : detail::beginning_of_time), e.value});
-        } else if constexpr (std::is_same_v<T, PledgeEvent>) {
-          const auto* currency = impl.state.currencies.find(e.currency);
-          const int minor_units = currency ? currency->minor_units : 0;
-          std::string amount;
-          try {
-            amount = std::to_string(e.amount.to_minor_units(minor_units));
-          } catch (const Error&) {
-            amount = e.amount.to_string();
-          }
-          rows[{"pledge", seq}] = join({e.id, e.donor, e.fund, std::to_string(static_cast<int>(e.purpose)), e.currency,
-                                        amount, std::to_string(e.signed_on.day_number()), e.conditional ? "1" : "0",
-                                        e.project, optional_rate(e.psc_rate)});
-        }
-      },
-      event);
-}
-
-
-// Checks the columns stored beside a hashed body against it, and notes the projection rows the
-// event should have produced. Returns what is wrong, or nothing.
-std::string check_columns(const JournalReader& reader, const Ledger::Impl& impl, ProjectionRows& projections) {
-  Event event;
-  try {
-    event = detail::parse_stored_body(reader.body);
-  } catch (const Error& error) {
-    return std::string("the stored body is not a valid event: ") + error.what();
-  }
-  if (reader.type != event_type_name(event)) return "the stored type differs from the event's type";
-  if (reader.event_id != detail::event_id_of(event)) return "the stored id differs from the event's id";
-  const auto date = detail::event_date_of(event);
-  const bool dated = date.has_value();
-  const std::int32_t day = dated ? date->day_number() : 0;
-  if (reader.date.has_value() != dated || (dated && *reader.date != day)) {
-    return "the stored date differs from the event's date";
-  }
-  // Only a close or reopen posts on other days: within its month, or the first day of the next.
-  const bool spans_days = std::holds_alternative<PeriodCloseEvent>(event) || std::holds_alternative<PeriodReopenEvent>(event);
-  std::int32_t earliest = day;
-  std::int32_t latest = day;
-  if (spans_days) {
-    const Period period = std::holds_alternative<PeriodCloseEvent>(event) ? std::get<PeriodCloseEvent>(event).period
-                                                                          : std::get<PeriodReopenEvent>(event).period;
-    earliest = period.first_day().day_number();
-    latest = period.next().first_day().day_number();
-  }
-  // A receipt or an apply may recognize instalments that fell due earlier, on their due days.
-  if (std::holds_alternative<ReceiptEvent>(event) || std::holds_alternative<ApplyEvent>(event)) {
-    earliest = std::numeric_limits<std::int32_t>::min();
-  }
-  for (std::int32_t posting_date : reader.posting_dates) {
-    if (!dated || posting_date < earliest || posting_date > latest) {
-      return "a posting's date differs from the event's date";
+  while (!stored.done() || !expected.done()) {
+    const int order = stored.done()     ? 1
+                      : expected.done() ? -1
+                                        : compare_keys(stored.values(), expected.values(), key_count);
+    if (order < 0) {
+      return {seq_of_row(names, stored.values()), named(stored.values()) + " is stored, but the journal gives no such row"};
     }
+    if (order > 0) {
+      return {seq_of_row(names, expected.values()), named(expected.values()) + " is missing, though the journal gives it"};
+    }
+    if (stored.values() != expected.values()) {
+      return {seq_of_row(names, expected.values()),
+              named(stored.values()) + " differs from what the journal gives: " +
+                  column_differences(impl, names, stored.values(), expected.values(), key_count)};
+    }
+    stored.advance();
+    expected.advance();
   }
-  expected_projection(event, reader.seq, reader.hash, impl, projections);
   return {};
-}
-
-// The month index (year * 12 + month - 1) of a day number, by the civil calendar's arithmetic
-// (eras of 400 years, March-based years), without a calendar library call per posting.
-std::int64_t month_of_day(std::int32_t day_number) {
-  const std::int64_t shifted = static_cast<std::int64_t>(day_number) + 719468;  // days from 0000-03-01
-  const std::int64_t era = (shifted >= 0 ? shifted : shifted - 146096) / 146097;
-  const std::int64_t day_of_era = shifted - era * 146097;
-  const std::int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const std::int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const std::int64_t march_month = (5 * day_of_year + 2) / 153;  // 0 = March
-  const std::int64_t month = march_month < 10 ? march_month + 3 : march_month - 9;
-  const std::int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
-  return year * 12 + month - 1;
 }
 
 // Whether an export line hashes to the hash it carries, as recorded.
@@ -327,6 +439,27 @@ std::int64_t export_journal(const Ledger& ledger, std::ostream& out, const Progr
 }
 
 VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
+  return verify(ledger, VerifyOptions{}, progress);
+}
+
+namespace {
+
+// Whether the journal ends where the auditor's working papers say: a journal cut short or extended
+// is a difference.
+std::string head_difference(const std::string& head, std::int64_t events, const std::string& expected,
+                            std::int64_t expected_seen_at) {
+  if (expected.empty() || head == expected) return {};
+  if (expected_seen_at) {
+    return "the journal goes on after the expected head " + expected + " (seq " + std::to_string(expected_seen_at) +
+           "): " + std::to_string(events - expected_seen_at) + " more event(s), to head " + head;
+  }
+  return "the journal's head is " + head + " (" + std::to_string(events) + " events), not the expected " + expected +
+         ": the journal was cut short, or rewritten";
+}
+
+}  // namespace
+
+VerifyReport verify(const Ledger& ledger, const VerifyOptions& options, const ProgressCallback& progress) {
   Ledger::Impl& impl = const_cast<Ledger&>(ledger).impl();
   VerifyReport report;
   auto fail = [&report](std::int64_t seq, std::string problem) {
@@ -340,11 +473,10 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
     impl.load_state();
     const std::int64_t total = impl.last_seq;
     JournalReader reader(impl.database);
-    ProjectionRows projections;
-    std::unordered_map<detail::BalanceKeyIds, detail::BalanceSums, detail::BalanceKeyHash> balance_sums;
-    std::map<std::array<std::int64_t, 4>, detail::BalanceSums> monthly_sums;
+    Rebuild rebuild;
     std::string expected_prev = audit::genesis_hash;
     std::int64_t expected_seq = 1;
+    std::int64_t expected_head_seq = 0;
     while (reader.next()) {
       const std::int64_t seq = reader.seq;
       if (reader.orphan_postings_seq) {
@@ -355,31 +487,16 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
         return fail(expected_seq, "seq " + std::to_string(expected_seq) + " is missing: the journal jumps to seq " +
                                       std::to_string(seq));
       }
-      if (reader.prev_hash != expected_prev) {
-        return fail(seq, "prev_hash does not equal the hash of the event before it");
-      }
-      if (!references_exist(impl, reader.postings)) {
-        return fail(seq, "a posting names a master record that does not exist");
-      }
-      for (std::size_t i = 0; i < reader.postings.size(); ++i) {
-        const StoredPosting& p = reader.postings[i];
-        auto& sums = balance_sums[{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id}];
-        auto& monthly = monthly_sums[{p.account_id, p.fund_id, p.currency_id,
-                                      month_of_day(reader.posting_dates[i])}];
-        for (auto* totals : {&sums, &monthly}) {
-          (p.amount_minor > 0 ? totals->debit : totals->credit) += p.amount_minor > 0 ? p.amount_minor : -p.amount_minor;
-          (p.functional_minor > 0 ? totals->functional_debit : totals->functional_credit) +=
-              p.functional_minor > 0 ? p.functional_minor : -p.functional_minor;
-        }
-      }
+      if (reader.prev_hash != expected_prev) return fail(seq, "prev_hash does not equal the hash of the event before it");
+      if (!references_exist(impl, reader.postings)) return fail(seq, "a posting names a master record that does not exist");
       if (reader.type == "entry" || !reader.postings.empty()) {
         std::string problem = balance_problem(reader.postings);
         if (!problem.empty()) return fail(seq, problem);
       }
       std::string line;
       try {
-        line = detail::render_export_line(reader.body, seq, reader.recorded_at,
-                                          postings_json_of(impl, reader.postings), reader.prev_hash, {});
+        line = detail::render_export_line(reader.body, seq, reader.recorded_at, postings_json_of(impl, reader.postings),
+                                          reader.prev_hash, {});
       } catch (const Error& error) {
         return fail(seq, error.what());
       }
@@ -387,10 +504,9 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
       if (hash != reader.hash) {
         return fail(seq, "the hash does not match the event's content: the event or its postings were changed");
       }
-      // The columns that queries read beside the hashed body must say what the body says.
-      if (std::string column_problem = check_columns(reader, impl, projections); !column_problem.empty()) {
-        return fail(seq, column_problem);
-      }
+      // The event recorded again must post and hash exactly as stored.
+      if (std::string problem = rebuild.record(reader, impl); !problem.empty()) return fail(seq, problem);
+      if (hash == options.expect_head) expected_head_seq = seq;
       expected_prev = hash;
       ++expected_seq;
       ++report.events;
@@ -406,85 +522,17 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
     if (stray) return fail(stray, "postings of seq " + std::to_string(stray) + " belong to no event");
     report.head_hash = expected_prev;
 
-    // The master data and pledge tables are projections of the journal: each row must be what
-    // the event that recorded it says.
-    {
-      ProjectionRows stored = read_projections(impl.database);
-      for (const auto& [key, expected] : projections) {
-        auto found = stored.find(key);
-        if (found == stored.end() || found->second != expected) {
-          return fail(key.second, "the " + key.first + " row recorded by this event was changed: it says " +
-                                      (found == stored.end() ? std::string("nothing") : found->second) +
-                                      ", the event says " + expected);
-        }
-      }
-      for (const auto& [key, row] : stored) {
-        if (!projections.count(key)) {
-          return fail(key.second, "a " + key.first + " row names this event, which did not record it");
-        }
+    // Every row of every table is what the journal gives: the projections, the balances by group
+    // and by month, the seals.
+    SQLite::Database& rebuilt = rebuild.finish();
+    for (const TableSpec& table : compared_tables) {
+      if (TableDifference difference = table_difference(impl, rebuilt, table); !difference.problem.empty()) {
+        return fail(difference.seq, difference.problem);
       }
     }
-
-    // Every seal still matches the balances as of the end of its month.
-    {
-      SQLite::Statement seals(impl.database, "SELECT period, close_seq, balances_hash FROM periods ORDER BY period");
-      std::vector<std::tuple<std::string, std::int64_t, std::string>> rows;
-      while (seals.executeStep()) {
-        rows.emplace_back(seals.getColumn(0).getString(), seals.getColumn(1).getInt64(), seals.getColumn(2).getString());
-      }
-      for (const auto& [period, close_seq, balances_hash] : rows) {
-        const Period month = Period::parse(period);
-        if (impl.closing_balances_hash(month.last_day()) != balances_hash) {
-          return fail(close_seq, "the seal of " + period + " does not match the balances as of " +
-                                     month.last_day().to_string() + ": the seal, or the postings of the closed period, were changed");
-        }
-      }
-    }
-
-    // The balance table, and the monthly one, equal the sums of the postings read above, group by
-    // group. Each differing group counts once, whether its row is changed, missing or added.
-    auto count_differences = [](auto& summed, SQLite::Statement& stored, std::size_t key_size) {
-      std::int64_t differences = 0;
-      while (stored.executeStep()) {
-        typename std::decay_t<decltype(summed)>::key_type key{};
-        for (std::size_t i = 0; i < key_size; ++i) key[i] = stored.getColumn(static_cast<int>(i)).getInt64();
-        const detail::BalanceSums row{stored.getColumn(static_cast<int>(key_size)).getInt64(),
-                                      stored.getColumn(static_cast<int>(key_size + 1)).getInt64(),
-                                      stored.getColumn(static_cast<int>(key_size + 2)).getInt64(),
-                                      stored.getColumn(static_cast<int>(key_size + 3)).getInt64()};
-        const bool zero = row.debit == 0 && row.credit == 0 && row.functional_debit == 0 && row.functional_credit == 0;
-        auto found = summed.find(key);
-        if (found == summed.end()) {
-          if (!zero) ++differences;
-          continue;
-        }
-        const detail::BalanceSums& expected = found->second;
-        if (expected.debit != row.debit || expected.credit != row.credit ||
-            expected.functional_debit != row.functional_debit || expected.functional_credit != row.functional_credit) {
-          ++differences;
-        }
-        summed.erase(found);
-      }
-      return differences + static_cast<std::int64_t>(summed.size());
-    };
-    SQLite::Statement stored_balances(impl.database,
-                                      "SELECT account_id, fund_id, donor_id, project_id, pledge_id, currency_id, "
-                                      "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor "
-                                      "FROM balances");
-    if (const std::int64_t differences = count_differences(balance_sums, stored_balances, 6)) {
-      report.ok = false;
-      report.problem = "the stored balances differ from the sum of the postings in " + std::to_string(differences) +
-                       " group(s)";
-      return report;
-    }
-    SQLite::Statement stored_monthly(impl.database,
-                                     "SELECT account_id, fund_id, currency_id, month, debit_minor, credit_minor, "
-                                     "functional_debit_minor, functional_credit_minor FROM monthly_balances");
-    if (const std::int64_t differences = count_differences(monthly_sums, stored_monthly, 4)) {
-      report.ok = false;
-      report.problem = "the stored monthly balances differ from the sum of the postings in " +
-                       std::to_string(differences) + " group(s)";
-      return report;
+    if (std::string problem = head_difference(report.head_hash, report.events, options.expect_head, expected_head_seq);
+        !problem.empty()) {
+      return fail(0, problem);
     }
     if (progress) progress({static_cast<std::uint64_t>(report.events), static_cast<std::uint64_t>(total)});
   } catch (const Error&) {
@@ -497,7 +545,13 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) {
 
 ReplayReport replay(std::istream& journal, const std::string& source_name, const std::string& new_path,
                     const ProgressCallback& progress) {
+  return replay(journal, source_name, new_path, VerifyOptions{}, progress);
+}
+
+ReplayReport replay(std::istream& journal, const std::string& source_name, const std::string& new_path,
+                    const VerifyOptions& options, const ProgressCallback& progress) {
   ReplayReport report;
+  std::int64_t expected_head_seq = 0;
   bool keep = false;
   std::exception_ptr failure;
   // The ledger is built under another name and given its own only once complete, so that a replay
@@ -574,20 +628,28 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
           differ(expected_seq, "the event repeats one recorded earlier (seq " + std::to_string(result.seq) + ")");
           break;
         }
-        const auto& derived = impl.last_postings_json;
-        if (derived != exported.postings_json) {
-          differ(expected_seq, "postings differ: re-derived " + derived.value_or("none") + ", recorded " +
-                                   exported.postings_json.value_or("none"));
+        if (std::string difference = audit::postings_difference(impl.last_postings_json, exported.postings_json);
+            !difference.empty()) {
+          differ(expected_seq, "postings differ: " + difference);
           break;
         }
         if (impl.last_hash != exported.hash) {
           differ(expected_seq, "hash differs: re-derived " + impl.last_hash + ", recorded " + exported.hash);
           break;
         }
+        if (impl.last_hash == options.expect_head) expected_head_seq = impl.last_seq;
         ++report.events;
         if (progress && (line_number & 1023) == 0) progress({bytes, 0});
       }
       if (journal.bad()) throw Error(ErrorCode::input_unreadable, "cannot read " + source_name);
+      if (report.ok) {
+        if (std::string problem = head_difference(impl.last_hash, report.events, options.expect_head, expected_head_seq);
+            !problem.empty()) {
+          report.ok = false;
+          report.first_bad_seq = expected_head_seq ? expected_head_seq + 1 : impl.last_seq;
+          report.problem = source_name + ": " + problem;
+        }
+      }
       if (report.ok) {
         impl.commit();
         report.head_hash = impl.last_hash;
