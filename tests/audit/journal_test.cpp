@@ -12,6 +12,8 @@
 #include <fundledger/journal.hpp>
 #include <fundledger/ledger.hpp>
 
+#include "support/ledger_helpers.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -34,42 +36,9 @@ using fundledger::parse_event;
 
 namespace {
 
-// A directory of its own under the system's temporary directory, removed with everything in it.
-class TemporaryDirectory {
- public:
-  TemporaryDirectory() {
-    static std::atomic<int> counter{0};
-    const auto base = std::filesystem::temp_directory_path();
-    while (true) {
-      const auto ticks = std::chrono::steady_clock::now().time_since_epoch().count();
-      path_ = base / ("fundledger-journal-test-" + std::to_string(::getpid()) + "-" +
-                      std::to_string(ticks) + "-" + std::to_string(counter++));
-      if (std::filesystem::create_directory(path_)) break;
-    }
-  }
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TemporaryDirectory(const TemporaryDirectory&) = delete;
-  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
+using fundledger::test::error_from;
+using fundledger::test::TemporaryDirectory;
 
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
-template <class Action>
-Error error_from(Action&& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error;
-  }
-  FAIL("expected a fundledger::Error, but nothing was thrown");
-  throw std::logic_error("unreachable");
-}
 
 const std::string zeros(64, '0');
 
