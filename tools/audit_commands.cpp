@@ -14,6 +14,18 @@
 
 namespace fundledger::cli {
 
+namespace {
+
+// An expected head hash: 64 lowercase hexadecimal digits, as verify and export print it.
+void check_head_form(const std::string& head) {
+  if (!head.empty() && (head.size() != 64 || head.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+    throw Error(ErrorCode::usage, "--expect-head " + head.substr(0, 80) +
+                                      ": expected a head hash of 64 lowercase hexadecimal digits, as verify prints it");
+  }
+}
+
+}  // namespace
+
 void register_audit_commands(CLI::App& app, Context& context) {
   {
     auto* command = app.add_subcommand("export", "write the hash-chained journal as JSON Lines");
@@ -56,6 +68,7 @@ void register_audit_commands(CLI::App& app, Context& context) {
         "difference (its seq, or its table and row) otherwise.\n\n"
         "Example:\n  fundledger --db cpcjf.db verify --expect-head 3f2a...");
     command->callback([&context, head] {
+      check_head_form(*head);
       Ledger ledger = open_ledger(context, OpenMode::read_only);
       VerifyReport report = verify(ledger, VerifyOptions{*head}, progress_bar("verifying"));
       finish_progress();
@@ -85,6 +98,7 @@ void register_audit_commands(CLI::App& app, Context& context) {
         "first seq and field that differ, and leaves no new ledger behind.\n\n"
         "Example:\n  fundledger replay journal-2024.jsonl --db check.db");
     command->callback([&context, file, head] {
+      check_head_form(*head);
       ReplayReport report;
       if (*file == "-") {
         report = replay(std::cin, "<stdin>", context.database_path, VerifyOptions{*head});

@@ -291,8 +291,9 @@ int compare_keys(const std::vector<std::string>& a, const std::vector<std::strin
 }
 
 // A column's value as a person reads it: codes for ids, ISO dates for day numbers, months as
-// YYYY-MM.
-std::string readable(const Ledger::Impl& impl, const std::string& column, const std::string& value) {
+// YYYY-MM. A master table's own id is its code.
+std::string readable(const Ledger::Impl& impl, const std::string& column, const std::string& value,
+                     std::string_view table = {}) {
   if (!is_integer(value)) return value;
   const long long number = std::stoll(value);
   const auto& state = impl.state;
@@ -300,6 +301,15 @@ std::string readable(const Ledger::Impl& impl, const std::string& column, const 
     if (number < 1 || number > static_cast<long long>(records.all().size())) return value;
     return records.by_id(number).code;
   };
+  if (column == "id") {
+    if (table == "currencies") return code(state.currencies);
+    if (table == "accounts") return code(state.accounts);
+    if (table == "funds") return code(state.funds);
+    if (table == "donors") return code(state.donors);
+    if (table == "projects") return code(state.projects);
+    if (table == "pledges") return code(state.pledges);
+  }
+  if (column == "effective" && number == detail::beginning_of_time) return "from the beginning";
   if (column == "account_id") return code(state.accounts);
   if (column == "fund_id" || column == "parent_id") return code(state.funds);
   if (column == "donor_id") return number ? code(state.donors) : "none";
@@ -320,14 +330,15 @@ std::string strip_id(const std::string& column) {
 }
 
 // "account 1100, fund CPCJF, currency EUR, month 2024-03": a row's key, with codes for ids.
-std::string describe_key(const Ledger::Impl& impl, const std::vector<std::string>& names,
+std::string describe_key(const Ledger::Impl& impl, std::string_view table, const std::vector<std::string>& names,
                          const std::vector<std::string>& values, std::size_t key_count) {
   std::string out;
   for (std::size_t i = 0; i < key_count; ++i) {
     // A balance's absent dimensions are not worth naming.
     if (values[i] == "0" && (names[i] == "donor_id" || names[i] == "project_id" || names[i] == "pledge_id")) continue;
-    const std::string label = names[i] == "period" ? "" : strip_id(names[i]) + " ";
-    out += (out.empty() ? "" : ", ") + label + readable(impl, names[i], values[i]);
+    // A seal is named by its month, a master record by its code.
+    const std::string label = names[i] == "period" || names[i] == "id" ? "" : strip_id(names[i]) + " ";
+    out += (out.empty() ? "" : ", ") + label + readable(impl, names[i], values[i], table);
   }
   return out;
 }
@@ -368,7 +379,7 @@ TableDifference table_difference(Ledger::Impl& impl, SQLite::Database& rebuilt, 
   TableRows stored(impl.database, table);
   TableRows expected(rebuilt, table);
   auto named = [&](const std::vector<std::string>& values) {
-    return std::string(table.row) + " " + describe_key(impl, names, values, key_count);
+    return std::string(table.row) + " " + describe_key(impl, table.name, names, values, key_count);
   };
   while (!stored.done() || !expected.done()) {
     const int order = stored.done()     ? 1

@@ -92,6 +92,14 @@ Ledger::Impl::Holding Ledger::Impl::refunded_holding(const RefundEvent& refund, 
                                            (holding->donor_id ? " for donor " + state.donors.by_id(holding->donor_id).code : "") +
                                            ", not " + currency.code + " in fund " + refund.fund + " for donor " + refund.donor));
   }
+  SQLite::Statement received(database, "SELECT date FROM events WHERE seq = ?");
+  received.bind(1, receipt_seq);
+  if (received.executeStep() && refund.date.day_number() < received.getColumn(0).getInt()) {
+    throw Error(ErrorCode::bad_input,
+                field_error("date", "refund " + refund.id + " is dated " + refund.date.to_string() + ", before " +
+                                        refund.receipt + " was received (" +
+                                        Date::from_day_number(received.getColumn(0).getInt()).to_string() + ")"));
+  }
   const std::int64_t amount_minor = refund.amount.to_minor_units(currency.minor_units);
   if (amount_minor > holding->amount_minor) {
     throw Error(ErrorCode::bad_input,

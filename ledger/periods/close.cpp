@@ -204,7 +204,7 @@ void Ledger::Impl::check_rates_in_force(const std::vector<MonetaryPosition>& pos
   for (const std::string& code : stale) names += (names.empty() ? "" : ", ") + code;
   throw Error(ErrorCode::bad_input,
               "field \"period\": " + period.to_string() + " cannot be closed: no rate effective within the month for " +
-                  names + ", which hold monetary balances; record the month's UN operational rates, or close with "
+                  names + " (holding monetary balances); record the month's UN operational rates, or close with "
                   "allow_stale_rates (--allow-stale-rates) to revalue at the latest earlier rate");
 }
 

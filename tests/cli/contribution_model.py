@@ -320,7 +320,7 @@ class Model:
             "id": e["id"], "donor": e["donor"], "fund": e["fund"], "currency": currency,
             "purpose": e["purpose"], "signed": e["signed"], "amount": amount, "installments": installments,
             "conditional": bool(e.get("conditional")), "project": e.get("project", ""),
-            "cancelled": False, "settled_ever": False, "touched": set(),
+            "cancelled": False, "touched": set(),
             "received": 0, "reduced": 0, "written_off": 0,
         }
         credit = "2200" if e.get("conditional") else self.revenue_account(e["purpose"])
@@ -350,7 +350,6 @@ class Model:
             # Across currencies, what the settled part is worth today is its share of the money's USD.
             value_now = -proportional(money_usd, settled, value) if cross else None
             entry.relieve("1200", p["fund"], pledge_id, pc, -settled, outstanding, carrying, value_now)
-            p["settled_ever"] = True
             p["received"] += settled
         excess = value - settled
         if excess > 0:
@@ -431,7 +430,8 @@ class Model:
         carry = proportional(carrying, amount, outstanding)
         account = self.revenue_account(p["purpose"]) if e["date"][:4] == p["signed"][:4] else "4900"
         p["reduced"] += amount
-        if amount == outstanding and not p["settled_ever"]:
+        # Reduced in full before anything was received, net of reversals: cancelled.
+        if amount == outstanding and p["received"] == 0:
             p["cancelled"] = True
         return [("1200", p["fund"], e["pledge"], p["currency"], -amount, -carry),
                 (account, p["fund"], e["pledge"], p["currency"], amount, carry)]
@@ -460,6 +460,9 @@ class Model:
                     ("1200", p["fund"], e["pledge"], pc, -amount, -proportional(carrying, amount, outstanding))]
         self.close_usd(postings, "5400")
         p["written_off"] += amount
+        # Written off in full before anything was received, net of reversals: cancelled.
+        if amount == outstanding and p["received"] == 0:
+            p["cancelled"] = True
         return postings
 
     def on_refund(self, e):

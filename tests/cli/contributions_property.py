@@ -134,11 +134,14 @@ def rate_events(rng):
 
 
 class Generator:
-    def __init__(self, seed, count):
+    def __init__(self, seed, count, rounding="half-even"):
         self.rng = random.Random(seed)
         self.count = count
         self.model = Model(MINOR_UNITS)
-        self.master = MASTER + rate_events(self.rng)
+        # The rounding of every event (init records half-even from the beginning).
+        rounding_events = [] if rounding == "half-even" else [
+            {"type": "setting", "key": "rounding", "value": rounding, "effective": "2022-01-01"}]
+        self.master = MASTER + rounding_events + rate_events(self.rng)
         for event in self.master:
             self.model.record(event)
         self.events = []
@@ -281,6 +284,19 @@ class Generator:
 
     def gen_refund(self, date):
         rng = self.rng
+        held = [k for k, h in self.model.holdings.items() if h["account"] in ("2100", "2150") and h["amount"] > 0]
+        if held and rng.random() < 0.3:
+            # Money still held from a receipt goes back to the donor.
+            receipt_id = rng.choice(held)
+            h = self.model.holdings[receipt_id]
+            amount = h["amount"] if rng.random() < 0.3 else rng.randint(1, h["amount"])
+            self.kinds["refund of money held"] += 1
+            event = {"type": "refund", "id": self.new_id("REF"), "donor": h["donor"] or rng.choice(DONORS),
+                     "fund": h["fund"], "date": date, "currency": h["currency"],
+                     "amount": self.text(amount, h["currency"]), "receipt": receipt_id}
+            if rng.random() < 0.75:
+                event["paid"] = True
+            return event
         positions = self.cash_positions(PLEDGE_FUNDS)
         if not positions:
             return None
@@ -472,12 +488,12 @@ class Generator:
 
 # ---- the checks -------------------------------------------------------------------------------
 
-def body(checks, fundledger, work, seed, count):
+def body(checks, fundledger, work, seed, count, rounding):
     def fl(*args, db="property.db"):
         return run(fundledger, ["--db", db] + list(args), work, timeout=300)
 
     started = time.monotonic()
-    generator = Generator(seed, count)
+    generator = Generator(seed, count, rounding)
     master, events = generator.generate()
     model = generator.model
     print(f"generated {len(events)} events in {time.monotonic() - started:.1f} s: "
@@ -619,18 +635,21 @@ def main():
     parser.add_argument("--seed", type=int, default=1, help="the random seed (default 1)")
     parser.add_argument("--events", type=int, default=10000, help="how many contribution events (default 10000)")
     parser.add_argument("--keep", help="work in this directory (created) and keep it, instead of a temporary one")
+    parser.add_argument("--rounding", default="half-even", choices=ROUNDINGS,
+                        help="the ledger's rounding for every event (default half-even)")
     args = parser.parse_args()
     fundledger = os.path.abspath(args.fundledger)
-    print(f"seed {args.seed}, {args.events} events (rerun with --seed {args.seed} --events {args.events})")
+    print(f"seed {args.seed}, {args.events} events, rounding {args.rounding} "
+          f"(rerun with --seed {args.seed} --events {args.events} --rounding {args.rounding})")
     checks = Checks()
     started = time.monotonic()
     try:
         if args.keep:
             os.makedirs(args.keep, exist_ok=False)
-            body(checks, fundledger, os.path.abspath(args.keep), args.seed, args.events)
+            body(checks, fundledger, os.path.abspath(args.keep), args.seed, args.events, args.rounding)
         else:
             with tempfile.TemporaryDirectory(prefix="fundledger-property-") as work:
-                body(checks, fundledger, work, args.seed, args.events)
+                body(checks, fundledger, work, args.seed, args.events, args.rounding)
     except Exception as error:  # a crash of the test itself is a failure, never a pass
         import traceback
         traceback.print_exc()

@@ -123,6 +123,10 @@ TEST_CASE("Refunding an over-payment left the advance on the books: a refund nam
       R"({"type":"refund","id":"RF-X","donor":"DEU","fund":"CPCJF","date":"2024-04-10","currency":"EUR","amount":"10000.00","receipt":"BNK-1","paid":true})",
       ErrorCode::bad_input,
       R"(field "receipt": receipt BNK-1 holds EUR in fund CPCJF for donor FRA, not EUR in fund CPCJF for donor DEU)");
+  check_refused(
+      ledger,
+      R"({"type":"refund","id":"RF-0","donor":"FRA","fund":"CPCJF","date":"2024-02-28","currency":"EUR","amount":"10000.00","receipt":"BNK-1"})",
+      ErrorCode::bad_input, R"(field "date": refund RF-0 is dated 2024-02-28, before BNK-1 was received (2024-03-01))");
   const std::int64_t refund = recorded(
       ledger,
       R"({"type":"refund","id":"RF-1","donor":"FRA","fund":"CPCJF","date":"2024-04-10","currency":"EUR","amount":"10000.00","receipt":"BNK-1","paid":true})");
@@ -268,8 +272,8 @@ TEST_CASE("Closing with stale rates was silent: a month closes only with rates i
   recorded(ledger, R"({"type":"period_close","period":"2024-01"})");
   // February has no EUR rate of its own, and EUR holds a balance (USD needs none).
   check_refused(ledger, R"({"type":"period_close","period":"2024-02"})", ErrorCode::bad_input,
-                R"(field "period": 2024-02 cannot be closed: no rate effective within the month for EUR, which hold )"
-                R"(monetary balances; record the month's UN operational rates, or close with allow_stale_rates )"
+                R"(field "period": 2024-02 cannot be closed: no rate effective within the month for EUR (holding )"
+                R"(monetary balances); record the month's UN operational rates, or close with allow_stale_rates )"
                 R"((--allow-stale-rates) to revalue at the latest earlier rate)");
   const std::int64_t close = recorded(ledger, R"({"type":"period_close","period":"2024-02","allow_stale_rates":true})");
   std::ostringstream journal;
