@@ -15,6 +15,8 @@ namespace fundledger::cli {
 // What every command needs: where the ledger is, and how to say things.
 struct Context {
   std::string database_path;
+  // How long a writer waits for another: FUNDLEDGER_BUSY_TIMEOUT_MS, else ten seconds.
+  LedgerOptions options;
   // Set by the command that ran: its exit status (0 unless it found a difference).
   int status = 0;
 };

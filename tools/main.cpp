@@ -38,6 +38,11 @@ int main(int argc, char** argv) {
   app.fallthrough();
 
   cli::Context context;
+  if (const char* timeout = std::getenv("FUNDLEDGER_BUSY_TIMEOUT_MS")) {
+    char* end = nullptr;
+    const long value = std::strtol(timeout, &end, 10);
+    if (end != timeout && *end == '\0' && value >= 0 && value <= 3600000) context.options.busy_timeout_ms = static_cast<int>(value);
+  }
   const char* from_environment = std::getenv("FUNDLEDGER_DB");
   context.database_path = from_environment && *from_environment ? from_environment : "fundledger.db";
   app.add_option("--db", context.database_path, "the ledger file")->envname("FUNDLEDGER_DB");

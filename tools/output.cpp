@@ -101,6 +101,8 @@ void finish_progress() {
   }
 }
 
-Ledger open_ledger(const Context& context, OpenMode mode) { return Ledger::open(context.database_path, mode); }
+Ledger open_ledger(const Context& context, OpenMode mode) {
+  return Ledger::open(context.database_path, mode, context.options);
+}
 
 }  // namespace fundledger::cli

@@ -40,7 +40,7 @@ void register_setup_commands(CLI::App& app, Context& context) {
     init->add_flag("--bare", *bare, "create no accounts (settings only)");
     init->footer("Example:\n  fundledger --db cpcjf.db init");
     init->callback([&context, bare] {
-      Ledger ledger = Ledger::init(context.database_path, *bare);
+      Ledger ledger = Ledger::init(context.database_path, *bare, context.options);
       std::fputs(fmt::format("created {} with {} events\n", context.database_path, ledger.event_count()).c_str(),
                  stderr);
     });

@@ -1,7 +1,7 @@
 // fundledger::Ledger: one ledger file, the single path by which anything is recorded, and the
 // balances read from it.
 //
-// A ledger is an SQLite database. Every event goes through record() or record_batch(), which
+// A ledger is an SQLite database file. Every event goes through record() or record_batch(), which
 // validate it, derive its postings (USD amounts at the rate in force, the rounding residual to
 // 5900), check every invariant of a journal entry, and append it to the hash-chained journal in
 // one transaction. Nothing stored is ever updated or deleted.
@@ -78,17 +78,27 @@ struct ImportResult {
   std::uint64_t already_recorded = 0;
 };
 
+// How a ledger is opened. The library reads no environment variable: the command line takes
+// FUNDLEDGER_BUSY_TIMEOUT_MS and passes it here.
+struct LedgerOptions {
+  int busy_timeout_ms = 10000;  // how long a writer waits for another before Error (busy)
+};
+
+namespace detail {
+class LedgerAccess;
+}
+
 class Ledger {
  public:
   // Creates an empty ledger (the schema, no events). Throws Error (output_uncreatable) if the file
   // exists or cannot be created.
-  static Ledger create(const std::string& path);
+  static Ledger create(const std::string& path, const LedgerOptions& options = {});
   // Creates a ledger and records the standard chart of accounts (unless bare) and the standard
   // settings: USD functional currency, half-even rounding, 13% PSC rate, upfront recognition.
-  static Ledger init(const std::string& path, bool bare = false);
+  static Ledger init(const std::string& path, bool bare = false, const LedgerOptions& options = {});
   // Opens an existing ledger. Throws Error (input_unreadable) if it does not exist, Error (storage)
   // if it is not a fundledger ledger or has a newer schema.
-  static Ledger open(const std::string& path, OpenMode mode = OpenMode::read_write);
+  static Ledger open(const std::string& path, OpenMode mode = OpenMode::read_write, const LedgerOptions& options = {});
 
   Ledger(Ledger&&) noexcept;
   Ledger& operator=(Ledger&&) noexcept;
@@ -112,12 +122,10 @@ class Ledger {
   std::int64_t event_count() const;
   std::string head_hash() const;
 
-  // The implementation, shared with the audit functions (journal.hpp).
   struct Impl;
-  Impl& impl() { return *impl_; }
-  const Impl& impl() const { return *impl_; }
 
  private:
+  friend class detail::LedgerAccess;  // the library's own modules (journal, reports, pledges, periods)
   explicit Ledger(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -2,6 +2,7 @@
 // rounding residual, and invariants 1-3.
 #include "core/posting_builder.hpp"
 
+#include "core/master.hpp"
 #include "core/text.hpp"
 
 #include <fundledger/error.hpp>
@@ -11,20 +12,12 @@
 
 namespace fundledger::detail {
 
-PostingBuilder::PostingBuilder(Ledger::Impl& impl, Date date, std::string label)
-    : impl_(impl), date_(date), label_(std::move(label)) {
-  impl.check_open(date, label_);
+PostingBuilder::PostingBuilder(RuleContext& context, Date date, std::string label)
+    : context_(context), date_(date), label_(std::move(label)) {
+  context.check_open(date, label_);
 }
 
-std::int64_t PostingBuilder::account(std::string_view code) const {
-  const auto* record = impl_.state.accounts.find(code);
-  if (!record) {
-    throw Error(ErrorCode::unknown_reference,
-                label_ + " posts to account " + std::string(code) +
-                    ", which this ledger does not have (it is in the standard chart that init creates)");
-  }
-  return record->id;
-}
+std::int64_t PostingBuilder::account(std::string_view code) const { return context_.account(code, label_); }
 
 std::int64_t PostingBuilder::usd_minor(const CurrencyRecord& currency, const Decimal& amount) const {
   return usd_minor_on(currency, amount, Date::from_day_number(current_day()));
@@ -32,7 +25,7 @@ std::int64_t PostingBuilder::usd_minor(const CurrencyRecord& currency, const Dec
 
 std::int64_t PostingBuilder::usd_minor_on(const CurrencyRecord& currency, const Decimal& amount, Date on) const {
   try {
-    return impl_.usd_value_minor(currency, amount, on);
+    return usd_value_minor(context_.master, currency, amount, on);
   } catch (const Error& error) {
     throw Error(error.code(), "field \"currency\": " + std::string(error.what()));
   }
@@ -135,18 +128,18 @@ std::vector<StoredPosting> PostingBuilder::finish() {
     residual[{p.fund_id, p.date ? *p.date : date_.day_number()}] -= p.functional_minor;
   }
   close_by_fund_and_day(residual, "5900", PostingKind::rounding_residual);
-  return check_balanced(label_, std::move(postings_), impl_.state);
+  return check_balanced(label_, std::move(postings_), context_);
 }
 
 void check_currency_balance(const std::string& label, const std::vector<StoredPosting>& postings,
-                            const MasterState& state) {
+                            const RuleContext& context) {
   std::map<std::pair<std::int64_t, std::int64_t>, Decimal::Coefficient> by_fund_currency;
   for (const StoredPosting& p : postings) by_fund_currency[{p.fund_id, p.currency_id}] += p.amount_minor;
   for (const auto& [key, sum] : by_fund_currency) {
     if (sum != 0) {
-      const auto& currency = state.currencies.by_id(key.second);
+      const auto& currency = context.currency(key.second);
       throw Error(ErrorCode::unbalanced,
-                  label + " does not balance: in fund " + state.funds.by_id(key.first).code + " the " +
+                  label + " does not balance: in fund " + context.master.funds.by_id(key.first).code + " the " +
                       currency.code + " postings sum to " +
                       Decimal::from_coefficient(sum, currency.minor_units).to_string() + ", expected 0");
     }
@@ -154,18 +147,18 @@ void check_currency_balance(const std::string& label, const std::vector<StoredPo
 }
 
 std::vector<StoredPosting> check_balanced(const std::string& label, std::vector<StoredPosting> postings,
-                                          const MasterState& state) {
+                                          const RuleContext& context) {
   if (postings.size() < 2) {
     throw Error(ErrorCode::unbalanced, label + " needs at least two postings, it has " +
                                            std::to_string(postings.size()));
   }
-  check_currency_balance(label, postings, state);
+  check_currency_balance(label, postings, context);
   std::map<std::int64_t, Decimal::Coefficient> functional_by_fund;
   for (const StoredPosting& p : postings) functional_by_fund[p.fund_id] += p.functional_minor;
   for (const auto& [fund_id, sum] : functional_by_fund) {
     if (sum != 0) {
       throw Error(ErrorCode::unbalanced,
-                  label + " does not balance in USD: in fund " + state.funds.by_id(fund_id).code +
+                  label + " does not balance in USD: in fund " + context.master.funds.by_id(fund_id).code +
                       " the USD amounts sum to " + Decimal::from_coefficient(sum, 2).to_string() + ", expected 0");
     }
   }

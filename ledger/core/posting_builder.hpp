@@ -1,7 +1,7 @@
 // Private: building the postings of one event, with USD conversion and the invariant checks.
 #pragma once
 
-#include "core/ledger_impl.hpp"
+#include "core/rule_context.hpp"
 
 #include <map>
 #include <string>
@@ -30,7 +30,7 @@ struct Dimensions {
 // of each posting left to 5900 (marked as the ledger's residual), and checks invariants 1-3.
 class PostingBuilder {
  public:
-  PostingBuilder(Ledger::Impl& impl, Date date, std::string label);
+  PostingBuilder(RuleContext& context, Date date, std::string label);
 
   // The id of a standard account, or an Error naming it when the chart lacks it.
   std::int64_t account(std::string_view code) const;
@@ -75,7 +75,7 @@ class PostingBuilder {
   void close_by_fund_and_day(const std::map<std::pair<std::int64_t, std::int32_t>, Decimal::Coefficient>& amounts,
                              std::string_view account_code, PostingKind kind);
 
-  Ledger::Impl& impl_;
+  RuleContext& context_;
   Date date_;
   std::string label_;
   std::optional<Date> posting_date_;
@@ -93,10 +93,10 @@ std::int64_t proportional_minor(std::int64_t total_minor, std::int64_t part_mino
 // zero; each fund's USD sums to zero) and returns the postings; throws Error (unbalanced) naming
 // the fund and currency otherwise.
 std::vector<StoredPosting> check_balanced(const std::string& label, std::vector<StoredPosting> postings,
-                                          const MasterState& state);
+                                          const RuleContext& context);
 // Invariant 2 alone: each fund and currency sums to zero.
 void check_currency_balance(const std::string& label, const std::vector<StoredPosting>& postings,
-                            const MasterState& state);
+                            const RuleContext& context);
 
 // The part of a posting of posting_minor that the balance covers: none unless the posting goes
 // against the balance, and never more than the balance holds (in the posting's sign).

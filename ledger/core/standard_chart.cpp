@@ -1,9 +1,7 @@
-// Ledger::init: the standard chart of accounts and settings (ACCOUNTING.md).
-#include "core/ledger_impl.hpp"
+// The standard chart of accounts and settings (ACCOUNTING.md), that Ledger::init records.
+#include "core/standard_chart.hpp"
 
-#include <fundledger/ledger.hpp>
-
-namespace fundledger {
+namespace fundledger::detail {
 
 namespace {
 
@@ -44,8 +42,7 @@ constexpr StandardAccount standard_chart[] = {
 
 }  // namespace
 
-Ledger Ledger::init(const std::string& path, bool bare) {
-  Ledger ledger = create(path);
+std::vector<Event> standard_events(bool bare) {
   std::vector<Event> events;
   events.push_back(SettingEvent{"functional_currency", "USD", std::nullopt});
   events.push_back(SettingEvent{"rounding", "half-even", std::nullopt});
@@ -56,8 +53,7 @@ Ledger Ledger::init(const std::string& path, bool bare) {
       events.push_back(AccountEvent{account.code, account.name, account.account_class});
     }
   }
-  ledger.record_batch(events);
-  return ledger;
+  return events;
 }
 
-}  // namespace fundledger
+}  // namespace fundledger::detail

@@ -1,41 +1,29 @@
 // The list of periods and their seals.
-#include "core/ledger_impl.hpp"
+#include "core/ledger_access.hpp"
 
 #include <fundledger/error.hpp>
 #include <fundledger/periods.hpp>
-
-#include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
 
 #include <map>
 
 namespace fundledger {
 
 std::vector<PeriodStatus> list_periods(const Ledger& ledger) {
-  Ledger::Impl& impl = const_cast<Ledger&>(ledger).impl();
-  std::vector<PeriodStatus> periods;
-  try {
-    SQLite::Transaction snapshot(impl.database);
-    impl.refresh_if_changed();
-    SQLite::Statement range(impl.database, "SELECT MIN(date), MAX(date) FROM postings");
-    if (!range.executeStep() || range.getColumn(0).isNull()) return periods;
-    Period period = Period::month_of(Date::from_day_number(range.getColumn(0).getInt()));
-    Period last = Period::month_of(Date::from_day_number(range.getColumn(1).getInt()));
+  return detail::guarded(detail::LedgerAccess::store(ledger), "reading the periods", [&] {
+    const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger);
+    std::vector<PeriodStatus> periods;
+    const auto first_day = snapshot.txn->first_posting_day();
+    const auto last_day = snapshot.txn->last_posting_day();
+    if (!first_day || !last_day) return periods;
+    Period period = Period::month_of(Date::from_day_number(*first_day));
+    Period last = Period::month_of(Date::from_day_number(*last_day));
     std::map<std::string, PeriodStatus> closed;
-    SQLite::Statement seals(impl.database,
-                            "SELECT p.period, p.close_seq, e.recorded_at, p.head_hash, p.balances_hash "
-                            "FROM periods p JOIN events e ON e.seq = p.close_seq");
-    while (seals.executeStep()) {
-      PeriodStatus status;
-      status.period = Period::parse(seals.getColumn(0).getString());
-      status.state = "closed";
-      status.close_seq = seals.getColumn(1).getInt64();
-      status.closed_at = seals.getColumn(2).getString();
-      status.head_hash = seals.getColumn(3).getString();
-      status.balances_hash = seals.getColumn(4).getString();
-      closed[status.period.to_string()] = status;
+    for (const detail::SealRow& seal : snapshot.txn->seals()) {
+      closed[seal.period] = {Period::parse(seal.period), "closed", seal.close_seq, seal.recorded_at, seal.head_hash,
+                             seal.balances_hash};
     }
-    if (impl.last_closed && last.first_day() <= impl.last_closed->last_day()) last = impl.last_closed->next();
+    const auto last_closed = snapshot.txn->last_closed();
+    if (last_closed && last.first_day() <= last_closed->last_day()) last = last_closed->next();
     while (period.first_day() <= last.first_day()) {
       auto found = closed.find(period.to_string());
       if (found != closed.end()) {
@@ -48,12 +36,8 @@ std::vector<PeriodStatus> list_periods(const Ledger& ledger) {
       }
       period = period.next();
     }
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& error) {
-    detail::throw_storage_error(error, "reading the periods");
-  }
-  return periods;
+    return periods;
+  });
 }
 
 }  // namespace fundledger

@@ -15,7 +15,9 @@
 // amounts, by largest remainder, so that the buckets add up to it exactly.
 #include "reports/support.hpp"
 
-#include <SQLiteCpp/Statement.h>
+#include "core/chart.hpp"
+
+#include <limits>
 
 #include <algorithm>
 #include <array>
@@ -70,20 +72,15 @@ Report aging(const Scope& scope) {
     Buckets& donor = by_donor[receivable.donor_id];
     for (std::size_t i = 0; i < bucket_count; ++i) donor[i] += receivable.usd_by_group[i];
   }
-  {
-    SQLite::Statement query(scope.impl.database,
-                            "SELECT IFNULL(donor_id, 0), SUM(functional_minor) FROM postings "
-                            "WHERE account_id = ? AND date <= ? AND fund_id IN " + scope.fund_list_sql + " GROUP BY 1");
-    query.bind(1, scope.account("1290"));
-    query.bind(2, last_day);
-    while (query.executeStep()) {
-      // The allowance is a credit balance, shown as the positive amount it takes off.
-      allowance_by_donor[query.getColumn(0).getInt64()] -= query.getColumn(1).getInt64();
-      by_donor[query.getColumn(0).getInt64()];  // a donor with an allowance gets a row
-    }
+  for (const store::DonorFundSums& row : scope.txn.sums_by_donor(scope.account(detail::account::allowance),
+                                                                  std::numeric_limits<std::int32_t>::min(), last_day,
+                                                                  scope.fund_ids, "")) {
+    // The allowance is a credit balance, shown as the positive amount it takes off.
+    allowance_by_donor[row.donor_id] -= row.functional_minor;
+    by_donor[row.donor_id];  // a donor with an allowance gets a row
   }
 
-  const auto& state = scope.impl.state;
+  const auto& state = scope.master;
   std::vector<std::int64_t> donors;
   for (const auto& [donor_id, buckets] : by_donor) donors.push_back(donor_id);
   // By donor code; the receivables of no donor last.

@@ -15,7 +15,7 @@
 // exchange rates on cash.
 #include "reports/support.hpp"
 
-#include <SQLiteCpp/Statement.h>
+#include "core/chart.hpp"
 
 #include <array>
 #include <cstddef>
@@ -94,16 +94,6 @@ Line line_of_counterpart(std::string_view type, std::string_view code) {
   return Line::other;
 }
 
-// A reversal counts under the line of the event it reverses, so that a corrected receipt nets
-// out of "Receipts from donors" rather than inflating "Other movements". The join goes through the
-// reversals table, which names the reversed event of every reversal.
-constexpr const char* events_join =
-    " FROM postings p JOIN events e ON e.seq = p.seq"
-    " LEFT JOIN reversals r ON e.type = 'reversal' AND r.reversal_seq = e.seq"
-    " LEFT JOIN events o ON o.seq = r.reversed_seq ";
-constexpr const char* category_type =
-    "CASE WHEN e.type = 'reversal' THEN IFNULL(o.type, e.type) ELSE e.type END";
-
 // Amounts in USD cents by fund, in the order of the scope's funds.
 class FundCents {
  public:
@@ -128,6 +118,53 @@ class FundCents {
   std::vector<std::int64_t> minor_;
 };
 
+using Lines = std::vector<FundCents>;
+
+// The cash each kind of event moved in each fund (a reversal counts as the kind it reverses, so
+// that a corrected receipt nets out of "Receipts from donors"). Postings are selected by their own
+// date, not the event's: a close posts the reversal of its revaluation on the first day of the next
+// month, which belongs to the period that contains that day. The cash of the events split by their
+// counterparts is returned by kind, for split_by_counterparts.
+std::map<std::string, FundCents> add_cash_by_kind(const Scope& scope, std::int64_t cash,
+                                                   const std::map<std::int64_t, std::size_t>& fund_index, Lines& lines) {
+  std::map<std::string, FundCents> split_cash;
+  for (const store::KindAccountSums& row : scope.txn.sums_by_kind_and_account(
+           cash, true, scope.from.day_number(), scope.to.day_number(), scope.fund_ids)) {
+    const std::size_t fund = fund_index.at(row.fund_id);
+    if (split_by_counterpart(row.kind)) {
+      split_cash.try_emplace(row.kind, fund_index.size()).first->second[fund] += row.functional_minor;
+    } else {
+      lines[static_cast<std::size_t>(line_of_type(row.kind))][fund] += row.functional_minor;
+    }
+  }
+  return split_cash;
+}
+
+// The split of that cash, from the events' other postings by fund and account (negated: a debit to
+// 5200 is cash paid out). What the known accounts do not explain, which is nothing for the postings
+// the ledger makes today, goes to "Other movements", so that the lines always add up to the cash
+// the events moved.
+void split_by_counterparts(const Scope& scope, std::int64_t cash, const std::map<std::int64_t, std::size_t>& fund_index,
+                           const std::map<std::string, FundCents>& split_cash, Lines& lines) {
+  std::map<std::string, FundCents> explained;
+  for (const store::KindAccountSums& row : scope.txn.sums_by_kind_and_account(
+           cash, false, scope.from.day_number(), scope.to.day_number(), scope.fund_ids)) {
+    if (!split_by_counterpart(row.kind)) continue;
+    const Line which = line_of_counterpart(row.kind, scope.account_code(row.account_id));
+    if (which == Line::other) continue;
+    const std::size_t fund = fund_index.at(row.fund_id);
+    lines[static_cast<std::size_t>(which)][fund] -= row.functional_minor;
+    explained.try_emplace(row.kind, fund_index.size()).first->second[fund] -= row.functional_minor;
+  }
+  for (const auto& [kind, moved_cash] : split_cash) {
+    const auto found = explained.find(kind);
+    for (std::size_t fund = 0; fund < fund_index.size(); ++fund) {
+      lines[static_cast<std::size_t>(Line::other)][fund] +=
+          moved_cash[fund] - (found == explained.end() ? 0 : found->second[fund]);
+    }
+  }
+}
+
 }  // namespace
 
 Report cash_flow(const Scope& scope) {
@@ -139,72 +176,16 @@ Report cash_flow(const Scope& scope) {
   const std::size_t fund_count = scope.fund_ids.size();
   std::map<std::int64_t, std::size_t> fund_index;
   for (std::size_t i = 0; i < fund_count; ++i) fund_index[scope.fund_ids[i]] = i;
-
   FundCents opening(fund_count);
-  std::vector<FundCents> lines(line_count, FundCents(fund_count));
-  auto line = [&lines](Line which) -> FundCents& { return lines[static_cast<std::size_t>(which)]; };
-
+  Lines lines(line_count, FundCents(fund_count));
   // A ledger whose chart lacks 1100 holds no cash: every line stays zero.
-  const std::int64_t cash = scope.account("1100");
-  if (cash >= 0) {
+  if (const std::int64_t cash = scope.account(detail::account::cash); cash >= 0) {
     for (const auto& [key, minor] : balances_as_of(scope, scope.from.add_days(-1))) {
       if (key.first == cash) opening[fund_index.at(key.second)] += minor;
     }
-
-    // The cash each type of event moved in each fund. Postings are selected by their own date,
-    // not the event's: a close posts the reversal of its revaluation on the first day of the next
-    // month, which belongs to the period that contains that day.
-    std::map<std::string, FundCents> split_cash;
-    SQLite::Statement moved(
-        scope.impl.database,
-        std::string("SELECT ") + category_type + ", p.fund_id, SUM(p.functional_minor)" +
-            events_join +
-            "WHERE p.account_id = ? AND p.date >= ? AND p.date <= ? AND p.fund_id IN " +
-            scope.fund_list_sql + " GROUP BY 1, 2");
-    moved.bind(1, cash);
-    moved.bind(2, scope.from.day_number());
-    moved.bind(3, scope.to.day_number());
-    while (moved.executeStep()) {
-      const std::string type = moved.getColumn(0).getString();
-      const std::size_t fund = fund_index.at(moved.getColumn(1).getInt64());
-      const std::int64_t minor = moved.getColumn(2).getInt64();
-      if (split_by_counterpart(type)) {
-        split_cash.try_emplace(type, fund_count).first->second[fund] += minor;
-      } else {
-        line(line_of_type(type))[fund] += minor;
-      }
-    }
-
-    // The split of that cash, from the events' other postings by fund and account (negated: a
-    // debit to 5200 is cash paid out). What the known accounts do not explain, which is nothing for
-    // the postings the ledger makes today, goes to "Other movements", so that the lines always add
-    // up to the cash the events moved.
-    SQLite::Statement split(
-        scope.impl.database,
-        std::string("SELECT ") + category_type + ", p.fund_id, p.account_id, SUM(p.functional_minor)" + events_join +
-            "WHERE p.account_id != ? AND p.date >= ? AND p.date <= ? AND p.fund_id IN " + scope.fund_list_sql +
-            " AND " + category_type + " IN ('expense', 'transfer', 'refund') GROUP BY 1, 2, 3");
-    split.bind(1, cash);
-    split.bind(2, scope.from.day_number());
-    split.bind(3, scope.to.day_number());
-    std::map<std::string, FundCents> explained;
-    while (split.executeStep()) {
-      const std::string type = split.getColumn(0).getString();
-      const std::size_t fund = fund_index.at(split.getColumn(1).getInt64());
-      const Line which = line_of_counterpart(type, scope.account_code(split.getColumn(2).getInt64()));
-      if (which == Line::other) continue;
-      const std::int64_t minor = -split.getColumn(3).getInt64();
-      line(which)[fund] += minor;
-      explained.try_emplace(type, fund_count).first->second[fund] += minor;
-    }
-    for (const auto& [type, moved_cash] : split_cash) {
-      const auto found = explained.find(type);
-      for (std::size_t fund = 0; fund < fund_count; ++fund) {
-        line(Line::other)[fund] += moved_cash[fund] - (found == explained.end() ? 0 : found->second[fund]);
-      }
-    }
+    const auto split_cash = add_cash_by_kind(scope, cash, fund_index, lines);
+    split_by_counterparts(scope, cash, fund_index, split_cash, lines);
   }
-
   FundCents net_change(fund_count);
   for (const FundCents& amounts : lines) net_change.add(amounts);
   FundCents closing = opening;
@@ -215,8 +196,7 @@ Report cash_flow(const Scope& scope) {
   heading.cells.resize(report.columns.size());
   report.rows.push_back(std::move(heading));
   // Every line is kept, zero or not, so that the layout is the same from one period to the next.
-  for (std::size_t i = 0; i < line_count; ++i)
-    report.rows.push_back(lines[i].row(RowKind::line, line_labels[i]));
+  for (std::size_t i = 0; i < line_count; ++i) report.rows.push_back(lines[i].row(RowKind::line, line_labels[i]));
   report.rows.push_back(net_change.row(RowKind::subtotal, "Net change in cash"));
   report.rows.push_back(closing.row(RowKind::total, "Closing cash"));
   return report;

@@ -23,7 +23,9 @@
 // posting on those accounts lands in exactly one row.
 #include "reports/support.hpp"
 
-#include <SQLiteCpp/Statement.h>
+#include "core/chart.hpp"
+
+#include <limits>
 
 #include <algorithm>
 #include <tuple>
@@ -59,57 +61,30 @@ struct Figures {
   }
 };
 
-// The postings with the kind of event each counts as: IFNULL(o.type, e.type) is the event's own
-// type, or for a reversal the type of the event it reverses.
-constexpr const char* postings_with_kind_sql =
-    "FROM postings p JOIN events e ON e.seq = p.seq "
-    "LEFT JOIN reversals r ON r.reversal_seq = p.seq LEFT JOIN events o ON o.seq = r.reversed_seq ";
-
 // The pledged amounts in the pledge currency. A pledge whose signing was reversed on or before the
 // last day was never a pledge: its postings net to nothing, and so must its amount.
 void add_pledged(const Scope& scope, std::map<RowKey, Figures>& rows) {
-  SQLite::Statement query(scope.impl.database,
-                          "SELECT g.donor_id, g.fund_id, g.currency_id, SUM(g.amount_minor) FROM pledges g "
-                          "WHERE g.signed <= ? AND g.fund_id IN " + scope.fund_list_sql +
-                              " AND NOT EXISTS (SELECT 1 FROM reversals r JOIN events v ON v.seq = r.reversal_seq "
-                              "WHERE r.reversed_seq = g.seq AND v.date <= ?) GROUP BY 1, 2, 3");
-  query.bind(1, scope.to.day_number());
-  query.bind(2, scope.to.day_number());
-  while (query.executeStep()) {
-    const RowKey key{query.getColumn(0).getInt64(), query.getColumn(1).getInt64(), query.getColumn(2).getInt64()};
-    rows[key].pledged_minor += query.getColumn(3).getInt64();
+  for (const store::PledgedSums& row : scope.txn.pledged_through(scope.to.day_number(), scope.fund_ids)) {
+    rows[{row.donor_id, row.fund_id, row.currency_id}].pledged_minor += row.amount_minor;
   }
 }
 
 // Every 1200 posting up to the last day, once in `outstanding` and, by the event that made it, in
 // at most one of the movement columns.
 void add_receivable(const Scope& scope, std::map<RowKey, Figures>& rows) {
-  SQLite::Statement query(scope.impl.database,
-                          "SELECT IFNULL(p.donor_id, 0), p.fund_id, p.currency_id, "
-                          "CASE WHEN p.kind = 3 THEN 'recognition' ELSE IFNULL(o.type, e.type) END, "
-                          "p.date >= ?, SUM(p.functional_minor) " +
-                              std::string(postings_with_kind_sql) +
-                              "WHERE p.account_id = ? AND p.date <= ? AND p.fund_id IN " + scope.fund_list_sql +
-                              " GROUP BY 1, 2, 3, 4, 5");
-  query.bind(1, scope.from.day_number());
-  query.bind(2, scope.account("1200"));
-  query.bind(3, scope.to.day_number());
-  while (query.executeStep()) {
-    const RowKey key{query.getColumn(0).getInt64(), query.getColumn(1).getInt64(), query.getColumn(2).getInt64()};
-    const std::string kind = query.getColumn(3).getString();
-    const bool in_period = query.getColumn(4).getInt() != 0;
-    const std::int64_t usd_minor = query.getColumn(5).getInt64();
-    Figures& figures = rows[key];
-    figures.outstanding += usd_minor;
+  for (const store::KindSums& row : scope.txn.sums_by_kind(scope.account(detail::account::receivable),
+                                                           scope.from.day_number(), scope.to.day_number(),
+                                                           scope.fund_ids)) {
+    Figures& figures = rows[{row.donor_id, row.fund_id, row.currency_id}];
+    figures.outstanding += row.functional_minor;
     // What is pledged: the pledge's own recognition at signing, and instalments recognized when they
     // fell due (by a close, or by the money that arrived for them); revaluation is not.
-    const bool recognition = kind == "pledge" || kind == "recognition";
-    if (recognition) {
-      figures.pledged_usd += usd_minor;
-    } else if (kind == "receipt" || kind == "apply") {
-      (in_period ? figures.received_period : figures.received_prior) -= usd_minor;
-    } else if ((kind == "reduction" || kind == "write_off") && in_period) {
-      figures.reductions_refunds -= usd_minor;
+    if (row.kind == "pledge" || row.kind == "recognition") {
+      figures.pledged_usd += row.functional_minor;
+    } else if (row.kind == "receipt" || row.kind == "apply") {
+      (row.in_period ? figures.received_period : figures.received_prior) -= row.functional_minor;
+    } else if ((row.kind == "reduction" || row.kind == "write_off") && row.in_period) {
+      figures.reductions_refunds -= row.functional_minor;
     }
   }
 }
@@ -117,34 +92,19 @@ void add_receivable(const Scope& scope, std::map<RowKey, Figures>& rows) {
 // The refunds of the period: what refund events charged to 4900, in the row of the pledge they
 // name (its currency) or, without one, in the row of the refund's own currency.
 void add_refunds(const Scope& scope, std::map<RowKey, Figures>& rows) {
-  SQLite::Statement query(scope.impl.database,
-                          "SELECT IFNULL(p.donor_id, 0), p.fund_id, IFNULL(g.currency_id, p.currency_id), "
-                          "SUM(p.functional_minor) " +
-                              std::string(postings_with_kind_sql) +
-                              "LEFT JOIN pledges g ON g.id = p.pledge_id "
-                              "WHERE p.account_id = ? AND p.date >= ? AND p.date <= ? AND p.kind != 2 "
-                              "AND IFNULL(o.type, e.type) = 'refund' AND p.fund_id IN " + scope.fund_list_sql +
-                              " GROUP BY 1, 2, 3");
-  query.bind(1, scope.account("4900"));
-  query.bind(2, scope.from.day_number());
-  query.bind(3, scope.to.day_number());
-  while (query.executeStep()) {
-    const RowKey key{query.getColumn(0).getInt64(), query.getColumn(1).getInt64(), query.getColumn(2).getInt64()};
-    rows[key].reductions_refunds += query.getColumn(3).getInt64();
+  for (const store::DonorFundSums& row :
+       scope.txn.sums_by_donor(scope.account(detail::account::refunds_and_reductions), scope.from.day_number(),
+                               scope.to.day_number(), scope.fund_ids, "refund")) {
+    rows[{row.donor_id, row.fund_id, row.currency_id}].reductions_refunds += row.functional_minor;
   }
 }
 
 // Money received ahead of a pledge: the credit balance of 2100 on the last day.
 void add_advances(const Scope& scope, std::map<RowKey, Figures>& rows) {
-  SQLite::Statement query(scope.impl.database,
-                          "SELECT IFNULL(donor_id, 0), fund_id, currency_id, SUM(functional_minor) FROM postings "
-                          "WHERE account_id = ? AND date <= ? AND fund_id IN " + scope.fund_list_sql +
-                              " GROUP BY 1, 2, 3");
-  query.bind(1, scope.account("2100"));
-  query.bind(2, scope.to.day_number());
-  while (query.executeStep()) {
-    const RowKey key{query.getColumn(0).getInt64(), query.getColumn(1).getInt64(), query.getColumn(2).getInt64()};
-    rows[key].advances -= query.getColumn(3).getInt64();
+  for (const store::DonorFundSums& row :
+       scope.txn.sums_by_donor(scope.account(detail::account::received_in_advance),
+                               std::numeric_limits<std::int32_t>::min(), scope.to.day_number(), scope.fund_ids, "")) {
+    rows[{row.donor_id, row.fund_id, row.currency_id}].advances -= row.functional_minor;
   }
 }
 
@@ -169,7 +129,7 @@ Report contributions(const Scope& scope) {
   add_refunds(scope, rows);
   add_advances(scope, rows);
 
-  const auto& state = scope.impl.state;
+  const auto& state = scope.master;
   // A posting without a donor can only come from a generic journal entry; it still gets a row, so
   // that the totals keep equal to the balances. Such rows come last.
   auto donor_code = [&state](std::int64_t id) { return id ? state.donors.by_id(id).code : std::string(); };

@@ -48,7 +48,7 @@ Report financial_performance(const Scope& scope) {
       report.rows.push_back(amounts.row(RowKind::line, line.label));
     }
     // The ledger's own accounts of the class, each under its name when it moved.
-    for (const auto& account : scope.impl.state.accounts.all()) {
+    for (const auto& account : scope.master.accounts.all()) {
       if (account.event.account_class != account_class ||
           std::find(placed.begin(), placed.end(), account.id) != placed.end()) {
         continue;

@@ -36,7 +36,7 @@ Report financial_position(const Scope& scope) {
     for (const char* code : order) {
       if (std::int64_t id = scope.account(code); id >= 0) accounts.push_back(id);
     }
-    for (const auto& account : scope.impl.state.accounts.all()) {
+    for (const auto& account : scope.master.accounts.all()) {
       if (account.event.account_class == account_class &&
           std::find(accounts.begin(), accounts.end(), account.id) == accounts.end()) {
         accounts.push_back(account.id);

@@ -1,10 +1,11 @@
 // build_report: the report modules by name, each over one consistent snapshot of the ledger.
 #include "reports/support.hpp"
 
+#include "core/ledger_access.hpp"
+
 #include <fundledger/error.hpp>
 #include <fundledger/reports.hpp>
 
-#include <SQLiteCpp/Transaction.h>
 
 namespace fundledger {
 
@@ -16,7 +17,6 @@ const std::vector<std::string>& report_names() {
 }
 
 Report build_report(const Ledger& ledger, std::string_view name, const ReportScope& request) {
-  Ledger::Impl& impl = const_cast<Ledger&>(ledger).impl();
   using Builder = Report (*)(const reports::Scope&);
   static const std::pair<const char*, Builder> builders[] = {
       {"trial-balance", reports::trial_balance},       {"financial-position", reports::financial_position},
@@ -25,15 +25,11 @@ Report build_report(const Ledger& ledger, std::string_view name, const ReportSco
       {"cash-flow", reports::cash_flow}};
   for (const auto& [builder_name, builder] : builders) {
     if (name != builder_name) continue;
-    try {
-      SQLite::Transaction snapshot(impl.database);
-      impl.refresh_if_changed();
-      return builder(reports::resolve(impl, request));
-    } catch (const Error&) {
-      throw;
-    } catch (const std::exception& error) {
-      detail::throw_storage_error(error, "building the " + std::string(name) + " report");
-    }
+    return detail::guarded(detail::LedgerAccess::store(ledger), "building the " + std::string(name) + " report", [&] {
+      // One consistent snapshot of the ledger.
+      const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger);
+      return builder(reports::resolve(*snapshot.txn, snapshot.master, request));
+    });
   }
   std::string known;
   for (const auto& report : report_names()) known += (known.empty() ? "" : ", ") + report;

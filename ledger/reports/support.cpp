@@ -1,11 +1,11 @@
 // The shared pieces of the reports: scope, balances and movements by account and fund.
 #include "reports/support.hpp"
 
+#include "core/chart.hpp"
 #include "core/text.hpp"
 
 #include <fundledger/error.hpp>
 
-#include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
 #include <functional>
@@ -15,11 +15,11 @@
 namespace fundledger::reports {
 
 std::int64_t Scope::account(std::string_view code) const {
-  const auto* record = impl.state.accounts.find(code);
+  const auto* record = master.accounts.find(code);
   return record ? record->id : -1;
 }
 
-Scope resolve(Ledger::Impl& impl, const ReportScope& request) {
+Scope resolve(store::ReadTxn& txn, const detail::MasterState& master, const ReportScope& request) {
   Date to = Date::from_day_number(0);
   Date from = Date::from_day_number(0);
   if (request.period && request.as_of) {
@@ -32,14 +32,13 @@ Scope resolve(Ledger::Impl& impl, const ReportScope& request) {
     if (request.as_of) {
       to = *request.as_of;
     } else {
-      SQLite::Statement latest(impl.database, "SELECT MAX(date) FROM postings");
-      to = latest.executeStep() && !latest.getColumn(0).isNull() ? Date::from_day_number(latest.getColumn(0).getInt())
-                                                                  : Date::from_ymd(1970, 1, 1);
+      const auto latest = txn.last_posting_day();
+      to = latest ? Date::from_day_number(*latest) : Date::from_ymd(1970, 1, 1);
     }
     from = Date::from_ymd(to.year(), 1, 1);  // the fiscal year to date
   }
-  Scope scope{impl, from, to, request.fund, {}, {}, {}};
-  const auto& funds = impl.state.funds;
+  Scope scope{txn, master, from, to, request.fund, {}, {}};
+  const auto& funds = master.funds;
   if (request.fund.empty()) {
     for (const auto& fund : funds.all()) scope.fund_ids.push_back(fund.id);
   } else {
@@ -56,13 +55,7 @@ Scope resolve(Ledger::Impl& impl, const ReportScope& request) {
   }
   std::stable_sort(scope.fund_ids.begin() + (request.fund.empty() ? 0 : 1), scope.fund_ids.end(),
                    [&funds](std::int64_t a, std::int64_t b) { return funds.by_id(a).code < funds.by_id(b).code; });
-  scope.fund_list_sql = "(";
-  for (std::size_t i = 0; i < scope.fund_ids.size(); ++i) {
-    scope.fund_codes.push_back(funds.by_id(scope.fund_ids[i]).code);
-    if (i) scope.fund_list_sql += ", ";
-    scope.fund_list_sql += std::to_string(scope.fund_ids[i]);
-  }
-  scope.fund_list_sql += ")";
+  for (std::int64_t id : scope.fund_ids) scope.fund_codes.push_back(funds.by_id(id).code);
   return scope;
 }
 
@@ -70,39 +63,25 @@ namespace {
 
 bool is_month_end(Date day) { return day.add_days(1).day() == 1; }
 
+void add_sums(const std::vector<store::AccountFundSums>& rows, std::map<AccountFund, Movement>& result) {
+  for (const store::AccountFundSums& row : rows) {
+    auto& movement = result[{row.account_id, row.fund_id}];
+    movement.debit += row.debit;
+    movement.credit += row.credit;
+  }
+}
+
 // Debits and credits by account and fund from the monthly table, for months first..last.
 void add_monthly(const Scope& scope, std::int64_t first, std::int64_t last, std::map<AccountFund, Movement>& result) {
   if (first > last) return;
-  SQLite::Statement query(scope.impl.database,
-                          "SELECT account_id, fund_id, SUM(functional_debit_minor), SUM(functional_credit_minor) "
-                          "FROM monthly_balances WHERE month >= ? AND month <= ? AND fund_id IN " +
-                              scope.fund_list_sql + " GROUP BY 1, 2");
-  query.bind(1, first);
-  query.bind(2, last);
-  while (query.executeStep()) {
-    auto& movement = result[{query.getColumn(0).getInt64(), query.getColumn(1).getInt64()}];
-    movement.debit += query.getColumn(2).getInt64();
-    movement.credit += query.getColumn(3).getInt64();
-  }
+  add_sums(scope.txn.monthly_sums(first, last, scope.fund_ids), result);
 }
 
 // Debits and credits by account and fund of the postings dated from..to (through the date index);
 // with only_year_end, just the year-end closing postings.
 void add_postings(const Scope& scope, Date from, Date to, bool only_year_end, std::map<AccountFund, Movement>& result) {
   if (to < from) return;
-  SQLite::Statement query(
-      scope.impl.database,
-      "SELECT account_id, fund_id, SUM(CASE WHEN functional_minor > 0 THEN functional_minor ELSE 0 END), "
-      "SUM(CASE WHEN functional_minor < 0 THEN -functional_minor ELSE 0 END) FROM postings "
-      "WHERE date >= ? AND date <= ? AND fund_id IN " + scope.fund_list_sql + (only_year_end ? " AND kind = 2" : "") +
-          " GROUP BY 1, 2");
-  query.bind(1, from.day_number());
-  query.bind(2, to.day_number());
-  while (query.executeStep()) {
-    auto& movement = result[{query.getColumn(0).getInt64(), query.getColumn(1).getInt64()}];
-    movement.debit += query.getColumn(2).getInt64();
-    movement.credit += query.getColumn(3).getInt64();
-  }
+  add_sums(scope.txn.dated_sums(from.day_number(), to.day_number(), scope.fund_ids, only_year_end), result);
 }
 
 // Whole months from the monthly table, the days of a month begun or ended midway from the
@@ -134,9 +113,9 @@ std::map<AccountFund, Movement> all_movements(const Scope& scope, Date from, Dat
 
 std::map<AccountFund, std::int64_t> balances_as_of(const Scope& scope, Date day) {
   std::map<AccountFund, std::int64_t> result;
-  SQLite::Statement range(scope.impl.database, "SELECT MIN(date) FROM postings");
-  if (!range.executeStep() || range.getColumn(0).isNull()) return result;
-  const Date first = Date::from_day_number(range.getColumn(0).getInt());
+  const auto first_day = scope.txn.first_posting_day();
+  if (!first_day) return result;
+  const Date first = Date::from_day_number(*first_day);
   for (const auto& [key, movement] : all_movements(scope, Period::month_of(first).first_day(), day)) {
     if (movement.debit != movement.credit) result[key] = movement.debit - movement.credit;
   }
@@ -268,45 +247,23 @@ std::vector<ReceivableGroups> receivable_by_group(const Scope& scope, Date as_of
   // The receivables by (pledge, donor, currency), with what receipts and reductions took from them.
   // A reversal counts as the kind of event it reverses, so that a reversed receipt pays nothing.
   std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t>, Receivable> receivables;
-  {
-    SQLite::Statement query(scope.impl.database,
-                            "SELECT IFNULL(p.pledge_id, 0), IFNULL(p.donor_id, 0), p.currency_id, p.fund_id, "
-                            "CASE WHEN p.kind = 3 THEN 'recognition' ELSE IFNULL(o.type, e.type) END, "
-                            "SUM(p.amount_minor), SUM(p.functional_minor), MAX(p.date) "
-                            "FROM postings p JOIN events e ON e.seq = p.seq "
-                            "LEFT JOIN reversals r ON r.reversal_seq = p.seq LEFT JOIN events o ON o.seq = r.reversed_seq "
-                            "WHERE p.account_id = ? AND p.date <= ? AND p.fund_id IN " + scope.fund_list_sql +
-                                " GROUP BY 1, 2, 3, 4, 5");
-    query.bind(1, scope.account("1200"));
-    query.bind(2, last_day);
-    while (query.executeStep()) {
-      Receivable& receivable = receivables[{query.getColumn(0).getInt64(), query.getColumn(1).getInt64(),
-                                            query.getColumn(2).getInt64(), query.getColumn(3).getInt64()}];
-      const std::string kind = query.getColumn(4).getString();
-      const std::int64_t amount = query.getColumn(5).getInt64();
-      receivable.amount_minor += amount;
-      receivable.usd_minor += query.getColumn(6).getInt64();
-      receivable.latest_day = std::max(receivable.latest_day, query.getColumn(7).getInt());
-      if (kind == "receipt" || kind == "apply") receivable.received_minor -= amount;
-      if (kind == "reduction" || kind == "write_off") receivable.reduced_minor -= amount;
-    }
+  for (const store::KindSums& row : scope.txn.sums_by_kind(scope.account(detail::account::receivable), last_day,
+                                                           last_day, scope.fund_ids)) {
+    Receivable& receivable = receivables[{row.pledge_id, row.donor_id, row.currency_id, row.fund_id}];
+    receivable.amount_minor += row.amount_minor;
+    receivable.usd_minor += row.functional_minor;
+    receivable.latest_day = std::max(receivable.latest_day, row.latest_day);
+    if (row.kind == "receipt" || row.kind == "apply") receivable.received_minor -= row.amount_minor;
+    if (row.kind == "reduction" || row.kind == "write_off") receivable.reduced_minor -= row.amount_minor;
   }
 
   // The instalments recognized by the last day: at signing (the pledge event recognized them), or
   // by a close, whose recognition is dated the instalment's due date.
   std::map<std::int64_t, PledgeSchedule> schedules;
-  {
-    SQLite::Statement query(scope.impl.database,
-                            "SELECT i.pledge_id, g.currency_id, i.due, i.amount_minor FROM instalments i "
-                            "JOIN pledges g ON g.id = i.pledge_id WHERE g.fund_id IN " + scope.fund_list_sql +
-                                " AND g.signed <= ?1 AND i.recognized != 0 AND (i.recognized = g.seq OR i.due <= ?1) "
-                                "ORDER BY i.pledge_id, i.due, i.line");
-    query.bind(1, last_day);
-    while (query.executeStep()) {
-      PledgeSchedule& schedule = schedules[query.getColumn(0).getInt64()];
-      schedule.currency_id = query.getColumn(1).getInt64();
-      schedule.instalments.push_back({query.getColumn(2).getInt(), query.getColumn(3).getInt64()});
-    }
+  for (const store::RecognizedInstalment& row : scope.txn.recognized_instalments(last_day, scope.fund_ids)) {
+    PledgeSchedule& schedule = schedules[row.pledge_id];
+    schedule.currency_id = row.currency_id;
+    schedule.instalments.push_back({row.due, row.amount_minor});
   }
 
   std::vector<ReceivableGroups> result;

@@ -2,7 +2,8 @@
 // by account and fund read from the postings.
 #pragma once
 
-#include "core/ledger_impl.hpp"
+#include "core/types.hpp"
+#include "store/store.hpp"
 
 #include <fundledger/reports.hpp>
 
@@ -23,23 +24,24 @@ struct Movement {
 };
 
 // A report's scope, resolved against the ledger.
+// A report reads one consistent snapshot: a read transaction of the store and the master data.
 struct Scope {
-  Ledger::Impl& impl;
+  store::ReadTxn& txn;
+  const detail::MasterState& master;
   Date from;  // first day covered
   Date to;    // last day covered
   std::string fund;                    // the fund asked for, empty for all
   std::vector<std::int64_t> fund_ids;  // the funds included: the fund then those within it, by code
   std::vector<std::string> fund_codes;
-  std::string fund_list_sql;  // "(1, 4, 5)" for an IN clause
 
   // The id of an account of the chart, or -1 when the ledger lacks it.
   std::int64_t account(std::string_view code) const;
-  const std::string& account_code(std::int64_t id) const { return impl.state.accounts.by_id(id).code; }
-  const std::string& account_name(std::int64_t id) const { return impl.state.accounts.by_id(id).event.name; }
-  AccountClass account_class(std::int64_t id) const { return impl.state.accounts.by_id(id).event.account_class; }
+  const std::string& account_code(std::int64_t id) const { return master.accounts.by_id(id).code; }
+  const std::string& account_name(std::int64_t id) const { return master.accounts.by_id(id).event.name; }
+  AccountClass account_class(std::int64_t id) const { return master.accounts.by_id(id).event.account_class; }
 };
 
-Scope resolve(Ledger::Impl& impl, const ReportScope& scope);
+Scope resolve(store::ReadTxn& txn, const detail::MasterState& master, const ReportScope& scope);
 
 // USD balances (debit positive) by account and fund of the postings dated on or before day.
 std::map<AccountFund, std::int64_t> balances_as_of(const Scope& scope, Date day);

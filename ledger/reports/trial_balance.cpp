@@ -20,7 +20,7 @@ Report trial_balance(const Scope& scope) {
   // Ordered by account code, then fund code.
   std::vector<AccountFund> ordered(keys.begin(), keys.end());
   std::sort(ordered.begin(), ordered.end(), [&scope](const AccountFund& a, const AccountFund& b) {
-    const auto& state = scope.impl.state;
+    const auto& state = scope.master;
     const auto& a_account = scope.account_code(a.first);
     const auto& b_account = scope.account_code(b.first);
     if (a_account != b_account) return a_account < b_account;
@@ -36,7 +36,7 @@ Report trial_balance(const Scope& scope) {
     if (start == 0 && movement.debit == 0 && movement.credit == 0) continue;
     report.rows.push_back({RowKind::line,
                            {scope.account_code(key.first), scope.account_name(key.first),
-                            scope.impl.state.funds.by_id(key.second).code, usd(start), usd(movement.debit),
+                            scope.master.funds.by_id(key.second).code, usd(start), usd(movement.debit),
                             usd(movement.credit), usd(end)}});
     total_opening += start;
     total_debit += movement.debit;

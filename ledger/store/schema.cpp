@@ -48,7 +48,6 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
-#include <cstdlib>
 #include <string>
 
 namespace fundledger::store {
@@ -222,15 +221,6 @@ CREATE TRIGGER postings_are_never_deleted BEFORE DELETE ON postings
 BEGIN SELECT RAISE(ABORT, 'postings are immutable: record a reversal instead'); END;
 )sql";
 
-int busy_timeout_ms() {
-  if (const char* text = std::getenv("FUNDLEDGER_BUSY_TIMEOUT_MS")) {
-    char* end = nullptr;
-    const long value = std::strtol(text, &end, 10);
-    if (end != text && *end == '\0' && value >= 0 && value <= 3600000) return static_cast<int>(value);
-  }
-  return default_busy_timeout_ms;
-}
-
 }  // namespace
 
 void create_schema(SQLite::Database& database) {
@@ -272,8 +262,8 @@ void check_and_migrate(SQLite::Database& database, bool writable) {
   }
 }
 
-void configure_connection(SQLite::Database& database, bool writable) {
-  database.setBusyTimeout(busy_timeout_ms());
+void configure_connection(SQLite::Database& database, bool writable, int busy_timeout_ms) {
+  database.setBusyTimeout(busy_timeout_ms);
   if (writable) database.exec("PRAGMA journal_mode = WAL");
   // A 64 MiB page cache: an import touches the journal's newest pages and the indexes over and
   // over, and re-reading them from the file would dominate its time.

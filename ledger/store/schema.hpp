@@ -11,15 +11,12 @@ namespace fundledger::store {
 inline constexpr std::int32_t application_id = 0x464C4447;
 // The schema this build writes (PRAGMA user_version).
 inline constexpr int schema_version = 2;
-// How long a writer waits for another writer before the command gives up with exit 75.
-inline constexpr int default_busy_timeout_ms = 10000;
-
 // Creates every table, index and trigger of the current schema in an empty database.
 void create_schema(SQLite::Database& database);
 // Checks that the database is a fundledger ledger and brings an older schema up to date (a
 // read-only opening refuses an older schema instead). Throws Error (storage) otherwise.
 void check_and_migrate(SQLite::Database& database, bool writable);
-// WAL, synchronous=FULL, foreign keys, busy timeout (FUNDLEDGER_BUSY_TIMEOUT_MS overrides it).
-void configure_connection(SQLite::Database& database, bool writable);
+// WAL, synchronous=FULL, foreign keys, the busy timeout.
+void configure_connection(SQLite::Database& database, bool writable, int busy_timeout_ms);
 
 }  // namespace fundledger::store

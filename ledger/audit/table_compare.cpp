@@ -1,0 +1,188 @@
+// Comparing every table of a ledger's store with the same table of its rebuild from the journal,
+// row by row, and naming the first difference as a person reads it: the table, the row's key with
+// codes for ids and dates for day numbers, and each column that differs.
+#include "audit/table_compare.hpp"
+
+#include <fundledger/date.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <string_view>
+
+namespace fundledger::audit {
+
+using detail::MasterState;
+
+namespace {
+
+// How a message names a row of the table.
+std::string row_words(std::string_view table) {
+  if (table == "events") return "the event of";
+  if (table == "postings") return "the posting of";
+  if (table == "periods") return "the seal of";
+  return "the " + std::string(table) + " row of";
+}
+
+std::vector<std::string> column_names(const char* list) {
+  std::vector<std::string> names;
+  std::string_view text = list;
+  while (!text.empty()) {
+    const std::size_t comma = std::min(text.find(','), text.size());
+    names.emplace_back(text.substr(0, comma));
+    text.remove_prefix(std::min(text.size(), comma + 1));
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  }
+  return names;
+}
+
+// A table's rows in key order, one at a time.
+class TableRows {
+ public:
+  TableRows(store::ReadTxn& txn, const store::TableSpec& table) : cursor_(txn.table_rows(table)) { advance(); }
+  bool done() const { return done_; }
+  const std::vector<std::string>& values() const { return cursor_->values(); }
+  void advance() { done_ = !cursor_->next(); }
+
+ private:
+  std::unique_ptr<store::RowCursor> cursor_;
+  bool done_ = false;
+};
+
+bool is_integer(const std::string& text) {
+  return !text.empty() && text.find_first_not_of("-0123456789") == std::string::npos;
+}
+
+// Key order: numbers as numbers (seq 10 after seq 9), others as text.
+int compare_keys(const std::vector<std::string>& a, const std::vector<std::string>& b, std::size_t key_count) {
+  for (std::size_t i = 0; i < key_count; ++i) {
+    if (is_integer(a[i]) && is_integer(b[i])) {
+      const long long x = std::stoll(a[i]);
+      const long long y = std::stoll(b[i]);
+      if (x != y) return x < y ? -1 : 1;
+    } else if (a[i] != b[i]) {
+      return a[i] < b[i] ? -1 : 1;
+    }
+  }
+  return 0;
+}
+
+// A column's value as a person reads it: codes for ids, ISO dates for day numbers, months as
+// YYYY-MM. A master table's own id is its code.
+std::string readable(const MasterState& master, const std::string& column, const std::string& value,
+                     std::string_view table = {}) {
+  if (!is_integer(value)) return value;
+  const long long number = std::stoll(value);
+  const auto& state = master;
+  auto code = [&](const auto& records) -> std::string {
+    if (number < 1 || number > static_cast<long long>(records.all().size())) return value;
+    return records.by_id(number).code;
+  };
+  if (column == "id") {
+    if (table == "currencies") return code(state.currencies);
+    if (table == "accounts") return code(state.accounts);
+    if (table == "funds") return code(state.funds);
+    if (table == "donors") return code(state.donors);
+    if (table == "projects") return code(state.projects);
+    if (table == "pledges") return code(state.pledges);
+  }
+  if (column == "effective" && number == detail::beginning_of_time) return "from the beginning";
+  if (column == "account_id") return code(state.accounts);
+  if (column == "fund_id" || column == "parent_id") return code(state.funds);
+  if (column == "donor_id") return number ? code(state.donors) : "none";
+  if (column == "project_id") return number ? code(state.projects) : "none";
+  if (column == "pledge_id") return number ? code(state.pledges) : "none";
+  if (column == "currency_id") return code(state.currencies);
+  if ((column == "effective" || column == "due" || column == "date" || column == "signed") &&
+      number > -1000000 && number < 3000000) {
+    return Date::from_day_number(static_cast<std::int32_t>(number)).to_string();
+  }
+  if (column == "month") return std::to_string(number / 12) + "-" + (number % 12 < 9 ? "0" : "") + std::to_string(number % 12 + 1);
+  return value;
+}
+
+std::string strip_id(const std::string& column) {
+  return column.size() > 3 && column.compare(column.size() - 3, 3, "_id") == 0 ? column.substr(0, column.size() - 3)
+                                                                                  : column;
+}
+
+// "account 1100, fund CPCJF, currency EUR, month 2024-03": a row's key, with codes for ids.
+std::string describe_key(const MasterState& master, std::string_view table, const std::vector<std::string>& names,
+                         const std::vector<std::string>& values, std::size_t key_count) {
+  std::string out;
+  for (std::size_t i = 0; i < key_count; ++i) {
+    // A balance's absent dimensions are not worth naming.
+    if (values[i] == "0" && (names[i] == "donor_id" || names[i] == "project_id" || names[i] == "pledge_id")) continue;
+    // A seal is named by its month, a master record by its code.
+    const std::string label = names[i] == "period" || names[i] == "id" ? "" : strip_id(names[i]) + " ";
+    out += (out.empty() ? "" : ", ") + label + readable(master, names[i], values[i], table);
+  }
+  return out;
+}
+
+// The columns that differ between a stored row and the row the journal gives.
+std::string column_differences(const MasterState& master, const std::vector<std::string>& names,
+                               const std::vector<std::string>& stored, const std::vector<std::string>& expected,
+                               std::size_t key_count) {
+  std::string out;
+  for (std::size_t i = key_count; i < names.size(); ++i) {
+    if (stored[i] == expected[i]) continue;
+    out += (out.empty() ? "" : "; ") + names[i] + " stored " + readable(master, names[i], stored[i]) +
+           ", the journal gives " + readable(master, names[i], expected[i]);
+  }
+  return out;
+}
+
+// The event a row names (the event that recorded it), or 0.
+std::int64_t seq_of_row(const std::vector<std::string>& names, const std::vector<std::string>& values) {
+  for (const char* column : {"seq", "close_seq", "declared", "event_seq", "reversal_seq"}) {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == column && is_integer(values[i])) return std::stoll(values[i]);
+    }
+  }
+  return 0;
+}
+
+
+// The first row in which a table of the store differs from its rebuild, or none.
+TableDifference table_difference(const MasterState& master, store::ReadTxn& stored_txn, store::ReadTxn& rebuilt,
+                                 const store::TableSpec& table) {
+  std::vector<std::string> names = column_names(table.key);
+  const std::size_t key_count = names.size();
+  for (std::string& name : column_names(table.columns)) names.push_back(std::move(name));
+  TableRows stored(stored_txn, table);
+  TableRows expected(rebuilt, table);
+  auto named = [&](const std::vector<std::string>& values) {
+    return row_words(table.name) + " " + describe_key(master, table.name, names, values, key_count);
+  };
+  while (!stored.done() || !expected.done()) {
+    const int order = stored.done()     ? 1
+                      : expected.done() ? -1
+                                        : compare_keys(stored.values(), expected.values(), key_count);
+    if (order < 0) {
+      return {seq_of_row(names, stored.values()), named(stored.values()) + " is stored, but the journal gives no such row"};
+    }
+    if (order > 0) {
+      return {seq_of_row(names, expected.values()), named(expected.values()) + " is missing, though the journal gives it"};
+    }
+    if (stored.values() != expected.values()) {
+      return {seq_of_row(names, expected.values()),
+              named(stored.values()) + " differs from what the journal gives: " +
+                  column_differences(master, names, stored.values(), expected.values(), key_count)};
+    }
+    stored.advance();
+    expected.advance();
+  }
+  return {};
+}
+
+}  // namespace
+
+TableDifference first_difference(const MasterState& master, store::ReadTxn& stored, store::ReadTxn& rebuilt) {
+  for (const store::TableSpec& table : store::tables()) {
+    TableDifference difference = table_difference(master, stored, rebuilt, table);
+    if (!difference.problem.empty()) return difference;
+  }
+  return {};
+}
+
+}  // namespace fundledger::audit

@@ -1,0 +1,342 @@
+// The rules of money leaving or moving between funds, and of corrections: refund, expense,
+// transfer, interest, reversal.
+#include "contributions/pledge_rules.hpp"
+
+#include "core/chart.hpp"
+#include "core/event_json.hpp"
+#include "core/master.hpp"
+#include "core/text.hpp"
+
+#include <fundledger/error.hpp>
+#include <fundledger/money.hpp>
+
+namespace fundledger::detail {
+
+namespace {
+
+std::string usd_text(std::int64_t minor) { return Decimal::from_minor_units(minor, 2).to_string() + " USD"; }
+
+std::string held_text(std::int64_t minor, const CurrencyRecord& currency) {
+  return Decimal::from_minor_units(minor, currency.minor_units).to_string() + " " + currency.code;
+}
+
+// The money held from the receipt a refund names, checked against the refund.
+Holding refunded_holding(RuleContext& context, const RefundEvent& refund, const CurrencyRecord& currency,
+                         std::int64_t donor_id, std::int64_t fund_id) {
+  const auto receipt = context.state.event(refund.receipt);
+  auto holding = receipt ? context.state.holding(receipt->seq) : std::nullopt;
+  const std::string_view code = holding ? std::string_view(context.master.accounts.by_id(holding->account_id).code) : "";
+  if (!holding || (code != account::received_in_advance && code != account::unidentified)) {
+    throw Error(ErrorCode::bad_input,
+                field_error("receipt", quote(refund.receipt) + " holds no advance or unidentified receipt to refund"));
+  }
+  const auto& master = context.master;
+  if (holding->fund_id != fund_id || holding->currency_id != currency.id ||
+      (holding->donor_id && holding->donor_id != donor_id)) {
+    throw Error(ErrorCode::bad_input,
+                field_error("receipt", "receipt " + refund.receipt + " holds " + context.currency(holding->currency_id).code +
+                                           " in fund " + master.funds.by_id(holding->fund_id).code +
+                                           (holding->donor_id ? " for donor " + master.donors.by_id(holding->donor_id).code : "") +
+                                           ", not " + currency.code + " in fund " + refund.fund + " for donor " + refund.donor));
+  }
+  if (receipt->day && refund.date.day_number() < *receipt->day) {
+    throw Error(ErrorCode::bad_input, field_error("date", "refund " + refund.id + " is dated " + refund.date.to_string() +
+                                                              ", before " + refund.receipt + " was received (" +
+                                                              Date::from_day_number(*receipt->day).to_string() + ")"));
+  }
+  if (refund.amount.to_minor_units(currency.minor_units) > holding->amount_minor) {
+    throw Error(ErrorCode::bad_input, field_error("amount", "receipt " + refund.receipt + " holds only " +
+                                                                held_text(holding->amount_minor, currency) +
+                                                                " that could be refunded"));
+  }
+  return *holding;
+}
+
+// The payment of a refund recorded earlier as payable: the payable, with its own keys, relieved at
+// the USD it carries; the cash at the USD it carries.
+void pay_refund(RuleContext& context, PostingBuilder& builder, const RefundEvent& refund,
+                const CurrencyRecord& currency, std::int64_t donor_id, std::int64_t fund_id) {
+  const std::int64_t payable = builder.account(account::refunds_payable);
+  const auto payable_event = context.state.event(refund.pays);
+  auto holding = payable_event ? context.state.holding(payable_event->seq) : std::nullopt;
+  if (!holding || holding->account_id != payable) {
+    throw Error(ErrorCode::unknown_reference, field_error("pays", "no payable refund " + quote(refund.pays)));
+  }
+  if (holding->fund_id != fund_id || holding->donor_id != donor_id || holding->currency_id != currency.id) {
+    throw Error(ErrorCode::bad_input, field_error("pays", "refund " + refund.pays + " is owed to another donor, "
+                                                              "fund or currency"));
+  }
+  const std::int64_t amount_minor = refund.amount.to_minor_units(currency.minor_units);
+  if (amount_minor > holding->amount_minor) {
+    throw Error(ErrorCode::bad_input, field_error("amount", "refund " + refund.pays + " has only " +
+                                                                held_text(holding->amount_minor, currency) + " left to pay"));
+  }
+  const std::int64_t relieved = builder.relieve(payable, fund_id, currency, refund.amount, holding->position(),
+                                                {holding->donor_id, 0, holding->pledge_id});
+  builder.relieve(builder.account(account::cash), fund_id, currency, -refund.amount,
+                  context.state.cash_position(fund_id, currency.id), {donor_id, 0, 0});
+  context.change.moves.push_back({holding->seq, -amount_minor, -relieved});
+}
+
+// A refund returning money held (naming its receipt) or recognized revenue (4900), payable in 2300
+// or paid at once.
+void refund_due(RuleContext& context, PostingBuilder& builder, const RefundEvent& refund,
+                const CurrencyRecord& currency, std::int64_t donor_id, std::int64_t fund_id, std::int64_t pledge_id) {
+  const std::int64_t payable = builder.account(account::refunds_payable);
+  std::optional<Holding> drawn;
+  if (!refund.receipt.empty()) {
+    // Money still held from a receipt goes back: relieved at the USD it carries.
+    drawn = refunded_holding(context, refund, currency, donor_id, fund_id);
+    const std::int64_t relieved = builder.relieve(drawn->account_id, fund_id, currency, refund.amount, drawn->position(),
+                                                  {drawn->donor_id, 0, drawn->pledge_id});
+    context.change.moves.push_back({drawn->seq, -refund.amount.to_minor_units(currency.minor_units), -relieved});
+  } else {
+    // Revenue already recognized is given back.
+    builder.add(builder.account(account::refunds_and_reductions), fund_id, currency, refund.amount, {donor_id, 0, pledge_id});
+  }
+  builder.add(payable, fund_id, currency, -refund.amount, {donor_id, 0, pledge_id});
+  const StoredPosting owed = builder.postings().back();
+  if (refund.paid) {
+    builder.add_with_usd(payable, fund_id, currency, refund.amount, -owed.functional_minor, {donor_id, 0, pledge_id});
+    builder.relieve(builder.account(account::cash), fund_id, currency, -refund.amount,
+                    context.state.cash_position(fund_id, currency.id), {donor_id, 0, 0});
+  } else {
+    context.change.holdings_added.push_back(owed);
+  }
+}
+
+}  // namespace
+
+void rule_refund(RuleContext& context, const RefundEvent& given) {
+  const auto& currency = context.currency_for_use(given.currency, "currency");
+  RefundEvent refund = given;
+  refund.amount = context.positive_amount(given.amount, currency, "amount");
+  const std::string body = body_fields(Event{refund}).render();
+  if (context.already_recorded(refund.id, "refund", body)) return;
+  context.change.body = body;
+  const auto& donor = context.donor(refund.donor, "donor");
+  const auto& fund = context.fund(refund.fund, "fund");
+  std::int64_t pledge_id = 0;
+  if (!refund.pledge.empty()) {
+    const auto& pledge = context.pledge(refund.pledge, "pledge");
+    if (pledge.donor_id != donor.id || pledge.fund_id != fund.id) {
+      throw Error(ErrorCode::bad_input, field_error("pledge", "pledge " + refund.pledge + " is not from donor " +
+                                                                  refund.donor + " to fund " + refund.fund));
+    }
+    pledge_id = pledge.id;
+  }
+  PostingBuilder builder(context, refund.date, "refund " + refund.id);
+  if (!refund.pays.empty()) {
+    pay_refund(context, builder, refund, currency, donor.id, fund.id);
+  } else {
+    refund_due(context, builder, refund, currency, donor.id, fund.id, pledge_id);
+  }
+  context.change.postings = builder.finish();
+}
+
+namespace {
+
+// The PSC rate of an expense: its own, else its project's, else the ledger's.
+Decimal psc_rate_of(const RuleContext& context, const ExpenseEvent& expense, const ProjectRecord* project) {
+  std::optional<Decimal> rate = expense.psc_rate;
+  if (!rate && project) rate = project->event.psc_rate;
+  if (!rate) rate = Decimal::parse(setting_on(context.master, "psc_rate", expense.date));
+  if (rate->sign() < 0 || *rate >= Decimal::from_integer(1)) {
+    throw Error(ErrorCode::bad_input, field_error("psc_rate", "expected a rate from 0 to below 1, like 0.13, not " +
+                                                                  rate->to_string()));
+  }
+  return *rate;
+}
+
+// A fund may not spend more than its cash at the end of the day unless the event says it may.
+void check_cash(const RuleContext& context, const ExpenseEvent& expense, const FundRecord& fund,
+                const std::vector<StoredPosting>& postings, std::int64_t cash) {
+  if (expense.allow_overdraft) return;
+  std::int64_t spent = 0;
+  for (const StoredPosting& p : postings) {
+    if (p.account_id == cash && p.fund_id == fund.id) spent -= p.functional_minor;
+  }
+  const std::int64_t available = context.state.cash_usd(fund.id, expense.date);
+  if (spent > available) {
+    throw Error(ErrorCode::bad_input,
+                "expense " + expense.id + " of " + usd_text(spent) + " (with PSC) is more than the cash of fund " +
+                    fund.code + " (" + usd_text(available) +
+                    "); record it with allow_overdraft (--allow-overdraft) to spend beyond it");
+  }
+}
+
+}  // namespace
+
+void rule_expense(RuleContext& context, const ExpenseEvent& given) {
+  const auto& currency = context.currency_for_use(given.currency, "currency");
+  ExpenseEvent expense = given;
+  expense.amount = context.positive_amount(given.amount, currency, "amount");
+  const std::string body = body_fields(Event{expense}).render();
+  if (context.already_recorded(expense.id, "expense", body)) return;
+  context.change.body = body;
+  const auto& fund = context.fund(expense.fund, "fund");
+  const ProjectRecord* project = nullptr;
+  if (!expense.project.empty()) {
+    project = &context.project(expense.project, "project");
+    if (project->fund_id != fund.id) {
+      throw Error(ErrorCode::bad_input, field_error("project", "project " + expense.project + " belongs to fund " +
+                                                                   project->event.fund + ", not " + expense.fund));
+    }
+  }
+  const Decimal psc = (expense.amount * psc_rate_of(context, expense, project))
+                          .rescale(currency.minor_units, rounding_on(context.master, expense.date));
+  PostingBuilder builder(context, expense.date, "expense " + expense.id);
+  const std::int64_t cash = builder.account(account::cash);
+  const Dimensions on_project{0, project ? project->id : 0, 0};
+  // The cash leaves at the USD it carries; the expense is valued at the day's rate.
+  Position held = context.state.cash_position(fund.id, currency.id);
+  auto pay = [&](const Decimal& amount) {
+    held.functional_minor += builder.relieve(cash, fund.id, currency, -amount, held);
+    held.amount_minor -= amount.to_minor_units(currency.minor_units);
+  };
+  builder.add(builder.account(expense.category == ExpenseCategory::grant ? account::grants : account::programme), fund.id,
+              currency, expense.amount, on_project);
+  pay(expense.amount);
+  if (!psc.is_zero()) {
+    builder.add(builder.account(account::support_costs), fund.id, currency, psc, on_project);
+    pay(psc);
+    if (const std::string psc_fund = setting_on(context.master, "psc_fund", expense.date); !psc_fund.empty()) {
+      // The PSC charged here is the PSC fund's income, in the same entry.
+      const auto& earning = context.fund(psc_fund, "psc_fund setting");
+      builder.add(cash, earning.id, currency, psc);
+      builder.add(builder.account(account::support_cost_income), earning.id, currency, -psc, on_project);
+    }
+  }
+  context.change.postings = builder.finish();
+  check_cash(context, expense, fund, context.change.postings, cash);
+}
+
+void rule_transfer(RuleContext& context, const TransferEvent& given) {
+  const auto& currency = context.currency_for_use(given.currency, "currency");
+  TransferEvent transfer = given;
+  transfer.amount = context.positive_amount(given.amount, currency, "amount");
+  const std::string body = body_fields(Event{transfer}).render();
+  if (context.already_recorded(transfer.id, "transfer", body)) return;
+  context.change.body = body;
+  const auto& from = context.fund(transfer.from_fund, "from_fund");
+  const auto& to = context.fund(transfer.to_fund, "to_fund");
+  if (from.id == to.id) throw Error(ErrorCode::bad_input, field_error("to_fund", "a transfer needs two different funds"));
+  PostingBuilder builder(context, transfer.date, "transfer " + transfer.id);
+  const std::int64_t cash = builder.account(account::cash);
+  const std::int64_t transfers = builder.account(account::transfers);
+  builder.add(transfers, from.id, currency, transfer.amount);
+  const std::int64_t usd =
+      -builder.relieve(cash, from.id, currency, -transfer.amount, context.state.cash_position(from.id, currency.id));
+  builder.add(cash, to.id, currency, transfer.amount);
+  builder.add(transfers, to.id, currency, -transfer.amount);
+  context.change.postings = builder.finish();
+  const std::int64_t available = context.state.cash_usd(from.id, transfer.date);
+  if (usd > available) {
+    throw Error(ErrorCode::bad_input, "transfer " + transfer.id + " of " + usd_text(usd) +
+                                          " is more than the cash of fund " + from.code + " (" + usd_text(available) + ")");
+  }
+}
+
+void rule_interest(RuleContext& context, const InterestEvent& given) {
+  const auto& usd_currency = context.currency_for_use(functional_currency_code, "amount");
+  InterestEvent interest = given;
+  interest.amount = context.positive_amount(given.amount, usd_currency, "amount");
+  const std::string body = body_fields(Event{interest}).render();
+  if (context.already_recorded(interest.id, "interest", body)) return;
+  context.change.body = body;
+  PostingBuilder builder(context, interest.date, "interest " + interest.id);
+  const std::int64_t cash = builder.account(account::cash);
+  // Each fund's cash in USD at the end of the day before: the weights of the apportionment.
+  std::vector<std::int64_t> funds;
+  std::vector<Decimal> weights;
+  for (const auto& [fund_id, usd] : context.state.positive_cash_before(interest.date)) {
+    funds.push_back(fund_id);
+    weights.push_back(Decimal::from_minor_units(usd, 2));
+  }
+  if (funds.empty()) {
+    throw Error(ErrorCode::bad_input, "interest " + interest.id + ": no fund had cash on " +
+                                          interest.date.add_days(-1).to_string() + " to apportion it to");
+  }
+  const std::vector<Decimal> parts = allocate(interest.amount, weights);
+  const std::int64_t revenue = builder.account(account::investment_revenue);
+  for (std::size_t i = 0; i < funds.size(); ++i) {
+    if (parts[i].is_zero()) continue;
+    builder.add(cash, funds[i], usd_currency, parts[i]);
+    builder.add(revenue, funds[i], usd_currency, -parts[i]);
+  }
+  context.change.postings = builder.finish();
+}
+
+namespace {
+
+// The event a reversal names, checked: it exists, is no reversal, is not reversed yet, posted
+// something, is not dated after the reversal, and nothing has moved what it holds or settled it.
+EventRef reversed_event(RuleContext& context, const ReversalEvent& reversal) {
+  const auto target = context.state.event(reversal.reverses);
+  if (!target) {
+    throw Error(ErrorCode::unknown_reference, field_error("reverses", "no event with id " + quote(reversal.reverses)));
+  }
+  context.check_open(reversal.date, "reversal " + reversal.id);
+  if (target->type == "reversal") {
+    throw Error(ErrorCode::bad_input, field_error("reverses", quote(reversal.reverses) +
+                                                                  " is itself a reversal: record the original event "
+                                                                  "again under a new id instead"));
+  }
+  if (const auto by = context.state.reversal_of(target->seq)) {
+    throw Error(ErrorCode::conflict, field_error("reverses", quote(reversal.reverses) + " is already reversed (seq " +
+                                                                 std::to_string(*by) + ")"));
+  }
+  return *target;
+}
+
+void check_reversible(RuleContext& context, const ReversalEvent& reversal, const EventRef& target,
+                      const std::optional<Holding>& holding) {
+  if (target.day && reversal.date.day_number() < *target.day) {
+    throw Error(ErrorCode::bad_input, field_error("date", "a reversal cannot be dated before the event it reverses (" +
+                                                              Date::from_day_number(*target.day).to_string() + ")"));
+  }
+  if (holding && holding->amount_minor != holding->initial_minor) {
+    throw Error(ErrorCode::bad_input, field_error("reverses", "part of what " + reversal.reverses +
+                                                                  " holds was applied or paid: reverse that first"));
+  }
+  if (target.type == "pledge" &&
+      context.state.pledge_has_other_postings(context.pledge(reversal.reverses, "reverses").id)) {
+    throw Error(ErrorCode::bad_input, field_error("reverses", "pledge " + reversal.reverses +
+                                                                  " has receipts or other events against it: reverse "
+                                                                  "them first, or record a reduction"));
+  }
+}
+
+}  // namespace
+
+void rule_reversal(RuleContext& context, const ReversalEvent& reversal) {
+  const std::string body = body_fields(Event{reversal}).render();
+  if (context.already_recorded(reversal.id, "reversal", body)) return;
+  context.change.body = body;
+  const EventRef target = reversed_event(context, reversal);
+  std::vector<StoredPosting> postings = context.state.postings_of(target.seq);
+  if (postings.empty()) {
+    throw Error(ErrorCode::bad_input, field_error("reverses", quote(reversal.reverses) + " posted nothing to reverse"));
+  }
+  const auto holding = context.state.holding(target.seq);
+  check_reversible(context, reversal, target, holding);
+  for (StoredPosting& posting : postings) {
+    posting.amount_minor = -posting.amount_minor;
+    posting.functional_minor = -posting.functional_minor;
+    posting.date.reset();  // every negation is dated the reversal's day, in an open period
+  }
+  Change& change = context.change;
+  change.postings = std::move(postings);
+  change.reverses = target.seq;
+  // The holding loses what its event's posting gave it; a year-end revaluation of it stays with it,
+  // as it stays on the account. The moves the reversed event made are undone, and the instalments
+  // it recognized fall due again.
+  if (holding) change.moves.push_back({holding->seq, -holding->initial_minor, -holding->initial_functional_minor});
+  for (const HoldingMove& move : context.state.moves_by(target.seq)) {
+    change.moves.push_back({move.holding_seq, -move.amount_minor, -move.functional_minor});
+  }
+  change.unrecognized_by = target.seq;
+  if (target.type == "pledge") change.pledge_reversed = context.pledge(reversal.reverses, "reverses").id;
+}
+
+}  // namespace fundledger::detail

@@ -1,0 +1,242 @@
+// The rules of pledges and what settles them: pledge, receipt, apply (ACCOUNTING.md, "Events and
+// their postings"). Every amount a pledge carries lives in the balance of account 1200 keyed by
+// (fund, donor, pledge, currency): its currency balance is what is outstanding and its USD balance
+// the carrying USD, relieved in proportion by a settlement, all of it by the one that clears it.
+#include "contributions/pledge_rules.hpp"
+
+#include "core/chart.hpp"
+#include "core/event_json.hpp"
+#include "core/master.hpp"
+#include "core/text.hpp"
+
+#include <fundledger/error.hpp>
+#include <fundledger/money.hpp>
+
+#include <algorithm>
+
+namespace fundledger::detail {
+
+namespace {
+
+// The pledge with its amounts at the currency's minor units, as it is stored and hashed.
+PledgeEvent normalized_pledge(RuleContext& context, const PledgeEvent& given, const CurrencyRecord& currency) {
+  if (!is_valid_code(given.id)) {
+    throw Error(ErrorCode::bad_input, field_error("id", "a pledge id is also the pledge's code: expected 1-32 characters "
+                                                        "of A-Z a-z 0-9 - _ . , not " + quote(given.id)));
+  }
+  PledgeEvent pledge = given;
+  pledge.amount = context.positive_amount(given.amount, currency, "amount");
+  for (std::size_t i = 0; i < pledge.installments.size(); ++i) {
+    pledge.installments[i].amount = context.positive_amount(pledge.installments[i].amount, currency,
+                                                            "installments[" + std::to_string(i) + "].amount");
+  }
+  return pledge;
+}
+
+// The instalments by due date: without a schedule, one of the whole amount due on signing; each
+// due no earlier than signing, all summing to the amount pledged.
+std::vector<Instalment> schedule_of(const PledgeEvent& pledge, const CurrencyRecord& currency) {
+  std::vector<Instalment> schedule = pledge.installments;
+  if (schedule.empty()) schedule.push_back({pledge.signed_on, pledge.amount});
+  Decimal scheduled = Decimal::from_minor_units(0, currency.minor_units);
+  for (std::size_t i = 0; i < schedule.size(); ++i) {
+    if (schedule[i].due < pledge.signed_on) {
+      throw Error(ErrorCode::bad_input, field_error("installments[" + std::to_string(i) + "].due",
+                                                    "instalment due " + schedule[i].due.to_string() +
+                                                        " before the signing date " + pledge.signed_on.to_string()));
+    }
+    scheduled += schedule[i].amount;
+  }
+  if (scheduled != pledge.amount) {
+    throw Error(ErrorCode::bad_input, field_error("installments", "the instalments sum to " + scheduled.to_string() + " " +
+                                                                      currency.code + ", not the pledged " +
+                                                                      pledge.amount.to_string()));
+  }
+  std::stable_sort(schedule.begin(), schedule.end(), [](const Instalment& a, const Instalment& b) { return a.due < b.due; });
+  return schedule;
+}
+
+PledgeRecord pledge_record(RuleContext& context, const PledgeEvent& pledge, const CurrencyRecord& currency) {
+  PledgeRecord record;
+  record.id = context.master.pledges.next_id();
+  record.code = pledge.id;
+  record.donor_id = context.donor(pledge.donor, "donor").id;
+  record.fund_id = context.fund(pledge.fund, "fund").id;
+  record.currency_id = currency.id;
+  if (!pledge.project.empty()) {
+    const auto& project = context.project(pledge.project, "project");
+    if (project.fund_id != record.fund_id) {
+      throw Error(ErrorCode::bad_input, field_error("project", "project " + pledge.project + " belongs to fund " +
+                                                                   project.event.fund + ", not " + pledge.fund));
+    }
+    record.project_id = project.id;
+  }
+  if (pledge.psc_rate && (pledge.psc_rate->sign() < 0 || *pledge.psc_rate >= Decimal::from_integer(1))) {
+    throw Error(ErrorCode::bad_input, field_error("psc_rate", "expected a rate from 0 to below 1, like 0.13, not " +
+                                                                  pledge.psc_rate->to_string()));
+  }
+  record.purpose = pledge.purpose;
+  record.conditional = pledge.conditional;
+  record.signed_on = pledge.signed_on;
+  record.psc_rate = pledge.psc_rate;
+  record.amount_minor = pledge.amount.to_minor_units(currency.minor_units);
+  return record;
+}
+
+}  // namespace
+
+void rule_pledge(RuleContext& context, const PledgeEvent& given) {
+  const auto& currency = context.currency_for_use(given.currency, "currency");
+  const PledgeEvent pledge = normalized_pledge(context, given, currency);
+  const std::string body = body_fields(Event{pledge}).render();
+  if (context.already_recorded(pledge.id, "pledge", body)) return;
+  context.change.body = body;
+  context.check_open(pledge.signed_on, "pledge " + pledge.id);
+  const PledgeRecord record = pledge_record(context, pledge, currency);
+  const std::vector<Instalment> schedule = schedule_of(pledge, currency);
+  // What signing recognizes: everything (upfront), or the instalments already due (per-instalment).
+  const bool upfront = setting_on(context.master, "recognition", pledge.signed_on) != "per-instalment";
+  Decimal recognized = Decimal::from_minor_units(0, currency.minor_units);
+  for (std::size_t i = 0; i < schedule.size(); ++i) {
+    const bool now = upfront || schedule[i].due <= pledge.signed_on;
+    if (now) recognized += schedule[i].amount;
+    context.change.instalments_added.push_back({static_cast<std::int64_t>(i), schedule[i].due.day_number(),
+                                                schedule[i].amount.to_minor_units(currency.minor_units),
+                                                now ? recognized_by_this_event : 0});
+  }
+  if (!recognized.is_zero()) {
+    PostingBuilder builder(context, pledge.signed_on, "pledge " + pledge.id);
+    builder.add(builder.account(account::receivable), record.fund_id, currency, recognized,
+                {record.donor_id, 0, record.id});
+    const std::string_view credit = pledge.conditional ? account::deferred_revenue : RuleContext::revenue_account(pledge.purpose);
+    builder.add(builder.account(credit), record.fund_id, currency, -recognized,
+                {record.donor_id, record.project_id, record.id});
+    context.change.postings = builder.finish();
+  }
+  context.change.pledge_added = record;
+}
+
+Settlement settle_pledge(RuleContext& context, PostingBuilder& builder, const PledgeRecord& pledge,
+                         const CurrencyRecord& money_currency, const Decimal& money_amount, std::int64_t money_usd,
+                         Position recognized_now) {
+  const auto& pledge_currency = context.currency(pledge.currency_id);
+  Position receivable = context.pledge_balance(pledge, account::receivable);
+  receivable.amount_minor += recognized_now.amount_minor;
+  receivable.functional_minor += recognized_now.functional_minor;
+  Decimal in_pledge_currency = money_amount;
+  const bool across_currencies = money_currency.id != pledge_currency.id;
+  if (across_currencies) {
+    // The money's USD value, converted at the date's rate of the pledge currency, through 1900.
+    const Decimal usd = Decimal::from_minor_units(money_usd, 2);
+    if (pledge_currency.code == functional_currency_code) {
+      in_pledge_currency = usd;
+    } else {
+      const Decimal* rate = nullptr;
+      try {
+        rate = &rate_on(pledge_currency, builder.date());
+      } catch (const Error& error) {
+        throw Error(error.code(), "field \"pledge\": the pledge is in " + pledge_currency.code + ": " + error.what());
+      }
+      in_pledge_currency = (usd * *rate).rescale(pledge_currency.minor_units, rounding_on(context.master, builder.date()));
+    }
+    const std::int64_t trading = builder.account(account::currency_exchange);
+    builder.add_with_usd(trading, pledge.fund_id, money_currency, -money_amount, -money_usd);
+    builder.add_with_usd(trading, pledge.fund_id, pledge_currency, in_pledge_currency, money_usd);
+  }
+  const std::int64_t value_minor = in_pledge_currency.to_minor_units(pledge_currency.minor_units);
+  const std::int64_t settled = std::clamp<std::int64_t>(receivable.amount_minor, 0, value_minor);
+  if (settled > 0) {
+    // Across currencies, what the settled part is worth today is its share of the money's USD.
+    std::optional<std::int64_t> value_now;
+    if (across_currencies) value_now = -proportional_minor(money_usd, settled, value_minor);
+    builder.relieve(builder.account(account::receivable), pledge.fund_id, pledge_currency,
+                    -Decimal::from_minor_units(settled, pledge_currency.minor_units), receivable,
+                    {pledge.donor_id, 0, pledge.id}, value_now);
+  }
+  return {settled, value_minor - settled};
+}
+
+Position recognize_due_instalments(RuleContext& context, PostingBuilder& builder, const PledgeRecord& pledge, Date day) {
+  Position added;
+  Change::Recognition recognition{pledge.id, {}};
+  const auto& currency = context.currency(pledge.currency_id);
+  builder.mark(PostingKind::recognition);
+  for (const InstalmentRow& instalment : context.state.instalments(pledge.id)) {
+    if (instalment.recognized_seq != 0 || instalment.due > day.day_number()) continue;
+    const Date due = Date::from_day_number(instalment.due);
+    const Decimal amount = Decimal::from_minor_units(instalment.amount_minor, currency.minor_units);
+    builder.post_on(due);
+    builder.add(builder.account(account::receivable), pledge.fund_id, currency, amount, {pledge.donor_id, 0, pledge.id});
+    added.functional_minor += builder.postings().back().functional_minor;
+    builder.add(builder.account(pledge.conditional ? account::deferred_revenue : RuleContext::revenue_account(pledge.purpose)),
+                pledge.fund_id, currency, -amount, {pledge.donor_id, pledge.project_id, pledge.id});
+    added.amount_minor += instalment.amount_minor;
+    recognition.lines.push_back(instalment.line);
+  }
+  builder.post_on(builder.date());
+  builder.mark(PostingKind::ordinary);
+  if (!recognition.lines.empty()) context.change.recognized.push_back(std::move(recognition));
+  return added;
+}
+
+StoredPosting hold_excess(PostingBuilder& builder, std::int64_t fund_id, std::int64_t donor_id,
+                          const CurrencyRecord& currency, std::int64_t excess_minor) {
+  builder.add(builder.account(account::received_in_advance), fund_id, currency,
+              -Decimal::from_minor_units(excess_minor, currency.minor_units), {donor_id, 0, 0});
+  return builder.postings().back();
+}
+
+const PledgeRecord& pledge_to_settle(RuleContext& context, const std::string& code, std::int64_t fund_id,
+                                     std::int64_t donor_id, Date date, const std::string& what) {
+  const auto& pledge = context.pledge(code, "pledge");
+  if (pledge.fund_id != fund_id) {
+    throw Error(ErrorCode::bad_input, field_error("fund", "pledge " + code + " is to fund " +
+                                                              context.master.funds.by_id(pledge.fund_id).code + ", not " +
+                                                              context.master.funds.by_id(fund_id).code));
+  }
+  if (donor_id && donor_id != pledge.donor_id) {
+    throw Error(ErrorCode::bad_input, field_error("donor", "pledge " + code + " is from donor " +
+                                                               context.master.donors.by_id(pledge.donor_id).code +
+                                                               ", not " + context.master.donors.by_id(donor_id).code));
+  }
+  if (context.pledge_cancelled(pledge)) {
+    throw Error(ErrorCode::bad_input, field_error("pledge", "pledge " + code + " is cancelled"));
+  }
+  context.check_not_before_signing(pledge, date, what);
+  return pledge;
+}
+
+void rule_receipt(RuleContext& context, const ReceiptEvent& given) {
+  const auto& currency = context.currency_for_use(given.currency, "currency");
+  ReceiptEvent receipt = given;
+  receipt.amount = context.positive_amount(given.amount, currency, "amount");
+  const std::string body = body_fields(Event{receipt}).render();
+  if (context.already_recorded(receipt.id, "receipt", body)) return;
+  context.change.body = body;
+  const auto& fund = context.fund(receipt.fund, "fund");
+  std::int64_t donor_id = receipt.donor.empty() ? 0 : context.donor(receipt.donor, "donor").id;
+  const PledgeRecord* pledge = nullptr;
+  if (!receipt.pledge.empty()) {
+    pledge = &pledge_to_settle(context, receipt.pledge, fund.id, donor_id, receipt.date, "receipt " + receipt.id);
+    donor_id = pledge->donor_id;
+  }
+  PostingBuilder builder(context, receipt.date, "receipt " + receipt.id);
+  const std::int64_t usd = builder.usd_minor(currency, receipt.amount);
+  builder.add_with_usd(builder.account(account::cash), fund.id, currency, receipt.amount, usd, {donor_id, 0, 0});
+  if (pledge) {
+    const Position recognized = recognize_due_instalments(context, builder, *pledge, receipt.date);
+    const Settlement settlement = settle_pledge(context, builder, *pledge, currency, receipt.amount, usd, recognized);
+    if (settlement.excess_minor > 0) {
+      // What the pledge cannot take is held for the donor (2100) at the day's rate.
+      context.change.holdings_added.push_back(
+          hold_excess(builder, fund.id, donor_id, context.currency(pledge->currency_id), settlement.excess_minor));
+    }
+  } else {
+    builder.add(builder.account(donor_id ? account::received_in_advance : account::unidentified), fund.id, currency,
+                -receipt.amount, {donor_id, 0, 0});
+    context.change.holdings_added.push_back(builder.postings().back());
+  }
+  context.change.postings = builder.finish();
+}
+
+}  // namespace fundledger::detail

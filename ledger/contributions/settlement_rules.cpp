@@ -1,0 +1,307 @@
+// The rules of what moves a pledge or money held after it is recorded: apply, condition_met,
+// reduction, allowance, write_off.
+#include "contributions/pledge_rules.hpp"
+
+#include "core/chart.hpp"
+#include "core/event_json.hpp"
+#include "core/text.hpp"
+
+#include <fundledger/error.hpp>
+
+#include <algorithm>
+
+namespace fundledger::detail {
+
+namespace {
+
+std::string amount_text(std::int64_t minor, const CurrencyRecord& currency) {
+  return Decimal::from_minor_units(minor, currency.minor_units).to_string() + " " + currency.code;
+}
+
+// What an apply draws on: the money a receipt holds, how much of it, and for whom.
+struct ApplySource {
+  Holding holding;
+  std::int64_t wanted = 0;    // in the holding's currency
+  std::int64_t donor_id = 0;  // the receipt's donor, or the one the apply names
+};
+
+// The holding of the receipt an apply names, checked against the apply.
+Holding held_by(RuleContext& context, const ApplyEvent& apply, const EventRef& receipt) {
+  auto holding = context.state.holding(receipt.seq);
+  if (!holding || context.master.accounts.by_id(holding->account_id).code == account::refunds_payable) {
+    throw Error(ErrorCode::bad_input, field_error("receipt", quote(apply.receipt) + " (a " + receipt.type +
+                                                                 ") holds no advance or unidentified receipt"));
+  }
+  return *holding;
+}
+
+ApplySource apply_source(RuleContext& context, const ApplyEvent& apply, const EventRef& receipt, Holding holding) {
+  if (receipt.day && apply.date.day_number() < *receipt.day) {
+    throw Error(ErrorCode::bad_input, field_error("date", "apply " + apply.id + " is dated " + apply.date.to_string() +
+                                                              ", before " + apply.receipt + " was received (" +
+                                                              Date::from_day_number(*receipt.day).to_string() + ")"));
+  }
+  const auto& currency = context.currency(holding.currency_id);
+  const std::int64_t wanted = apply.amount ? apply.amount->to_minor_units(currency.minor_units) : holding.amount_minor;
+  if (holding.amount_minor <= 0) {
+    throw Error(ErrorCode::bad_input, field_error("receipt", "receipt " + apply.receipt + " holds nothing more to apply"));
+  }
+  if (wanted > holding.amount_minor) {
+    throw Error(ErrorCode::bad_input, field_error("amount", "receipt " + apply.receipt + " holds only " +
+                                                                amount_text(holding.amount_minor, currency) +
+                                                                ", less than " + amount_text(wanted, currency)));
+  }
+  std::int64_t donor_id = holding.donor_id;
+  if (!apply.donor.empty()) {
+    const auto& donor = context.donor(apply.donor, "donor");
+    if (donor_id && donor_id != donor.id) {
+      throw Error(ErrorCode::bad_input, field_error("donor", "receipt " + apply.receipt + " was received from " +
+                                                                 context.master.donors.by_id(donor_id).code + ", not " +
+                                                                 apply.donor));
+    }
+    donor_id = donor.id;
+  }
+  return {std::move(holding), wanted, donor_id};
+}
+
+// The pledge an apply settles, checked against the money it draws on.
+const PledgeRecord& pledge_to_apply(RuleContext& context, const ApplyEvent& apply, const ApplySource& source) {
+  const auto& pledge = context.pledge(apply.pledge, "pledge");
+  const auto& funds = context.master.funds;
+  const auto& donors = context.master.donors;
+  if (pledge.fund_id != source.holding.fund_id) {
+    throw Error(ErrorCode::bad_input, field_error("pledge", "pledge " + apply.pledge + " is to fund " +
+                                                                funds.by_id(pledge.fund_id).code + ", the receipt to " +
+                                                                funds.by_id(source.holding.fund_id).code));
+  }
+  if (source.donor_id && source.donor_id != pledge.donor_id) {
+    throw Error(ErrorCode::bad_input, field_error("pledge", "pledge " + apply.pledge + " is from donor " +
+                                                                donors.by_id(pledge.donor_id).code + ", the receipt from " +
+                                                                donors.by_id(source.donor_id).code));
+  }
+  if (context.pledge_cancelled(pledge)) {
+    throw Error(ErrorCode::bad_input, field_error("pledge", "pledge " + apply.pledge + " is cancelled"));
+  }
+  context.check_not_before_signing(pledge, apply.date, "apply " + apply.id);
+  return pledge;
+}
+
+// The money held settles a pledge: relieved at the USD it carries, worth today what it settles.
+void apply_to_pledge(RuleContext& context, PostingBuilder& builder, const ApplyEvent& apply, const ApplySource& source) {
+  const PledgeRecord& pledge = pledge_to_apply(context, apply, source);
+  const Holding& holding = source.holding;
+  const auto& currency = context.currency(holding.currency_id);
+  const Position recognized = recognize_due_instalments(context, builder, pledge, apply.date);
+  Position receivable = context.pledge_balance(pledge, account::receivable);
+  receivable.amount_minor += recognized.amount_minor;
+  if (receivable.amount_minor <= 0) {
+    throw Error(ErrorCode::bad_input, field_error("pledge", "pledge " + apply.pledge + " has nothing outstanding"));
+  }
+  // In the pledge currency, apply no more than is outstanding; the rest stays held.
+  std::int64_t applied = source.wanted;
+  if (pledge.currency_id == currency.id) applied = std::min(applied, receivable.amount_minor);
+  const Decimal amount = Decimal::from_minor_units(applied, currency.minor_units);
+  const std::int64_t relieved = builder.relieve(holding.account_id, holding.fund_id, currency, amount, holding.position(),
+                                                {holding.donor_id, 0, holding.pledge_id});
+  const Settlement settlement =
+      settle_pledge(context, builder, pledge, currency, amount, builder.usd_minor(currency, amount), recognized);
+  if (settlement.excess_minor > 0) {
+    context.change.holdings_added.push_back(hold_excess(builder, holding.fund_id, pledge.donor_id,
+                                                        context.currency(pledge.currency_id), settlement.excess_minor));
+  }
+  context.change.moves.push_back({holding.seq, -applied, -relieved});
+}
+
+// No pledge: the money is the donor's contribution, recognized as revenue now at the USD it
+// carried as a liability.
+void apply_to_revenue(RuleContext& context, PostingBuilder& builder, const ApplySource& source) {
+  if (!source.donor_id) {
+    throw Error(ErrorCode::bad_input, field_error("donor", "an unidentified receipt applied to revenue needs the donor"));
+  }
+  const Holding& holding = source.holding;
+  const auto& fund = context.master.funds.by_id(holding.fund_id);
+  const auto& currency = context.currency(holding.currency_id);
+  const Decimal amount = Decimal::from_minor_units(source.wanted, currency.minor_units);
+  const std::int64_t relieved = -proportional_minor(holding.position().functional_minor, source.wanted, holding.amount_minor);
+  builder.add_with_usd(holding.account_id, fund.id, currency, amount, relieved, {holding.donor_id, 0, holding.pledge_id});
+  const Purpose purpose = fund.event.kind == FundKind::special ? Purpose::special : Purpose::general;
+  builder.add_with_usd(builder.account(RuleContext::revenue_account(purpose)), fund.id, currency, -amount, -relieved,
+                       {source.donor_id, 0, 0});
+  context.change.moves.push_back({holding.seq, -source.wanted, -relieved});
+}
+
+}  // namespace
+
+void rule_apply(RuleContext& context, const ApplyEvent& given) {
+  const auto receipt = context.state.event(given.receipt);
+  if (!receipt) {
+    throw Error(ErrorCode::unknown_reference, field_error("receipt", "unknown receipt " + quote(given.receipt)));
+  }
+  Holding holding = held_by(context, given, *receipt);
+  ApplyEvent apply = given;
+  if (apply.amount) apply.amount = context.positive_amount(*apply.amount, context.currency(holding.currency_id), "amount");
+  const std::string body = body_fields(Event{apply}).render();
+  if (context.already_recorded(apply.id, "apply", body)) return;
+  context.change.body = body;
+  const ApplySource source = apply_source(context, apply, *receipt, std::move(holding));
+  PostingBuilder builder(context, apply.date, "apply " + apply.id);
+  if (!apply.pledge.empty()) {
+    apply_to_pledge(context, builder, apply, source);
+  } else {
+    apply_to_revenue(context, builder, source);
+  }
+  context.change.postings = builder.finish();
+}
+
+void rule_condition_met(RuleContext& context, const ConditionMetEvent& given) {
+  const auto& pledge = context.pledge(given.pledge, "pledge");
+  const auto& currency = context.currency(pledge.currency_id);
+  ConditionMetEvent event = given;
+  event.amount = context.positive_amount(given.amount, currency, "amount");
+  const std::string body = body_fields(Event{event}).render();
+  if (context.already_recorded(event.id, "condition_met", body)) return;
+  context.change.body = body;
+  if (!pledge.conditional) {
+    throw Error(ErrorCode::bad_input, field_error("pledge", "pledge " + event.pledge + " is not conditional"));
+  }
+  context.check_not_before_signing(pledge, event.date, "condition_met " + event.id);
+  const Position deferred = context.pledge_balance(pledge, account::deferred_revenue);
+  const std::int64_t amount = event.amount.to_minor_units(currency.minor_units);
+  if (amount > -deferred.amount_minor) {
+    throw Error(ErrorCode::bad_input, field_error("amount", "pledge " + event.pledge + " has only " +
+                                                                amount_text(-deferred.amount_minor, currency) +
+                                                                " of conditions unmet"));
+  }
+  PostingBuilder builder(context, event.date, "condition_met " + event.id);
+  const std::int64_t usd = proportional_minor(-deferred.functional_minor, amount, -deferred.amount_minor);
+  const Dimensions dimensions{pledge.donor_id, pledge.project_id, pledge.id};
+  builder.add_with_usd(builder.account(account::deferred_revenue), pledge.fund_id, currency, event.amount, usd, dimensions);
+  builder.add_with_usd(builder.account(RuleContext::revenue_account(pledge.purpose)), pledge.fund_id, currency,
+                       -event.amount, -usd, dimensions);
+  context.change.postings = builder.finish();
+}
+
+namespace {
+
+// The part of a reduction of a conditional pledge taken from what is still deferred (it was never
+// revenue); returns it in the pledge currency and USD.
+Position reduce_deferred(RuleContext& context, PostingBuilder& builder, const PledgeRecord& pledge, Position remaining) {
+  const auto& currency = context.currency(pledge.currency_id);
+  const Position deferred = context.pledge_balance(pledge, account::deferred_revenue);
+  const std::int64_t from_deferred = std::min(remaining.amount_minor, -deferred.amount_minor);
+  if (from_deferred <= 0) return {};
+  const std::int64_t usd = from_deferred == remaining.amount_minor
+                               ? remaining.functional_minor
+                               : proportional_minor(-deferred.functional_minor, from_deferred, -deferred.amount_minor);
+  builder.add_with_usd(builder.account(account::deferred_revenue), pledge.fund_id, currency,
+                       Decimal::from_minor_units(from_deferred, currency.minor_units), usd,
+                       {pledge.donor_id, pledge.project_id, pledge.id});
+  return {from_deferred, usd};
+}
+
+}  // namespace
+
+void rule_reduction(RuleContext& context, const ReductionEvent& given) {
+  const auto& pledge = context.pledge(given.pledge, "pledge");
+  const auto& currency = context.currency(pledge.currency_id);
+  ReductionEvent event = given;
+  event.amount = context.positive_amount(given.amount, currency, "amount");
+  const std::string body = body_fields(Event{event}).render();
+  if (context.already_recorded(event.id, "reduction", body)) return;
+  context.change.body = body;
+  context.check_not_before_signing(pledge, event.date, "reduction " + event.id);
+  const Position receivable = context.pledge_balance(pledge, account::receivable);
+  const std::int64_t amount = event.amount.to_minor_units(currency.minor_units);
+  if (amount > receivable.amount_minor) {
+    throw Error(ErrorCode::bad_input,
+                field_error("amount", "a reduction of " + amount_text(amount, currency) + " is more than pledge " +
+                                          event.pledge + " has outstanding (" +
+                                          amount_text(std::max<std::int64_t>(0, receivable.amount_minor), currency) + ")"));
+  }
+  PostingBuilder builder(context, event.date, "reduction " + event.id);
+  const std::int64_t carrying = proportional_minor(receivable.functional_minor, amount, receivable.amount_minor);
+  builder.add_with_usd(builder.account(account::receivable), pledge.fund_id, currency, -event.amount, -carrying,
+                       {pledge.donor_id, 0, pledge.id});
+  Position remaining{amount, carrying};
+  if (pledge.conditional) {
+    const Position deferred = reduce_deferred(context, builder, pledge, remaining);
+    remaining = {remaining.amount_minor - deferred.amount_minor, remaining.functional_minor - deferred.functional_minor};
+  }
+  if (remaining.amount_minor > 0 || remaining.functional_minor != 0) {
+    // Revenue of the same fiscal year is reversed; an earlier year's stays, and 4900 takes it.
+    const std::string_view target = event.date.year() == pledge.signed_on.year() ? RuleContext::revenue_account(pledge.purpose)
+                                                                                 : account::refunds_and_reductions;
+    builder.add_with_usd(builder.account(target), pledge.fund_id, currency,
+                         Decimal::from_minor_units(remaining.amount_minor, currency.minor_units),
+                         remaining.functional_minor, {pledge.donor_id, pledge.project_id, pledge.id});
+  }
+  context.change.postings = builder.finish();
+}
+
+namespace {
+
+// An allowance (or, with write_off, a write-off) of amount in the pledge currency.
+void allow_for(RuleContext& context, const PledgeRecord& pledge, const std::string& id, Date date,
+               const Decimal& amount_given, bool write_off) {
+  const auto& currency = context.currency(pledge.currency_id);
+  const Position receivable = context.pledge_balance(pledge, account::receivable);
+  const Position allowance = context.pledge_balance(pledge, account::allowance);
+  const std::int64_t amount = amount_given.to_minor_units(currency.minor_units);
+  const std::string label = std::string(write_off ? "write_off " : "allowance ") + id;
+  PostingBuilder builder(context, date, label);
+  const Dimensions dimensions{pledge.donor_id, 0, pledge.id};
+  if (!write_off) {
+    const std::int64_t uncovered = receivable.amount_minor + allowance.amount_minor;  // allowance is a credit
+    if (amount > uncovered) {
+      throw Error(ErrorCode::bad_input, field_error("amount", "an allowance of " + amount_text(amount, currency) +
+                                                                  " is more than pledge " + pledge.code +
+                                                                  " has outstanding and not yet allowed for (" +
+                                                                  amount_text(std::max<std::int64_t>(0, uncovered), currency) + ")"));
+    }
+    const std::int64_t usd = proportional_minor(receivable.functional_minor, amount, receivable.amount_minor);
+    builder.add_with_usd(builder.account(account::impairment), pledge.fund_id, currency, amount_given, usd, dimensions);
+    builder.add_with_usd(builder.account(account::allowance), pledge.fund_id, currency, -amount_given, -usd, dimensions);
+  } else {
+    if (amount > -allowance.amount_minor || amount > receivable.amount_minor) {
+      throw Error(ErrorCode::bad_input,
+                  field_error("amount", "a write-off of " + amount_text(amount, currency) + " is more than pledge " +
+                                            pledge.code + " has allowed for (" +
+                                            amount_text(std::max<std::int64_t>(0, -allowance.amount_minor), currency) +
+                                            ") or outstanding (" +
+                                            amount_text(std::max<std::int64_t>(0, receivable.amount_minor), currency) + ")"));
+    }
+    const std::int64_t allowance_usd = proportional_minor(-allowance.functional_minor, amount, -allowance.amount_minor);
+    const std::int64_t carrying = proportional_minor(receivable.functional_minor, amount, receivable.amount_minor);
+    builder.add_with_usd(builder.account(account::allowance), pledge.fund_id, currency, amount_given, allowance_usd, dimensions);
+    builder.add_with_usd(builder.account(account::receivable), pledge.fund_id, currency, -amount_given, -carrying, dimensions);
+    // What the allowance and the receivable carry can differ by cents: impairment takes it.
+    builder.close_usd_difference(builder.account(account::impairment));
+  }
+  context.change.postings = builder.finish();
+}
+
+}  // namespace
+
+void rule_allowance(RuleContext& context, const AllowanceEvent& given) {
+  const auto& pledge = context.pledge(given.pledge, "pledge");
+  AllowanceEvent event = given;
+  event.amount = context.positive_amount(given.amount, context.currency(pledge.currency_id), "amount");
+  const std::string body = body_fields(Event{event}).render();
+  if (context.already_recorded(event.id, "allowance", body)) return;
+  context.change.body = body;
+  context.check_not_before_signing(pledge, event.date, "allowance " + event.id);
+  allow_for(context, pledge, event.id, event.date, event.amount, false);
+}
+
+void rule_write_off(RuleContext& context, const WriteOffEvent& given) {
+  const auto& pledge = context.pledge(given.pledge, "pledge");
+  WriteOffEvent event = given;
+  event.amount = context.positive_amount(given.amount, context.currency(pledge.currency_id), "amount");
+  const std::string body = body_fields(Event{event}).render();
+  if (context.already_recorded(event.id, "write_off", body)) return;
+  context.change.body = body;
+  context.check_not_before_signing(pledge, event.date, "write_off " + event.id);
+  allow_for(context, pledge, event.id, event.date, event.amount, true);
+}
+
+}  // namespace fundledger::detail

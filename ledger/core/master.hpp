@@ -1,0 +1,24 @@
+// Private: what the rules look up in the master data: the rate in force on a day, a setting's value
+// on a day, the rounding, and the conversion of an amount to USD. Pure functions of the master data.
+#pragma once
+
+#include "core/types.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace fundledger::detail {
+
+// The rate in force on day (the latest effective on or before it); throws Error (bad_input) naming
+// the currency and the date when there is none.
+const Decimal& rate_on(const CurrencyRecord& currency, Date day);
+// The value of a setting in force on day, or the standard value of a ledger created without it.
+std::string setting_on(const MasterState& master, std::string_view key, Date day);
+Rounding rounding_on(const MasterState& master, Date day);
+// amount in USD cents at the rate in force on day, rounded with the ledger's rounding in force that
+// day, with the amount's own sign. Throws Error (bad_input) naming the field "amount" when the USD
+// value is beyond what the ledger holds.
+std::int64_t usd_value_minor(const MasterState& master, const CurrencyRecord& currency, const Decimal& amount,
+                             Date day);
+
+}  // namespace fundledger::detail

@@ -1,0 +1,224 @@
+// The recording pipeline: rules -> invariants -> append -> projections, in one transaction.
+#include "core/recorder.hpp"
+
+#include "audit/hash.hpp"
+#include "core/chart.hpp"
+#include "core/journal_lines.hpp"
+#include "core/rules.hpp"
+#include "core/text.hpp"
+
+#include <fundledger/error.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace fundledger::detail {
+
+void LedgerCache::refresh(store::ReadTxn& txn) {
+  const store::Head head_now = txn.head();
+  if (loaded && head_now.seq == head.seq && head_now.hash == head.hash) return;
+  master = txn.load_master();
+  last_closed = txn.last_closed();
+  head = head_now;
+  loaded = true;
+}
+
+void Recorder::begin(std::optional<std::string> recorded_at) {
+  txn_ = store_.write();
+  pending_.clear();
+  recorded_at_ = recorded_at ? *recorded_at : utc_timestamp_now();
+  last_postings_json_.reset();
+  try {
+    cache_.refresh(*txn_);
+  } catch (...) {
+    rollback();
+    throw;
+  }
+}
+
+std::int64_t Recorder::cash_account() const {
+  const auto* cash = cache_.master.accounts.find(account::cash);
+  return cash ? cash->id : -1;
+}
+
+RecordResult Recorder::record(const Event& event) {
+  StoreState state(*txn_, cache_.master, cache_.last_closed, pending_);
+  Change change = apply_rules(state, event, Date::parse(std::string_view(recorded_at_).substr(0, 10)));
+  if (change.already_recorded_seq) return {false, change.already_recorded_seq};
+  check_headroom(change);
+  const std::int64_t seq = cache_.head.seq + 1;
+  apply_master(change);
+  std::optional<std::string> postings_json;
+  if (!change.postings.empty()) postings_json = render_postings(cache_.master, change.postings);
+  const std::string line =
+      render_export_line(change.body, seq, recorded_at_, postings_json, cache_.head.hash, {});
+  const std::string hash = audit::sha256_hex(cache_.head.hash, line);
+  std::optional<std::int32_t> day;
+  if (change.date) day = change.date->day_number();
+  // The master rows first: the postings refer to them (a currency used for the first time, the
+  // pledge being signed).
+  store_master(change, seq);
+  txn_->append({seq, change.event_id, change.type, day, change.body, recorded_at_, cache_.head.hash, hash},
+               change.postings);
+  apply_projections(change, seq);
+  const std::int64_t cash = cash_account();
+  for (const StoredPosting& posting : change.postings) pending_.add(posting, posting.date.value_or(day.value_or(0)), cash);
+  last_postings_json_ = std::move(postings_json);
+  cache_.head = {seq, hash};
+  seal(change, seq, hash);
+  return {true, seq};
+}
+
+void Recorder::check_headroom(const Change& change) {
+  // What is stored, plus what this transaction added, plus these postings, must stay within the
+  // range of a stored amount: refused here as bad input rather than failing in the database.
+  StoreState state(*txn_, cache_.master, cache_.last_closed, pending_);
+  std::map<BalanceKeyIds, BalanceSums> sums;
+  std::map<std::array<std::int64_t, 4>, BalanceSums> monthly;
+  for (const StoredPosting& p : change.postings) {
+    const BalanceKeyIds key{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id};
+    const auto month = month_key(p, p.date.value_or(change.date ? change.date->day_number() : 0));
+    try {
+      auto [balance, fresh] = sums.try_emplace(key);
+      if (fresh) balance->second = state.balance(key);
+      auto [by_month, fresh_month] = monthly.try_emplace(month);
+      if (fresh_month) {
+        const auto found = pending_.monthly.find(month);
+        by_month->second = plus(state.stored_monthly(month), found == pending_.monthly.end() ? BalanceSums{} : found->second);
+      }
+      add_posting_to(balance->second, p);
+      add_posting_to(by_month->second, p);
+    } catch (const Error&) {
+      throw Error(ErrorCode::bad_input,
+                  field_error("amount", "the balance of account " + cache_.master.accounts.by_id(p.account_id).code +
+                                            " in fund " + cache_.master.funds.by_id(p.fund_id).code + " (" +
+                                            cache_.master.currencies.by_id(p.currency_id).code +
+                                            ") would exceed what the ledger can hold exactly (9223372036854775807 "
+                                            "minor units, in the currency and in USD cents)"));
+    }
+  }
+}
+
+void Recorder::apply_master(Change& change) {
+  MasterState& master = cache_.master;
+  const std::int64_t seq = cache_.head.seq + 1;
+  for (CurrencyRecord& currency : change.currencies_added) {
+    if (currency.declared_seq == recognized_by_this_event) currency.declared_seq = seq;
+    master.currencies.add(currency);
+  }
+  if (change.currency_declared) master.currencies.by_id_mutable(*change.currency_declared).declared_seq = seq;
+  if (change.account_added) master.accounts.add({change.account_added->id, change.account_added->code, change.account_added->event, seq});
+  if (change.fund_added) master.funds.add({change.fund_added->id, change.fund_added->code, change.fund_added->event, seq});
+  if (change.donor_added) master.donors.add({change.donor_added->id, change.donor_added->code, change.donor_added->event, seq});
+  if (change.project_added) {
+    ProjectRecord project = *change.project_added;
+    project.seq = seq;
+    master.projects.add(std::move(project));
+  }
+  if (change.rate_added) {
+    auto& rates = master.currencies.by_id_mutable(change.rate_added->currency_id).rates;
+    const auto at = std::lower_bound(rates.begin(), rates.end(), change.rate_added->day,
+                                     [](const RateEntry& rate, std::int32_t day) { return rate.day < day; });
+    rates.insert(at, {change.rate_added->day, change.rate_added->per_usd, seq});
+  }
+  if (change.setting_added) {
+    auto& values = master.settings[change.setting_added->key].values;
+    const auto at = std::lower_bound(values.begin(), values.end(), change.setting_added->day,
+                                     [](const SettingEntry& entry, std::int32_t day) { return entry.day < day; });
+    values.insert(at, {change.setting_added->day, change.setting_added->value, seq});
+  }
+  if (change.pledge_added) {
+    change.pledge_added->seq = seq;
+    master.pledges.add(*change.pledge_added);
+  }
+  if (change.pledge_reversed) master.pledges.by_id_mutable(*change.pledge_reversed).reversed = true;
+}
+
+void Recorder::store_master(const Change& change, std::int64_t seq) {
+  for (const CurrencyRecord& currency : change.currencies_added) txn_->add_currency(currency);
+  if (change.currency_declared) txn_->declare_currency(*change.currency_declared, seq);
+  if (change.account_added) txn_->add_account(*change.account_added, seq);
+  if (change.fund_added) txn_->add_fund(*change.fund_added, change.fund_parent_id, seq);
+  if (change.donor_added) txn_->add_donor(*change.donor_added, seq);
+  if (change.project_added) txn_->add_project(*change.project_added, seq);
+  if (change.rate_added) txn_->add_rate(change.rate_added->currency_id, change.rate_added->day, change.rate_added->per_usd, seq);
+  if (change.setting_added) txn_->add_setting(change.setting_added->key, change.setting_added->day, change.setting_added->value, seq);
+  if (change.pledge_added) {
+    std::vector<InstalmentRow> instalments = change.instalments_added;
+    for (InstalmentRow& instalment : instalments) {
+      if (instalment.recognized_seq == recognized_by_this_event) instalment.recognized_seq = seq;
+    }
+    txn_->add_pledge(*change.pledge_added, instalments);
+  }
+}
+
+void Recorder::apply_projections(const Change& change, std::int64_t seq) {
+  for (const StoredPosting& held : change.holdings_added) txn_->add_holding(seq, held);
+  for (const HoldingMove& move : change.moves) txn_->add_move(seq, move);
+  for (const Change::Recognition& recognition : change.recognized) txn_->recognize(recognition.pledge_id, recognition.lines, seq);
+  if (change.unrecognized_by) txn_->unrecognize(*change.unrecognized_by);
+  if (change.pledge_reversed) txn_->set_pledge_reversed(*change.pledge_reversed);
+  if (change.reverses) txn_->add_reversal(*change.reverses, seq);
+}
+
+namespace {
+
+// The SHA-256 of the listing of the balances as of day, one line per group with a non-zero
+// balance, sorted by the codes:
+//   account|fund|donor|project|pledge|currency|amount|functional_amount\n
+// (amounts as plain decimals; an absent dimension an empty code).
+std::string closing_balances_hash(const MasterState& master, store::ReadTxn& txn, Date day) {
+  std::vector<std::pair<std::array<std::string, 6>, std::string>> lines;
+  for (const KeyedSums& row : txn.balances_as_of(day.day_number())) {
+    const auto& currency = master.currencies.by_id(row.key[5]);
+    std::array<std::string, 6> codes{master.accounts.by_id(row.key[0]).code, master.funds.by_id(row.key[1]).code,
+                                     row.key[2] ? master.donors.by_id(row.key[2]).code : "",
+                                     row.key[3] ? master.projects.by_id(row.key[3]).code : "",
+                                     row.key[4] ? master.pledges.by_id(row.key[4]).code : "", currency.code};
+    lines.emplace_back(codes, Decimal::from_minor_units(row.sums.amount_minor, currency.minor_units).to_string() + "|" +
+                                  Decimal::from_minor_units(row.sums.functional_minor, 2).to_string());
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string listing;
+  for (const auto& [codes, amounts] : lines) {
+    for (const std::string& code : codes) listing += code + "|";
+    listing += amounts + "\n";
+  }
+  return audit::sha256_hex("", listing);
+}
+
+}  // namespace
+
+void Recorder::seal(const Change& change, std::int64_t seq, const std::string& hash) {
+  if (change.closes) {
+    cache_.last_closed = *change.closes;
+    txn_->add_seal({change.closes->to_string(), seq, "", hash,
+                    closing_balances_hash(cache_.master, *txn_, change.closes->last_day())});
+  }
+  if (change.reopens) {
+    // The month before stays closed if it was; the first month of the calendar has none before it.
+    cache_.last_closed.reset();
+    if (change.reopens->first_day() > Date::from_ymd(1400, 1, 31)) {
+      const Period previous = change.reopens->previous();
+      if (txn_->close_seq(previous)) cache_.last_closed = previous;
+    }
+    txn_->remove_seal(*change.reopens);
+  }
+}
+
+void Recorder::commit() {
+  std::vector<std::pair<BalanceKeyIds, BalanceSums>> balances(pending_.balances.begin(), pending_.balances.end());
+  std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>> monthly(pending_.monthly.begin(), pending_.monthly.end());
+  txn_->add_balances(balances, monthly);
+  txn_->commit();
+  txn_.reset();
+  pending_.clear();
+}
+
+void Recorder::rollback() noexcept {
+  txn_.reset();  // a transaction not committed is rolled back
+  pending_.clear();
+  cache_.loaded = false;  // what the transaction cached is forgotten
+}
+
+}  // namespace fundledger::detail

@@ -1,0 +1,67 @@
+// Private: the one path by which anything is recorded. record(event) = the rules give the Change,
+// the invariants are checked, the event is appended with its seq and hash, its projections are
+// applied, all inside one write transaction of the store, committed by the caller. Every writer
+// goes through it: the command line, import, replay, the library, and verify's rebuild.
+#pragma once
+
+#include "core/change.hpp"
+#include "core/store_state.hpp"
+#include "store/store.hpp"
+
+#include <fundledger/ledger.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace fundledger::detail {
+
+// What a ledger keeps in memory between transactions: its master data, its latest closed month
+// and its head, valid while the store's head is the same.
+struct LedgerCache {
+  MasterState master;
+  std::optional<Period> last_closed;
+  store::Head head;
+  bool loaded = false;
+
+  // Reloads from txn when another connection appended events since this one last looked.
+  void refresh(store::ReadTxn& txn);
+};
+
+class Recorder {
+ public:
+  Recorder(store::Store& store, LedgerCache& cache) : store_(store), cache_(cache) {}
+
+  // Begins a write transaction; its events are recorded at recorded_at ("YYYY-MM-DDTHH:MM:SSZ"),
+  // now when absent.
+  void begin(std::optional<std::string> recorded_at = std::nullopt);
+  // Records one event in the transaction.
+  RecordResult record(const Event& event);
+  // Adds the balance sums and commits; or rolls back, forgetting what the transaction cached.
+  void commit();
+  void rollback() noexcept;
+  bool active() const { return txn_ != nullptr; }
+
+  // Replay records each event at the recorded_at of its export line.
+  void set_recorded_at(std::string recorded_at) { recorded_at_ = std::move(recorded_at); }
+  // The canonical postings of the event appended last (none: it posted nothing), and the head.
+  const std::optional<std::string>& last_postings_json() const { return last_postings_json_; }
+  const store::Head& head() const { return cache_.head; }
+
+ private:
+  void check_headroom(const Change& change);
+  void apply_master(Change& change);
+  void store_master(const Change& change, std::int64_t seq);
+  void apply_projections(const Change& change, std::int64_t seq);
+  void seal(const Change& change, std::int64_t seq, const std::string& hash);
+  std::int64_t cash_account() const;
+
+  store::Store& store_;
+  LedgerCache& cache_;
+  std::unique_ptr<store::WriteTxn> txn_;
+  Pending pending_;
+  std::string recorded_at_;
+  std::optional<std::string> last_postings_json_;
+};
+
+}  // namespace fundledger::detail

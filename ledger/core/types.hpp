@@ -1,0 +1,299 @@
+// Private: the values the library passes between its layers: master records and the master data
+// they form, postings as stored, balance keys and sums, and monetary positions. Plain values with
+// no behaviour beyond their own arithmetic; persisted enums carry explicit values.
+#pragma once
+
+#include <fundledger/date.hpp>
+#include <fundledger/decimal.hpp>
+#include <fundledger/error.hpp>
+#include <fundledger/events.hpp>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace fundledger {
+
+namespace detail {
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const noexcept {
+    return std::hash<std::string_view>{}(text);
+  }
+};
+
+// Master records by code, with ids equal to their position + 1 (as in the database).
+template <class Record>
+class CodeTable {
+ public:
+  const Record* find(std::string_view code) const {
+    auto found = index_.find(code);
+    return found == index_.end() ? nullptr : &records_[found->second];
+  }
+  Record* find_mutable(std::string_view code) {
+    auto found = index_.find(code);
+    return found == index_.end() ? nullptr : &records_[found->second];
+  }
+  const Record& by_id(std::int64_t id) const { return records_.at(static_cast<std::size_t>(id - 1)); }
+  Record& by_id_mutable(std::int64_t id) { return records_.at(static_cast<std::size_t>(id - 1)); }
+  std::int64_t next_id() const { return static_cast<std::int64_t>(records_.size()) + 1; }
+  void add(Record record) {
+    index_.emplace(record.code, records_.size());
+    records_.push_back(std::move(record));
+  }
+  const std::vector<Record>& all() const { return records_; }
+  void clear() {
+    records_.clear();
+    index_.clear();
+  }
+
+ private:
+  std::vector<Record> records_;
+  std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> index_;
+};
+
+// A UN operational rate in force from day, recorded by the event seq.
+struct RateEntry {
+  std::int32_t day = 0;
+  Decimal per_usd;
+  std::int64_t seq = 0;
+};
+
+struct CurrencyRecord {
+  std::int64_t id = 0;
+  std::string code;
+  int minor_units = 2;
+  std::int64_t declared_seq = 0;  // the currency event that declared it; 0 for an ISO currency used
+  std::vector<RateEntry> rates;   // by effective day, ascending
+};
+
+// Master records carry the seq of the event that recorded them.
+struct AccountRecord {
+  std::int64_t id = 0;
+  std::string code;
+  AccountEvent event;
+  std::int64_t seq = 0;
+};
+
+struct FundRecord {
+  std::int64_t id = 0;
+  std::string code;
+  FundEvent event;
+  std::int64_t seq = 0;
+};
+
+struct DonorRecord {
+  std::int64_t id = 0;
+  std::string code;
+  DonorEvent event;
+  std::int64_t seq = 0;
+};
+
+struct ProjectRecord {
+  std::int64_t id = 0;
+  std::string code;
+  ProjectEvent event;
+  std::int64_t fund_id = 0;
+  std::int64_t seq = 0;
+};
+
+struct PledgeRecord {
+  std::int64_t id = 0;
+  std::string code;
+  std::int64_t seq = 0;  // the pledge event
+  std::int64_t donor_id = 0;
+  std::int64_t fund_id = 0;
+  std::int64_t currency_id = 0;
+  std::int64_t project_id = 0;
+  Purpose purpose = Purpose::general;
+  bool conditional = false;
+  Date signed_on = Date::from_day_number(0);
+  std::optional<Decimal> psc_rate;
+  std::int64_t amount_minor = 0;  // pledged, in the pledge currency
+  bool reversed = false;          // a reversal event cancelled the pledge itself
+};
+
+// One instalment of a pledge: due day, amount in the pledge currency, and the event that
+// recognized it (the pledge or a close, a receipt or an apply), 0 while it is not recognized.
+struct InstalmentRow {
+  std::int64_t line = 0;
+  std::int32_t due = 0;
+  std::int64_t amount_minor = 0;
+  std::int64_t recognized_seq = 0;
+};
+
+// A setting's value from day (the earliest possible day when given without one), recorded by seq.
+struct SettingEntry {
+  std::int32_t day = 0;
+  std::string value;
+  std::int64_t seq = 0;
+};
+
+// A setting's values by effective day, ascending.
+struct SettingHistory {
+  std::vector<SettingEntry> values;
+};
+
+// The master data of a ledger, held in memory: small, read by every rule, and changed only by the
+// events that record it.
+struct MasterState {
+  CodeTable<CurrencyRecord> currencies;
+  CodeTable<AccountRecord> accounts;
+  CodeTable<FundRecord> funds;
+  CodeTable<DonorRecord> donors;
+  CodeTable<ProjectRecord> projects;
+  CodeTable<PledgeRecord> pledges;
+  std::map<std::string, SettingHistory, std::less<>> settings;
+};
+
+// What a posting is, stored in postings.kind. Persisted: never renumber.
+enum class PostingKind : int {
+  ordinary = 0,
+  rounding_residual = 1,  // the USD residual the ledger posts to 5900 ("residual": true)
+  year_end = 2,           // the year-end closing of revenue and expenses ("year_end": true)
+  recognition = 3,        // an instalment recognized when it fell due ("recognition": true)
+};
+
+// One posting as stored: ids into the master tables, 0 for an absent dimension.
+struct StoredPosting {
+  std::int64_t account_id = 0;
+  std::int64_t fund_id = 0;
+  std::int64_t donor_id = 0;
+  std::int64_t project_id = 0;
+  std::int64_t pledge_id = 0;
+  std::int64_t currency_id = 0;
+  std::int64_t amount_minor = 0;
+  std::int64_t functional_minor = 0;
+  PostingKind kind = PostingKind::ordinary;
+  // The day of the posting when it is not the event's own (the close posts on several days).
+  std::optional<std::int32_t> date;
+};
+
+using BalanceKeyIds = std::array<std::int64_t, 6>;  // account, fund, donor, project, pledge, currency
+
+struct BalanceKeyHash {
+  std::size_t operator()(const BalanceKeyIds& key) const noexcept {
+    std::size_t hash = 1469598103934665603ull;
+    for (std::int64_t part : key) hash = (hash ^ static_cast<std::size_t>(part)) * 1099511628211ull;
+    return hash;
+  }
+};
+
+// A monetary balance as it stands: its currency amount and the USD it carries, both signed (debit
+// positive), so that a receivable is positive and money held for a donor negative.
+struct Position {
+  std::int64_t amount_minor = 0;
+  std::int64_t functional_minor = 0;
+};
+
+struct BalanceSums {
+  std::int64_t debit = 0;
+  std::int64_t credit = 0;
+  std::int64_t functional_debit = 0;
+  std::int64_t functional_credit = 0;
+};
+
+// Adds a posting's amounts to debit and credit totals; throws Error (overflow) when a total would
+// leave the range of a stored amount.
+inline void add_posting_to(BalanceSums& totals, const StoredPosting& p) {
+  auto add = [](std::int64_t& total, std::int64_t value) {
+    if (__builtin_add_overflow(total, value, &total)) {
+      throw Error(ErrorCode::overflow, "a balance would exceed the range of a stored amount");
+    }
+  };
+  if (p.amount_minor > 0) add(totals.debit, p.amount_minor);
+  if (p.amount_minor < 0) add(totals.credit, -p.amount_minor);
+  if (p.functional_minor > 0) add(totals.functional_debit, p.functional_minor);
+  if (p.functional_minor < 0) add(totals.functional_credit, -p.functional_minor);
+}
+
+inline BalanceSums plus(const BalanceSums& a, const BalanceSums& b) {
+  BalanceSums sum;
+  if (__builtin_add_overflow(a.debit, b.debit, &sum.debit) || __builtin_add_overflow(a.credit, b.credit, &sum.credit) ||
+      __builtin_add_overflow(a.functional_debit, b.functional_debit, &sum.functional_debit) ||
+      __builtin_add_overflow(a.functional_credit, b.functional_credit, &sum.functional_credit)) {
+    throw Error(ErrorCode::overflow, "a balance would exceed the range of a stored amount");
+  }
+  return sum;
+}
+
+// An event as the journal keeps it, for the rules that refer to one (idempotency, an apply's
+// receipt, a reversal's target).
+struct EventRef {
+  std::int64_t seq = 0;
+  std::string type;
+  std::string body;                 // canonical JSON of its fields
+  std::optional<std::int32_t> day;  // its date, when it has one
+};
+
+// Money held by an event: an advance (2100), an unidentified receipt (2150), a refund payable
+// (2300). Amounts are positive and what remains after the moves recorded against it.
+struct Holding {
+  std::int64_t seq = 0;
+  std::int64_t account_id = 0;
+  std::int64_t fund_id = 0;
+  std::int64_t donor_id = 0;
+  std::int64_t pledge_id = 0;
+  std::int64_t currency_id = 0;
+  std::int64_t amount_minor = 0;
+  std::int64_t functional_minor = 0;
+  std::int64_t initial_minor = 0;
+  std::int64_t initial_functional_minor = 0;
+  // The balance it is, as a liability: credit negative.
+  Position position() const { return {-amount_minor, -functional_minor}; }
+};
+
+// What an event took from a holding (negative) or gave back to it.
+struct HoldingMove {
+  std::int64_t holding_seq = 0;
+  std::int64_t amount_minor = 0;
+  std::int64_t functional_minor = 0;
+};
+
+// A balance by its full key: currency amount and USD, each the sum of the postings (debit
+// positive).
+struct KeyedSums {
+  BalanceKeyIds key{};
+  Position sums;
+};
+
+// A foreign-currency monetary balance as the close restates it: cash by fund and currency, a
+// pledge's receivable or allowance, or money held by one event (holding_seq).
+struct MonetaryPosition {
+  BalanceKeyIds key{};
+  std::int64_t holding_seq = 0;
+  Position balance;
+};
+
+// What tells whether a pledge is cancelled: its reversal, or a reduction or write-off of all of it
+// before anything was received (net of reversals).
+struct PledgeCancellation {
+  std::int64_t received_minor = 0;
+  std::int64_t reduced_minor = 0;  // reductions and write-offs
+};
+
+// The seal of a closed month.
+struct SealRow {
+  std::string period;
+  std::int64_t close_seq = 0;
+  std::string recorded_at;
+  std::string head_hash;
+  std::string balances_hash;
+};
+
+// Months counted from year 0: year * 12 + month - 1 (the month column of monthly_balances).
+inline std::int64_t month_index(Date day) { return static_cast<std::int64_t>(day.year()) * 12 + day.month() - 1; }
+
+// The smallest day a Date can hold: settings without an effective date apply from it.
+inline constexpr std::int32_t beginning_of_time = -1000000;
+
+}  // namespace detail
+
+}  // namespace fundledger

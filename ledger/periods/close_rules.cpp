@@ -1,0 +1,234 @@
+// The rules of the period close and reopen (ACCOUNTING.md, "Periods and the close").
+//
+// Closing month P appends one period_close event whose postings are:
+//   1. the instalments of per-instalment pledges falling due up to P's last day (dated their due
+//      day, at that day's rate): Dr 1200 / Cr revenue, or 2200 when conditional;
+//   2. the revaluation of every foreign-currency monetary position at the rate in force on P's
+//      last day (cash by fund and currency, 1200 and 1290 by pledge, 2100, 2150 and 2300 by the
+//      event that holds them), the difference to 4710 per fund and currency (dated the last day)
+//      and, except in December, its reversal dated the first day of the next month; a December
+//      restatement of money held is kept against the holding, as its carrying USD;
+//   3. in December, the year-end: every revenue and expense balance of the year to 3100, per fund
+//      and currency, dated 31 December.
+// Then every day up to P's last day is locked, and the core seals the month (see the recorder):
+// the hash of the close event and the SHA-256 of the closing balances. Reopening the latest
+// closed month appends a period_reopen event negating every posting of its close, on the same
+// days, undoing its restatement of money held and its recognitions, and removes the seal.
+#include "contributions/pledge_rules.hpp"
+
+#include "core/chart.hpp"
+#include "core/event_json.hpp"
+#include "core/master.hpp"
+
+#include <fundledger/error.hpp>
+#include <fundledger/money.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace fundledger::detail {
+
+namespace {
+
+void check_closable(const RuleContext& context, const Period& period) {
+  if (const auto closed = context.state.last_closed()) {
+    if (!(closed->next() == period)) {
+      throw Error(ErrorCode::bad_input, "field \"period\": " + period.to_string() + " cannot be closed: periods close in "
+                                        "order, and the next to close is " + closed->next().to_string());
+    }
+    return;
+  }
+  const auto first = context.state.first_posting_day();
+  if (!first) throw Error(ErrorCode::bad_input, "field \"period\": the ledger has no entries: there is nothing to close");
+  const Period first_period = Period::month_of(*first);
+  if (!(first_period == period)) {
+    throw Error(ErrorCode::bad_input, "field \"period\": " + period.to_string() +
+                                          " cannot be closed: periods close in order from the first, " +
+                                          first_period.to_string() + " (the month of the earliest entry)");
+  }
+}
+
+// 1. Instalments falling due, for pledges recognized per instalment.
+void recognize_falling_due(RuleContext& context, PostingBuilder& builder, Date last_day) {
+  for (std::int64_t pledge_id : context.state.pledges_due(last_day)) {
+    const auto& pledge = context.master.pledges.by_id(pledge_id);
+    if (context.pledge_cancelled(pledge)) continue;  // reduced in full: nothing more falls due
+    recognize_due_instalments(context, builder, pledge, last_day);
+  }
+  builder.post_on(last_day);
+  builder.mark(PostingKind::ordinary);
+}
+
+// The monetary positions on the last day, with the receivables step 1 just recognized.
+std::vector<MonetaryPosition> positions_on(const RuleContext& context, const PostingBuilder& builder, Date last_day) {
+  std::vector<MonetaryPosition> positions = context.state.monetary_positions(last_day);
+  const auto* usd = context.master.currencies.find(functional_currency_code);
+  const auto* receivable = context.master.accounts.find(account::receivable);
+  for (const StoredPosting& p : builder.postings()) {
+    if ((usd && p.currency_id == usd->id) || !receivable || p.account_id != receivable->id) continue;
+    const BalanceKeyIds key{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id};
+    auto found = std::find_if(positions.begin(), positions.end(),
+                              [&key](const MonetaryPosition& position) { return position.key == key; });
+    if (found == positions.end()) found = positions.insert(positions.end(), MonetaryPosition{key, 0, {}});
+    found->balance.amount_minor += p.amount_minor;
+    found->balance.functional_minor += p.functional_minor;
+  }
+  return positions;
+}
+
+void check_rates_in_force(const RuleContext& context, const std::vector<MonetaryPosition>& positions,
+                          const Period& period) {
+  std::set<std::string> stale;
+  for (const MonetaryPosition& position : positions) {
+    if (position.balance.amount_minor == 0) continue;
+    const auto& currency = context.currency(position.key[5]);
+    const bool in_month = std::any_of(currency.rates.begin(), currency.rates.end(), [&period](const RateEntry& rate) {
+      return rate.day >= period.first_day().day_number() && rate.day <= period.last_day().day_number();
+    });
+    if (!in_month) stale.insert(currency.code);
+  }
+  if (stale.empty()) return;
+  std::string names;
+  for (const std::string& code : stale) names += (names.empty() ? "" : ", ") + code;
+  throw Error(ErrorCode::bad_input,
+              "field \"period\": " + period.to_string() + " cannot be closed: no rate effective within the month for " +
+                  names + " (holding monetary balances); record the month's UN operational rates, or close with "
+                  "allow_stale_rates (--allow-stale-rates) to revalue at the latest earlier rate");
+}
+
+StoredPosting usd_only(const BalanceKeyIds& key, std::int64_t functional_minor) {
+  StoredPosting posting;
+  posting.account_id = key[0];
+  posting.fund_id = key[1];
+  posting.donor_id = key[2];
+  posting.project_id = key[3];
+  posting.pledge_id = key[4];
+  posting.currency_id = key[5];
+  posting.functional_minor = functional_minor;
+  return posting;
+}
+
+// 2. Restates every position at the last day's rate, the difference to 4710 per fund and
+// currency; at the year-end, keeps each holding's restatement as a move against it.
+void revalue(RuleContext& context, PostingBuilder& builder, const std::vector<MonetaryPosition>& positions,
+             bool year_end, Date next_first_day) {
+  std::map<BalanceKeyIds, std::int64_t> by_key;
+  std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> unrealized;  // (fund, currency) -> USD
+  for (const MonetaryPosition& position : positions) {
+    const auto& currency = context.currency(position.key[5]);
+    const std::int64_t restated =
+        builder.usd_minor(currency, Decimal::from_minor_units(position.balance.amount_minor, currency.minor_units));
+    const std::int64_t difference = restated - position.balance.functional_minor;
+    if (difference == 0) continue;
+    by_key[position.key] += difference;
+    unrealized[{position.key[1], position.key[5]}] -= difference;
+    if (position.holding_seq && year_end) context.change.moves.push_back({position.holding_seq, 0, -difference});
+  }
+  std::vector<StoredPosting> revaluation;
+  for (const auto& [key, difference] : by_key) {
+    if (difference != 0) revaluation.push_back(usd_only(key, difference));
+  }
+  for (const auto& [fund_currency, amount] : unrealized) {
+    if (amount == 0) continue;
+    const std::int64_t account = builder.account(account::unrealized_exchange);
+    revaluation.push_back(usd_only({account, fund_currency.first, 0, 0, 0, fund_currency.second}, amount));
+  }
+  for (const StoredPosting& posting : revaluation) builder.add_posting(posting);
+  if (year_end) return;
+  // Reversed on the first day of the next month, so that realized differences are measured
+  // against the original carrying rate.
+  for (StoredPosting posting : revaluation) {
+    posting.functional_minor = -posting.functional_minor;
+    posting.date = next_first_day.day_number();
+    builder.add_posting(posting);
+  }
+}
+
+// 3. The year's revenue and expenses into the accumulated surplus, per fund and currency.
+void close_year(RuleContext& context, PostingBuilder& builder, const Period& period) {
+  std::map<BalanceKeyIds, Position> results;
+  for (const KeyedSums& row : context.state.results(Date::from_ymd(period.year(), 1, 1), period.last_day())) {
+    results[row.key] = row.sums;
+  }
+  for (const StoredPosting& p : builder.postings()) {
+    const auto account_class = context.master.accounts.by_id(p.account_id).event.account_class;
+    if (account_class != AccountClass::revenue && account_class != AccountClass::expense) continue;
+    Position& sums = results[{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id}];
+    sums.amount_minor += p.amount_minor;
+    sums.functional_minor += p.functional_minor;
+  }
+  std::map<std::pair<std::int64_t, std::int64_t>, Position> surplus;
+  for (const auto& [key, sums] : results) {
+    if (sums.amount_minor == 0 && sums.functional_minor == 0) continue;
+    StoredPosting posting = usd_only(key, -sums.functional_minor);
+    posting.amount_minor = -sums.amount_minor;
+    posting.kind = PostingKind::year_end;
+    builder.add_posting(posting);
+    Position& total = surplus[{key[1], key[5]}];
+    total.amount_minor += sums.amount_minor;
+    total.functional_minor += sums.functional_minor;
+  }
+  for (const auto& [fund_currency, sums] : surplus) {
+    if (sums.amount_minor == 0 && sums.functional_minor == 0) continue;
+    const std::int64_t account = builder.account(account::accumulated_surplus);
+    StoredPosting posting = usd_only({account, fund_currency.first, 0, 0, 0, fund_currency.second}, sums.functional_minor);
+    posting.amount_minor = sums.amount_minor;
+    posting.kind = PostingKind::year_end;
+    builder.add_posting(posting);
+  }
+}
+
+}  // namespace
+
+void rule_period_close(RuleContext& context, const PeriodCloseEvent& event) {
+  const Period period = event.period;
+  context.change.body = body_fields(Event{event}).render();
+  if (const auto closed = context.state.close_seq(period)) {
+    context.change.already_recorded_seq = *closed;  // already closed
+    return;
+  }
+  check_closable(context, period);
+  const Date last_day = period.last_day();
+  const bool year_end = period.index() == 12;
+  PostingBuilder builder(context, last_day, "period_close " + period.to_string());
+  recognize_falling_due(context, builder, last_day);
+  // The positions include what step 1 just recognized, which is already at its own day's rate.
+  const std::vector<MonetaryPosition> positions = positions_on(context, builder, last_day);
+  if (!event.allow_stale_rates) check_rates_in_force(context, positions, period);
+  revalue(context, builder, positions, year_end, period.next().first_day());
+  if (year_end) close_year(context, builder, period);
+  if (!builder.empty()) context.change.postings = builder.finish();
+  context.change.closes = period;
+}
+
+void rule_period_reopen(RuleContext& context, const PeriodReopenEvent& event) {
+  const Period period = event.period;
+  const auto closed = context.state.last_closed();
+  if (!closed || !(*closed == period)) {
+    throw Error(ErrorCode::bad_input,
+                "field \"period\": " + period.to_string() + " cannot be reopened: only the latest closed period can be" +
+                    (closed ? " (" + closed->to_string() + ")" : ", and no period is closed"));
+  }
+  if (event.reason.empty()) throw Error(ErrorCode::bad_input, "field \"reason\": a reopening needs a reason");
+  const auto close_seq = context.state.close_seq(period);
+  if (!close_seq) throw Error(ErrorCode::storage, "the seal of " + period.to_string() + " is missing: run verify");
+  context.change.body = body_fields(Event{event}).render();
+  // The negation of every posting of the close, on the same days.
+  const std::int32_t last_day = period.last_day().day_number();
+  for (StoredPosting posting : context.state.postings_of(*close_seq)) {
+    posting.amount_minor = -posting.amount_minor;
+    posting.functional_minor = -posting.functional_minor;
+    if (!posting.date) posting.date = last_day;
+    if (*posting.date == last_day) posting.date.reset();
+    context.change.postings.push_back(posting);
+  }
+  // The close's restatement of money held, and its recognitions, are undone with it.
+  for (const HoldingMove& move : context.state.moves_by(*close_seq)) {
+    context.change.moves.push_back({move.holding_seq, -move.amount_minor, -move.functional_minor});
+  }
+  context.change.unrecognized_by = *close_seq;
+  context.change.reopens = period;
+}
+
+}  // namespace fundledger::detail

@@ -1,0 +1,450 @@
+// The SQL store: what the rules read (master data, events, balances, holdings, pledges, the close).
+#include "store/sql_txn.hpp"
+
+#include "audit/hash.hpp"
+
+#include <fundledger/error.hpp>
+
+#include <limits>
+
+namespace fundledger::store {
+
+using detail::EventRef;
+using detail::Holding;
+
+SqlTxn::SqlTxn(Connection& connection, bool write) : connection_(connection), write_(write) {
+  if (write && !connection.writable()) throw Error(ErrorCode::usage, "the ledger was opened read-only");
+  write ? connection.begin_write() : connection.begin_read();
+}
+
+SqlTxn::~SqlTxn() {
+  if (!done_) connection_.rollback();
+}
+
+std::string SqlTxn::placeholders(std::size_t count) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < count; ++i) out += i ? ", ?" : "?";
+  return out + (count ? ")" : "NULL)");
+}
+
+void SqlTxn::bind_all(Statement& statement, int first, const std::vector<std::int64_t>& ids) {
+  for (std::size_t i = 0; i < ids.size(); ++i) statement.bind(first + static_cast<int>(i), ids[i]);
+}
+
+void SqlTxn::load_master_records(detail::MasterState& master) {
+  Statement& currencies = prepare("SELECT id, code, minor_units, declared FROM currencies ORDER BY id");
+  while (currencies.step()) {
+    master.currencies.add({currencies.integer(0), currencies.text(1), static_cast<int>(currencies.integer(2)),
+                           currencies.integer(3), {}});
+  }
+  Statement& rates = prepare("SELECT currency_id, effective, per_usd, seq FROM rates ORDER BY currency_id, effective");
+  while (rates.step()) {
+    auto& currency = *master.currencies.find_mutable(master.currencies.by_id(rates.integer(0)).code);
+    currency.rates.push_back({static_cast<std::int32_t>(rates.integer(1)), Decimal::parse(rates.text(2)), rates.integer(3)});
+  }
+  Statement& accounts = prepare("SELECT id, code, name, class, seq FROM accounts ORDER BY id");
+  while (accounts.step()) {
+    const std::string code = accounts.text(1);
+    master.accounts.add({accounts.integer(0), code,
+                         {code, accounts.text(2), static_cast<AccountClass>(accounts.integer(3))}, accounts.integer(4)});
+  }
+  Statement& funds = prepare(
+      "SELECT f.id, f.code, f.name, f.kind, COALESCE(p.code, ''), f.seq FROM funds f LEFT JOIN funds p "
+      "ON p.id = f.parent_id ORDER BY f.id");
+  while (funds.step()) {
+    const std::string code = funds.text(1);
+    master.funds.add({funds.integer(0), code, {code, funds.text(2), static_cast<FundKind>(funds.integer(3)), funds.text(4)},
+                      funds.integer(5)});
+  }
+  Statement& donors = prepare("SELECT id, code, name, category, country, seq FROM donors ORDER BY id");
+  while (donors.step()) {
+    const std::string code = donors.text(1);
+    master.donors.add({donors.integer(0), code, {code, donors.text(2), donors.text(3), donors.text(4)}, donors.integer(5)});
+  }
+  Statement& projects = prepare(
+      "SELECT p.id, p.code, p.name, f.code, p.fund_id, p.psc_rate, p.seq FROM projects p JOIN funds f "
+      "ON f.id = p.fund_id ORDER BY p.id");
+  while (projects.step()) {
+    const std::string code = projects.text(1);
+    detail::ProjectRecord record{projects.integer(0), code, {code, projects.text(2), projects.text(3), std::nullopt},
+                                 projects.integer(4), projects.integer(6)};
+    if (!projects.is_null(5)) record.event.psc_rate = Decimal::parse(projects.text(5));
+    master.projects.add(std::move(record));
+  }
+  Statement& settings = prepare("SELECT key, effective, value, seq FROM settings ORDER BY key, effective");
+  while (settings.step()) {
+    master.settings[settings.text(0)].values.push_back(
+        {static_cast<std::int32_t>(settings.integer(1)), settings.text(2), settings.integer(3)});
+  }
+}
+
+void SqlTxn::load_pledges(detail::MasterState& master) {
+  Statement& pledges = prepare(
+      "SELECT id, code, seq, donor_id, fund_id, currency_id, COALESCE(project_id, 0), purpose, conditional, signed, "
+      "psc_rate, amount_minor, reversed FROM pledges ORDER BY id");
+  while (pledges.step()) {
+    detail::PledgeRecord record;
+    record.id = pledges.integer(0);
+    record.code = pledges.text(1);
+    record.seq = pledges.integer(2);
+    record.donor_id = pledges.integer(3);
+    record.fund_id = pledges.integer(4);
+    record.currency_id = pledges.integer(5);
+    record.project_id = pledges.integer(6);
+    record.purpose = static_cast<Purpose>(pledges.integer(7));
+    record.conditional = pledges.integer(8) != 0;
+    record.signed_on = Date::from_day_number(static_cast<std::int32_t>(pledges.integer(9)));
+    if (!pledges.is_null(10)) record.psc_rate = Decimal::parse(pledges.text(10));
+    record.amount_minor = pledges.integer(11);
+    record.reversed = pledges.integer(12) != 0;
+    master.pledges.add(std::move(record));
+  }
+}
+
+detail::MasterState SqlTxn::load_master() {
+  detail::MasterState master;
+  load_master_records(master);
+  load_pledges(master);
+  return master;
+}
+
+Head SqlTxn::head() {
+  Statement& query = prepare("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
+  if (!query.step()) return {0, audit::genesis_hash};
+  Head head{query.integer(0), query.text(1)};
+  query.reset();
+  return head;
+}
+
+std::optional<Period> SqlTxn::last_closed() {
+  Statement& query = prepare("SELECT MAX(period) FROM periods");
+  std::optional<Period> period;
+  if (query.step() && !query.is_null(0)) period = Period::parse(query.text(0));
+  query.reset();
+  return period;
+}
+
+namespace {
+
+EventRef event_of(const Statement& query) {
+  EventRef event{query.integer(0), query.text(1), query.text(2), std::nullopt};
+  if (!query.is_null(3)) event.day = static_cast<std::int32_t>(query.integer(3));
+  return event;
+}
+
+}  // namespace
+
+std::optional<EventRef> SqlTxn::find_event(std::string_view event_id) {
+  Statement& query = prepare("SELECT seq, type, body, date FROM events WHERE event_id = ?");
+  query.bind(1, event_id);
+  if (!query.step()) return std::nullopt;
+  EventRef event = event_of(query);
+  query.reset();
+  return event;
+}
+
+std::optional<EventRef> SqlTxn::event_at(std::int64_t seq) {
+  Statement& query = prepare("SELECT seq, type, body, date FROM events WHERE seq = ?");
+  query.bind(1, seq);
+  if (!query.step()) return std::nullopt;
+  EventRef event = event_of(query);
+  query.reset();
+  return event;
+}
+
+std::vector<StoredPosting> SqlTxn::postings_of(std::int64_t seq) {
+  Statement& query = prepare(
+      "SELECT p.account_id, p.fund_id, COALESCE(p.donor_id, 0), COALESCE(p.project_id, 0), COALESCE(p.pledge_id, 0), "
+      "p.currency_id, p.amount_minor, p.functional_minor, p.kind, p.date, e.date FROM postings p "
+      "JOIN events e ON e.seq = p.seq WHERE p.seq = ? ORDER BY p.line");
+  query.bind(1, seq);
+  std::vector<StoredPosting> postings;
+  while (query.step()) {
+    StoredPosting p{query.integer(0), query.integer(1), query.integer(2), query.integer(3), query.integer(4),
+                    query.integer(5), query.integer(6), query.integer(7),
+                    static_cast<detail::PostingKind>(query.integer(8)), std::nullopt};
+    if (query.is_null(10) || query.integer(9) != query.integer(10)) p.date = static_cast<std::int32_t>(query.integer(9));
+    postings.push_back(p);
+  }
+  return postings;
+}
+
+BalanceSums SqlTxn::balance(const BalanceKeyIds& key) {
+  Statement& query = prepare(
+      "SELECT debit_minor, credit_minor, functional_debit_minor, functional_credit_minor FROM balances "
+      "WHERE account_id = ? AND fund_id = ? AND donor_id = ? AND project_id = ? AND pledge_id = ? AND currency_id = ?");
+  for (std::size_t i = 0; i < key.size(); ++i) query.bind(static_cast<int>(i) + 1, key[i]);
+  BalanceSums sums;
+  if (query.step()) sums = {query.integer(0), query.integer(1), query.integer(2), query.integer(3)};
+  query.reset();
+  return sums;
+}
+
+BalanceSums SqlTxn::monthly_balance(std::int64_t account, std::int64_t fund, std::int64_t currency,
+                                    std::int64_t month) {
+  Statement& query = prepare(
+      "SELECT debit_minor, credit_minor, functional_debit_minor, functional_credit_minor FROM monthly_balances "
+      "WHERE account_id = ? AND fund_id = ? AND currency_id = ? AND month = ?");
+  query.bind(1, account);
+  query.bind(2, fund);
+  query.bind(3, currency);
+  query.bind(4, month);
+  BalanceSums sums;
+  if (query.step()) sums = {query.integer(0), query.integer(1), query.integer(2), query.integer(3)};
+  query.reset();
+  return sums;
+}
+
+Position SqlTxn::account_position(std::int64_t account, std::int64_t fund, std::int64_t currency) {
+  Statement& query = prepare(
+      "SELECT COALESCE(SUM(debit_minor - credit_minor), 0), "
+      "COALESCE(SUM(functional_debit_minor - functional_credit_minor), 0) FROM balances "
+      "WHERE account_id = ? AND fund_id = ? AND currency_id = ?");
+  query.bind(1, account);
+  query.bind(2, fund);
+  query.bind(3, currency);
+  Position position;
+  if (query.step()) position = {query.integer(0), query.integer(1)};
+  query.reset();
+  return position;
+}
+
+std::int64_t SqlTxn::account_usd(std::int64_t account, std::int64_t fund) {
+  Statement& query = prepare(
+      "SELECT COALESCE(SUM(functional_debit_minor - functional_credit_minor), 0) FROM balances "
+      "WHERE account_id = ? AND fund_id = ?");
+  query.bind(1, account);
+  query.bind(2, fund);
+  const std::int64_t total = query.step() ? query.integer(0) : 0;
+  query.reset();
+  return total;
+}
+
+std::int64_t SqlTxn::account_usd_through(std::int64_t account, std::int64_t fund, std::int32_t day) {
+  Statement& query = prepare(
+      "SELECT COALESCE(SUM(functional_minor), 0) FROM postings WHERE account_id = ? AND fund_id = ? AND date <= ?");
+  query.bind(1, account);
+  query.bind(2, fund);
+  query.bind(3, day);
+  const std::int64_t total = query.step() ? query.integer(0) : 0;
+  query.reset();
+  return total;
+}
+
+std::map<std::int64_t, std::int32_t> SqlTxn::latest_days(std::int64_t account) {
+  Statement& query = prepare("SELECT fund_id, MAX(date) FROM postings WHERE account_id = ? GROUP BY fund_id");
+  query.bind(1, account);
+  std::map<std::int64_t, std::int32_t> days;
+  while (query.step()) days[query.integer(0)] = static_cast<std::int32_t>(query.integer(1));
+  return days;
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> SqlTxn::positive_usd_before(std::int64_t account,
+                                                                              std::int32_t day) {
+  Statement& query = prepare(
+      "SELECT fund_id, SUM(functional_minor) FROM postings WHERE account_id = ? AND date < ? GROUP BY fund_id "
+      "HAVING SUM(functional_minor) > 0 ORDER BY fund_id");
+  query.bind(1, account);
+  query.bind(2, day);
+  std::vector<std::pair<std::int64_t, std::int64_t>> funds;
+  while (query.step()) funds.emplace_back(query.integer(0), query.integer(1));
+  return funds;
+}
+
+namespace {
+
+// The moves of the events dated through a day, by holding.
+constexpr const char* moves_through =
+    "SELECT m.holding_seq, SUM(m.amount_minor) AS amount_minor, SUM(m.functional_minor) AS functional_minor "
+    "FROM holding_moves m JOIN events e ON e.seq = m.event_seq WHERE e.date <= ? GROUP BY m.holding_seq";
+
+Holding holding_of(const Statement& query) {
+  Holding holding;
+  holding.seq = query.integer(0);
+  holding.account_id = query.integer(1);
+  holding.fund_id = query.integer(2);
+  holding.donor_id = query.integer(3);
+  holding.pledge_id = query.integer(4);
+  holding.currency_id = query.integer(5);
+  holding.initial_minor = query.integer(6);
+  holding.initial_functional_minor = query.integer(7);
+  holding.amount_minor = holding.initial_minor + query.integer(8);
+  holding.functional_minor = holding.initial_functional_minor + query.integer(9);
+  return holding;
+}
+
+}  // namespace
+
+std::optional<Holding> SqlTxn::holding(std::int64_t seq, std::optional<std::int32_t> as_of) {
+  Statement& query = prepare(
+      std::string("SELECT h.seq, h.account_id, h.fund_id, h.donor_id, h.pledge_id, h.currency_id, h.amount_minor, "
+                  "h.functional_minor, COALESCE(m.amount_minor, 0), COALESCE(m.functional_minor, 0) FROM holdings h "
+                  "LEFT JOIN (") +
+      moves_through + ") m ON m.holding_seq = h.seq WHERE h.seq = ?");
+  query.bind(1, as_of ? *as_of : std::numeric_limits<std::int32_t>::max());
+  query.bind(2, seq);
+  if (!query.step()) return std::nullopt;
+  Holding holding = holding_of(query);
+  query.reset();
+  return holding;
+}
+
+std::vector<Holding> SqlTxn::holdings_as_of(std::int32_t day, std::int64_t except_currency) {
+  Statement& query = prepare(
+      std::string("SELECT h.seq, h.account_id, h.fund_id, h.donor_id, h.pledge_id, h.currency_id, h.amount_minor, "
+                  "h.functional_minor, COALESCE(m.amount_minor, 0), COALESCE(m.functional_minor, 0) FROM holdings h "
+                  "JOIN events e ON e.seq = h.seq LEFT JOIN (") +
+      moves_through + ") m ON m.holding_seq = h.seq WHERE e.date <= ? AND h.currency_id != ? ORDER BY h.seq");
+  query.bind(1, day);
+  query.bind(2, day);
+  query.bind(3, except_currency);
+  std::vector<Holding> holdings;
+  while (query.step()) holdings.push_back(holding_of(query));
+  return holdings;
+}
+
+std::vector<detail::HoldingMove> SqlTxn::moves_by(std::int64_t event_seq) {
+  Statement& query = prepare(
+      "SELECT holding_seq, amount_minor, functional_minor FROM holding_moves WHERE event_seq = ? "
+      "ORDER BY holding_seq, amount_minor, functional_minor");
+  query.bind(1, event_seq);
+  std::vector<detail::HoldingMove> moves;
+  while (query.step()) moves.push_back({query.integer(0), query.integer(1), query.integer(2)});
+  return moves;
+}
+
+std::optional<std::int64_t> SqlTxn::reversal_of(std::int64_t seq) {
+  Statement& query = prepare("SELECT reversal_seq FROM reversals WHERE reversed_seq = ?");
+  query.bind(1, seq);
+  if (!query.step()) return std::nullopt;
+  const std::int64_t reversal = query.integer(0);
+  query.reset();
+  return reversal;
+}
+
+std::vector<detail::InstalmentRow> SqlTxn::instalments(std::int64_t pledge_id) {
+  Statement& query = prepare(
+      "SELECT line, due, amount_minor, recognized FROM instalments WHERE pledge_id = ? ORDER BY due, line");
+  query.bind(1, pledge_id);
+  std::vector<detail::InstalmentRow> rows;
+  while (query.step()) {
+    rows.push_back({query.integer(0), static_cast<std::int32_t>(query.integer(1)), query.integer(2), query.integer(3)});
+  }
+  return rows;
+}
+
+detail::PledgeCancellation SqlTxn::pledge_cancellation(std::int64_t pledge_id, std::int64_t account) {
+  Statement& query = prepare(std::string("SELECT COALESCE(SUM(CASE WHEN ") + kind_of_event +
+                             " IN ('receipt', 'apply') THEN -p.amount_minor END), 0), COALESCE(SUM(CASE WHEN " +
+                             kind_of_event + " IN ('reduction', 'write_off') THEN -p.amount_minor END), 0)" +
+                             events_with_reversed + "WHERE p.pledge_id = ? AND p.account_id = ?");
+  query.bind(1, pledge_id);
+  query.bind(2, account);
+  detail::PledgeCancellation figures;
+  if (query.step()) figures = {query.integer(0), query.integer(1)};
+  query.reset();
+  return figures;
+}
+
+bool SqlTxn::pledge_has_other_postings(std::int64_t pledge_id) {
+  Statement& query = prepare(
+      "SELECT COUNT(*) FROM postings p JOIN events e ON e.seq = p.seq WHERE p.pledge_id = ? AND e.type != 'pledge' "
+      "AND p.seq NOT IN (SELECT reversed_seq FROM reversals UNION SELECT reversal_seq FROM reversals)");
+  query.bind(1, pledge_id);
+  const bool found = query.step() && query.integer(0) > 0;
+  query.reset();
+  return found;
+}
+
+std::vector<std::int64_t> SqlTxn::pledges_due(std::int32_t day) {
+  Statement& query = prepare(
+      "SELECT DISTINCT i.pledge_id FROM instalments i JOIN pledges p ON p.id = i.pledge_id "
+      "WHERE i.recognized = 0 AND p.reversed = 0 AND i.due <= ? ORDER BY i.pledge_id");
+  query.bind(1, day);
+  std::vector<std::int64_t> pledges;
+  while (query.step()) pledges.push_back(query.integer(0));
+  return pledges;
+}
+
+std::optional<std::int32_t> SqlTxn::first_posting_day() {
+  Statement& query = prepare("SELECT MIN(date) FROM postings");
+  std::optional<std::int32_t> day;
+  if (query.step() && !query.is_null(0)) day = static_cast<std::int32_t>(query.integer(0));
+  query.reset();
+  return day;
+}
+
+std::optional<std::int32_t> SqlTxn::last_posting_day() {
+  Statement& query = prepare("SELECT MAX(date) FROM postings");
+  std::optional<std::int32_t> day;
+  if (query.step() && !query.is_null(0)) day = static_cast<std::int32_t>(query.integer(0));
+  query.reset();
+  return day;
+}
+
+std::optional<std::int64_t> SqlTxn::close_seq(const Period& period) {
+  Statement& query = prepare("SELECT close_seq FROM periods WHERE period = ?");
+  query.bind(1, period.to_string());
+  if (!query.step()) return std::nullopt;
+  const std::int64_t seq = query.integer(0);
+  query.reset();
+  return seq;
+}
+
+namespace {
+
+std::vector<KeyedSums> keyed_sums(Statement& query) {
+  std::vector<KeyedSums> rows;
+  while (query.step()) {
+    KeyedSums row;
+    for (std::size_t i = 0; i < row.key.size(); ++i) row.key[i] = query.integer(static_cast<int>(i));
+    row.sums = {query.integer(6), query.integer(7)};
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::vector<KeyedSums> SqlTxn::sums_through(std::int32_t day, const std::vector<std::int64_t>& accounts,
+                                            std::int64_t except_currency, bool by_fund_and_currency) {
+  const std::string keys = by_fund_and_currency
+                               ? "account_id, fund_id, 0, 0, 0, currency_id"
+                               : "account_id, fund_id, COALESCE(donor_id, 0), COALESCE(project_id, 0), "
+                                 "COALESCE(pledge_id, 0), currency_id";
+  const std::string groups = by_fund_and_currency ? "1, 2, 6" : "1, 2, 3, 4, 5, 6";
+  auto query = connection_.prepare_once("SELECT " + keys +
+                                        ", SUM(amount_minor), SUM(functional_minor) FROM postings WHERE date <= ? "
+                                        "AND currency_id != ? AND account_id IN " +
+                                        placeholders(accounts.size()) + " GROUP BY " + groups + " ORDER BY " + groups);
+  query->bind(1, day);
+  query->bind(2, except_currency);
+  bind_all(*query, 3, accounts);
+  return keyed_sums(*query);
+}
+
+std::vector<KeyedSums> SqlTxn::sums_of_classes(std::int32_t from, std::int32_t through,
+                                               const std::vector<AccountClass>& classes) {
+  std::vector<std::int64_t> class_numbers;
+  for (AccountClass account_class : classes) class_numbers.push_back(static_cast<int>(account_class));
+  auto query = connection_.prepare_once(
+      "SELECT p.account_id, p.fund_id, COALESCE(p.donor_id, 0), COALESCE(p.project_id, 0), COALESCE(p.pledge_id, 0), "
+      "p.currency_id, SUM(p.amount_minor), SUM(p.functional_minor) FROM postings p JOIN accounts a ON a.id = "
+      "p.account_id WHERE p.date >= ? AND p.date <= ? AND a.class IN " +
+      placeholders(class_numbers.size()) + " GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6");
+  query->bind(1, from);
+  query->bind(2, through);
+  bind_all(*query, 3, class_numbers);
+  return keyed_sums(*query);
+}
+
+std::vector<KeyedSums> SqlTxn::balances_as_of(std::int32_t day) {
+  Statement& query = prepare(
+      "SELECT account_id, fund_id, COALESCE(donor_id, 0), COALESCE(project_id, 0), COALESCE(pledge_id, 0), "
+      "currency_id, SUM(amount_minor), SUM(functional_minor) FROM postings WHERE date <= ? "
+      "GROUP BY 1, 2, 3, 4, 5, 6 HAVING SUM(amount_minor) != 0 OR SUM(functional_minor) != 0");
+  query.bind(1, day);
+  return keyed_sums(query);
+}
+
+}  // namespace fundledger::store

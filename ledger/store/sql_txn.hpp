@@ -1,0 +1,123 @@
+// Private: a transaction of the SQL store (read-only or writing), its queries split over
+// sql_state.cpp (what the rules read), sql_writes.cpp (appends and projections) and
+// sql_queries.cpp (journal scans, reports, listings).
+#pragma once
+
+#include "store/sql.hpp"
+#include "store/store.hpp"
+
+#include <string>
+
+namespace fundledger::store {
+
+// The postings with the event that made them and, for a reversal, the event it reverses: a
+// posting counts as the kind of event it came from, a reversal as the kind it reverses, so that a
+// reversed receipt is no longer received.
+inline constexpr const char* events_with_reversed =
+    " FROM postings p JOIN events e ON e.seq = p.seq LEFT JOIN reversals r ON r.reversal_seq = p.seq"
+    " LEFT JOIN events o ON o.seq = r.reversed_seq ";
+inline constexpr const char* kind_of_event = "COALESCE(o.type, e.type)";
+// ... and an instalment recognized when it fell due counts as a recognition (bind PostingKind).
+inline constexpr const char* kind_or_recognition =
+    "CASE WHEN p.kind = ? THEN 'recognition' ELSE COALESCE(o.type, e.type) END";
+
+class SqlTxn final : public WriteTxn {
+ public:
+  // Begins a read transaction, or with write the transaction that holds the right to append.
+  SqlTxn(Connection& connection, bool write);
+  ~SqlTxn() override;
+  SqlTxn(const SqlTxn&) = delete;
+  SqlTxn& operator=(const SqlTxn&) = delete;
+
+  // ---- sql_state.cpp ----
+  detail::MasterState load_master() override;
+  Head head() override;
+  std::optional<Period> last_closed() override;
+  std::optional<detail::EventRef> find_event(std::string_view event_id) override;
+  std::optional<detail::EventRef> event_at(std::int64_t seq) override;
+  std::vector<StoredPosting> postings_of(std::int64_t seq) override;
+  BalanceSums balance(const BalanceKeyIds& key) override;
+  BalanceSums monthly_balance(std::int64_t account, std::int64_t fund, std::int64_t currency,
+                              std::int64_t month) override;
+  Position account_position(std::int64_t account, std::int64_t fund, std::int64_t currency) override;
+  std::int64_t account_usd(std::int64_t account, std::int64_t fund) override;
+  std::int64_t account_usd_through(std::int64_t account, std::int64_t fund, std::int32_t day) override;
+  std::map<std::int64_t, std::int32_t> latest_days(std::int64_t account) override;
+  std::vector<std::pair<std::int64_t, std::int64_t>> positive_usd_before(std::int64_t account,
+                                                                        std::int32_t day) override;
+  std::optional<detail::Holding> holding(std::int64_t seq, std::optional<std::int32_t> as_of) override;
+  std::vector<detail::Holding> holdings_as_of(std::int32_t day, std::int64_t except_currency) override;
+  std::vector<detail::HoldingMove> moves_by(std::int64_t event_seq) override;
+  std::optional<std::int64_t> reversal_of(std::int64_t seq) override;
+  std::vector<detail::InstalmentRow> instalments(std::int64_t pledge_id) override;
+  detail::PledgeCancellation pledge_cancellation(std::int64_t pledge_id, std::int64_t account) override;
+  bool pledge_has_other_postings(std::int64_t pledge_id) override;
+  std::vector<std::int64_t> pledges_due(std::int32_t day) override;
+  std::optional<std::int32_t> first_posting_day() override;
+  std::optional<std::int32_t> last_posting_day() override;
+  std::optional<std::int64_t> close_seq(const Period& period) override;
+  std::vector<KeyedSums> sums_through(std::int32_t day, const std::vector<std::int64_t>& accounts,
+                                      std::int64_t except_currency, bool by_fund_and_currency) override;
+  std::vector<KeyedSums> sums_of_classes(std::int32_t from, std::int32_t through,
+                                         const std::vector<AccountClass>& classes) override;
+  std::vector<KeyedSums> balances_as_of(std::int32_t day) override;
+
+  // ---- sql_queries.cpp ----
+  void scan_journal(const std::function<bool(const JournalRow&)>& row) override;
+  std::int64_t stray_posting_seq(std::int64_t seq) override;
+  std::unique_ptr<RowCursor> table_rows(const TableSpec& table) override;
+  std::vector<GroupedSums> grouped_balances(const BalanceGrouping& grouping) override;
+  std::vector<AccountFundSums> monthly_sums(std::int64_t first_month, std::int64_t last_month,
+                                            const std::vector<std::int64_t>& funds) override;
+  std::vector<AccountFundSums> dated_sums(std::int32_t from, std::int32_t through,
+                                          const std::vector<std::int64_t>& funds, bool only_year_end) override;
+  std::vector<KindSums> sums_by_kind(std::int64_t account, std::int32_t from, std::int32_t through,
+                                     const std::vector<std::int64_t>& funds) override;
+  std::vector<RecognizedInstalment> recognized_instalments(std::int32_t day,
+                                                            const std::vector<std::int64_t>& funds) override;
+  std::vector<PledgedSums> pledged_through(std::int32_t day, const std::vector<std::int64_t>& funds) override;
+  std::vector<DonorFundSums> sums_by_donor(std::int64_t account, std::int32_t from, std::int32_t through,
+                                           const std::vector<std::int64_t>& funds, std::string_view kind) override;
+  std::vector<KindAccountSums> sums_by_kind_and_account(std::int64_t account, bool account_only, std::int32_t from,
+                                                        std::int32_t through,
+                                                        const std::vector<std::int64_t>& funds) override;
+  std::vector<PledgeMovementRow> pledge_movements(std::int64_t pledge_id, std::int64_t account) override;
+  std::vector<detail::SealRow> seals() override;
+
+  // ---- sql_writes.cpp ----
+  void append(const EventRow& event, const std::vector<StoredPosting>& postings) override;
+  void add_balances(const std::vector<std::pair<BalanceKeyIds, BalanceSums>>& balances,
+                    const std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>>& monthly) override;
+  void add_currency(const detail::CurrencyRecord& currency) override;
+  void declare_currency(std::int64_t id, std::int64_t seq) override;
+  void add_account(const detail::AccountRecord& account, std::int64_t seq) override;
+  void add_fund(const detail::FundRecord& fund, std::int64_t parent_id, std::int64_t seq) override;
+  void add_donor(const detail::DonorRecord& donor, std::int64_t seq) override;
+  void add_project(const detail::ProjectRecord& project, std::int64_t seq) override;
+  void add_rate(std::int64_t currency_id, std::int32_t day, const Decimal& per_usd, std::int64_t seq) override;
+  void add_setting(const std::string& key, std::int32_t day, const std::string& value, std::int64_t seq) override;
+  void add_pledge(const detail::PledgeRecord& pledge, const std::vector<detail::InstalmentRow>& instalments) override;
+  void recognize(std::int64_t pledge_id, const std::vector<std::int64_t>& lines, std::int64_t seq) override;
+  void unrecognize(std::int64_t by_seq) override;
+  void set_pledge_reversed(std::int64_t pledge_id) override;
+  void add_holding(std::int64_t seq, const StoredPosting& credit_posting) override;
+  void add_move(std::int64_t event_seq, const detail::HoldingMove& move) override;
+  void add_reversal(std::int64_t reversed_seq, std::int64_t reversal_seq) override;
+  void add_seal(const detail::SealRow& seal) override;
+  void remove_seal(const Period& period) override;
+  void commit() override;
+
+ private:
+  Statement& prepare(const std::string& sql) { return connection_.prepare(sql); }
+  // "(?, ?, ?)" with one placeholder per id, bound from first.
+  static std::string placeholders(std::size_t count);
+  static void bind_all(Statement& statement, int first, const std::vector<std::int64_t>& ids);
+  void load_master_records(detail::MasterState& master);
+  void load_pledges(detail::MasterState& master);
+
+  Connection& connection_;
+  bool write_;
+  bool done_ = false;
+};
+
+}  // namespace fundledger::store

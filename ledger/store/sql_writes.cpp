@@ -1,0 +1,273 @@
+// The SQL store: appending events and postings, the balance tables, and the projections.
+#include "store/sql_txn.hpp"
+
+namespace fundledger::store {
+
+void SqlTxn::append(const EventRow& event, const std::vector<StoredPosting>& postings) {
+  Statement& insert_event = prepare(
+      "INSERT INTO events (seq, event_id, type, date, body, recorded_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  insert_event.bind(1, event.seq);
+  if (event.event_id.empty()) {
+    insert_event.bind_null(2);
+  } else {
+    insert_event.bind(2, event.event_id);
+  }
+  insert_event.bind(3, event.type);
+  insert_event.bind_optional(4, event.day);
+  insert_event.bind(5, event.body);
+  insert_event.bind(6, event.recorded_at);
+  insert_event.bind(7, event.prev_hash);
+  insert_event.bind(8, event.hash);
+  run(insert_event);
+  Statement& insert_posting = prepare(
+      "INSERT INTO postings (seq, line, date, account_id, fund_id, donor_id, project_id, pledge_id, currency_id, "
+      "amount_minor, functional_minor, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  std::int64_t line = 0;
+  for (const StoredPosting& p : postings) {
+    insert_posting.bind(1, event.seq);
+    insert_posting.bind(2, line++);
+    insert_posting.bind(3, p.date ? *p.date : event.day.value_or(0));
+    insert_posting.bind(4, p.account_id);
+    insert_posting.bind(5, p.fund_id);
+    insert_posting.bind_id(6, p.donor_id);
+    insert_posting.bind_id(7, p.project_id);
+    insert_posting.bind_id(8, p.pledge_id);
+    insert_posting.bind(9, p.currency_id);
+    insert_posting.bind(10, p.amount_minor);
+    insert_posting.bind(11, p.functional_minor);
+    insert_posting.bind(12, static_cast<std::int64_t>(p.kind));
+    run(insert_posting);
+  }
+}
+
+namespace {
+
+void bind_sums(Statement& statement, int first, const BalanceSums& sums) {
+  statement.bind(first, sums.debit);
+  statement.bind(first + 1, sums.credit);
+  statement.bind(first + 2, sums.functional_debit);
+  statement.bind(first + 3, sums.functional_credit);
+}
+
+}  // namespace
+
+void SqlTxn::add_balances(const std::vector<std::pair<BalanceKeyIds, BalanceSums>>& balances,
+                          const std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>>& monthly) {
+  Statement& upsert = prepare(
+      "INSERT INTO balances (account_id, fund_id, donor_id, project_id, pledge_id, currency_id, debit_minor, "
+      "credit_minor, functional_debit_minor, functional_credit_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (account_id, fund_id, donor_id, project_id, pledge_id, currency_id) DO UPDATE SET "
+      "debit_minor = balances.debit_minor + excluded.debit_minor, "
+      "credit_minor = balances.credit_minor + excluded.credit_minor, "
+      "functional_debit_minor = balances.functional_debit_minor + excluded.functional_debit_minor, "
+      "functional_credit_minor = balances.functional_credit_minor + excluded.functional_credit_minor");
+  for (const auto& [key, sums] : balances) {
+    for (std::size_t i = 0; i < key.size(); ++i) upsert.bind(static_cast<int>(i) + 1, key[i]);
+    bind_sums(upsert, 7, sums);
+    run(upsert);
+  }
+  Statement& upsert_monthly = prepare(
+      "INSERT INTO monthly_balances (account_id, fund_id, currency_id, month, debit_minor, credit_minor, "
+      "functional_debit_minor, functional_credit_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (account_id, fund_id, currency_id, month) DO UPDATE SET "
+      "debit_minor = monthly_balances.debit_minor + excluded.debit_minor, "
+      "credit_minor = monthly_balances.credit_minor + excluded.credit_minor, "
+      "functional_debit_minor = monthly_balances.functional_debit_minor + excluded.functional_debit_minor, "
+      "functional_credit_minor = monthly_balances.functional_credit_minor + excluded.functional_credit_minor");
+  for (const auto& [key, sums] : monthly) {
+    for (std::size_t i = 0; i < key.size(); ++i) upsert_monthly.bind(static_cast<int>(i) + 1, key[i]);
+    bind_sums(upsert_monthly, 5, sums);
+    run(upsert_monthly);
+  }
+}
+
+void SqlTxn::add_currency(const detail::CurrencyRecord& currency) {
+  Statement& insert = prepare("INSERT INTO currencies (id, code, minor_units, declared) VALUES (?, ?, ?, ?)");
+  insert.bind(1, currency.id);
+  insert.bind(2, currency.code);
+  insert.bind(3, currency.minor_units);
+  insert.bind(4, currency.declared_seq);
+  run(insert);
+}
+
+void SqlTxn::declare_currency(std::int64_t id, std::int64_t seq) {
+  Statement& update = prepare("UPDATE currencies SET declared = ? WHERE id = ?");
+  update.bind(1, seq);
+  update.bind(2, id);
+  run(update);
+}
+
+void SqlTxn::add_account(const detail::AccountRecord& account, std::int64_t seq) {
+  Statement& insert = prepare("INSERT INTO accounts (id, code, name, class, seq) VALUES (?, ?, ?, ?, ?)");
+  insert.bind(1, account.id);
+  insert.bind(2, account.code);
+  insert.bind(3, account.event.name);
+  insert.bind(4, static_cast<std::int64_t>(account.event.account_class));
+  insert.bind(5, seq);
+  run(insert);
+}
+
+void SqlTxn::add_fund(const detail::FundRecord& fund, std::int64_t parent_id, std::int64_t seq) {
+  Statement& insert = prepare("INSERT INTO funds (id, code, name, kind, parent_id, seq) VALUES (?, ?, ?, ?, ?, ?)");
+  insert.bind(1, fund.id);
+  insert.bind(2, fund.code);
+  insert.bind(3, fund.event.name);
+  insert.bind(4, static_cast<std::int64_t>(fund.event.kind));
+  insert.bind_id(5, parent_id);
+  insert.bind(6, seq);
+  run(insert);
+}
+
+void SqlTxn::add_donor(const detail::DonorRecord& donor, std::int64_t seq) {
+  Statement& insert = prepare("INSERT INTO donors (id, code, name, category, country, seq) VALUES (?, ?, ?, ?, ?, ?)");
+  insert.bind(1, donor.id);
+  insert.bind(2, donor.code);
+  insert.bind(3, donor.event.name);
+  insert.bind(4, donor.event.category);
+  insert.bind(5, donor.event.country);
+  insert.bind(6, seq);
+  run(insert);
+}
+
+void SqlTxn::add_project(const detail::ProjectRecord& project, std::int64_t seq) {
+  Statement& insert = prepare("INSERT INTO projects (id, code, name, fund_id, psc_rate, seq) VALUES (?, ?, ?, ?, ?, ?)");
+  insert.bind(1, project.id);
+  insert.bind(2, project.code);
+  insert.bind(3, project.event.name);
+  insert.bind(4, project.fund_id);
+  if (project.event.psc_rate) {
+    insert.bind(5, project.event.psc_rate->to_string());
+  } else {
+    insert.bind_null(5);
+  }
+  insert.bind(6, seq);
+  run(insert);
+}
+
+void SqlTxn::add_rate(std::int64_t currency_id, std::int32_t day, const Decimal& per_usd, std::int64_t seq) {
+  Statement& insert = prepare("INSERT INTO rates (currency_id, effective, per_usd, seq) VALUES (?, ?, ?, ?)");
+  insert.bind(1, currency_id);
+  insert.bind(2, day);
+  insert.bind(3, per_usd.to_string());
+  insert.bind(4, seq);
+  run(insert);
+}
+
+void SqlTxn::add_setting(const std::string& key, std::int32_t day, const std::string& value, std::int64_t seq) {
+  Statement& insert = prepare("INSERT INTO settings (key, effective, value, seq) VALUES (?, ?, ?, ?)");
+  insert.bind(1, key);
+  insert.bind(2, day);
+  insert.bind(3, value);
+  insert.bind(4, seq);
+  run(insert);
+}
+
+void SqlTxn::add_pledge(const detail::PledgeRecord& pledge, const std::vector<detail::InstalmentRow>& instalments) {
+  Statement& insert = prepare(
+      "INSERT INTO pledges (id, code, seq, donor_id, fund_id, purpose, currency_id, amount_minor, signed, conditional, "
+      "project_id, psc_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, pledge.id);
+  insert.bind(2, pledge.code);
+  insert.bind(3, pledge.seq);
+  insert.bind(4, pledge.donor_id);
+  insert.bind(5, pledge.fund_id);
+  insert.bind(6, static_cast<std::int64_t>(pledge.purpose));
+  insert.bind(7, pledge.currency_id);
+  insert.bind(8, pledge.amount_minor);
+  insert.bind(9, pledge.signed_on.day_number());
+  insert.bind(10, pledge.conditional ? 1 : 0);
+  insert.bind_id(11, pledge.project_id);
+  if (pledge.psc_rate) {
+    insert.bind(12, pledge.psc_rate->to_string());
+  } else {
+    insert.bind_null(12);
+  }
+  run(insert);
+  Statement& insert_instalment =
+      prepare("INSERT INTO instalments (pledge_id, line, due, amount_minor, recognized) VALUES (?, ?, ?, ?, ?)");
+  for (const detail::InstalmentRow& instalment : instalments) {
+    insert_instalment.bind(1, pledge.id);
+    insert_instalment.bind(2, instalment.line);
+    insert_instalment.bind(3, instalment.due);
+    insert_instalment.bind(4, instalment.amount_minor);
+    insert_instalment.bind(5, instalment.recognized_seq);
+    run(insert_instalment);
+  }
+}
+
+void SqlTxn::recognize(std::int64_t pledge_id, const std::vector<std::int64_t>& lines, std::int64_t seq) {
+  Statement& update = prepare("UPDATE instalments SET recognized = ? WHERE pledge_id = ? AND line = ?");
+  for (std::int64_t line : lines) {
+    update.bind(1, seq);
+    update.bind(2, pledge_id);
+    update.bind(3, line);
+    run(update);
+  }
+}
+
+void SqlTxn::unrecognize(std::int64_t by_seq) {
+  Statement& update = prepare("UPDATE instalments SET recognized = 0 WHERE recognized = ?");
+  update.bind(1, by_seq);
+  run(update);
+}
+
+void SqlTxn::set_pledge_reversed(std::int64_t pledge_id) {
+  Statement& update = prepare("UPDATE pledges SET reversed = 1 WHERE id = ?");
+  update.bind(1, pledge_id);
+  run(update);
+}
+
+void SqlTxn::add_holding(std::int64_t seq, const StoredPosting& posting) {
+  Statement& insert = prepare(
+      "INSERT INTO holdings (seq, account_id, fund_id, donor_id, pledge_id, currency_id, amount_minor, "
+      "functional_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, seq);
+  insert.bind(2, posting.account_id);
+  insert.bind(3, posting.fund_id);
+  insert.bind(4, posting.donor_id);
+  insert.bind(5, posting.pledge_id);
+  insert.bind(6, posting.currency_id);
+  // Held amounts are stored positive: what the holding owes the fund's donors or payers.
+  insert.bind(7, -posting.amount_minor);
+  insert.bind(8, -posting.functional_minor);
+  run(insert);
+}
+
+void SqlTxn::add_move(std::int64_t event_seq, const detail::HoldingMove& move) {
+  Statement& insert = prepare(
+      "INSERT INTO holding_moves (event_seq, holding_seq, amount_minor, functional_minor) VALUES (?, ?, ?, ?)");
+  insert.bind(1, event_seq);
+  insert.bind(2, move.holding_seq);
+  insert.bind(3, move.amount_minor);
+  insert.bind(4, move.functional_minor);
+  run(insert);
+}
+
+void SqlTxn::add_reversal(std::int64_t reversed_seq, std::int64_t reversal_seq) {
+  Statement& insert = prepare("INSERT INTO reversals (reversed_seq, reversal_seq) VALUES (?, ?)");
+  insert.bind(1, reversed_seq);
+  insert.bind(2, reversal_seq);
+  run(insert);
+}
+
+void SqlTxn::add_seal(const detail::SealRow& seal) {
+  Statement& insert = prepare("INSERT INTO periods (period, close_seq, head_hash, balances_hash) VALUES (?, ?, ?, ?)");
+  insert.bind(1, seal.period);
+  insert.bind(2, seal.close_seq);
+  insert.bind(3, seal.head_hash);
+  insert.bind(4, seal.balances_hash);
+  run(insert);
+}
+
+void SqlTxn::remove_seal(const Period& period) {
+  Statement& remove = prepare("DELETE FROM periods WHERE period = ?");
+  remove.bind(1, period.to_string());
+  run(remove);
+}
+
+void SqlTxn::commit() {
+  connection_.commit();
+  done_ = true;
+}
+
+}  // namespace fundledger::store

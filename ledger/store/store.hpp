@@ -1,0 +1,307 @@
+// Private: the store seam. A Store holds a ledger's journal and everything derived from it; the
+// rest of the library reads it through a ReadTxn (one consistent snapshot) and appends to it
+// through a WriteTxn (one transaction, holding the right to append, so that the hash chain stays
+// linear). The rules never see a Store: the core reads what they need and hands them a StateView.
+//
+// The store holds, per ledger: the events and their postings (append-only), the balances by full
+// key and by (account, fund, currency, month), and the projections of the events: master data,
+// pledges and their instalments, money held per event and what moved it, reversals, the seals of
+// closed months. Every row of them follows from the events (verify rebuilds and compares them).
+//
+// Backends: SQLite (a file, the default), PostgreSQL (a postgresql:// URL). Both speak the same
+// queries through store::Connection (sql.hpp); ledger/store/ is the only folder with SQL.
+//
+// Thread-safety: a Store and its transactions belong to one thread at a time.
+#pragma once
+
+#include "core/types.hpp"
+
+#include <fundledger/date.hpp>
+#include <fundledger/error.hpp>
+#include <fundledger/ledger.hpp>
+
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fundledger::store {
+
+using detail::BalanceKeyIds;
+using detail::BalanceSums;
+using detail::KeyedSums;
+using detail::Position;
+using detail::StoredPosting;
+
+// How to open a store; the library reads no environment variable (the command line does).
+struct Options {
+  int busy_timeout_ms = 10000;  // how long a writer waits for another before giving up (busy)
+};
+
+// The last event of the journal.
+struct Head {
+  std::int64_t seq = 0;
+  std::string hash;  // 64 zeros when the journal is empty
+};
+
+// An event row as stored.
+struct EventRow {
+  std::int64_t seq = 0;
+  std::string event_id;  // empty: none (master data, period events)
+  std::string type;
+  std::optional<std::int32_t> day;
+  std::string body;
+  std::string recorded_at;
+  std::string prev_hash;
+  std::string hash;
+};
+
+// An event with its postings, as a journal scan gives it. Each posting's `date` is set when it
+// differs from the event's day; posting_days gives every posting's day.
+struct JournalRow {
+  EventRow event;
+  std::vector<StoredPosting> postings;
+  std::vector<std::int32_t> posting_days;
+  std::int64_t orphan_postings_seq = 0;  // postings found before this event under a seq with no event
+};
+
+// A table of the store as verify compares it: its name, its key columns and its other columns.
+struct TableSpec {
+  const char* name;
+  const char* key;
+  const char* columns;
+};
+// Every table of a store, in the order verify compares them.
+const std::vector<TableSpec>& tables();
+
+// The rows of a table, one at a time.
+class RowCursor {
+ public:
+  virtual ~RowCursor() = default;
+  virtual bool next() = 0;
+  virtual const std::vector<std::string>& values() const = 0;
+};
+
+// ---- Queries of the reports and the listings ----
+
+// Debits and credits (positive) in USD cents by (account, fund).
+struct AccountFundSums {
+  std::int64_t account_id = 0;
+  std::int64_t fund_id = 0;
+  std::int64_t debit = 0;
+  std::int64_t credit = 0;
+};
+
+// The balances command: sums grouped by some of the key columns, in a currency or in USD.
+struct BalanceGrouping {
+  std::vector<BalanceKey> keys;
+  bool by_currency = false;                 // currency amounts (else USD)
+  std::optional<std::int32_t> from_day;     // postings dated on or after
+  std::optional<std::int32_t> through_day;  // postings dated on or before
+};
+struct GroupedSums {
+  std::vector<std::int64_t> ids;  // one per key, 0 when absent
+  std::int64_t debit = 0;
+  std::int64_t credit = 0;
+};
+
+// Postings of one account summed by the kind of event that made them: the event's own type, for a
+// reversal the type of the event it reverses, and "recognition" for an instalment recognized when
+// it fell due.
+struct KindSums {
+  std::int64_t pledge_id = 0;
+  std::int64_t donor_id = 0;
+  std::int64_t currency_id = 0;
+  std::int64_t fund_id = 0;
+  std::string kind;
+  bool in_period = false;  // dated on or after the query's first day
+  std::int64_t amount_minor = 0;
+  std::int64_t functional_minor = 0;
+  std::int32_t latest_day = 0;
+};
+
+// An instalment recognized by a day, for the receivable's ages.
+struct RecognizedInstalment {
+  std::int64_t pledge_id = 0;
+  std::int64_t currency_id = 0;
+  std::int32_t due = 0;
+  std::int64_t amount_minor = 0;
+};
+
+// The movements of one pledge's receivable, one per event and kind.
+struct PledgeMovementRow {
+  std::int64_t seq = 0;
+  std::string event_id;
+  std::string type;
+  std::string kind;
+  std::int32_t day = 0;
+  std::int64_t amount_minor = 0;
+  std::int64_t functional_minor = 0;
+};
+
+// Sums of postings by (event kind, fund, account) in USD cents.
+struct KindAccountSums {
+  std::string kind;
+  std::int64_t fund_id = 0;
+  std::int64_t account_id = 0;
+  std::int64_t functional_minor = 0;
+};
+
+// Pledged amounts by (donor, fund, currency).
+struct PledgedSums {
+  std::int64_t donor_id = 0;
+  std::int64_t fund_id = 0;
+  std::int64_t currency_id = 0;
+  std::int64_t amount_minor = 0;
+};
+
+// Sums by (donor, fund, currency) in USD cents.
+struct DonorFundSums {
+  std::int64_t donor_id = 0;
+  std::int64_t fund_id = 0;
+  std::int64_t currency_id = 0;
+  std::int64_t functional_minor = 0;
+};
+
+class ReadTxn {
+ public:
+  virtual ~ReadTxn() = default;
+
+  // ---- What the rules read, through the core's StateView ----
+  virtual detail::MasterState load_master() = 0;
+  virtual Head head() = 0;
+  virtual std::optional<Period> last_closed() = 0;
+  virtual std::optional<detail::EventRef> find_event(std::string_view event_id) = 0;
+  virtual std::optional<detail::EventRef> event_at(std::int64_t seq) = 0;
+  // The postings of one event in line order; `date` set where it differs from the event's.
+  virtual std::vector<StoredPosting> postings_of(std::int64_t seq) = 0;
+  virtual BalanceSums balance(const BalanceKeyIds& key) = 0;
+  virtual BalanceSums monthly_balance(std::int64_t account, std::int64_t fund, std::int64_t currency,
+                                      std::int64_t month) = 0;
+  // Every posting of account in fund and currency, summed (all dates).
+  virtual Position account_position(std::int64_t account, std::int64_t fund, std::int64_t currency) = 0;
+  // The USD of account in fund: stored balance (all dates), and the sum of the postings through day.
+  virtual std::int64_t account_usd(std::int64_t account, std::int64_t fund) = 0;
+  virtual std::int64_t account_usd_through(std::int64_t account, std::int64_t fund, std::int32_t day) = 0;
+  // The latest day account moved in each fund.
+  virtual std::map<std::int64_t, std::int32_t> latest_days(std::int64_t account) = 0;
+  // The funds whose postings to account before day sum to a positive USD amount, by fund id.
+  virtual std::vector<std::pair<std::int64_t, std::int64_t>> positive_usd_before(std::int64_t account,
+                                                                                std::int32_t day) = 0;
+  // The holding an event recorded, with the moves of the events dated through as_of (all when absent).
+  virtual std::optional<detail::Holding> holding(std::int64_t seq, std::optional<std::int32_t> as_of) = 0;
+  // Every holding in a currency other than except_currency held on day, as it stood then.
+  virtual std::vector<detail::Holding> holdings_as_of(std::int32_t day, std::int64_t except_currency) = 0;
+  virtual std::vector<detail::HoldingMove> moves_by(std::int64_t event_seq) = 0;
+  virtual std::optional<std::int64_t> reversal_of(std::int64_t seq) = 0;
+  virtual std::vector<detail::InstalmentRow> instalments(std::int64_t pledge_id) = 0;
+  // What received and what reduced or wrote off a pledge's receivable (account), net of reversals.
+  virtual detail::PledgeCancellation pledge_cancellation(std::int64_t pledge_id, std::int64_t account) = 0;
+  // Whether an event other than the pledge posted to it, leaving aside reversed events and reversals.
+  virtual bool pledge_has_other_postings(std::int64_t pledge_id) = 0;
+  // Pledges not reversed with an instalment due by day and not recognized.
+  virtual std::vector<std::int64_t> pledges_due(std::int32_t day) = 0;
+  virtual std::optional<std::int32_t> first_posting_day() = 0;
+  virtual std::optional<std::int32_t> last_posting_day() = 0;
+  virtual std::optional<std::int64_t> close_seq(const Period& period) = 0;
+  // Sums through day of the postings to accounts in currencies other than except_currency, by
+  // full key; with by_fund_and_currency, by (account, fund, currency) alone.
+  virtual std::vector<KeyedSums> sums_through(std::int32_t day, const std::vector<std::int64_t>& accounts,
+                                              std::int64_t except_currency, bool by_fund_and_currency) = 0;
+  // Sums by full key of the postings dated from..through to accounts of these classes.
+  virtual std::vector<KeyedSums> sums_of_classes(std::int32_t from, std::int32_t through,
+                                                 const std::vector<AccountClass>& classes) = 0;
+  // Every balance by full key as of day that is not zero (in the currency or in USD).
+  virtual std::vector<KeyedSums> balances_as_of(std::int32_t day) = 0;
+
+  // ---- The journal, for export and verify ----
+  // Calls row for every event in seq order until it returns false.
+  virtual void scan_journal(const std::function<bool(const JournalRow&)>& row) = 0;
+  // The highest seq of a posting above seq (a posting that belongs to no event), 0 if none.
+  virtual std::int64_t stray_posting_seq(std::int64_t seq) = 0;
+  // Every row of a table in key order, each value as text ("NULL" for a null).
+  virtual std::unique_ptr<RowCursor> table_rows(const TableSpec& table) = 0;
+
+  // ---- What the reports, the balances command and the listings read ----
+  virtual std::vector<GroupedSums> grouped_balances(const BalanceGrouping& grouping) = 0;
+  // USD debits and credits by (account, fund) of the funds given: from the monthly table for
+  // months first..last, or from the postings dated from..through (the year-end closing alone with
+  // only_year_end).
+  virtual std::vector<AccountFundSums> monthly_sums(std::int64_t first_month, std::int64_t last_month,
+                                                    const std::vector<std::int64_t>& funds) = 0;
+  virtual std::vector<AccountFundSums> dated_sums(std::int32_t from, std::int32_t through,
+                                                  const std::vector<std::int64_t>& funds, bool only_year_end) = 0;
+  // The postings to account through day by kind of event (in_period: dated from `from` on).
+  virtual std::vector<KindSums> sums_by_kind(std::int64_t account, std::int32_t from, std::int32_t through,
+                                             const std::vector<std::int64_t>& funds) = 0;
+  virtual std::vector<RecognizedInstalment> recognized_instalments(std::int32_t day,
+                                                                    const std::vector<std::int64_t>& funds) = 0;
+  // Pledged amounts of pledges signed by day and not reversed by then.
+  virtual std::vector<PledgedSums> pledged_through(std::int32_t day, const std::vector<std::int64_t>& funds) = 0;
+  // USD of account's postings by (donor, fund, currency of the pledge they name, or their own), dated
+  // from..through, made by events of kind (empty: any), leaving out the year-end closing.
+  virtual std::vector<DonorFundSums> sums_by_donor(std::int64_t account, std::int32_t from, std::int32_t through,
+                                                   const std::vector<std::int64_t>& funds, std::string_view kind) = 0;
+  // USD of the postings dated from..through by (kind of event, fund, account), of account alone
+  // (account_only) or of every account but it.
+  virtual std::vector<KindAccountSums> sums_by_kind_and_account(std::int64_t account, bool account_only,
+                                                                std::int32_t from, std::int32_t through,
+                                                                const std::vector<std::int64_t>& funds) = 0;
+  virtual std::vector<PledgeMovementRow> pledge_movements(std::int64_t pledge_id, std::int64_t account) = 0;
+  virtual std::vector<detail::SealRow> seals() = 0;
+};
+
+class WriteTxn : public ReadTxn {
+ public:
+  // The event and its postings (line 0, 1, 2...; a posting without a date is on the event's day).
+  virtual void append(const EventRow& event, const std::vector<StoredPosting>& postings) = 0;
+  // Adds to the balance and monthly balance tables what the transaction's postings sum to.
+  virtual void add_balances(const std::vector<std::pair<BalanceKeyIds, BalanceSums>>& balances,
+                            const std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>>& monthly) = 0;
+  // Master data and projections.
+  virtual void add_currency(const detail::CurrencyRecord& currency) = 0;
+  virtual void declare_currency(std::int64_t id, std::int64_t seq) = 0;
+  virtual void add_account(const detail::AccountRecord& account, std::int64_t seq) = 0;
+  virtual void add_fund(const detail::FundRecord& fund, std::int64_t parent_id, std::int64_t seq) = 0;
+  virtual void add_donor(const detail::DonorRecord& donor, std::int64_t seq) = 0;
+  virtual void add_project(const detail::ProjectRecord& project, std::int64_t seq) = 0;
+  virtual void add_rate(std::int64_t currency_id, std::int32_t day, const Decimal& per_usd, std::int64_t seq) = 0;
+  virtual void add_setting(const std::string& key, std::int32_t day, const std::string& value, std::int64_t seq) = 0;
+  virtual void add_pledge(const detail::PledgeRecord& pledge, const std::vector<detail::InstalmentRow>& instalments) = 0;
+  virtual void recognize(std::int64_t pledge_id, const std::vector<std::int64_t>& lines, std::int64_t seq) = 0;
+  virtual void unrecognize(std::int64_t by_seq) = 0;
+  virtual void set_pledge_reversed(std::int64_t pledge_id) = 0;
+  virtual void add_holding(std::int64_t seq, const StoredPosting& credit_posting) = 0;
+  virtual void add_move(std::int64_t event_seq, const detail::HoldingMove& move) = 0;
+  virtual void add_reversal(std::int64_t reversed_seq, std::int64_t reversal_seq) = 0;
+  virtual void add_seal(const detail::SealRow& seal) = 0;
+  virtual void remove_seal(const Period& period) = 0;
+  virtual void commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Where the ledger is, for messages: a path, or a URL without its password.
+  virtual const std::string& location() const = 0;
+  virtual std::unique_ptr<ReadTxn> read() = 0;
+  // Waits up to the busy timeout for other writers; throws Error (busy) after it, and Error (usage)
+  // when the store was opened read-only.
+  virtual std::unique_ptr<WriteTxn> write() = 0;
+  // The fundledger::Error for a failure of the backend (an exception of its driver): busy (safe to
+  // retry) or storage, saying what was being done; a fundledger::Error unchanged.
+  virtual Error translate(const std::exception& error, const std::string& doing) const = 0;
+  [[noreturn]] void fail(const std::exception& error, const std::string& doing) const { throw translate(error, doing); }
+};
+
+// Opens a ledger: an SQLite file at a path (create: a new file, refusing one that exists), or a
+// PostgreSQL database at a postgresql:// URL. Throws Error (input_unreadable) for a missing file,
+// (storage) for a database that is not a ledger or fails, (output_uncreatable) when create cannot.
+std::unique_ptr<Store> open_store(const std::string& location, OpenMode mode, bool create, const Options& options);
+
+}  // namespace fundledger::store
