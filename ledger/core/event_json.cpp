@@ -273,235 +273,286 @@ std::vector<PostingInput> read_postings(Fields& fields, bool export_line, bool s
   return postings;
 }
 
+Event read_currency(Fields& fields, std::string_view, bool, bool) {
+  CurrencyEvent event;
+  event.code = fields.code("code");
+  const std::int64_t minor_units = fields.integer("minor_units");
+  if (minor_units < 0 || minor_units > limits::max_minor_units) {
+    fail("minor_units",
+         "expected an integer from 0 to " + std::to_string(limits::max_minor_units));
+  }
+  event.minor_units = static_cast<int>(minor_units);
+  return event;
+}
+
+Event read_account(Fields& fields, std::string_view, bool, bool) {
+  AccountEvent event;
+  event.code = fields.code("code");
+  event.name = fields.text("name");
+  event.account_class = read_account_class(fields);
+  return event;
+}
+
+Event read_fund(Fields& fields, std::string_view, bool, bool) {
+  FundEvent event;
+  event.code = fields.code("code");
+  event.name = fields.text("name");
+  event.kind = read_fund_kind(fields);
+  event.parent = fields.code("parent", false);
+  return event;
+}
+
+Event read_donor(Fields& fields, std::string_view, bool, bool) {
+  DonorEvent event;
+  event.code = fields.code("code");
+  event.name = fields.text("name");
+  event.category = fields.text("category", false);
+  if (!event.category.empty() &&
+      std::find(std::begin(donor_categories), std::end(donor_categories), event.category) ==
+          std::end(donor_categories)) {
+    fail("category", "invalid value " + json::quoted(event.category) +
+                         ": expected government, financial-institution, un-entity, "
+                         "intergovernmental, ngo, foundation, private or other");
+  }
+  event.country = fields.text("country", false);
+  if (!event.country.empty() &&
+      (event.country.size() != 2 || !std::isupper(static_cast<unsigned char>(event.country[0])) ||
+       !std::isupper(static_cast<unsigned char>(event.country[1])))) {
+    fail("country", "invalid value " + json::quoted(event.country) +
+                        ": expected an ISO 3166 two-letter code like \"DE\"");
+  }
+  return event;
+}
+
+Event read_project(Fields& fields, std::string_view, bool, bool) {
+  ProjectEvent event;
+  event.code = fields.code("code");
+  event.name = fields.text("name");
+  event.fund = fields.code("fund");
+  if (fields.has("psc_rate")) event.psc_rate = fields.decimal("psc_rate");
+  return event;
+}
+
+Event read_rate(Fields& fields, std::string_view, bool, bool) {
+  RateEvent event;
+  event.currency = fields.code("currency");
+  event.effective = fields.date("effective");
+  event.per_usd = fields.decimal("per_usd");
+  return event;
+}
+
+Event read_setting(Fields& fields, std::string_view, bool, bool) {
+  SettingEvent event;
+  event.key = fields.code("key");
+  event.value = fields.text("value");
+  event.effective = fields.optional_date("effective");
+  return event;
+}
+
+Event read_entry(Fields& fields, std::string_view, bool export_line, bool stored_body) {
+  EntryEvent event;
+  event.id = fields.event_id("id");
+  event.date = fields.date("date");
+  event.memo = fields.optional_string("memo").value_or("");
+  event.postings = read_postings(fields, export_line, stored_body);
+  return event;
+}
+
+Event read_pledge(Fields& fields, std::string_view, bool, bool) {
+  PledgeEvent event;
+  event.id = fields.event_id("id");
+  event.donor = fields.code("donor");
+  event.fund = fields.code("fund");
+  event.purpose = choose<Purpose>(fields, "purpose", {{"general", Purpose::general}, {"special", Purpose::special}});
+  event.currency = fields.code("currency");
+  event.amount = fields.decimal("amount");
+  event.signed_on = fields.date("signed");
+  if (const element* list = fields.find("installments")) {
+    if (list->type() != element_type::ARRAY) fail("installments", "expected a JSON array of {\"due\",\"amount\"}");
+    simdjson::dom::array items;
+    if (list->get_array().get(items)) fail("installments", "unreadable JSON array");
+    std::size_t index = 0;
+    for (element item : items) {
+      Fields instalment(item, "installments[" + std::to_string(index++) + "].");
+      event.installments.push_back({instalment.date("due"), instalment.decimal("amount")});
+      instalment.refuse_unknown();
+    }
+    if (event.installments.empty()) fail("installments", "an empty schedule: leave the field out instead");
+  }
+  event.conditional = fields.optional_bool("conditional").value_or(false);
+  event.project = fields.code("project", false);
+  if (fields.has("psc_rate")) event.psc_rate = fields.decimal("psc_rate");
+  event.memo = fields.optional_string("memo").value_or("");
+  event.reference = fields.optional_string("reference").value_or("");
+  return event;
+}
+
+Event read_receipt(Fields& fields, std::string_view, bool, bool) {
+  ReceiptEvent event;
+  event.id = fields.event_id("id");
+  event.date = fields.date("date");
+  event.fund = fields.code("fund");
+  event.currency = fields.code("currency");
+  event.amount = fields.decimal("amount");
+  event.donor = fields.code("donor", false);
+  event.pledge = fields.code("pledge", false);
+  event.memo = fields.optional_string("memo").value_or("");
+  event.reference = fields.optional_string("reference").value_or("");
+  return event;
+}
+
+Event read_apply(Fields& fields, std::string_view, bool, bool) {
+  ApplyEvent event;
+  event.id = fields.event_id("id");
+  event.date = fields.date("date");
+  event.receipt = fields.event_id("receipt");
+  event.pledge = fields.code("pledge", false);
+  event.donor = fields.code("donor", false);
+  if (fields.has("amount")) event.amount = fields.decimal("amount");
+  event.memo = fields.optional_string("memo").value_or("");
+  return event;
+}
+
+Event read_condition_met(Fields& fields, std::string_view type, bool, bool) {
+  const std::string id = fields.event_id("id");
+  const std::string pledge = fields.code("pledge");
+  const Date date = fields.date("date");
+  const Decimal amount = fields.decimal("amount");
+  const std::string memo(fields.optional_string("memo").value_or(""));
+  if (type == "condition_met") return ConditionMetEvent{id, pledge, date, amount, memo};
+  if (type == "allowance") return AllowanceEvent{id, pledge, date, amount, memo};
+  return WriteOffEvent{id, pledge, date, amount, memo};
+}
+
+Event read_reduction(Fields& fields, std::string_view, bool, bool) {
+  ReductionEvent event;
+  event.id = fields.event_id("id");
+  event.pledge = fields.code("pledge");
+  event.date = fields.date("date");
+  event.amount = fields.decimal("amount");
+  event.reason = fields.optional_string("reason").value_or("");
+  return event;
+}
+
+Event read_refund(Fields& fields, std::string_view, bool, bool) {
+  RefundEvent event;
+  event.id = fields.event_id("id");
+  event.donor = fields.code("donor");
+  event.fund = fields.code("fund");
+  event.date = fields.date("date");
+  event.currency = fields.code("currency");
+  event.amount = fields.decimal("amount");
+  event.pledge = fields.code("pledge", false);
+  event.paid = fields.optional_bool("paid").value_or(false);
+  if (fields.has("pays")) event.pays = fields.event_id("pays");
+  if (fields.has("receipt")) event.receipt = fields.event_id("receipt");
+  event.memo = fields.optional_string("memo").value_or("");
+  if (event.paid && !event.pays.empty()) fail("paid", "a payment of a payable refund (\"pays\") is paid by definition");
+  if (!event.receipt.empty() && !event.pays.empty()) {
+    fail("receipt", "a payment of a payable refund (\"pays\") returns no money held: the payable already did");
+  }
+  return event;
+}
+
+Event read_expense(Fields& fields, std::string_view, bool, bool) {
+  ExpenseEvent event;
+  event.id = fields.event_id("id");
+  event.fund = fields.code("fund");
+  event.date = fields.date("date");
+  event.currency = fields.code("currency");
+  event.amount = fields.decimal("amount");
+  event.category = choose<ExpenseCategory>(fields, "category",
+                                           {{"grant", ExpenseCategory::grant}, {"programme", ExpenseCategory::programme}});
+  event.project = fields.code("project", false);
+  if (fields.has("psc_rate")) event.psc_rate = fields.decimal("psc_rate");
+  event.allow_overdraft = fields.optional_bool("allow_overdraft").value_or(false);
+  event.memo = fields.optional_string("memo").value_or("");
+  return event;
+}
+
+Event read_transfer(Fields& fields, std::string_view, bool, bool) {
+  TransferEvent event;
+  event.id = fields.event_id("id");
+  event.date = fields.date("date");
+  event.from_fund = fields.code("from_fund");
+  event.to_fund = fields.code("to_fund");
+  event.currency = fields.code("currency");
+  event.amount = fields.decimal("amount");
+  event.memo = fields.optional_string("memo").value_or("");
+  return event;
+}
+
+Event read_interest(Fields& fields, std::string_view, bool, bool) {
+  InterestEvent event;
+  event.id = fields.event_id("id");
+  event.date = fields.date("date");
+  event.amount = fields.decimal("amount");
+  event.memo = fields.optional_string("memo").value_or("");
+  return event;
+}
+
+Event read_reversal(Fields& fields, std::string_view, bool, bool) {
+  ReversalEvent event;
+  event.id = fields.event_id("id");
+  event.reverses = fields.event_id("reverses");
+  event.date = fields.date("date");
+  event.memo = fields.optional_string("memo").value_or("");
+  return event;
+}
+
+Event read_period_close(Fields& fields, std::string_view type, bool, bool) {
+  std::string_view text = fields.required_string("period");
+  Period period = Period::parse("2000-01");
+  try {
+    period = Period::parse(text);
+  } catch (const Error& error) {
+    throw Error(error.code(), "field \"period\": " + std::string(error.what()));
+  }
+  if (period.kind() != Period::Kind::Month) fail("period", "expected a month like 2024-03: periods close by month");
+  if (type == "period_close") {
+    return PeriodCloseEvent{period, fields.optional_bool("allow_stale_rates").value_or(false)};
+  }
+  return PeriodReopenEvent{period, fields.text("reason")};
+}
+
+using EventReader = Event (*)(Fields&, std::string_view, bool, bool);
+
+// The reader of each event type.
+const std::pair<std::string_view, EventReader> event_readers[] = {
+    {"currency", read_currency},
+    {"account", read_account},
+    {"fund", read_fund},
+    {"donor", read_donor},
+    {"project", read_project},
+    {"rate", read_rate},
+    {"setting", read_setting},
+    {"entry", read_entry},
+    {"pledge", read_pledge},
+    {"receipt", read_receipt},
+    {"apply", read_apply},
+    {"condition_met", read_condition_met},
+    {"allowance", read_condition_met},
+    {"write_off", read_condition_met},
+    {"reduction", read_reduction},
+    {"refund", read_refund},
+    {"expense", read_expense},
+    {"transfer", read_transfer},
+    {"interest", read_interest},
+    {"reversal", read_reversal},
+    {"period_close", read_period_close},
+    {"period_reopen", read_period_close},
+};
+
 Event read_event(Fields& fields, std::string_view type, bool export_line, bool stored_body) {
-  if (type == "currency") {
-    CurrencyEvent event;
-    event.code = fields.code("code");
-    const std::int64_t minor_units = fields.integer("minor_units");
-    if (minor_units < 0 || minor_units > limits::max_minor_units) {
-      fail("minor_units",
-           "expected an integer from 0 to " + std::to_string(limits::max_minor_units));
-    }
-    event.minor_units = static_cast<int>(minor_units);
-    return event;
-  }
-  if (type == "account") {
-    AccountEvent event;
-    event.code = fields.code("code");
-    event.name = fields.text("name");
-    event.account_class = read_account_class(fields);
-    return event;
-  }
-  if (type == "fund") {
-    FundEvent event;
-    event.code = fields.code("code");
-    event.name = fields.text("name");
-    event.kind = read_fund_kind(fields);
-    event.parent = fields.code("parent", false);
-    return event;
-  }
-  if (type == "donor") {
-    DonorEvent event;
-    event.code = fields.code("code");
-    event.name = fields.text("name");
-    event.category = fields.text("category", false);
-    if (!event.category.empty() &&
-        std::find(std::begin(donor_categories), std::end(donor_categories), event.category) ==
-            std::end(donor_categories)) {
-      fail("category", "invalid value " + json::quoted(event.category) +
-                           ": expected government, financial-institution, un-entity, "
-                           "intergovernmental, ngo, foundation, private or other");
-    }
-    event.country = fields.text("country", false);
-    if (!event.country.empty() &&
-        (event.country.size() != 2 || !std::isupper(static_cast<unsigned char>(event.country[0])) ||
-         !std::isupper(static_cast<unsigned char>(event.country[1])))) {
-      fail("country", "invalid value " + json::quoted(event.country) +
-                          ": expected an ISO 3166 two-letter code like \"DE\"");
-    }
-    return event;
-  }
-  if (type == "project") {
-    ProjectEvent event;
-    event.code = fields.code("code");
-    event.name = fields.text("name");
-    event.fund = fields.code("fund");
-    if (fields.has("psc_rate")) event.psc_rate = fields.decimal("psc_rate");
-    return event;
-  }
-  if (type == "rate") {
-    RateEvent event;
-    event.currency = fields.code("currency");
-    event.effective = fields.date("effective");
-    event.per_usd = fields.decimal("per_usd");
-    return event;
-  }
-  if (type == "setting") {
-    SettingEvent event;
-    event.key = fields.code("key");
-    event.value = fields.text("value");
-    event.effective = fields.optional_date("effective");
-    return event;
-  }
-  if (type == "entry") {
-    EntryEvent event;
-    event.id = fields.event_id("id");
-    event.date = fields.date("date");
-    event.memo = fields.optional_string("memo").value_or("");
-    event.postings = read_postings(fields, export_line, stored_body);
-    return event;
-  }
-  if (type == "pledge") {
-    PledgeEvent event;
-    event.id = fields.event_id("id");
-    event.donor = fields.code("donor");
-    event.fund = fields.code("fund");
-    event.purpose = choose<Purpose>(fields, "purpose", {{"general", Purpose::general}, {"special", Purpose::special}});
-    event.currency = fields.code("currency");
-    event.amount = fields.decimal("amount");
-    event.signed_on = fields.date("signed");
-    if (const element* list = fields.find("installments")) {
-      if (list->type() != element_type::ARRAY) fail("installments", "expected a JSON array of {\"due\",\"amount\"}");
-      simdjson::dom::array items;
-      if (list->get_array().get(items)) fail("installments", "unreadable JSON array");
-      std::size_t index = 0;
-      for (element item : items) {
-        Fields instalment(item, "installments[" + std::to_string(index++) + "].");
-        event.installments.push_back({instalment.date("due"), instalment.decimal("amount")});
-        instalment.refuse_unknown();
-      }
-      if (event.installments.empty()) fail("installments", "an empty schedule: leave the field out instead");
-    }
-    event.conditional = fields.optional_bool("conditional").value_or(false);
-    event.project = fields.code("project", false);
-    if (fields.has("psc_rate")) event.psc_rate = fields.decimal("psc_rate");
-    event.memo = fields.optional_string("memo").value_or("");
-    event.reference = fields.optional_string("reference").value_or("");
-    return event;
-  }
-  if (type == "receipt") {
-    ReceiptEvent event;
-    event.id = fields.event_id("id");
-    event.date = fields.date("date");
-    event.fund = fields.code("fund");
-    event.currency = fields.code("currency");
-    event.amount = fields.decimal("amount");
-    event.donor = fields.code("donor", false);
-    event.pledge = fields.code("pledge", false);
-    event.memo = fields.optional_string("memo").value_or("");
-    event.reference = fields.optional_string("reference").value_or("");
-    return event;
-  }
-  if (type == "apply") {
-    ApplyEvent event;
-    event.id = fields.event_id("id");
-    event.date = fields.date("date");
-    event.receipt = fields.event_id("receipt");
-    event.pledge = fields.code("pledge", false);
-    event.donor = fields.code("donor", false);
-    if (fields.has("amount")) event.amount = fields.decimal("amount");
-    event.memo = fields.optional_string("memo").value_or("");
-    return event;
-  }
-  if (type == "condition_met" || type == "allowance" || type == "write_off") {
-    const std::string id = fields.event_id("id");
-    const std::string pledge = fields.code("pledge");
-    const Date date = fields.date("date");
-    const Decimal amount = fields.decimal("amount");
-    const std::string memo(fields.optional_string("memo").value_or(""));
-    if (type == "condition_met") return ConditionMetEvent{id, pledge, date, amount, memo};
-    if (type == "allowance") return AllowanceEvent{id, pledge, date, amount, memo};
-    return WriteOffEvent{id, pledge, date, amount, memo};
-  }
-  if (type == "reduction") {
-    ReductionEvent event;
-    event.id = fields.event_id("id");
-    event.pledge = fields.code("pledge");
-    event.date = fields.date("date");
-    event.amount = fields.decimal("amount");
-    event.reason = fields.optional_string("reason").value_or("");
-    return event;
-  }
-  if (type == "refund") {
-    RefundEvent event;
-    event.id = fields.event_id("id");
-    event.donor = fields.code("donor");
-    event.fund = fields.code("fund");
-    event.date = fields.date("date");
-    event.currency = fields.code("currency");
-    event.amount = fields.decimal("amount");
-    event.pledge = fields.code("pledge", false);
-    event.paid = fields.optional_bool("paid").value_or(false);
-    if (fields.has("pays")) event.pays = fields.event_id("pays");
-    if (fields.has("receipt")) event.receipt = fields.event_id("receipt");
-    event.memo = fields.optional_string("memo").value_or("");
-    if (event.paid && !event.pays.empty()) fail("paid", "a payment of a payable refund (\"pays\") is paid by definition");
-    if (!event.receipt.empty() && !event.pays.empty()) {
-      fail("receipt", "a payment of a payable refund (\"pays\") returns no money held: the payable already did");
-    }
-    return event;
-  }
-  if (type == "expense") {
-    ExpenseEvent event;
-    event.id = fields.event_id("id");
-    event.fund = fields.code("fund");
-    event.date = fields.date("date");
-    event.currency = fields.code("currency");
-    event.amount = fields.decimal("amount");
-    event.category = choose<ExpenseCategory>(fields, "category",
-                                             {{"grant", ExpenseCategory::grant}, {"programme", ExpenseCategory::programme}});
-    event.project = fields.code("project", false);
-    if (fields.has("psc_rate")) event.psc_rate = fields.decimal("psc_rate");
-    event.allow_overdraft = fields.optional_bool("allow_overdraft").value_or(false);
-    event.memo = fields.optional_string("memo").value_or("");
-    return event;
-  }
-  if (type == "transfer") {
-    TransferEvent event;
-    event.id = fields.event_id("id");
-    event.date = fields.date("date");
-    event.from_fund = fields.code("from_fund");
-    event.to_fund = fields.code("to_fund");
-    event.currency = fields.code("currency");
-    event.amount = fields.decimal("amount");
-    event.memo = fields.optional_string("memo").value_or("");
-    return event;
-  }
-  if (type == "interest") {
-    InterestEvent event;
-    event.id = fields.event_id("id");
-    event.date = fields.date("date");
-    event.amount = fields.decimal("amount");
-    event.memo = fields.optional_string("memo").value_or("");
-    return event;
-  }
-  if (type == "reversal") {
-    ReversalEvent event;
-    event.id = fields.event_id("id");
-    event.reverses = fields.event_id("reverses");
-    event.date = fields.date("date");
-    event.memo = fields.optional_string("memo").value_or("");
-    return event;
-  }
-  if (type == "period_close" || type == "period_reopen") {
-    std::string_view text = fields.required_string("period");
-    Period period = Period::parse("2000-01");
-    try {
-      period = Period::parse(text);
-    } catch (const Error& error) {
-      throw Error(error.code(), "field \"period\": " + std::string(error.what()));
-    }
-    if (period.kind() != Period::Kind::Month) fail("period", "expected a month like 2024-03: periods close by month");
-    if (type == "period_close") {
-      return PeriodCloseEvent{period, fields.optional_bool("allow_stale_rates").value_or(false)};
-    }
-    return PeriodReopenEvent{period, fields.text("reason")};
+  for (const auto& [name, reader] : event_readers) {
+    if (type == name) return reader(fields, type, export_line, stored_body);
   }
   fail("type", "unknown event type " + json::quoted(type.substr(0, 40)) +
                    ": expected currency, account, fund, donor, project, rate, setting, entry, pledge, receipt, "
                    "apply, condition_met, reduction, refund, expense, transfer, interest, allowance, write_off, "
                    "reversal, period_close or period_reopen");
 }
+
 
 // Optional text fields appear in the canonical form only when given.
 void add_optional(json::Object& object, std::string_view key, const std::string& value) {
