@@ -1,0 +1,270 @@
+// The store conformance suite: what every backend of the Store interface must do, run against each
+// backend the test run has (stores.hpp): appends read back as written, transactions all or
+// nothing, balances summed across transactions, master data and projections round trip, one
+// snapshot per reader while a writer appends, a second writer waiting then giving up busy, and a
+// read-only store refusing to write.
+#include "support/ledger_helpers.hpp"
+#include "support/stores.hpp"
+
+#include "audit/hash.hpp"
+#include "store/store.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using fundledger::Decimal;
+using fundledger::Error;
+using fundledger::ErrorCode;
+using fundledger::OpenMode;
+using fundledger::Period;
+using namespace fundledger::store;
+using namespace fundledger::detail;
+
+namespace {
+
+std::unique_ptr<Store> fresh(const fundledger::test::StoreBackend& backend, const std::string& name, int timeout_ms = 10000) {
+  return open_store(backend.location(name), OpenMode::read_write, true, Options{timeout_ms});
+}
+
+EventRow event_row(std::int64_t seq, std::string id, std::string type, std::optional<std::int32_t> day) {
+  return {seq, std::move(id), std::move(type), day, "{\"type\":\"x\"}", "2024-01-01T00:00:00Z",
+          seq == 1 ? fundledger::audit::genesis_hash : std::string(64, 'a'), std::string(64, static_cast<char>('a' + seq))};
+}
+
+StoredPosting posting(std::int64_t account, std::int64_t fund, std::int64_t currency, std::int64_t amount,
+                      std::int64_t usd, std::optional<std::int32_t> date = std::nullopt) {
+  StoredPosting p;
+  p.account_id = account;
+  p.fund_id = fund;
+  p.currency_id = currency;
+  p.amount_minor = amount;
+  p.functional_minor = usd;
+  p.date = date;
+  return p;
+}
+
+// Master data the postings can name: currency 1 USD, 2 EUR; accounts 1 (1100), 2 (4100); fund 1.
+void add_master(WriteTxn& txn) {
+  txn.add_currency({1, "USD", 2, 0, {}});
+  txn.add_currency({2, "EUR", 2, 0, {}});
+  txn.add_account({1, "1100", {"1100", "Cash", fundledger::AccountClass::asset}}, 1);
+  txn.add_account({2, "4100", {"4100", "Revenue", fundledger::AccountClass::revenue}}, 1);
+  txn.add_fund({1, "CPCJF", {"CPCJF", "Fund", fundledger::FundKind::general, ""}}, 0, 1);
+}
+
+}  // namespace
+
+TEST_CASE("Store: a new store holds an empty journal") {
+  for (const auto& backend : fundledger::test::store_backends()) {
+    INFO(backend.name);
+    auto store = fresh(backend, "empty");
+    auto txn = store->read();
+    CHECK(txn->head().seq == 0);
+    CHECK(txn->head().hash == std::string(64, '0'));
+    CHECK(txn->load_master().accounts.all().empty());
+    CHECK_FALSE(txn->last_closed().has_value());
+    CHECK_FALSE(txn->first_posting_day().has_value());
+  }
+}
+
+TEST_CASE("Store: appended events and postings read back as written, and an uncommitted transaction leaves nothing") {
+  for (const auto& backend : fundledger::test::store_backends()) {
+    INFO(backend.name);
+    auto store = fresh(backend, "append");
+    {
+      auto txn = store->write();
+      add_master(*txn);
+      txn->append(event_row(1, "", "account", std::nullopt), {});
+      txn->append(event_row(2, "BNK-1", "receipt", 19740),
+                  {posting(1, 1, 2, 100000, 111111), posting(2, 1, 2, -100000, -111111, 19741)});
+      txn->commit();
+    }
+    {
+      auto txn = store->write();
+      txn->append(event_row(3, "BNK-2", "receipt", 19742), {posting(1, 1, 1, 5, 5), posting(2, 1, 1, -5, -5)});
+      // destroyed without a commit: rolled back
+    }
+    auto txn = store->read();
+    CHECK(txn->head().seq == 2);
+    CHECK(txn->head().hash == std::string(64, 'c'));
+    const auto found = txn->find_event("BNK-1");
+    REQUIRE(found.has_value());
+    CHECK(found->seq == 2);
+    CHECK(found->type == "receipt");
+    CHECK(found->day == 19740);
+    CHECK_FALSE(txn->find_event("BNK-2").has_value());
+    const auto postings = txn->postings_of(2);
+    REQUIRE(postings.size() == 2);
+    CHECK(postings[0].functional_minor == 111111);
+    CHECK_FALSE(postings[0].date.has_value());  // on the event's day
+    CHECK(postings[1].date == 19741);
+    std::vector<std::int64_t> seqs;
+    txn->scan_journal([&](const JournalRow& row) {
+      seqs.push_back(row.event.seq);
+      if (row.event.seq == 2) CHECK(row.posting_days == std::vector<std::int32_t>{19740, 19741});
+      return true;
+    });
+    CHECK(seqs == std::vector<std::int64_t>{1, 2});
+    CHECK(txn->first_posting_day() == 19740);
+    CHECK(txn->last_posting_day() == 19741);
+    CHECK(txn->stray_posting_seq(2) == 0);
+  }
+}
+
+TEST_CASE("Store: balances add up across transactions, by full key, by month and grouped") {
+  for (const auto& backend : fundledger::test::store_backends()) {
+    INFO(backend.name);
+    auto store = fresh(backend, "balances");
+    const BalanceKeyIds cash{1, 1, 0, 0, 0, 2};
+    for (int i = 0; i < 2; ++i) {
+      auto txn = store->write();
+      if (i == 0) add_master(*txn);
+      txn->add_balances({{cash, {100, 30, 111, 33}}}, {{{1, 1, 2, 24288}, {100, 30, 111, 33}}});
+      txn->commit();
+    }
+    auto txn = store->read();
+    const BalanceSums sums = txn->balance(cash);
+    CHECK(sums.debit == 200);
+    CHECK(sums.credit == 60);
+    CHECK(sums.functional_debit == 222);
+    CHECK(sums.functional_credit == 66);
+    CHECK(txn->monthly_balance(1, 1, 2, 24288).debit == 200);
+    const Position position = txn->account_position(1, 1, 2);
+    CHECK(position.amount_minor == 140);
+    CHECK(position.functional_minor == 156);
+    CHECK(txn->account_usd(1, 1) == 156);
+    BalanceGrouping grouping;
+    grouping.keys = {fundledger::BalanceKey::account, fundledger::BalanceKey::currency};
+    grouping.by_currency = true;
+    const auto rows = txn->grouped_balances(grouping);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].ids == std::vector<std::int64_t>{1, 2});
+    CHECK(rows[0].debit == 200);
+    CHECK(rows[0].credit == 60);
+  }
+}
+
+TEST_CASE("Store: master data and pledges round trip through load_master") {
+  for (const auto& backend : fundledger::test::store_backends()) {
+    INFO(backend.name);
+    auto store = fresh(backend, "master");
+    {
+      auto txn = store->write();
+      add_master(*txn);
+      txn->declare_currency(2, 7);
+      txn->add_donor({1, "DEU", {"DEU", "Germany", "government", "DE"}}, 2);
+      txn->add_project({1, "GLOZ82", {"GLOZ82", "Programme", "CPCJF", Decimal::parse("0.08")}, 1}, 3);
+      txn->add_rate(2, 19723, Decimal::parse("0.9123"), 4);
+      txn->add_setting("rounding", beginning_of_time, "half-even", 5);
+      PledgeRecord pledge;
+      pledge.id = 1;
+      pledge.code = "P1";
+      pledge.seq = 6;
+      pledge.donor_id = 1;
+      pledge.fund_id = 1;
+      pledge.currency_id = 2;
+      pledge.project_id = 1;
+      pledge.purpose = fundledger::Purpose::special;
+      pledge.signed_on = fundledger::Date::parse("2024-01-15");
+      pledge.amount_minor = 30000;
+      txn->add_pledge(pledge, {{0, 19737, 10000, 6}, {1, 20102, 20000, 0}});
+      txn->commit();
+    }
+    auto txn = store->read();
+    const MasterState master = txn->load_master();
+    CHECK(master.currencies.by_id(2).declared_seq == 7);
+    REQUIRE(master.currencies.by_id(2).rates.size() == 1);
+    CHECK(master.currencies.by_id(2).rates[0].per_usd == Decimal::parse("0.9123"));
+    CHECK(master.currencies.by_id(2).rates[0].seq == 4);
+    CHECK(master.donors.find("DEU")->event.country == "DE");
+    CHECK(master.projects.find("GLOZ82")->event.psc_rate == Decimal::parse("0.08"));
+    CHECK(master.projects.find("GLOZ82")->event.fund == "CPCJF");
+    CHECK(master.settings.at("rounding").values.at(0).value == "half-even");
+    const PledgeRecord& pledge = *master.pledges.find("P1");
+    CHECK(pledge.amount_minor == 30000);
+    CHECK(pledge.purpose == fundledger::Purpose::special);
+    CHECK(pledge.signed_on.to_string() == "2024-01-15");
+    const auto instalments = txn->instalments(1);
+    REQUIRE(instalments.size() == 2);
+    CHECK(instalments[0].recognized_seq == 6);
+    CHECK(instalments[1].recognized_seq == 0);
+    CHECK(txn->pledges_due(20200) == std::vector<std::int64_t>{1});
+    CHECK(txn->pledges_due(20000).empty());
+  }
+}
+
+TEST_CASE("Store: holdings, moves, reversals, recognition and seals") {
+  for (const auto& backend : fundledger::test::store_backends()) {
+    INFO(backend.name);
+    auto store = fresh(backend, "projections");
+    {
+      auto txn = store->write();
+      add_master(*txn);
+      txn->append(event_row(1, "R1", "receipt", 19740), {posting(1, 1, 2, 1000, 1100), posting(2, 1, 2, -1000, -1100)});
+      txn->add_holding(1, posting(2, 1, 2, -1000, -1100));
+      txn->append(event_row(2, "A1", "apply", 19800), {});
+      txn->add_move(2, {1, -400, -440});
+      txn->append(event_row(3, "V1", "reversal", 19801), {});
+      txn->add_reversal(2, 3);
+      txn->add_seal({"2024-01", 1, "", std::string(64, 'b'), std::string(64, 'c')});
+      txn->commit();
+    }
+    {
+      auto txn = store->read();
+      CHECK(txn->holding(1, std::nullopt)->amount_minor == 600);
+      CHECK(txn->holding(1, std::nullopt)->functional_minor == 660);
+      CHECK(txn->holding(1, 19799)->amount_minor == 1000);  // the apply is dated later
+      CHECK(txn->holdings_as_of(19799, 1).size() == 1);
+      CHECK(txn->moves_by(2).size() == 1);
+      CHECK(txn->reversal_of(2) == 3);
+      CHECK(txn->close_seq(Period::parse("2024-01")) == 1);
+      CHECK(txn->last_closed() == Period::parse("2024-01"));
+      REQUIRE(txn->seals().size() == 1);
+      CHECK(txn->seals()[0].recorded_at == "2024-01-01T00:00:00Z");
+    }
+    auto txn = store->write();
+    txn->remove_seal(Period::parse("2024-01"));
+    txn->commit();
+    CHECK_FALSE(store->read()->last_closed().has_value());
+  }
+}
+
+TEST_CASE("Store: a reader keeps its snapshot while a writer appends, and a second writer gives up busy") {
+  for (const auto& backend : fundledger::test::store_backends()) {
+    INFO(backend.name);
+    const std::string location = backend.location("concurrent");
+    {
+      auto created = open_store(location, OpenMode::read_write, true, Options{});
+      auto txn = created->write();
+      add_master(*txn);
+      txn->commit();
+    }
+    auto writer = open_store(location, OpenMode::read_write, false, Options{200});
+    auto other = open_store(location, OpenMode::read_write, false, Options{200});
+    auto reader = open_store(location, OpenMode::read_write, false, Options{200});
+    auto snapshot = reader->read();
+    CHECK(snapshot->head().seq == 0);
+    auto txn = writer->write();
+    txn->append(event_row(1, "", "account", std::nullopt), {});
+    const Error busy = fundledger::test::error_from([&] { other->write(); });
+    CHECK(busy.code() == ErrorCode::busy);
+    txn->commit();
+    CHECK(snapshot->head().seq == 0);  // the snapshot is what it was
+    snapshot.reset();
+    CHECK(reader->read()->head().seq == 1);
+  }
+}
+
+TEST_CASE("Store: a store opened read-only refuses to write") {
+  for (const auto& backend : fundledger::test::store_backends()) {
+    INFO(backend.name);
+    const std::string location = backend.location("read-only");
+    open_store(location, OpenMode::read_write, true, Options{});
+    auto store = open_store(location, OpenMode::read_only, false, Options{});
+    const Error error = fundledger::test::error_from([&] { store->write(); });
+    CHECK(error.code() == ErrorCode::usage);
+    CHECK(store->read()->head().seq == 0);
+  }
+}
