@@ -16,9 +16,11 @@ import random
 FUNDS = ["CPCJF", "UNTOC", "UNCAC"]
 CURRENCIES = [("USD", 2), ("EUR", 2), ("GBP", 2), ("JPY", 0), ("CHF", 2)]
 RATES = {"EUR": 0.92, "GBP": 0.79, "JPY": 140.0, "CHF": 0.90}
-# (debit account, credit account): receipts, revenue, spending, advances, transfers of cash.
-PAIRS = [("1100", "4100"), ("1100", "4200"), ("5200", "1100"), ("5100", "1100"), ("1100", "2100"),
-         ("1100", "2150"), ("2150", "4100"), ("5300", "1100"), ("1400", "1100")]
+# (debit account, credit account): contributions, spending, interest, interfund cash. A generic
+# entry posts to no control account (1200, 1290, 1400, 2100, 2150, 2200, 2300): those belong to the
+# contribution events.
+PAIRS = [("1100", "4100"), ("1100", "4200"), ("5200", "1100"), ("5100", "1100"), ("1100", "4800"),
+         ("1100", "2500"), ("1500", "4100"), ("5300", "1100"), ("1500", "1100")]
 
 
 def amount_text(minor, units):
@@ -68,7 +70,7 @@ def main():
                 # A third posting: the credit split in two.
                 part = minor // 3 or 1
                 if part < minor:
-                    lines = [(debit, minor, donor), (credit, -(minor - part), donor), ("2100", -part, donor)]
+                    lines = [(debit, minor, donor), (credit, -(minor - part), donor), ("4800", -part, donor)]
             entry_id = f"B{number:07d}"
             postings = ",".join(
                 f'{{"account":"{account}","fund":"{fund}","currency":"{code}","amount":"{amount_text(value, units)}","donor":"{who}"}}'
