@@ -1,4 +1,4 @@
-// The auditors' commands: export, verify, replay.
+// The auditors' commands: export, verify, replay, copy.
 #include "cli.hpp"
 
 #include <fundledger/error.hpp>
@@ -115,6 +115,29 @@ void register_audit_commands(CLI::App& app, Context& context) {
         return;
       }
       std::fputs(fmt::format("replay: ok, {} events, head {}\n", report.events, report.head_hash).c_str(), stdout);
+    });
+  }
+  {
+    auto* command = app.add_subcommand("copy", "copy a ledger to another store (a file or a postgresql:// URL)");
+    auto from = std::make_shared<std::string>();
+    auto to = std::make_shared<std::string>();
+    command->add_option("--from", *from, "the ledger to copy: a file or a postgresql:// URL")->required();
+    command->add_option("--to", *to, "the new ledger: a file that does not exist, or an empty database")->required();
+    command->footer(
+        "Exports the journal of --from, replays it into --to (every posting and hash re-derived) and\n"
+        "verifies --to to the same head. Nothing is left at --to when the copy fails. --db is not used.\n\n"
+        "Examples:\n"
+        "  fundledger copy --from cpcjf.db --to postgresql://officer@ledgers.example.org/cpcjf\n"
+        "  fundledger copy --from postgresql://auditor@ledgers.example.org/cpcjf --to cpcjf-2024.db");
+    command->callback([&context, from, to] {
+      CopyReport report = copy_ledger(*from, *to, context.options, progress_bar("copying"));
+      finish_progress();
+      if (!report.ok) {
+        std::fputs(fmt::format("copy: FAILED at seq {}: {}\n", report.first_bad_seq, report.problem).c_str(), stderr);
+        context.status = 1;
+        return;
+      }
+      std::fputs(fmt::format("copy: ok, {} events, head {}\n", report.events, report.head_hash).c_str(), stdout);
     });
   }
 }

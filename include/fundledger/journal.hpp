@@ -68,4 +68,20 @@ ReplayReport replay(std::istream& journal, const std::string& source_name,
 ReplayReport replay(std::istream& journal, const std::string& source_name, const std::string& new_path,
                     const VerifyOptions& options, const ProgressCallback& progress = {});
 
+// What copy_ledger did: ok when the copy replayed and verified to the head of the original.
+struct CopyReport {
+  bool ok = true;
+  std::int64_t events = 0;
+  std::string head_hash;
+  std::int64_t first_bad_seq = 0;  // 0 when ok
+  std::string problem;             // what differs, in the replay or in the verify of the copy
+};
+// Copies the ledger at from into a new ledger at to; either may be a file or a postgresql:// URL.
+// The journal of from (as one snapshot; writers may go on meanwhile) is exported to a temporary
+// file, replayed into to (every posting and hash re-derived), and to is then verified to end at the
+// same head. to must not exist (a file) or hold no ledger with events (a database); a replay that
+// fails leaves nothing at to (a copy that replays but then fails to verify is left for inspection). Throws Error as Ledger::open, export_journal and replay do.
+CopyReport copy_ledger(const std::string& from, const std::string& to, const LedgerOptions& options = {},
+                       const ProgressCallback& progress = {});
+
 }  // namespace fundledger

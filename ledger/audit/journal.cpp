@@ -15,9 +15,13 @@
 #include <fundledger/limits.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <istream>
 #include <map>
 #include <ostream>
+
+#include <stdlib.h>
+#include <unistd.h>
 
 namespace fundledger {
 
@@ -328,33 +332,63 @@ std::optional<detail::ParsedLine> parse_journal_line(std::string& line, std::uin
   return detail::parse_line(line, true);
 }
 
+// A line of the journal read ahead: parsed, blank, or why it is not an export line.
+struct JournalLine {
+  std::uint64_t number = 0;
+  std::optional<detail::ParsedLine> parsed;
+  std::optional<Error> error;
+};
+
+// Lines are read, parsed and their ids looked up this many at a time.
+constexpr std::size_t replay_batch = 256;
+
+// Reads up to replay_batch lines; false when the journal has none left.
+bool read_batch(std::istream& journal, std::vector<JournalLine>& batch, std::uint64_t& line_number,
+                std::uint64_t& bytes) {
+  batch.clear();
+  std::string line;
+  while (batch.size() < replay_batch && std::getline(journal, line)) {
+    ++line_number;
+    bytes += line.size() + 1;
+    JournalLine read{line_number, std::nullopt, std::nullopt};
+    try {
+      read.parsed = parse_journal_line(line, line_number);
+    } catch (const Error& error) {
+      read.error = error;
+    }
+    batch.push_back(std::move(read));
+  }
+  return !batch.empty();
+}
+
 // Records every line of the journal into the recorder's open transaction; the report says where
 // the first difference is.
 ReplayReport replay_lines(std::istream& journal, const std::string& source_name, detail::Recorder& recorder,
                           const VerifyOptions& options, const ProgressCallback& progress) {
   ReplayReport report;
   std::int64_t expected_head_seq = 0;
-  std::string line;
   std::uint64_t line_number = 0;
   std::uint64_t bytes = 0;
-  while (std::getline(journal, line)) {
-    ++line_number;
-    bytes += line.size() + 1;
-    const std::string where = source_name + ":" + std::to_string(line_number) + ": ";
-    std::optional<detail::ParsedLine> parsed;
-    try {
-      parsed = parse_journal_line(line, line_number);
-    } catch (const Error& error) {
-      throw Error(error.code(), where + error.what());
+  std::vector<JournalLine> batch;
+  std::vector<std::string> ids;
+  while (read_batch(journal, batch, line_number, bytes)) {
+    ids.clear();
+    for (const JournalLine& read : batch) {
+      if (read.parsed) ids.push_back(detail::event_id_of(read.parsed->event));
     }
-    if (!parsed) continue;
-    const std::int64_t seq = recorder.head().seq + 1;
-    if (std::string problem = replay_line(recorder, *parsed); !problem.empty()) {
-      return {false, report.events, {}, seq, where + problem};
+    recorder.look_up(ids);
+    for (const JournalLine& read : batch) {
+      const std::string where = source_name + ":" + std::to_string(read.number) + ": ";
+      if (read.error) throw Error(read.error->code(), where + read.error->what());
+      if (!read.parsed) continue;
+      const std::int64_t seq = recorder.head().seq + 1;
+      if (std::string problem = replay_line(recorder, *read.parsed); !problem.empty()) {
+        return {false, report.events, {}, seq, where + problem};
+      }
+      if (recorder.head().hash == options.expect_head) expected_head_seq = recorder.head().seq;
+      ++report.events;
     }
-    if (recorder.head().hash == options.expect_head) expected_head_seq = recorder.head().seq;
-    ++report.events;
-    if (progress && (line_number & 1023) == 0) progress({bytes, 0});
+    if (progress) progress({bytes, 0});
   }
   if (journal.bad()) throw Error(ErrorCode::input_unreadable, "cannot read " + source_name);
   if (std::string problem = head_difference(recorder.head().hash, report.events, options.expect_head, expected_head_seq);
@@ -363,6 +397,37 @@ ReplayReport replay_lines(std::istream& journal, const std::string& source_name,
             source_name + ": " + problem};
   }
   report.head_hash = recorder.head().hash;
+  return report;
+}
+
+// Replays into a database: its events in one transaction, so that a replay that fails, or is
+// killed, leaves no event; one that fails also drops the tables it created.
+ReplayReport replay_into_database(std::istream& journal, const std::string& source_name, const std::string& url,
+                                  const VerifyOptions& options, const ProgressCallback& progress) {
+  Ledger ledger = Ledger::create(url);
+  detail::Recorder& recorder = detail::LedgerAccess::recorder(ledger);
+  store::Store& store = detail::LedgerAccess::store(ledger);
+  ReplayReport report;
+  try {
+    detail::guarded(store, "replaying " + source_name, [&] {
+      recorder.begin();
+      try {
+        report = replay_lines(journal, source_name, recorder, options, progress);
+        report.ok ? recorder.commit() : recorder.rollback();
+      } catch (...) {
+        recorder.rollback();
+        throw;
+      }
+    });
+  } catch (...) {
+    try {
+      store.discard_if_empty();
+    } catch (...) {
+      // The replay's own failure is the one to report.
+    }
+    throw;
+  }
+  if (!report.ok) store.discard_if_empty();
   return report;
 }
 
@@ -375,6 +440,7 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
 
 ReplayReport replay(std::istream& journal, const std::string& source_name, const std::string& new_path,
                     const VerifyOptions& options, const ProgressCallback& progress) {
+  if (store::is_database_url(new_path)) return replay_into_database(journal, source_name, new_path, options, progress);
   // The ledger is built under another name and given its own only once complete, so that a replay
   // that fails, or is killed, never leaves a half-built ledger at new_path. A leftover of a killed
   // replay is cleared first.
@@ -415,6 +481,61 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
     throw Error(ErrorCode::output_uncreatable, "cannot create the ledger " + new_path + ": " + renamed.message());
   }
   return report;
+}
+
+}  // namespace fundledger
+
+namespace fundledger {
+
+namespace {
+
+// A temporary file, removed when it goes out of scope.
+class TemporaryJournal {
+ public:
+  TemporaryJournal() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "fundledger-copy-XXXXXX").string();
+    const int descriptor = ::mkstemp(pattern.data());
+    if (descriptor < 0) throw Error(ErrorCode::output_uncreatable, "cannot create a temporary file in " + pattern);
+    ::close(descriptor);
+    path_ = pattern;
+  }
+  ~TemporaryJournal() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  TemporaryJournal(const TemporaryJournal&) = delete;
+  TemporaryJournal& operator=(const TemporaryJournal&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+CopyReport copy_ledger(const std::string& from, const std::string& to, const LedgerOptions& options,
+                       const ProgressCallback& progress) {
+  TemporaryJournal journal;
+  std::int64_t exported = 0;
+  {
+    const Ledger source = Ledger::open(from, OpenMode::read_only, options);
+    std::ofstream out(journal.path(), std::ios::binary | std::ios::trunc);
+    exported = export_journal(source, out);
+    out.close();
+    if (!out) throw Error(ErrorCode::output_uncreatable, "cannot write the temporary journal " + journal.path());
+  }
+  std::ifstream in(journal.path(), std::ios::binary);
+  if (!in) throw Error(ErrorCode::input_unreadable, "cannot read the temporary journal " + journal.path());
+  const ReplayReport replayed = replay(in, from, to, progress);
+  if (!replayed.ok) return {false, replayed.events, {}, replayed.first_bad_seq, "replaying into " + to + ": " + replayed.problem};
+  const Ledger copy = Ledger::open(to, OpenMode::read_only, options);
+  const VerifyReport verified = verify(copy, VerifyOptions{replayed.head_hash});
+  if (!verified.ok) return {false, verified.events, {}, verified.first_bad_seq, "verifying " + copy.path() + ": " + verified.problem};
+  if (verified.events != exported) {
+    return {false, verified.events, {}, 0,
+            "the copy holds " + std::to_string(verified.events) + " events, the export " + std::to_string(exported)};
+  }
+  return {true, verified.events, verified.head_hash, 0, {}};
 }
 
 }  // namespace fundledger

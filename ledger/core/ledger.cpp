@@ -77,6 +77,10 @@ std::vector<RecordResult> Ledger::record_batch(const std::vector<Event>& events)
   return detail::in_write_transaction(*impl_, "recording events", [&] {
     std::vector<RecordResult> results;
     results.reserve(events.size());
+    std::vector<std::string> ids;
+    ids.reserve(events.size());
+    for (const Event& event : events) ids.push_back(detail::event_id_of(event));
+    impl_->recorder.look_up(ids);
     for (std::size_t i = 0; i < events.size(); ++i) {
       try {
         results.push_back(impl_->recorder.record(events[i]));
@@ -114,6 +118,20 @@ std::optional<Event> event_of_line(std::string& line, std::uint64_t line_number)
 
 }  // namespace
 
+namespace {
+
+// A line of an import read ahead: its event, nothing (a blank line), or why it is not one.
+struct ReadLine {
+  std::uint64_t number = 0;
+  std::optional<Event> event;
+  std::optional<Error> error;
+};
+
+// Lines are read, parsed and their ids looked up this many at a time.
+constexpr std::size_t import_batch = 256;
+
+}  // namespace
+
 ImportResult Ledger::import_jsonl(std::istream& input, const std::string& source_name, const ProgressCallback& progress) {
   const std::uint64_t total_bytes = progress ? remaining_bytes(input) : 0;
   return detail::in_write_transaction(*impl_, "importing " + source_name, [&] {
@@ -121,19 +139,40 @@ ImportResult Ledger::import_jsonl(std::istream& input, const std::string& source
     std::string line;
     std::uint64_t line_number = 0;
     std::uint64_t bytes = 0;
-    while (std::getline(input, line)) {
-      ++line_number;
-      bytes += line.size() + 1;
-      try {
-        const auto event = event_of_line(line, line_number);
-        if (!event) continue;
-        const RecordResult recorded = impl_->recorder.record(*event);
-        ++result.lines;
-        recorded.recorded ? ++result.recorded : ++result.already_recorded;
-      } catch (const Error& error) {
-        throw Error(error.code(), source_name + ":" + std::to_string(line_number) + ": " + error.what());
+    std::vector<ReadLine> batch;
+    std::vector<std::string> ids;
+    const auto where = [&](std::uint64_t number) { return source_name + ":" + std::to_string(number) + ": "; };
+    bool more = true;
+    while (more) {
+      // Read ahead a batch; a line that does not parse fails the import only when its turn comes,
+      // so that the first line at fault is the one named.
+      batch.clear();
+      ids.clear();
+      while (batch.size() < import_batch && (more = static_cast<bool>(std::getline(input, line)))) {
+        ++line_number;
+        bytes += line.size() + 1;
+        ReadLine read{line_number, std::nullopt, std::nullopt};
+        try {
+          read.event = event_of_line(line, line_number);
+          if (read.event) ids.push_back(detail::event_id_of(*read.event));
+        } catch (const Error& error) {
+          read.error = error;
+        }
+        batch.push_back(std::move(read));
       }
-      if (progress && (line_number & 1023) == 0) progress({bytes, total_bytes});
+      impl_->recorder.look_up(ids);
+      for (const ReadLine& read : batch) {
+        if (read.error) throw Error(read.error->code(), where(read.number) + read.error->what());
+        if (!read.event) continue;
+        try {
+          const RecordResult recorded = impl_->recorder.record(*read.event);
+          ++result.lines;
+          recorded.recorded ? ++result.recorded : ++result.already_recorded;
+        } catch (const Error& error) {
+          throw Error(error.code(), where(read.number) + error.what());
+        }
+      }
+      if (progress) progress({bytes, total_bytes});
     }
     if (input.bad()) throw Error(ErrorCode::input_unreadable, "cannot read " + source_name);
     if (progress) progress({total_bytes ? total_bytes : bytes, total_bytes});

@@ -41,6 +41,17 @@ std::int64_t Recorder::cash_account() const {
   return cash ? cash->id : -1;
 }
 
+void Recorder::look_up(const std::vector<std::string>& event_ids) {
+  pending_.absent_ids.clear();
+  std::vector<std::string> asked;
+  for (const std::string& id : event_ids) {
+    if (!id.empty()) asked.push_back(id);
+  }
+  if (asked.empty()) return;
+  pending_.absent_ids.insert(asked.begin(), asked.end());
+  for (const std::string& id : txn_->recorded_ids(asked)) pending_.absent_ids.erase(id);
+}
+
 RecordResult Recorder::record(const Event& event) {
   StoreState state(*txn_, cache_.master, cache_.last_closed, pending_);
   Change change = apply_rules(state, event, Date::parse(std::string_view(recorded_at_).substr(0, 10)));
@@ -64,6 +75,7 @@ RecordResult Recorder::record(const Event& event) {
   const std::int64_t cash = cash_account();
   for (const StoredPosting& posting : change.postings) pending_.add(posting, posting.date.value_or(day.value_or(0)), cash);
   last_postings_json_ = std::move(postings_json);
+  if (!change.event_id.empty()) pending_.absent_ids.erase(change.event_id);
   cache_.head = {seq, hash};
   seal(change, seq, hash);
   return {true, seq};

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace fundledger::detail {
 
@@ -37,6 +38,9 @@ class Recorder {
   void begin(std::optional<std::string> recorded_at = std::nullopt);
   // Records one event in the transaction.
   RecordResult record(const Event& event);
+  // Asks the store once which of the ids of the events about to be recorded it holds, so that
+  // recording each needs no look-up of its own (a round trip to a database server).
+  void look_up(const std::vector<std::string>& event_ids);
   // Adds the balance sums and commits; or rolls back, forgetting what the transaction cached.
   void commit();
   void rollback() noexcept;

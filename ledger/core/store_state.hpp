@@ -9,7 +9,9 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace fundledger::detail {
 
@@ -23,6 +25,9 @@ struct Pending {
   // The latest day each fund's cash moved (read on first use, kept up to date by every append):
   // on or after it, a fund's cash is its current balance, which needs no scan of the postings.
   std::optional<std::map<std::int64_t, std::int32_t>> latest_cash_day;
+  // Event ids the store was asked about for a batch and does not hold (Recorder::look_up), less
+  // those the transaction has recorded since: their look-up needs no query.
+  std::unordered_set<std::string> absent_ids;
 
   void clear() { *this = Pending{}; }
   // Adds a posting (of an event dated day) to the sums; throws Error (overflow) past the range of
@@ -41,7 +46,10 @@ class StoreState final : public StateView {
 
   const MasterState& master() const override { return master_; }
   std::optional<Period> last_closed() const override { return last_closed_; }
-  std::optional<EventRef> event(std::string_view id) const override { return txn_.find_event(id); }
+  std::optional<EventRef> event(std::string_view id) const override {
+    if (!pending_.absent_ids.empty() && pending_.absent_ids.count(std::string(id))) return std::nullopt;
+    return txn_.find_event(id);
+  }
   std::optional<EventRef> event_at(std::int64_t seq) const override { return txn_.event_at(seq); }
   std::vector<StoredPosting> postings_of(std::int64_t seq) const override { return txn_.postings_of(seq); }
   BalanceSums balance(const BalanceKeyIds& key) const override;

@@ -143,6 +143,23 @@ std::optional<EventRef> SqlTxn::find_event(std::string_view event_id) {
   return event;
 }
 
+std::vector<std::string> SqlTxn::recorded_ids(const std::vector<std::string>& event_ids) {
+  // In chunks of a fixed size (the last padded with its own first id), so that one prepared
+  // statement serves every batch.
+  constexpr std::size_t chunk = 128;
+  Statement& query = prepare("SELECT event_id FROM events WHERE event_id IN " + placeholders(chunk));
+  std::vector<std::string> recorded;
+  for (std::size_t first = 0; first < event_ids.size(); first += chunk) {
+    for (std::size_t i = 0; i < chunk; ++i) {
+      const std::size_t at = first + i < event_ids.size() ? first + i : first;
+      query.bind(static_cast<int>(i) + 1, event_ids[at]);
+    }
+    while (query.step()) recorded.push_back(query.text(0));
+    query.reset();
+  }
+  return recorded;
+}
+
 std::optional<EventRef> SqlTxn::event_at(std::int64_t seq) {
   Statement& query = prepare("SELECT seq, type, body, date FROM events WHERE seq = ?");
   query.bind(1, seq);

@@ -34,6 +34,7 @@ class SqlTxn final : public WriteTxn {
   Head head() override;
   std::optional<Period> last_closed() override;
   std::optional<detail::EventRef> find_event(std::string_view event_id) override;
+  std::vector<std::string> recorded_ids(const std::vector<std::string>& event_ids) override;
   std::optional<detail::EventRef> event_at(std::int64_t seq) override;
   std::vector<StoredPosting> postings_of(std::int64_t seq) override;
   BalanceSums balance(const BalanceKeyIds& key) override;

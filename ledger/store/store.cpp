@@ -4,6 +4,10 @@
 #include "store/sql_store.hpp"
 #include "store/sql_txn.hpp"
 #include "store/sqlite_connection.hpp"
+#ifdef FUNDLEDGER_WITH_POSTGRESQL
+#include "store/pg_connection.hpp"
+#include "store/pg_schema.hpp"
+#endif
 
 #include <fundledger/error.hpp>
 
@@ -43,8 +47,8 @@ namespace {
 
 class SqlStore final : public Store {
  public:
-  SqlStore(std::unique_ptr<Connection> connection, std::string location)
-      : connection_(std::move(connection)), location_(std::move(location)) {}
+  SqlStore(std::unique_ptr<Connection> connection, std::string location, std::function<void(Connection&)> discard)
+      : connection_(std::move(connection)), location_(std::move(location)), discard_(std::move(discard)) {}
   const std::string& location() const override { return location_; }
   std::unique_ptr<ReadTxn> read() override {
     try {
@@ -64,15 +68,20 @@ class SqlStore final : public Store {
   Error translate(const std::exception& error, const std::string& doing) const override {
     return connection_->translate(error, doing);
   }
+  void discard_if_empty() override {
+    if (!discard_) return;
+    try {
+      discard_(*connection_);
+    } catch (const std::exception& error) {
+      fail(error, "removing the empty ledger " + location_);
+    }
+  }
 
  private:
   std::unique_ptr<Connection> connection_;
   std::string location_;
+  std::function<void(Connection&)> discard_;
 };
-
-bool is_postgresql_url(const std::string& location) {
-  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
-}
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, OpenMode mode, bool create, const Options& options) {
   std::error_code ignored;
@@ -97,16 +106,59 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, OpenMode mode,
   }
 }
 
+// The URL as messages show it: without a password, wherever libpq would read one.
+std::string without_password(const std::string& url) {
+  std::string shown = url;
+  const auto scheme_end = shown.find("://");
+  const auto authority_end = shown.find_first_of("/?", scheme_end + 3);
+  const auto at = shown.rfind('@', authority_end);
+  if (at != std::string::npos && at > scheme_end) {
+    const auto colon = shown.find(':', scheme_end + 3);
+    if (colon != std::string::npos && colon < at) shown.replace(colon, at - colon, ":***");
+  }
+  for (std::size_t found = shown.find("password="); found != std::string::npos; found = shown.find("password=", found + 1)) {
+    const auto end = shown.find('&', found);
+    shown.replace(found + 9, (end == std::string::npos ? shown.size() : end) - found - 9, "***");
+  }
+  return shown;
+}
+
+std::unique_ptr<Store> open_postgresql_store(const std::string& url, OpenMode mode, bool create, const Options& options) {
+  const std::string shown = without_password(url);
+#ifdef FUNDLEDGER_WITH_POSTGRESQL
+  try {
+    return make_sql_store(open_postgresql(url, mode == OpenMode::read_write, create, options.busy_timeout_ms), shown,
+                          drop_empty_pg_ledger);
+  } catch (const Error& error) {
+    throw Error(error.code(), std::string(create ? "cannot create the ledger " : "cannot open the ledger ") + shown +
+                                  ": " + error.what());
+  } catch (const std::exception& error) {
+    const Error mapped = pg_error(error, create ? "creating it" : "opening it");
+    throw Error(create && mapped.code() == ErrorCode::storage ? ErrorCode::output_uncreatable : mapped.code(),
+                std::string(create ? "cannot create the ledger " : "cannot open the ledger ") + shown + ": " +
+                    mapped.what());
+  }
+#else
+  (void)mode;
+  (void)create;
+  (void)options;
+  throw Error(ErrorCode::usage, "cannot open the ledger " + shown + ": this fundledger was built without PostgreSQL");
+#endif
+}
+
 }  // namespace
 
-std::unique_ptr<Store> make_sql_store(std::unique_ptr<Connection> connection, std::string location) {
-  return std::make_unique<SqlStore>(std::move(connection), std::move(location));
+std::unique_ptr<Store> make_sql_store(std::unique_ptr<Connection> connection, std::string location,
+                                      std::function<void(Connection&)> discard) {
+  return std::make_unique<SqlStore>(std::move(connection), std::move(location), std::move(discard));
+}
+
+bool is_database_url(const std::string& location) {
+  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
 }
 
 std::unique_ptr<Store> open_store(const std::string& location, OpenMode mode, bool create, const Options& options) {
-  if (is_postgresql_url(location)) {
-    throw Error(ErrorCode::usage, "this fundledger was built without PostgreSQL: " + location.substr(0, 13) + "...");
-  }
+  if (is_database_url(location)) return open_postgresql_store(location, mode, create, options);
   return open_sqlite_store(location, mode, create, options);
 }
 

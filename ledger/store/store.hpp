@@ -177,6 +177,9 @@ class ReadTxn {
   virtual Head head() = 0;
   virtual std::optional<Period> last_closed() = 0;
   virtual std::optional<detail::EventRef> find_event(std::string_view event_id) = 0;
+  // Which of these event ids are recorded (in any order): one query for a batch, where find_event
+  // would be one per event.
+  virtual std::vector<std::string> recorded_ids(const std::vector<std::string>& event_ids) = 0;
   virtual std::optional<detail::EventRef> event_at(std::int64_t seq) = 0;
   // The postings of one event in line order; `date` set where it differs from the event's.
   virtual std::vector<StoredPosting> postings_of(std::int64_t seq) = 0;
@@ -297,11 +300,20 @@ class Store {
   // retry) or storage, saying what was being done; a fundledger::Error unchanged.
   virtual Error translate(const std::exception& error, const std::string& doing) const = 0;
   [[noreturn]] void fail(const std::exception& error, const std::string& doing) const { throw translate(error, doing); }
+  // Removes the ledger this store holds when it has no event (a replay into a database that
+  // failed), leaving the database as it was before: its tables dropped. Does nothing to a file
+  // (whoever built it removes it).
+  virtual void discard_if_empty() = 0;
 };
 
+// Whether location names a database server's ledger (a postgresql:// URL) rather than a file.
+bool is_database_url(const std::string& location);
+
 // Opens a ledger: an SQLite file at a path (create: a new file, refusing one that exists), or a
-// PostgreSQL database at a postgresql:// URL. Throws Error (input_unreadable) for a missing file,
-// (storage) for a database that is not a ledger or fails, (output_uncreatable) when create cannot.
+// PostgreSQL database at a postgresql:// URL (create: in a database with no table, or holding a
+// ledger with no event, which an interrupted init or replay leaves). Throws Error
+// (input_unreadable) for a missing file or database, (storage) for one that is not a ledger or
+// fails, (output_uncreatable) when create cannot.
 std::unique_ptr<Store> open_store(const std::string& location, OpenMode mode, bool create, const Options& options);
 
 }  // namespace fundledger::store

@@ -1,0 +1,291 @@
+// The ledger's schema in PostgreSQL, the same tables and columns as in an SQLite file (see
+// schema.cpp), so that one set of queries serves both:
+//
+//   - every number is a bigint: amounts in minor units, USD in cents, days since 1970-01-01; no
+//     column is floating point, and an overflow fails rather than rounds;
+//   - text compares and sorts by its bytes (COLLATE "C"), as in SQLite, whatever the database's
+//     locale: listings come out in the same order from either store;
+//   - triggers refuse UPDATE, DELETE and TRUNCATE of events and postings: a correction is a new
+//     event, whatever role connects;
+//   - fundledger_meta says what the database holds (application "fundledger", schema_version);
+//   - fundledger_head has one row, which every writer locks (SELECT ... FOR UPDATE) before it reads
+//     the head of the journal, so that appends are serialized and the hash chain stays linear.
+#include "store/pg_schema.hpp"
+
+#include "store/schema.hpp"
+
+#include <fundledger/error.hpp>
+
+#include <string>
+
+namespace fundledger::store {
+
+namespace {
+
+constexpr const char* pg_schema_current = R"sql(
+CREATE TABLE fundledger_meta (
+  key text COLLATE "C" PRIMARY KEY,
+  value text COLLATE "C" NOT NULL
+);
+CREATE TABLE fundledger_head (
+  id integer PRIMARY KEY CHECK (id = 1)
+);
+INSERT INTO fundledger_head (id) VALUES (1);
+
+CREATE TABLE events (
+  seq bigint PRIMARY KEY,
+  event_id text COLLATE "C" UNIQUE,
+  type text COLLATE "C" NOT NULL,
+  date bigint,
+  body text COLLATE "C" NOT NULL,
+  recorded_at text COLLATE "C" NOT NULL,
+  prev_hash text COLLATE "C" NOT NULL CHECK (length(prev_hash) = 64),
+  hash text COLLATE "C" NOT NULL UNIQUE CHECK (length(hash) = 64)
+);
+CREATE TABLE currencies (
+  id bigint PRIMARY KEY,
+  code text COLLATE "C" NOT NULL UNIQUE,
+  minor_units bigint NOT NULL,
+  declared bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE accounts (
+  id bigint PRIMARY KEY,
+  code text COLLATE "C" NOT NULL UNIQUE,
+  name text COLLATE "C" NOT NULL,
+  class bigint NOT NULL,
+  seq bigint NOT NULL
+);
+CREATE TABLE funds (
+  id bigint PRIMARY KEY,
+  code text COLLATE "C" NOT NULL UNIQUE,
+  name text COLLATE "C" NOT NULL,
+  kind bigint NOT NULL,
+  parent_id bigint REFERENCES funds(id),
+  seq bigint NOT NULL
+);
+CREATE TABLE donors (
+  id bigint PRIMARY KEY,
+  code text COLLATE "C" NOT NULL UNIQUE,
+  name text COLLATE "C" NOT NULL,
+  category text COLLATE "C" NOT NULL,
+  country text COLLATE "C" NOT NULL,
+  seq bigint NOT NULL
+);
+CREATE TABLE projects (
+  id bigint PRIMARY KEY,
+  code text COLLATE "C" NOT NULL UNIQUE,
+  name text COLLATE "C" NOT NULL,
+  fund_id bigint NOT NULL REFERENCES funds(id),
+  psc_rate text COLLATE "C",
+  seq bigint NOT NULL
+);
+CREATE TABLE pledges (
+  id bigint PRIMARY KEY,
+  code text COLLATE "C" NOT NULL UNIQUE,
+  seq bigint NOT NULL,
+  donor_id bigint NOT NULL REFERENCES donors(id),
+  fund_id bigint NOT NULL REFERENCES funds(id),
+  purpose bigint NOT NULL,
+  currency_id bigint NOT NULL REFERENCES currencies(id),
+  amount_minor bigint NOT NULL,
+  signed bigint NOT NULL,
+  conditional bigint NOT NULL,
+  project_id bigint REFERENCES projects(id),
+  psc_rate text COLLATE "C",
+  reversed bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE instalments (
+  pledge_id bigint NOT NULL REFERENCES pledges(id),
+  line bigint NOT NULL,
+  due bigint NOT NULL,
+  amount_minor bigint NOT NULL,
+  recognized bigint NOT NULL,
+  PRIMARY KEY (pledge_id, line)
+);
+CREATE INDEX instalments_by_recognition ON instalments (recognized);
+CREATE TABLE holdings (
+  seq bigint PRIMARY KEY REFERENCES events(seq),
+  account_id bigint NOT NULL REFERENCES accounts(id),
+  fund_id bigint NOT NULL REFERENCES funds(id),
+  donor_id bigint NOT NULL,
+  currency_id bigint NOT NULL REFERENCES currencies(id),
+  amount_minor bigint NOT NULL,
+  functional_minor bigint NOT NULL,
+  pledge_id bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE holding_moves (
+  event_seq bigint NOT NULL REFERENCES events(seq),
+  holding_seq bigint NOT NULL REFERENCES holdings(seq),
+  amount_minor bigint NOT NULL,
+  functional_minor bigint NOT NULL
+);
+CREATE INDEX holding_moves_by_holding ON holding_moves (holding_seq);
+CREATE INDEX holding_moves_by_event ON holding_moves (event_seq);
+CREATE TABLE periods (
+  period text COLLATE "C" PRIMARY KEY,
+  close_seq bigint NOT NULL REFERENCES events(seq),
+  head_hash text COLLATE "C" NOT NULL,
+  balances_hash text COLLATE "C" NOT NULL
+);
+CREATE TABLE reversals (
+  reversed_seq bigint PRIMARY KEY REFERENCES events(seq),
+  reversal_seq bigint NOT NULL REFERENCES events(seq)
+);
+CREATE TABLE rates (
+  currency_id bigint NOT NULL REFERENCES currencies(id),
+  effective bigint NOT NULL,
+  per_usd text COLLATE "C" NOT NULL,
+  seq bigint NOT NULL,
+  PRIMARY KEY (currency_id, effective)
+);
+CREATE TABLE settings (
+  key text COLLATE "C" NOT NULL,
+  effective bigint NOT NULL,
+  value text COLLATE "C" NOT NULL,
+  seq bigint NOT NULL,
+  PRIMARY KEY (key, effective)
+);
+CREATE TABLE postings (
+  seq bigint NOT NULL REFERENCES events(seq),
+  line bigint NOT NULL,
+  date bigint NOT NULL,
+  account_id bigint NOT NULL REFERENCES accounts(id),
+  fund_id bigint NOT NULL REFERENCES funds(id),
+  donor_id bigint REFERENCES donors(id),
+  project_id bigint REFERENCES projects(id),
+  pledge_id bigint REFERENCES pledges(id),
+  currency_id bigint NOT NULL REFERENCES currencies(id),
+  amount_minor bigint NOT NULL,
+  functional_minor bigint NOT NULL,
+  kind bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (seq, line)
+);
+CREATE INDEX postings_by_date ON postings (date);
+CREATE INDEX postings_by_pledge ON postings (pledge_id) WHERE pledge_id IS NOT NULL;
+CREATE TABLE balances (
+  account_id bigint NOT NULL,
+  fund_id bigint NOT NULL,
+  donor_id bigint NOT NULL,
+  project_id bigint NOT NULL,
+  pledge_id bigint NOT NULL,
+  currency_id bigint NOT NULL,
+  debit_minor bigint NOT NULL,
+  credit_minor bigint NOT NULL,
+  functional_debit_minor bigint NOT NULL,
+  functional_credit_minor bigint NOT NULL,
+  PRIMARY KEY (account_id, fund_id, donor_id, project_id, pledge_id, currency_id)
+);
+CREATE TABLE monthly_balances (
+  account_id bigint NOT NULL,
+  fund_id bigint NOT NULL,
+  currency_id bigint NOT NULL,
+  month bigint NOT NULL,
+  debit_minor bigint NOT NULL,
+  credit_minor bigint NOT NULL,
+  functional_debit_minor bigint NOT NULL,
+  functional_credit_minor bigint NOT NULL,
+  PRIMARY KEY (account_id, fund_id, currency_id, month)
+);
+
+CREATE FUNCTION fundledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+  RAISE EXCEPTION 'the % of the journal are immutable: record a reversal instead', TG_TABLE_NAME
+    USING ERRCODE = 'restrict_violation';
+END
+$body$;
+CREATE TRIGGER events_are_immutable BEFORE UPDATE OR DELETE ON events
+  FOR EACH ROW EXECUTE FUNCTION fundledger_refuse_change();
+CREATE TRIGGER events_are_never_truncated BEFORE TRUNCATE ON events
+  FOR EACH STATEMENT EXECUTE FUNCTION fundledger_refuse_change();
+CREATE TRIGGER postings_are_immutable BEFORE UPDATE OR DELETE ON postings
+  FOR EACH ROW EXECUTE FUNCTION fundledger_refuse_change();
+CREATE TRIGGER postings_are_never_truncated BEFORE TRUNCATE ON postings
+  FOR EACH STATEMENT EXECUTE FUNCTION fundledger_refuse_change();
+)sql";
+
+std::int64_t count_of(Connection& connection, const std::string& sql) {
+  auto statement = connection.prepare_once(sql);
+  return statement->step() ? statement->integer(0) : 0;
+}
+
+bool holds_meta_table(Connection& connection) {
+  return count_of(connection,
+                  "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+                  "AND table_name = 'fundledger_meta'") > 0;
+}
+
+}  // namespace
+
+void create_pg_schema(Connection& connection) {
+  connection.execute("BEGIN");
+  try {
+    const std::int64_t tables = count_of(
+        connection, "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()");
+    if (tables > 0 && holds_meta_table(connection)) {
+      check_pg_schema(connection);
+      const std::int64_t events = count_of(connection, "SELECT count(*) FROM events");
+      if (events > 0) {
+        throw Error(ErrorCode::output_uncreatable,
+                    "the database already holds a ledger of " + std::to_string(events) + " events");
+      }
+      connection.execute("COMMIT");  // a ledger with no event: an interrupted init or replay, taken as it is
+      return;
+    }
+    if (tables > 0) {
+      throw Error(ErrorCode::output_uncreatable,
+                  "the database already holds " + std::to_string(tables) +
+                      " other table(s): create the ledger in an empty database (or schema)");
+    }
+    connection.execute(pg_schema_current);
+    connection.execute("INSERT INTO fundledger_meta (key, value) VALUES ('application', 'fundledger'), "
+                       "('schema_version', '" + std::to_string(schema_version) + "')");
+    connection.execute("COMMIT");
+  } catch (...) {
+    connection.rollback();
+    throw;
+  }
+}
+
+void drop_empty_pg_ledger(Connection& connection) {
+  connection.execute("BEGIN");
+  try {
+    if (!holds_meta_table(connection) || count_of(connection, "SELECT count(*) FROM events") > 0) {
+      connection.rollback();
+      return;
+    }
+    connection.execute(
+        "DROP TABLE monthly_balances, balances, postings, settings, rates, reversals, periods, holding_moves, "
+        "holdings, instalments, pledges, projects, donors, funds, accounts, currencies, events, fundledger_head, "
+        "fundledger_meta");
+    connection.execute("DROP FUNCTION fundledger_refuse_change()");
+    connection.execute("COMMIT");
+  } catch (...) {
+    connection.rollback();
+    throw;
+  }
+}
+
+void check_pg_schema(Connection& connection) {
+  if (!holds_meta_table(connection)) {
+    throw Error(ErrorCode::input_unreadable, "the database holds no ledger (create one with fundledger init)");
+  }
+  std::string application;
+  std::int64_t version = 0;
+  auto statement = connection.prepare_once("SELECT key, value FROM fundledger_meta");
+  while (statement->step()) {
+    if (statement->text(0) == "application") application = statement->text(1);
+    if (statement->text(0) == "schema_version") version = std::stoll(statement->text(1));
+  }
+  if (application != "fundledger") throw Error(ErrorCode::storage, "it is not a fundledger ledger");
+  if (version > schema_version) {
+    throw Error(ErrorCode::storage, "it has schema version " + std::to_string(version) +
+                                        ", newer than this fundledger (" + std::to_string(schema_version) +
+                                        "): upgrade fundledger");
+  }
+  if (version < schema_version) {
+    throw Error(ErrorCode::storage, "it has schema version " + std::to_string(version) +
+                                        ", which this fundledger cannot read");
+  }
+}
+
+}  // namespace fundledger::store
