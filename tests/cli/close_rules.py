@@ -19,8 +19,8 @@ through 2024, with every figure worked out by hand below. The checks:
     those before the close) and closing again redoes the close;
   * `period list` shows every month's state and seal: the head hash is the hash of the close event,
     the balances hash the SHA-256 of the closing balances listed as close.cpp documents them;
-  * `verify` checks the seals: a posting of a closed month changed with sqlite3 (triggers dropped,
-    the balance row changed with it) is caught; when the hash chain and the head seals are rewritten
+  * `verify` checks the seals: a posting of a closed month changed in the database (its
+    immutability triggers off, the balance row changed with it) is caught; when the hash chain and the head seals are rewritten
     to match as well, so that only the balances seal can tell, verify exits 1 naming the seal of
     the month;
   * export -> replay of this ledger (closes and two reopenings) reproduces the head hash (replay
@@ -37,16 +37,13 @@ import io
 import json
 import os
 import re
-import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from decimal import Decimal
+import stores
 
-TRIGGERS = ["events_are_immutable", "events_are_never_deleted", "postings_are_immutable",
-            "postings_are_never_deleted"]
 MINOR_UNITS = {"USD": 2, "EUR": 2, "GBP": 2, "JPY": 0}
 
 # ---- the ledger and its figures, worked by hand ---------------------------------------------------
@@ -157,7 +154,7 @@ class Program:
         env = dict(os.environ)
         env.pop("FUNDLEDGER_DB", None)
         env["NO_COLOR"] = "1"
-        return subprocess.run([self.fundledger, "--db", db or self.db] + list(args), cwd=self.work, env=env,
+        return subprocess.run([self.fundledger] + stores.current.rewrite(["--db", db or self.db] + list(args)), cwd=self.work, env=env,
                               capture_output=True, timeout=60)
 
 
@@ -435,20 +432,13 @@ def seals(checks, fl, work):
     return events
 
 
-def copy_ledger(source, target):
-    shutil.copyfile(source, target)
-    if os.path.exists(source + "-wal") and os.path.getsize(source + "-wal") > 0:
-        shutil.copyfile(source + "-wal", target + "-wal")
-
-
 def tamper_receipt(connection, seq, delta_minor, delta_usd):
     """Adds delta to R-DEU-1's 1100 posting and takes it from its 1200 posting (still balanced), with
     the balance rows (and the monthly rows, where the ledger keeps them) changed to match."""
     rows = connection.execute(
-        "SELECT p.line, a.code, p.account_id, p.fund_id, IFNULL(p.donor_id, 0), IFNULL(p.project_id, 0), "
-        "IFNULL(p.pledge_id, 0), p.currency_id FROM postings p JOIN accounts a ON a.id = p.account_id "
-        "WHERE p.seq = ?", (seq,)).fetchall()
-    tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        "SELECT p.line, a.code, p.account_id, p.fund_id, COALESCE(p.donor_id, 0), COALESCE(p.project_id, 0), "
+        "COALESCE(p.pledge_id, 0), p.currency_id FROM postings p JOIN accounts a ON a.id = p.account_id "
+        "WHERE p.seq = ?", (seq,))
     for line, code, account, fund, donor, project, pledge, currency in rows:
         if code not in ("1100", "1200"):
             continue
@@ -461,27 +451,23 @@ def tamper_receipt(connection, seq, delta_minor, delta_usd):
         connection.execute(f"UPDATE balances SET {side} = {side} + ?, {usd_side} = {usd_side} + ? WHERE account_id = ? "
                            "AND fund_id = ? AND donor_id = ? AND project_id = ? AND pledge_id = ? AND currency_id = ?",
                            (delta_minor, delta_usd, account, fund, donor, project, pledge, currency))
-        if "monthly_balances" in tables:
-            # The receipt is dated 2024-01-10: month 2024 * 12 + 1 - 1.
-            connection.execute(f"UPDATE monthly_balances SET {side} = {side} + ?, {usd_side} = {usd_side} + ? "
-                               "WHERE account_id = ? AND fund_id = ? AND currency_id = ? AND month = ?",
-                               (delta_minor, delta_usd, account, fund, currency, 2024 * 12))
+        # The receipt is dated 2024-01-10: month 2024 * 12 + 1 - 1.
+        connection.execute(f"UPDATE monthly_balances SET {side} = {side} + ?, {usd_side} = {usd_side} + ? "
+                           "WHERE account_id = ? AND fund_id = ? AND currency_id = ? AND month = ?",
+                           (delta_minor, delta_usd, account, fund, currency, 2024 * 12))
 
 
 def tampering(checks, fl, work, events):
     receipt_seq = next(e["seq"] for e in events if e.get("id") == "R-DEU-1")
     close_seqs = {e["period"]: e["seq"] for e in events if e["type"] == "period_close"}
-    path = os.path.join(work, "ledger.db")
-
     # 1. A posting of the closed month 2024-01 and its balance row changed: EUR 100,000.00 -> 100,001.00
     #    on 1100 (125,000.00 -> 125,001.25 USD) and the same taken from 1200, so that the entry still
     #    balances and the stored balances still equal the postings. The hash of the event covers its
     #    postings: verify names the event (or, at the latest, the seal of 2024-01).
-    copy = os.path.join(work, "tampered-posting.db")
-    copy_ledger(path, copy)
-    connection = sqlite3.connect(copy)
-    for trigger in TRIGGERS:
-        connection.execute(f"DROP TRIGGER {trigger}")
+    copy = "tampered-posting.db"
+    stores.copy(work, "ledger.db", copy)
+    connection = stores.tamper(work, copy)
+    connection.disable_immutability()
     tamper_receipt(connection, receipt_seq, 100, 125)
     connection.commit()
     connection.close()
@@ -505,7 +491,8 @@ def tampering(checks, fl, work, events):
             event["hash"] = hashlib.sha256((prev + canonical(body)).encode("utf-8")).hexdigest()
             rewritten[event["seq"]] = (event["prev_hash"], event["hash"])
         prev = event["hash"]
-    connection = sqlite3.connect(copy)
+    connection = stores.tamper(work, copy)
+    connection.disable_immutability()
     for seq, (prev_hash, hash_) in rewritten.items():
         connection.execute("UPDATE events SET prev_hash = ?, hash = ? WHERE seq = ?", (prev_hash, hash_, seq))
     for period, seq in close_seqs.items():
@@ -520,9 +507,9 @@ def tampering(checks, fl, work, events):
                  and "postings[0].amount" in err, described(result))
 
     # 3. Only a seal changed: its balances hash.
-    copy = os.path.join(work, "tampered-seal.db")
-    copy_ledger(path, copy)
-    connection = sqlite3.connect(copy)
+    copy = "tampered-seal.db"
+    stores.copy(work, "ledger.db", copy)
+    connection = stores.tamper(work, copy)
     connection.execute("UPDATE periods SET balances_hash = ? WHERE period = '2024-06'", ("0" * 64,))
     connection.commit()
     connection.close()
@@ -587,7 +574,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fundledger", required=True, help="the fundledger program")
     parser.add_argument("--keep", help="work in this directory and leave it behind")
+    stores.add_argument(parser)
     args = parser.parse_args()
+    stores.use(args.store, "close_rules")
     fundledger = os.path.abspath(args.fundledger)
     checks = Checks()
     started = time.monotonic()

@@ -43,6 +43,7 @@ from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import Checks  # noqa: E402 - shared by the CLI tests
+import stores
 
 FUNDS = ["F1", "F2", "F3", "F4"]
 SEED_CASH = Decimal("1000000.00")
@@ -64,7 +65,7 @@ def environment(busy_timeout_ms=None):
 
 
 def run(fundledger, args, cwd, env=None, timeout=120):
-    return subprocess.run([fundledger] + args, cwd=cwd, env=env or environment(), capture_output=True,
+    return subprocess.run([fundledger] + stores.current.rewrite(args), cwd=cwd, env=env or environment(), capture_output=True,
                           timeout=timeout)
 
 
@@ -458,7 +459,9 @@ def main():
     parser.add_argument("--batch-size", type=int, default=8000, help="receipts per batch import")
     parser.add_argument("--budget", type=float, default=70.0, help="seconds the writers may run")
     parser.add_argument("--seed", type=int, default=20261129)
+    stores.add_argument(parser)
     args = parser.parse_args()
+    stores.use(args.store, "concurrency")
     fundledger = os.path.abspath(args.fundledger)
     checks = Checks()
     started = time.monotonic()

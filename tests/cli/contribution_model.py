@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
+import stores
 
 MINOR_UNITS = {"USD": 2, "EUR": 2, "GBP": 2, "NOK": 2, "JPY": 0, "KWD": 3}
 
@@ -660,7 +661,8 @@ class Checks:
 def run(fundledger, args, cwd, timeout=120):
     env = dict(os.environ)
     env.pop("FUNDLEDGER_DB", None)
-    return subprocess.run([fundledger] + args, cwd=cwd, env=env, capture_output=True, timeout=timeout)
+    return subprocess.run([fundledger] + stores.current.rewrite(args), cwd=cwd, env=env, capture_output=True,
+                          timeout=timeout)
 
 
 def text(data):

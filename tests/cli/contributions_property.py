@@ -47,6 +47,7 @@ from fractions import Fraction
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from contribution_model import *  # noqa: E402,F401,F403 - the shared model and helpers
+import stores
 
 
 
@@ -637,7 +638,9 @@ def main():
     parser.add_argument("--keep", help="work in this directory (created) and keep it, instead of a temporary one")
     parser.add_argument("--rounding", default="half-even", choices=ROUNDINGS,
                         help="the ledger's rounding for every event (default half-even)")
+    stores.add_argument(parser)
     args = parser.parse_args()
+    stores.use(args.store, "contributions_property")
     fundledger = os.path.abspath(args.fundledger)
     print(f"seed {args.seed}, {args.events} events, rounding {args.rounding} "
           f"(rerun with --seed {args.seed} --events {args.events} --rounding {args.rounding})")

@@ -59,6 +59,7 @@ from fractions import Fraction
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from contribution_model import *  # noqa: E402,F401,F403 - the shared model and helpers
+import stores
 
 
 def command_of(event):
@@ -458,7 +459,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fundledger", required=True, help="the fundledger program")
     parser.add_argument("--keep", help="work in this directory (created) and keep it, instead of a temporary one")
+    stores.add_argument(parser)
     args = parser.parse_args()
+    stores.use(args.store, "contributions_scenario")
     fundledger = os.path.abspath(args.fundledger)
     checks = Checks()
     started = time.monotonic()

@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from decimal import Decimal
+import stores
 
 decimal.getcontext().prec = 80
 decimal.getcontext().traps[decimal.Inexact] = False
@@ -93,7 +94,8 @@ class Checks:
 def run(fundledger, args, cwd, timeout=120):
     env = dict(os.environ)
     env.pop("FUNDLEDGER_DB", None)
-    return subprocess.run([fundledger] + args, cwd=cwd, env=env, capture_output=True, timeout=timeout)
+    return subprocess.run([fundledger] + stores.current.rewrite(args), cwd=cwd, env=env, capture_output=True,
+                          timeout=timeout)
 
 
 def text(data):
@@ -417,7 +419,9 @@ def main():
     parser.add_argument("--fundledger", required=True, help="the fundledger program")
     parser.add_argument("--seed", type=int, default=20241129)
     parser.add_argument("--entries", type=int, default=10000)
+    stores.add_argument(parser)
     args = parser.parse_args()
+    stores.use(args.store, "journal_differential")
     fundledger = os.path.abspath(args.fundledger)
     checks = Checks()
     started = time.monotonic()

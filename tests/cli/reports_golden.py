@@ -44,6 +44,7 @@ import sys
 import tempfile
 import time
 from decimal import Decimal
+import stores
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LEDGER = os.path.normpath(os.path.join(HERE, "..", "reports", "ledger.jsonl"))
@@ -97,7 +98,7 @@ class Program:
         env = dict(os.environ)
         env.pop("FUNDLEDGER_DB", None)
         env["NO_COLOR"] = "1"
-        return subprocess.run([self.fundledger, "--db", "ledger.db"] + list(args), cwd=self.work, env=env,
+        return subprocess.run([self.fundledger] + stores.current.rewrite(["--db", "ledger.db"] + list(args)), cwd=self.work, env=env,
                               capture_output=True, timeout=60)
 
 
@@ -322,7 +323,9 @@ def main():
     parser.add_argument("--fundledger", required=True, help="the fundledger program")
     parser.add_argument("--update", action="store_true", help="rewrite the golden files from the program's output")
     parser.add_argument("--keep", help="work in this directory and leave it behind")
+    stores.add_argument(parser)
     args = parser.parse_args()
+    stores.use(args.store, "reports_golden")
     fundledger = os.path.abspath(args.fundledger)
     checks = Checks()
     started = time.monotonic()
