@@ -104,6 +104,16 @@ class Cluster:
     def __exit__(self, *exc):
         self.cleanup()
 
+    def standby(self, name, port):
+        """A hot standby of this cluster in the same folder (pg_basebackup -R: streaming replication),
+        started on port; stopped by its own stop(), removed with this cluster's folder."""
+        replica = Cluster(fsync=self.fsync, folder=self.root, port=port, name=name)
+        self.run("pg_basebackup", "-D", replica.data, "-R", "-h", self.root, "-p", str(self.port), "-U", "ledger",
+                 "-X", "stream", "-c", "fast")
+        with open(os.path.join(replica.data, "postgresql.auto.conf"), "a") as conf:
+            conf.write(f"port = {port}\n")
+        return replica.start()
+
     # ---- connecting ----
     def url(self, database="postgres"):
         host = urllib.parse.quote(self.root, safe="")

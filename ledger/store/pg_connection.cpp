@@ -19,10 +19,9 @@
 #include "store/pg_connection.hpp"
 
 #include "store/pg_schema.hpp"
+#include "store/pq_library.hpp"
 
 #include <fundledger/error.hpp>
-
-#include <libpq-fe.h>
 
 #include <memory>
 #include <optional>
@@ -44,15 +43,18 @@ class PgError : public std::runtime_error {
   std::string state_;
 };
 
-using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
+struct ClearResult {
+  void operator()(PGresult* result) const { pq().PQclear(result); }
+};
+using Result = std::unique_ptr<PGresult, ClearResult>;
 
 // Throws PgError unless the result is a success.
 Result checked(PGconn* connection, PGresult* raw) {
-  Result result(raw, &PQclear);
-  const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  Result result(raw);
+  const ExecStatusType status = result ? pq().PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
-  const char* state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
-  std::string message = result ? PQresultErrorMessage(result.get()) : PQerrorMessage(connection);
+  const char* state = result ? pq().PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+  std::string message = result ? pq().PQresultErrorMessage(result.get()) : pq().PQerrorMessage(connection);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   throw PgError(message, state ? state : "");
 }
@@ -88,18 +90,18 @@ class PgStatement final : public Statement {
   void bind(int index, std::string_view text) override { values_.at(index - 1) = std::string(text); }
   void bind_null(int index) override { values_.at(index - 1).reset(); }
   bool step() override;
-  bool is_null(int column) const override { return PQgetisnull(result_.get(), row_, column) != 0; }
+  bool is_null(int column) const override { return pq().PQgetisnull(result_.get(), row_, column) != 0; }
   std::int64_t integer(int column) const override {
     if (is_null(column)) return 0;
-    const char* value = PQgetvalue(result_.get(), row_, column);
+    const char* value = pq().PQgetvalue(result_.get(), row_, column);
     if (value[0] == 't' || value[0] == 'f') return value[0] == 't' ? 1 : 0;  // a boolean
     return std::stoll(value);
   }
   std::string text(int column) const override {
     if (is_null(column)) return {};
-    return PQgetvalue(result_.get(), row_, column);
+    return pq().PQgetvalue(result_.get(), row_, column);
   }
-  int columns() const override { return result_ ? PQnfields(result_.get()) : 0; }
+  int columns() const override { return result_ ? pq().PQnfields(result_.get()) : 0; }
   void reset() override {
     close_cursor();
     result_.reset();
@@ -123,7 +125,7 @@ class PgStatement final : public Statement {
   std::string name_;
   std::vector<std::optional<std::string>> values_;
   bool writes_only_;
-  Result result_{nullptr, &PQclear};
+  Result result_;
   int row_ = -1;
   bool executed_ = false;
   std::string cursor_;
@@ -132,9 +134,9 @@ class PgStatement final : public Statement {
 class PgConnection final : public Connection {
  public:
   PgConnection(const std::string& url, bool writable, int busy_timeout_ms)
-      : connection_(PQconnectdb(url.c_str()), &PQfinish), writable_(writable), busy_timeout_ms_(busy_timeout_ms) {
-    if (PQstatus(connection_.get()) != CONNECTION_OK) {
-      std::string message = PQerrorMessage(connection_.get());
+      : connection_(pq().PQconnectdb(url.c_str())), writable_(writable), busy_timeout_ms_(busy_timeout_ms) {
+    if (pq().PQstatus(connection_.get()) != CONNECTION_OK) {
+      std::string message = pq().PQerrorMessage(connection_.get());
       while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
       // libpq reports a failed connection without an SQLSTATE: a missing database is told apart by
       // its message, so that it reads as a ledger that does not exist.
@@ -153,12 +155,12 @@ class PgConnection final : public Connection {
   bool send_write(const std::string& name, const std::vector<const char*>& parameters) {
     if (!in_write_) return false;
     if (!pipelining_) {
-      if (PQenterPipelineMode(raw()) != 1) throw PgError("cannot pipeline: " + std::string(PQerrorMessage(raw())), "08000");
+      if (pq().PQenterPipelineMode(raw()) != 1) throw PgError("cannot pipeline: " + std::string(pq().PQerrorMessage(raw())), "08000");
       pipelining_ = true;
     }
-    if (PQsendQueryPrepared(raw(), name.c_str(), static_cast<int>(parameters.size()), parameters.data(), nullptr,
+    if (pq().PQsendQueryPrepared(raw(), name.c_str(), static_cast<int>(parameters.size()), parameters.data(), nullptr,
                             nullptr, 0) != 1) {
-      throw PgError("cannot send a statement: " + std::string(PQerrorMessage(raw())), "08000");
+      throw PgError("cannot send a statement: " + std::string(pq().PQerrorMessage(raw())), "08000");
     }
     // Answers are read every so often, so that neither side's buffers fill while the other waits.
     if (++pending_ >= max_pending) drain();
@@ -178,7 +180,7 @@ class PgConnection final : public Connection {
       int count = 0;
       const std::string text = numbered(sql, count);
       const std::string name = "s" + std::to_string(cache_.size() + 1);
-      checked(raw(), PQprepare(raw(), name.c_str(), text.c_str(), count, nullptr));
+      checked(raw(), pq().PQprepare(raw(), name.c_str(), text.c_str(), count, nullptr));
       found = cache_.emplace(sql, std::make_unique<PgStatement>(*this, text, name, count)).first;
     }
     found->second->reset();
@@ -191,7 +193,7 @@ class PgConnection final : public Connection {
   }
   void execute(const std::string& sql) override {
     drain();
-    checked(raw(), PQexec(raw(), sql.c_str()));
+    checked(raw(), pq().PQexec(raw(), sql.c_str()));
   }
   void begin_read() override { execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
   void begin_write() override {
@@ -230,30 +232,30 @@ class PgConnection final : public Connection {
   // Reads every answer up to the end of the pipeline; the first failure among them.
   std::optional<PgError> finish_pipeline() noexcept {
     std::optional<PgError> failure;
-    const bool sync_sent = PQpipelineSync(raw()) == 1;
-    if (!sync_sent) failure = PgError("cannot end a pipeline: " + std::string(PQerrorMessage(raw())), "08000");
+    const bool sync_sent = pq().PQpipelineSync(raw()) == 1;
+    if (!sync_sent) failure = PgError("cannot end a pipeline: " + std::string(pq().PQerrorMessage(raw())), "08000");
     // Each write's answer ends with a null result; the pipeline ends with its sync result.
     while (sync_sent) {
-      if (PQstatus(raw()) != CONNECTION_OK) {
+      if (pq().PQstatus(raw()) != CONNECTION_OK) {
         if (!failure) failure = PgError("the connection to the server was lost", "08006");
         break;
       }
-      PGresult* result = PQgetResult(raw());
+      PGresult* result = pq().PQgetResult(raw());
       if (!result) continue;  // the end of one write's answer
-      const ExecStatusType status = PQresultStatus(result);
+      const ExecStatusType status = pq().PQresultStatus(result);
       if (status == PGRES_FATAL_ERROR && !failure) {
-        const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-        std::string message = PQresultErrorMessage(result);
+        const char* state = pq().PQresultErrorField(result, PG_DIAG_SQLSTATE);
+        std::string message = pq().PQresultErrorMessage(result);
         while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
         failure = PgError(message, state ? state : "");
       }
-      PQclear(result);
+      pq().PQclear(result);
       if (status == PGRES_PIPELINE_SYNC) break;
     }
     pending_ = 0;
     pipelining_ = false;
-    if (PQexitPipelineMode(raw()) != 1 && !failure) {
-      failure = PgError("cannot leave a pipeline: " + std::string(PQerrorMessage(raw())), "08000");
+    if (pq().PQexitPipelineMode(raw()) != 1 && !failure) {
+      failure = PgError("cannot leave a pipeline: " + std::string(pq().PQerrorMessage(raw())), "08000");
     }
     return failure;
   }
@@ -261,7 +263,10 @@ class PgConnection final : public Connection {
     if (pipelining_) finish_pipeline();
   }
 
-  std::unique_ptr<PGconn, decltype(&PQfinish)> connection_;
+  struct Finish {
+    void operator()(PGconn* connection) const { pq().PQfinish(connection); }
+  };
+  std::unique_ptr<PGconn, Finish> connection_;
   bool writable_;
   int busy_timeout_ms_;
   bool in_write_ = false;
@@ -292,31 +297,31 @@ void PgStatement::execute() {
   }
   connection_.drain();
   if (!name_.empty()) {
-    result_ = checked(raw, PQexecPrepared(raw, name_.c_str(), count, parameters.data(), nullptr, nullptr, 0));
-  } else if (sql_.rfind("SELECT", 0) == 0 && PQtransactionStatus(raw) == PQTRANS_INTRANS) {
+    result_ = checked(raw, pq().PQexecPrepared(raw, name_.c_str(), count, parameters.data(), nullptr, nullptr, 0));
+  } else if (sql_.rfind("SELECT", 0) == 0 && pq().PQtransactionStatus(raw) == PQTRANS_INTRANS) {
     cursor_ = connection_.next_cursor();
     const std::string declare = "DECLARE " + cursor_ + " NO SCROLL CURSOR FOR " + sql_;
-    checked(raw, PQexecParams(raw, declare.c_str(), count, nullptr, parameters.data(), nullptr, nullptr, 0));
+    checked(raw, pq().PQexecParams(raw, declare.c_str(), count, nullptr, parameters.data(), nullptr, nullptr, 0));
     fetch();
   } else {
-    result_ = checked(raw, PQexecParams(raw, sql_.c_str(), count, nullptr, parameters.data(), nullptr, nullptr, 0));
+    result_ = checked(raw, pq().PQexecParams(raw, sql_.c_str(), count, nullptr, parameters.data(), nullptr, nullptr, 0));
   }
 }
 
 bool PgStatement::fetch() {
   connection_.drain();
   const std::string command = "FETCH " + std::to_string(cursor_batch) + " FROM " + cursor_;
-  result_ = checked(connection_.raw(), PQexec(connection_.raw(), command.c_str()));
+  result_ = checked(connection_.raw(), pq().PQexec(connection_.raw(), command.c_str()));
   row_ = -1;
-  return PQntuples(result_.get()) > 0;
+  return pq().PQntuples(result_.get()) > 0;
 }
 
 bool PgStatement::step() {
   if (!executed_) execute();
-  if (!result_ || PQresultStatus(result_.get()) != PGRES_TUPLES_OK) return false;
-  if (++row_ < PQntuples(result_.get())) return true;
-  if (cursor_.empty() || PQntuples(result_.get()) < cursor_batch) return false;
-  return fetch() && ++row_ < PQntuples(result_.get());
+  if (!result_ || pq().PQresultStatus(result_.get()) != PGRES_TUPLES_OK) return false;
+  if (++row_ < pq().PQntuples(result_.get())) return true;
+  if (cursor_.empty() || pq().PQntuples(result_.get()) < cursor_batch) return false;
+  return fetch() && ++row_ < pq().PQntuples(result_.get());
 }
 
 void PgStatement::close_cursor() noexcept {
@@ -327,8 +332,8 @@ void PgStatement::close_cursor() noexcept {
     // The transaction failed: it is rolled back whole, cursor and all.
   }
   const std::string command = "CLOSE " + cursor_;
-  PGresult* result = PQexec(connection_.raw(), command.c_str());
-  PQclear(result);  // fails harmlessly when the transaction is already over
+  PGresult* result = pq().PQexec(connection_.raw(), command.c_str());
+  pq().PQclear(result);  // fails harmlessly when the transaction is already over
   cursor_.clear();
 }
 
@@ -347,7 +352,13 @@ Error pg_error(const std::exception& error, const std::string& doing) {
     if (state == "3D000") return Error(ErrorCode::input_unreadable, "no such database (create it with createdb, then fundledger init)");
     if (state.rfind("08", 0) == 0) return Error(ErrorCode::storage, "the database server cannot be reached while " + doing + ": " + pg->what());
     if (state == "53100") return Error(ErrorCode::storage, "the database server's disk is full while " + doing + "; nothing was written");
-    if (state == "25006") return Error(ErrorCode::storage, "the database is read-only here while " + doing);
+    if (state == "25006") {
+      return Error(ErrorCode::storage, "the database is read-only here (a standby?) while " + doing + "; nothing was written");
+    }
+    if (state == "42501") {
+      return Error(ErrorCode::storage, "the database role may not write here while " + doing + " (" + pg->what() +
+                                           "); nothing was written");
+    }
   }
   return Error(ErrorCode::storage, std::string("storage failure while ") + doing + ": " + error.what());
 }

@@ -93,7 +93,11 @@ const char* column_of(BalanceKey key) {
 std::string grouped_balances_sql(const BalanceGrouping& grouping) {
   const bool dated = grouping.from_day || grouping.through_day;
   std::string sql = "SELECT ";
-  for (BalanceKey key : grouping.keys) sql += std::string("COALESCE(") + column_of(key) + ", 0), ";
+  // The balance table's keys are never NULL (0 stands for an absent dimension), so that GROUP BY
+  // walks its primary key in order; a posting's absent dimension is NULL.
+  for (BalanceKey key : grouping.keys) {
+    sql += dated ? std::string("COALESCE(") + column_of(key) + ", 0), " : std::string(column_of(key)) + ", ";
+  }
   if (dated) {
     const std::string amount = grouping.by_currency ? "amount_minor" : "functional_minor";
     sql += "COALESCE(SUM(CASE WHEN " + amount + " > 0 THEN " + amount + " ELSE 0 END), 0), COALESCE(SUM(CASE WHEN " +

@@ -2,13 +2,13 @@
 """Concurrency: writers and readers at once on one ledger, each a separate fundledger invocation.
 
 A ledger gets four funds, each seeded with USD 1,000,000.00 of cash (unidentified receipts). Then
-six processes run at once:
+writers (four by default, --writers) and two readers run at once, as separate processes:
 
-  * four writers, each in a loop of `fundledger transfer` (between two funds) and
+  * the writers, each in a loop of `fundledger transfer` (between two funds) and
     `fundledger receipt` (into a fund) with its own ids, plus a set of shared ids that every writer
     posts with the same body (the ledger must record each once and answer the others "already
     recorded identically"); writer 0 also imports batches of thousands of receipts (`import FILE`),
-    which holds the write lock for a while. Writers 2 and 3 run with FUNDLEDGER_BUSY_TIMEOUT_MS=200,
+    which holds the write lock for a while. The last two writers run with FUNDLEDGER_BUSY_TIMEOUT_MS=200,
     so some of their invocations give up: each such invocation must exit 75 saying that it is safe
     to retry, must have written nothing (the retry of an id of its own must say "recorded", never
     "already recorded"), and the writer retries it;
@@ -22,7 +22,11 @@ Afterwards: every id is recorded exactly once and no other id is, the cash of ev
 the seeds, receipts and transfers that succeeded make it (the cash across funds equals the
 receipts' total), and `verify` exits 0 with the expected number of events.
 
+With --duration S the writers stop after S seconds wherever they are in their plans, and the checks
+cover what they did (the PostgreSQL run: eight writers for a minute).
+
 Usage: python3 concurrency.py --fundledger PATH [--ops N] [--seed S] [--budget SECONDS]
+                              [--writers N] [--duration SECONDS] [--store sqlite|postgresql]
 Exit status 0 when every check passes, 1 otherwise; the last line is "N passed, M failed".
 """
 
@@ -48,8 +52,6 @@ import stores
 FUNDS = ["F1", "F2", "F3", "F4"]
 SEED_CASH = Decimal("1000000.00")
 INIT_EVENTS = 29
-WRITERS = 4
-SHORT_TIMEOUT_WRITERS = {2, 3}
 SHORT_TIMEOUT_MS = "200"
 SAFE_TO_RETRY = re.compile(r"safe to retry", re.I)
 MAX_ATTEMPTS = 400
@@ -108,22 +110,31 @@ def command_of(op):
     return ["import", op["file"]]
 
 
-def plan(seed, ops, shared_ops, batches, batch_size, work):
-    """The operations of every writer: its own, the shared ones (same body for all), batches for W0."""
+def short_timeout_writers(writers):
+    """The writers that run with a short busy timeout: the last two."""
+    return {writers - 2, writers - 1}
+
+
+def plan(seed, writers_count, ops, shared_ops, batches, batch_size, work, front=None):
+    """The operations of every writer: its own, the shared ones (same body for all), batches for W0.
+    With front, the shared operations are mixed into a writer's first front operations only (a
+    writer that runs for a set time may not reach the end of its plan)."""
     shared_rng = random.Random(seed)
     shared = []
     for k in range(shared_ops):
         op_id = f"SH-{k:03d}"
         shared.append(transfer_op(op_id, shared_rng) if k % 2 else receipt_op(op_id, shared_rng))
     writers = []
-    for w in range(WRITERS):
+    for w in range(writers_count):
         rng = random.Random(seed * 100 + w + 1)
         own = []
         for k in range(ops):
             op_id = f"W{w}-{k:04d}"
             own.append(transfer_op(op_id, rng) if rng.random() < 0.45 else receipt_op(op_id, rng))
-        mine = own + [dict(op) for op in shared]
+        head = own if front is None else own[:front]
+        mine = head + [dict(op) for op in shared]
         rng.shuffle(mine)
+        mine += [] if front is None else own[front:]
         if w == 0:
             for b in range(batches):
                 path = os.path.join(work, f"batch-{b}.jsonl")
@@ -135,7 +146,8 @@ def plan(seed, ops, shared_ops, batches, batch_size, work):
                         out.write(json.dumps({"type": "receipt", "id": receipt["id"], "date": receipt["date"],
                                               "fund": receipt["fund"], "currency": "USD",
                                               "amount": receipt["amount"]}) + "\n")
-                position = (b + 1) * len(mine) // (batches + 1) + b
+                span = len(mine) if front is None else min(len(mine), front + len(shared))
+                position = (b + 1) * span // (batches + 1) + b
                 mine.insert(position, {"kind": "import", "id": f"batch-{b}", "file": path, "receipts": receipts})
         writers.append(mine)
     return writers, shared
@@ -146,8 +158,8 @@ ALREADY = re.compile(r"^(transfer|receipt) (\S+) was already recorded identicall
 IMPORTED = re.compile(r"^imported (\d+) events: (\d+) recorded, (\d+) already recorded", re.M)
 
 
-def writer(index, fundledger, db, work, operations, budget_end, result_path):
-    env = environment(SHORT_TIMEOUT_MS if index in SHORT_TIMEOUT_WRITERS else None)
+def writer(index, fundledger, db, work, operations, budget_end, short_timeout, result_path):
+    env = environment(SHORT_TIMEOUT_MS if short_timeout else None)
     rng = random.Random(index)
     log = []
     for op in operations:
@@ -291,15 +303,19 @@ def body(checks, fundledger, work, args):
                                   "--currency", "USD", "--amount", money(SEED_CASH)], work)
         checks.check(f"seed {fund} with {SEED_CASH} of cash", result.returncode == 0, describe(result))
 
-    writers_plan, shared = plan(args.seed, args.ops, args.shared, args.batches, args.batch_size, work)
+    front = 60 if args.duration else None
+    writers_plan, shared = plan(args.seed, args.writers, args.ops, args.shared, args.batches, args.batch_size, work,
+                                front)
+    short = short_timeout_writers(args.writers)
     started = time.monotonic()
-    budget_end = started + args.budget
+    budget_end = started + (args.duration or args.budget)
     context = multiprocessing.get_context("fork")
     stop = context.Event()
     processes = []
-    for w in range(WRITERS):
-        processes.append(context.Process(name=f"writer {w}", target=writer, args=(w, fundledger, db, work, writers_plan[w], budget_end,
-                                                              os.path.join(work, f"writer-{w}.json"))))
+    for w in range(args.writers):
+        processes.append(context.Process(name=f"writer {w}", target=writer,
+                                         args=(w, fundledger, db, work, writers_plan[w], budget_end, w in short,
+                                               os.path.join(work, f"writer-{w}.json"))))
     readers = [context.Process(name=f"reader {r}", target=reader, args=(r, fundledger, db, work, stop,
                                                     os.path.join(work, f"reader-{r}.json"))) for r in range(2)]
     for process in readers + processes:
@@ -316,7 +332,7 @@ def body(checks, fundledger, work, args):
 
     # ---- what the writers saw
     logs = []
-    for w in range(WRITERS):
+    for w in range(args.writers):
         path = os.path.join(work, f"writer-{w}.json")
         logs.append(json.load(open(path)) if os.path.exists(path) else [])
     invocations = sum(len(entry["attempts"]) for log in logs for entry in log)
@@ -326,8 +342,12 @@ def body(checks, fundledger, work, args):
     planned = sum(len(p) for p in writers_plan)
     print(f"writers: {operations} of {planned} planned operations in {invocations} invocations; "
           f"busy exits per writer {busy_by_writer}")
-    checks.check("the writers did every planned operation within the time budget", operations == planned,
-                 f"{operations} of {planned}")
+    if args.duration:
+        checks.check(f"{args.writers} writers and 2 readers ran together for {args.duration:.0f} s or more",
+                     elapsed >= args.duration and operations > 0, f"{elapsed:.1f} s, {operations} operations")
+    else:
+        checks.check("the writers did every planned operation within the time budget", operations == planned,
+                     f"{operations} of {planned}")
 
     failed = []
     bad_busy = []
@@ -383,8 +403,8 @@ def body(checks, fundledger, work, args):
     checks.check("every writer invocation ended with exit 0 (after retrying exit 75)", not failed,
                  "\n".join(failed[:20]))
     checks.check(f"some invocations of the writers with a {SHORT_TIMEOUT_MS} ms busy timeout timed out "
-                 f"({sum(busy_by_writer[w] for w in SHORT_TIMEOUT_WRITERS)})",
-                 sum(busy_by_writer[w] for w in SHORT_TIMEOUT_WRITERS) > 0,
+                 f"({sum(busy_by_writer[w] for w in short)})",
+                 sum(busy_by_writer[w] for w in short) > 0,
                  "no exit 75 was seen: the test did not exercise the busy path")
     checks.check(f"every exit 75 of a writer ({writer_busy}) says that it is safe to retry", not bad_busy,
                  "\n".join(bad_busy[:10]))
@@ -458,6 +478,10 @@ def main():
     parser.add_argument("--batches", type=int, default=6, help="batch imports by writer 0")
     parser.add_argument("--batch-size", type=int, default=8000, help="receipts per batch import")
     parser.add_argument("--budget", type=float, default=70.0, help="seconds the writers may run")
+    parser.add_argument("--writers", type=int, default=4, help="writer processes (at least 3)")
+    parser.add_argument("--duration", type=float, default=0,
+                        help="run the writers for this many seconds instead of to the end of their plans "
+                             "(give them enough --ops)")
     parser.add_argument("--seed", type=int, default=20261129)
     stores.add_argument(parser)
     args = parser.parse_args()
