@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Runs the benchmark of tools/bench: times fundledger and ledger-cli on the same synthetic ledger,
-checks that their balances agree, prints a table and writes it as CSV. Not a test: it measures."""
+"""Runs the benchmark of tools/bench: times fundledger on the same synthetic ledger in an SQLite file
+and in a PostgreSQL database (a throwaway server of its own), and ledger-cli; checks that their
+balances agree, prints a table and writes it as CSV. Not a test: it measures."""
 import argparse
 import csv
 import os
@@ -29,6 +30,54 @@ def median_run(command, runs):
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
+def measure(fl, db, replayed, args, events, label):
+    """Times every operation on one store; returns {operation: (seconds, peak MiB, rate text)}."""
+    results = {}
+
+    def record(operation, seconds, peak, count=None, unit=None):
+        rate = f"{count / seconds:,.0f} {unit}/s" if count else ""
+        results[operation] = (seconds, peak, rate)
+        print(f"  {label:<10} {operation:<44} {seconds:9.3f} s  {rate:>22}  {peak:7.0f} MiB", flush=True)
+
+    exported = os.path.join(args.work, f"export-{label.lower()}.jsonl")
+    run([fl, "--db", db, "init"])
+    seconds, peak, _ = run([fl, "--db", db, "import", args.jsonl])
+    record("import", seconds, peak, args.entries, "entries")
+    seconds, peak, _ = run([fl, "--db", db, "balances", "--format", "csv"])
+    record("balances, right after import", seconds, peak)
+    seconds, peak = median_run([fl, "--db", db, "balances", "--format", "csv"], args.runs)
+    record(f"balances, warm (median of {args.runs})", seconds, peak)
+    seconds, peak = median_run([fl, "--db", db, "report", "trial-balance", "--period", "2024", "--format", "csv"],
+                               args.runs)
+    record(f"report trial-balance 2024 (median of {args.runs})", seconds, peak)
+    seconds, peak, _ = run([fl, "--db", db, "verify"])
+    record("verify", seconds, peak, events, "events")
+    seconds, peak, _ = run([fl, "--db", db, "export", "--out", exported])
+    record("export", seconds, peak, events, "events")
+    seconds, peak, _ = run([fl, "replay", exported, "--db", replayed])
+    record("replay", seconds, peak, events, "events")
+    return results
+
+
+def agree_with_ledger(fl, db, journal):
+    """Whether fundledger and ledger-cli give the same balance per account, fund and currency."""
+    _, _, ours = run([fl, "--db", db, "balances", "--group-by", "account,fund,currency", "--format", "csv"],
+                     stdout=subprocess.PIPE)
+    mine = {}
+    for line in ours.splitlines()[1:]:
+        account, fund, currency, _, _, balance = line.split(",")
+        if Decimal(balance) != 0:
+            mine[f"A{account}:{fund}:{currency}"] = Decimal(balance)
+    _, _, theirs = run(["ledger", "-f", journal, "bal", "--flat", "--no-total", "--balance-format",
+                        "%(account)|%(quantity(display_total))\n"], stdout=subprocess.PIPE)
+    other = {}
+    for line in theirs.splitlines():
+        account, quantity = line.split("|")
+        if Decimal(quantity) != 0:
+            other[account] = Decimal(quantity)
+    return mine == other, len(mine)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fundledger", required=True)
@@ -38,72 +87,69 @@ def main():
     parser.add_argument("--work", required=True)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--csv", required=True)
+    parser.add_argument("--no-postgresql", action="store_true", help="measure the SQLite store only")
     args = parser.parse_args()
     fl = args.fundledger
     db = os.path.join(args.work, "bench.db")
     replayed = os.path.join(args.work, "replayed.db")
-    exported = os.path.join(args.work, "export.jsonl")
-    for path in (db, db + "-wal", db + "-shm", replayed, replayed + "-wal", replayed + "-shm", exported):
+    for path in (db, db + "-wal", db + "-shm", replayed, replayed + "-wal", replayed + "-shm"):
         if os.path.exists(path):
             os.remove(path)
     events = sum(1 for _ in open(args.jsonl))
-    rows = []
-
-    def record(operation, seconds, peak, count=None, unit=None):
-        rate = f"{count / seconds:,.0f} {unit}/s" if count else ""
-        rows.append({"operation": operation, "seconds": f"{seconds:.3f}", "rate": rate, "peak_mib": f"{peak:.0f}"})
-        print(f"  {operation:<42} {seconds:9.3f} s  {rate:>22}  {peak:7.0f} MiB", flush=True)
 
     print(f"fundledger and ledger-cli on {args.entries:,} entries ({events:,} events)")
-    run([fl, "--db", db, "init"])
-    seconds, peak, _ = run([fl, "--db", db, "import", args.jsonl])
-    record("fundledger import", seconds, peak, args.entries, "entries")
-    import_seconds = seconds
-    seconds, peak, _ = run([fl, "--db", db, "balances", "--format", "csv"])
-    record("fundledger balances, right after import", seconds, peak)
-    first_balances = seconds
-    seconds, peak = median_run([fl, "--db", db, "balances", "--format", "csv"], args.runs)
-    record(f"fundledger balances, warm (median of {args.runs})", seconds, peak)
-    seconds, peak = median_run([fl, "--db", db, "report", "trial-balance", "--period", "2024", "--format", "csv"],
-                               args.runs)
-    record(f"fundledger report trial-balance 2024 (median of {args.runs})", seconds, peak)
-    seconds, peak, _ = run([fl, "--db", db, "verify"])
-    record("fundledger verify", seconds, peak, events, "events")
-    seconds, peak, _ = run([fl, "--db", db, "export", "--out", exported])
-    record("fundledger export", seconds, peak, events, "events")
-    seconds, peak, _ = run([fl, "replay", exported, "--db", replayed])
-    record("fundledger replay", seconds, peak, events, "events")
+    stores = {"SQLite": measure(fl, db, replayed, args, events, "SQLite")}
+    agree, count = agree_with_ledger(fl, db, args.journal)
+    if not args.no_postgresql:
+        # A throwaway server of the benchmark's own, with fsync on, as a real one runs.
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from pg_cluster import Cluster
+        with Cluster(fsync=True) as cluster:
+            cluster.create_database("bench")
+            cluster.create_database("replayed")
+            stores["PostgreSQL"] = measure(fl, cluster.url("bench"), cluster.url("replayed"), args, events,
+                                           "PostgreSQL")
+            pg_agree, _ = agree_with_ledger(fl, cluster.url("bench"), args.journal)
+            agree = agree and pg_agree
     ledger_runs = max(1, min(args.runs, 3))
     ledger_times = [run(["ledger", "-f", args.journal, "bal"]) for _ in range(ledger_runs)]
     ledger_seconds = statistics.median(r[0] for r in ledger_times)
-    record(f"ledger-cli bal (median of {ledger_runs})", ledger_seconds, max(r[1] for r in ledger_times))
-    ratio = (import_seconds + first_balances) / ledger_seconds
-    print(f"\n  fundledger import + balances = {import_seconds + first_balances:.2f} s, "
-          f"{ratio:.2f} x ledger-cli bal ({ledger_seconds:.2f} s); the target is 0.33 or less")
-    rows.append({"operation": "ratio (import + balances) / ledger bal", "seconds": f"{ratio:.3f}", "rate": "",
-                 "peak_mib": ""})
+    ledger_peak = max(r[1] for r in ledger_times)
 
-    # Both tools must agree on every balance, per account, fund and currency.
-    _, _, ours = run([fl, "--db", db, "balances", "--group-by", "account,fund,currency", "--format", "csv"],
-                     stdout=subprocess.PIPE)
-    mine = {}
-    for line in ours.splitlines()[1:]:
-        account, fund, currency, _, _, balance = line.split(",")
-        if Decimal(balance) != 0:
-            mine[f"A{account}:{fund}:{currency}"] = Decimal(balance)
-    _, _, theirs = run(["ledger", "-f", args.journal, "bal", "--flat", "--no-total", "--balance-format",
-                        "%(account)|%(quantity(display_total))\n"], stdout=subprocess.PIPE)
-    other = {}
-    for line in theirs.splitlines():
-        account, quantity = line.split("|")
-        if Decimal(quantity) != 0:
-            other[account] = Decimal(quantity)
-    agree = mine == other
-    print(f"  balances agree with ledger-cli: {'yes' if agree else 'NO'} ({len(mine)} balances)")
-    rows.append({"operation": "balances agree with ledger-cli", "seconds": "", "rate": "yes" if agree else "no",
-                 "peak_mib": ""})
+    # The table: each operation on each store, and PostgreSQL's time over SQLite's.
+    names = list(stores)
+    print()
+    header = f"  {'operation':<44}" + "".join(f" {name + ' s':>12} {'rate':>20} {'MiB':>6}" for name in names)
+    if len(names) == 2:
+        header += f" {'PG/SQLite':>10}"
+    print(header)
+    rows = []
+    for operation in stores["SQLite"]:
+        line = f"  {operation:<44}"
+        for name in names:
+            seconds, peak, rate = stores[name][operation]
+            line += f" {seconds:12.3f} {rate:>20} {peak:6.0f}"
+            rows.append({"store": name, "operation": operation, "seconds": f"{seconds:.3f}", "rate": rate,
+                         "peak_mib": f"{peak:.0f}"})
+        if len(names) == 2:
+            line += f" {stores['PostgreSQL'][operation][0] / stores['SQLite'][operation][0]:9.2f}x"
+        print(line)
+    print(f"  {'ledger-cli bal (median of ' + str(ledger_runs) + ')':<44} {ledger_seconds:12.3f}")
+    rows.append({"store": "ledger-cli", "operation": "bal", "seconds": f"{ledger_seconds:.3f}", "rate": "",
+                 "peak_mib": f"{ledger_peak:.0f}"})
+    import_seconds = stores["SQLite"]["import"][0]
+    first_balances = stores["SQLite"]["balances, right after import"][0]
+    ratio = (import_seconds + first_balances) / ledger_seconds
+    print(f"\n  fundledger import + balances (SQLite) = {import_seconds + first_balances:.2f} s, "
+          f"{ratio:.2f} x ledger-cli bal ({ledger_seconds:.2f} s); the target is 0.33 or less")
+    rows.append({"store": "SQLite", "operation": "ratio (import + balances) / ledger bal", "seconds": f"{ratio:.3f}",
+                 "rate": "", "peak_mib": ""})
+    print(f"  balances agree with ledger-cli: {'yes' if agree else 'NO'} ({count} balances"
+          f"{', on both stores' if len(names) == 2 else ''})")
+    rows.append({"store": "", "operation": "balances agree with ledger-cli", "seconds": "",
+                 "rate": "yes" if agree else "no", "peak_mib": ""})
     with open(args.csv, "w", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=["operation", "seconds", "rate", "peak_mib"])
+        writer = csv.DictWriter(out, fieldnames=["store", "operation", "seconds", "rate", "peak_mib"])
         writer.writeheader()
         writer.writerows(rows)
     print(f"\n  written to {args.csv}")

@@ -377,16 +377,25 @@ ReplayReport replay_lines(std::istream& journal, const std::string& source_name,
       if (read.parsed) ids.push_back(detail::event_id_of(read.parsed->event));
     }
     recorder.look_up(ids);
-    for (const JournalLine& read : batch) {
-      const std::string where = source_name + ":" + std::to_string(read.number) + ": ";
-      if (read.error) throw Error(read.error->code(), where + read.error->what());
-      if (!read.parsed) continue;
-      const std::int64_t seq = recorder.head().seq + 1;
-      if (std::string problem = replay_line(recorder, *read.parsed); !problem.empty()) {
-        return {false, report.events, {}, seq, where + problem};
+    std::vector<std::pair<std::int64_t, std::string>> where_of;  // each seq's line, for a refusal below
+    try {
+      for (const JournalLine& read : batch) {
+        const std::string where = source_name + ":" + std::to_string(read.number) + ": ";
+        if (read.error) throw Error(read.error->code(), where + read.error->what());
+        if (!read.parsed) continue;
+        const std::int64_t seq = recorder.head().seq + 1;
+        if (std::string problem = replay_line(recorder, *read.parsed); !problem.empty()) {
+          return {false, report.events, {}, seq, where + problem};
+        }
+        where_of.emplace_back(seq, where);
+        if (recorder.head().hash == options.expect_head) expected_head_seq = recorder.head().seq;
+        ++report.events;
       }
-      if (recorder.head().hash == options.expect_head) expected_head_seq = recorder.head().seq;
-      ++report.events;
+      recorder.check_balances();
+    } catch (const detail::BatchRefusal& refusal) {
+      const auto at = std::find_if(where_of.begin(), where_of.end(), [&](const auto& seq_where) { return seq_where.first == refusal.seq(); });
+      return {false, report.events, {}, refusal.seq(),
+              (at == where_of.end() ? source_name + ": " : at->second) + "the event is refused: " + refusal.what()};
     }
     if (progress) progress({bytes, 0});
   }

@@ -81,12 +81,25 @@ std::vector<RecordResult> Ledger::record_batch(const std::vector<Event>& events)
     ids.reserve(events.size());
     for (const Event& event : events) ids.push_back(detail::event_id_of(event));
     impl_->recorder.look_up(ids);
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      try {
-        results.push_back(impl_->recorder.record(events[i]));
-      } catch (const Error& error) {
-        throw Error(error.code(), "event " + std::to_string(i + 1) + ": " + error.what());
+    // The number of the event a check of the batch's balances refuses.
+    const auto number_of = [&](std::int64_t seq) {
+      const auto at = std::find_if(results.begin(), results.end(),
+                                   [&](const RecordResult& result) { return result.recorded && result.seq == seq; });
+      return at == results.end() ? results.size() : static_cast<std::size_t>(at - results.begin()) + 1;
+    };
+    try {
+      for (std::size_t i = 0; i < events.size(); ++i) {
+        try {
+          results.push_back(impl_->recorder.record(events[i]));
+        } catch (const detail::BatchRefusal&) {
+          throw;
+        } catch (const Error& error) {
+          throw Error(error.code(), "event " + std::to_string(i + 1) + ": " + error.what());
+        }
       }
+      impl_->recorder.check_balances();
+    } catch (const detail::BatchRefusal& refusal) {
+      throw Error(refusal.code(), "event " + std::to_string(number_of(refusal.seq())) + ": " + refusal.what());
     }
     return results;
   });
@@ -161,16 +174,27 @@ ImportResult Ledger::import_jsonl(std::istream& input, const std::string& source
         batch.push_back(std::move(read));
       }
       impl_->recorder.look_up(ids);
-      for (const ReadLine& read : batch) {
-        if (read.error) throw Error(read.error->code(), where(read.number) + read.error->what());
-        if (!read.event) continue;
-        try {
-          const RecordResult recorded = impl_->recorder.record(*read.event);
-          ++result.lines;
-          recorded.recorded ? ++result.recorded : ++result.already_recorded;
-        } catch (const Error& error) {
-          throw Error(error.code(), where(read.number) + error.what());
+      // The line of each event recorded, to name one the check of the batch's balances refuses.
+      std::vector<std::pair<std::int64_t, std::uint64_t>> lines_of;
+      try {
+        for (const ReadLine& read : batch) {
+          if (read.error) throw Error(read.error->code(), where(read.number) + read.error->what());
+          if (!read.event) continue;
+          try {
+            const RecordResult recorded = impl_->recorder.record(*read.event);
+            ++result.lines;
+            recorded.recorded ? ++result.recorded : ++result.already_recorded;
+            if (recorded.recorded) lines_of.emplace_back(recorded.seq, read.number);
+          } catch (const detail::BatchRefusal&) {
+            throw;
+          } catch (const Error& error) {
+            throw Error(error.code(), where(read.number) + error.what());
+          }
         }
+        impl_->recorder.check_balances();
+      } catch (const detail::BatchRefusal& refusal) {
+        const auto at = std::find_if(lines_of.begin(), lines_of.end(), [&](const auto& seq_line) { return seq_line.first == refusal.seq(); });
+        throw Error(refusal.code(), (at == lines_of.end() ? source_name + ": " : where(at->second)) + refusal.what());
       }
       if (progress) progress({bytes, total_bytes});
     }

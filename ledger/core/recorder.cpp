@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace fundledger::detail {
 
@@ -26,6 +27,7 @@ void LedgerCache::refresh(store::ReadTxn& txn) {
 void Recorder::begin(std::optional<std::string> recorded_at) {
   txn_ = store_.write();
   pending_.clear();
+  unchecked_.clear();
   recorded_at_ = recorded_at ? *recorded_at : utc_timestamp_now();
   last_postings_json_.reset();
   try {
@@ -56,7 +58,7 @@ RecordResult Recorder::record(const Event& event) {
   StoreState state(*txn_, cache_.master, cache_.last_closed, pending_);
   Change change = apply_rules(state, event, Date::parse(std::string_view(recorded_at_).substr(0, 10)));
   if (change.already_recorded_seq) return {false, change.already_recorded_seq};
-  check_headroom(change);
+  check_own_headroom(change);
   const std::int64_t seq = cache_.head.seq + 1;
   apply_master(change);
   std::optional<std::string> postings_json;
@@ -73,7 +75,13 @@ RecordResult Recorder::record(const Event& event) {
                change.postings);
   apply_projections(change, seq);
   const std::int64_t cash = cash_account();
-  for (const StoredPosting& posting : change.postings) pending_.add(posting, posting.date.value_or(day.value_or(0)), cash);
+  Unchecked recorded{seq, change.postings};
+  for (StoredPosting& posting : recorded.postings) {
+    posting.date = posting.date.value_or(day.value_or(0));
+    pending_.add(posting, *posting.date, cash);
+  }
+  unchecked_.push_back(std::move(recorded));
+  if (unchecked_.size() >= max_unchecked) check_balances();
   last_postings_json_ = std::move(postings_json);
   if (!change.event_id.empty()) pending_.absent_ids.erase(change.event_id);
   cache_.head = {seq, hash};
@@ -81,10 +89,17 @@ RecordResult Recorder::record(const Event& event) {
   return {true, seq};
 }
 
-void Recorder::check_headroom(const Change& change) {
-  // What is stored, plus what this transaction added, plus these postings, must stay within the
-  // range of a stored amount: refused here as bad input rather than failing in the database.
-  StoreState state(*txn_, cache_.master, cache_.last_closed, pending_);
+std::string Recorder::headroom_message(const StoredPosting& p) const {
+  return field_error("amount", "the balance of account " + cache_.master.accounts.by_id(p.account_id).code +
+                                   " in fund " + cache_.master.funds.by_id(p.fund_id).code + " (" +
+                                   cache_.master.currencies.by_id(p.currency_id).code +
+                                   ") would exceed what the ledger can hold exactly (9223372036854775807 minor "
+                                   "units, in the currency and in USD cents)");
+}
+
+void Recorder::check_own_headroom(const Change& change) {
+  // What this transaction added, plus these postings, must stay within the range of a stored
+  // amount; what the store holds is added when the batch is checked (check_balances).
   std::map<BalanceKeyIds, BalanceSums> sums;
   std::map<std::array<std::int64_t, 4>, BalanceSums> monthly;
   for (const StoredPosting& p : change.postings) {
@@ -92,23 +107,100 @@ void Recorder::check_headroom(const Change& change) {
     const auto month = month_key(p, p.date.value_or(change.date ? change.date->day_number() : 0));
     try {
       auto [balance, fresh] = sums.try_emplace(key);
-      if (fresh) balance->second = state.balance(key);
+      if (fresh) {
+        const auto found = pending_.balances.find(key);
+        if (found != pending_.balances.end()) balance->second = found->second;
+      }
       auto [by_month, fresh_month] = monthly.try_emplace(month);
       if (fresh_month) {
         const auto found = pending_.monthly.find(month);
-        by_month->second = plus(state.stored_monthly(month), found == pending_.monthly.end() ? BalanceSums{} : found->second);
+        if (found != pending_.monthly.end()) by_month->second = found->second;
       }
       add_posting_to(balance->second, p);
       add_posting_to(by_month->second, p);
     } catch (const Error&) {
-      throw Error(ErrorCode::bad_input,
-                  field_error("amount", "the balance of account " + cache_.master.accounts.by_id(p.account_id).code +
-                                            " in fund " + cache_.master.funds.by_id(p.fund_id).code + " (" +
-                                            cache_.master.currencies.by_id(p.currency_id).code +
-                                            ") would exceed what the ledger can hold exactly (9223372036854775807 "
-                                            "minor units, in the currency and in USD cents)"));
+      throw Error(ErrorCode::bad_input, headroom_message(p));
     }
   }
+}
+
+namespace {
+
+// What the unchecked events added to one key (they are in the transaction's pending sums).
+template <class Key, class KeyOf>
+BalanceSums added_by(const std::vector<Recorder::Unchecked>& events, const Key& key, KeyOf key_of) {
+  BalanceSums added;
+  for (const auto& event : events) {
+    for (const StoredPosting& p : event.postings) {
+      if (key_of(p) == key) add_posting_to(added, p);
+    }
+  }
+  return added;
+}
+
+BalanceSums minus(const BalanceSums& a, const BalanceSums& b) {
+  return {a.debit - b.debit, a.credit - b.credit, a.functional_debit - b.functional_debit,
+          a.functional_credit - b.functional_credit};
+}
+
+BalanceKeyIds full_key(const StoredPosting& p) {
+  return {p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id};
+}
+
+std::array<std::int64_t, 4> posting_month(const StoredPosting& p) { return month_key(p, p.date.value_or(0)); }
+
+}  // namespace
+
+template <class Key, class KeyOf>
+void Recorder::check_key(const Key& key, const BalanceSums& stored, const BalanceSums& pending, KeyOf key_of) {
+  try {
+    (void)plus(stored, pending);
+    return;
+  } catch (const Error&) {
+  }
+  // Some event of the batch took this key past the range: the first one to do it is refused.
+  BalanceSums running = plus(stored, minus(pending, added_by(unchecked_, key, key_of)));
+  for (const Unchecked& event : unchecked_) {
+    for (const StoredPosting& p : event.postings) {
+      if (key_of(p) != key) continue;
+      try {
+        add_posting_to(running, p);
+      } catch (const Error&) {
+        throw BatchRefusal(event.seq, Error(ErrorCode::bad_input, headroom_message(p)));
+      }
+    }
+  }
+}
+
+void Recorder::check_balances() {
+  if (unchecked_.empty()) return;
+  // What the store holds of every key the batch touched and the transaction has not read yet, in
+  // a few queries rather than one each (a round trip each to a database server).
+  std::set<BalanceKeyIds> keys;
+  std::set<std::array<std::int64_t, 4>> months;
+  for (const Unchecked& event : unchecked_) {
+    for (const StoredPosting& p : event.postings) {
+      keys.insert(full_key(p));
+      months.insert(posting_month(p));
+    }
+  }
+  std::vector<BalanceKeyIds> unread_keys;
+  for (const auto& key : keys) {
+    if (!pending_.stored.count(key)) unread_keys.push_back(key);
+  }
+  const std::vector<BalanceSums> stored = txn_->balances_of(unread_keys);
+  for (std::size_t i = 0; i < unread_keys.size(); ++i) pending_.stored[unread_keys[i]] = stored[i];
+  std::vector<std::array<std::int64_t, 4>> unread_months;
+  for (const auto& month : months) {
+    if (!pending_.stored_monthly.count(month)) unread_months.push_back(month);
+  }
+  const std::vector<BalanceSums> stored_monthly = txn_->monthly_balances_of(unread_months);
+  for (std::size_t i = 0; i < unread_months.size(); ++i) pending_.stored_monthly[unread_months[i]] = stored_monthly[i];
+  for (const auto& key : keys) check_key(key, pending_.stored.at(key), pending_.balances.at(key), full_key);
+  for (const auto& month : months) {
+    check_key(month, pending_.stored_monthly.at(month), pending_.monthly.at(month), posting_month);
+  }
+  unchecked_.clear();
 }
 
 void Recorder::apply_master(Change& change) {
@@ -219,6 +311,7 @@ void Recorder::seal(const Change& change, std::int64_t seq, const std::string& h
 }
 
 void Recorder::commit() {
+  check_balances();
   std::vector<std::pair<BalanceKeyIds, BalanceSums>> balances(pending_.balances.begin(), pending_.balances.end());
   std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>> monthly(pending_.monthly.begin(), pending_.monthly.end());
   txn_->add_balances(balances, monthly);
@@ -230,6 +323,7 @@ void Recorder::commit() {
 void Recorder::rollback() noexcept {
   txn_.reset();  // a transaction not committed is rolled back
   pending_.clear();
+  unchecked_.clear();
   cache_.loaded = false;  // what the transaction cached is forgotten
 }
 

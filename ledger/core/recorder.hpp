@@ -29,15 +29,38 @@ struct LedgerCache {
   void refresh(store::ReadTxn& txn);
 };
 
+// An event refused when the balances of its batch were checked (check_balances), after it was
+// appended to the transaction, which must then be rolled back; seq() says which event it was.
+class BatchRefusal : public Error {
+ public:
+  BatchRefusal(std::int64_t seq, const Error& error) : Error(error), seq_(seq) {}
+  std::int64_t seq() const { return seq_; }
+
+ private:
+  std::int64_t seq_;
+};
+
 class Recorder {
  public:
+  // An event recorded in the transaction whose balances are not yet checked against the store.
+  struct Unchecked {
+    std::int64_t seq = 0;
+    std::vector<StoredPosting> postings;  // each with its date
+  };
+
   Recorder(store::Store& store, LedgerCache& cache) : store_(store), cache_(cache) {}
 
   // Begins a write transaction; its events are recorded at recorded_at ("YYYY-MM-DDTHH:MM:SSZ"),
   // now when absent.
   void begin(std::optional<std::string> recorded_at = std::nullopt);
-  // Records one event in the transaction.
+  // Records one event in the transaction. Its balances are checked against what the store holds
+  // with those of the events around it, by check_balances: a caller that records many events calls
+  // it after each batch (commit calls it last), and names the event a BatchRefusal gives.
   RecordResult record(const Event& event);
+  // Checks that no balance the events recorded since the last check touched (with what the store
+  // holds) leaves the range of a stored amount; throws BatchRefusal (bad_input) naming the first
+  // event that took one past it.
+  void check_balances();
   // Asks the store once which of the ids of the events about to be recorded it holds, so that
   // recording each needs no look-up of its own (a round trip to a database server).
   void look_up(const std::vector<std::string>& event_ids);
@@ -53,7 +76,12 @@ class Recorder {
   const store::Head& head() const { return cache_.head; }
 
  private:
-  void check_headroom(const Change& change);
+  void check_own_headroom(const Change& change);
+  std::string headroom_message(const StoredPosting& posting) const;
+  template <class Key, class KeyOf>
+  void check_key(const Key& key, const BalanceSums& stored, const BalanceSums& pending, KeyOf key_of);
+  // Events recorded without a caller checking them are checked this many at a time.
+  static constexpr std::size_t max_unchecked = 4096;
   void apply_master(Change& change);
   void store_master(const Change& change, std::int64_t seq);
   void apply_projections(const Change& change, std::int64_t seq);
@@ -64,6 +92,7 @@ class Recorder {
   LedgerCache& cache_;
   std::unique_ptr<store::WriteTxn> txn_;
   Pending pending_;
+  std::vector<Unchecked> unchecked_;
   std::string recorded_at_;
   std::optional<std::string> last_postings_json_;
 };

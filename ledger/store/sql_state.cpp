@@ -6,6 +6,7 @@
 #include <fundledger/error.hpp>
 
 #include <limits>
+#include <map>
 
 namespace fundledger::store {
 
@@ -210,6 +211,57 @@ BalanceSums SqlTxn::monthly_balance(std::int64_t account, std::int64_t fund, std
   if (query.step()) sums = {query.integer(0), query.integer(1), query.integer(2), query.integer(3)};
   query.reset();
   return sums;
+}
+
+namespace {
+
+// The stored sums of keys of N columns of a balance table, 32 keys a query: each key one
+// "(c1 = ? AND c2 = ? ...)" of an OR, which both SQLite and PostgreSQL answer with as many look-ups
+// of the primary key. The last chunk is padded with its own first key.
+template <std::size_t N>
+std::vector<BalanceSums> sums_of_keys(Connection& connection, const char* table, const std::array<const char*, N>& columns,
+                                      const std::vector<std::array<std::int64_t, N>>& keys) {
+  constexpr std::size_t chunk = 32;
+  std::string one = "(";
+  for (std::size_t i = 0; i < N; ++i) one += std::string(i ? " AND " : "") + columns[i] + " = ?";
+  one += ")";
+  std::string sql = "SELECT ";
+  for (const char* column : columns) sql += std::string(column) + ", ";
+  sql += std::string("debit_minor, credit_minor, functional_debit_minor, functional_credit_minor FROM ") + table + " WHERE ";
+  for (std::size_t k = 0; k < chunk; ++k) sql += (k ? " OR " : "") + one;
+  Statement& query = connection.prepare(sql);
+  std::map<std::array<std::int64_t, N>, BalanceSums> found;
+  for (std::size_t first = 0; first < keys.size(); first += chunk) {
+    for (std::size_t k = 0; k < chunk; ++k) {
+      const auto& key = keys[first + k < keys.size() ? first + k : first];
+      for (std::size_t i = 0; i < N; ++i) query.bind(static_cast<int>(k * N + i) + 1, key[i]);
+    }
+    while (query.step()) {
+      std::array<std::int64_t, N> key{};
+      for (std::size_t i = 0; i < N; ++i) key[i] = query.integer(static_cast<int>(i));
+      const int at = static_cast<int>(N);
+      found[key] = {query.integer(at), query.integer(at + 1), query.integer(at + 2), query.integer(at + 3)};
+    }
+    query.reset();
+  }
+  std::vector<BalanceSums> sums;
+  sums.reserve(keys.size());
+  for (const auto& key : keys) {
+    const auto at = found.find(key);
+    sums.push_back(at == found.end() ? BalanceSums{} : at->second);
+  }
+  return sums;
+}
+
+}  // namespace
+
+std::vector<BalanceSums> SqlTxn::balances_of(const std::vector<BalanceKeyIds>& keys) {
+  return sums_of_keys<6>(connection_, "balances",
+                         {"account_id", "fund_id", "donor_id", "project_id", "pledge_id", "currency_id"}, keys);
+}
+
+std::vector<BalanceSums> SqlTxn::monthly_balances_of(const std::vector<std::array<std::int64_t, 4>>& keys) {
+  return sums_of_keys<4>(connection_, "monthly_balances", {"account_id", "fund_id", "currency_id", "month"}, keys);
 }
 
 Position SqlTxn::account_position(std::int64_t account, std::int64_t fund, std::int64_t currency) {

@@ -40,6 +40,8 @@ class SqlTxn final : public WriteTxn {
   BalanceSums balance(const BalanceKeyIds& key) override;
   BalanceSums monthly_balance(std::int64_t account, std::int64_t fund, std::int64_t currency,
                               std::int64_t month) override;
+  std::vector<BalanceSums> balances_of(const std::vector<BalanceKeyIds>& keys) override;
+  std::vector<BalanceSums> monthly_balances_of(const std::vector<std::array<std::int64_t, 4>>& keys) override;
   Position account_position(std::int64_t account, std::int64_t fund, std::int64_t currency) override;
   std::int64_t account_usd(std::int64_t account, std::int64_t fund) override;
   std::int64_t account_usd_through(std::int64_t account, std::int64_t fund, std::int32_t day) override;

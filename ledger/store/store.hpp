@@ -186,6 +186,10 @@ class ReadTxn {
   virtual BalanceSums balance(const BalanceKeyIds& key) = 0;
   virtual BalanceSums monthly_balance(std::int64_t account, std::int64_t fund, std::int64_t currency,
                                       std::int64_t month) = 0;
+  // The stored sums of many balance keys, or monthly keys (account, fund, currency, month), in a
+  // few queries (a key not stored: zero): what a batch of events checks its balances against.
+  virtual std::vector<BalanceSums> balances_of(const std::vector<BalanceKeyIds>& keys) = 0;
+  virtual std::vector<BalanceSums> monthly_balances_of(const std::vector<std::array<std::int64_t, 4>>& keys) = 0;
   // Every posting of account in fund and currency, summed (all dates).
   virtual Position account_position(std::int64_t account, std::int64_t fund, std::int64_t currency) = 0;
   // The USD of account in fund: stored balance (all dates), and the sum of the postings through day.

@@ -300,6 +300,32 @@ TEST_CASE("Overflow was reported as a storage failure: a balance beyond the stor
       R"(field "amount": the balance of account 1100 in fund CPCJF (USD) would exceed what the ledger can hold )"
       R"(exactly (9223372036854775807 minor units, in the currency and in USD cents))");
   check_verified(ledger);
+
+  // In a batch, the balances are checked against the store together: the event named is still the
+  // one that goes past the range, and nothing of the batch is written.
+  const std::int64_t before = ledger.event_count();
+  const auto receipt = [](int n, const char* amount, const char* donor) {
+    return std::string(R"({"type":"receipt","id":"BATCH-)") + std::to_string(n) +
+           R"(","date":"2024-01-12","fund":"CPCJF","currency":"USD","amount":")" + amount + R"(")" +
+           (*donor ? std::string(R"(,"donor":")") + donor + "\"" : std::string()) + "}";
+  };
+  std::istringstream file(receipt(1, "1.00", "") + "\n" + receipt(2, "2.00", "") + "\n" +
+                          receipt(3, "3000000000000000.00", "") + "\n" + receipt(4, "4.00", "") + "\n");
+  const fundledger::Error imported = error_from([&] { ledger.import_jsonl(file, "late.jsonl"); });
+  CHECK(imported.code() == ErrorCode::bad_input);
+  CHECK(std::string(imported.what()).rfind(R"(late.jsonl:3: field "amount": the balance of account 1100 in fund CPCJF (USD))", 0) == 0);
+  const fundledger::Error batch = error_from([&] {
+    ledger.record_batch({fundledger::parse_event(receipt(5, "5.00", "")), fundledger::parse_event(receipt(6, "3000000000000000.00", ""))});
+  });
+  CHECK(std::string(batch.what()).rfind("event 2: field \"amount\": the balance of account 1100", 0) == 0);
+  // Two donors' balances each within the range, whose month together is not: the monthly balance
+  // of 1100 in CPCJF (USD) for 2024-01 goes past it.
+  const fundledger::Error monthly = error_from([&] {
+    ledger.record_batch({fundledger::parse_event(receipt(7, "5.00", "")), fundledger::parse_event(receipt(8, "5000000000000000.00", "FRA"))});
+  });
+  CHECK(std::string(monthly.what()).rfind("event 2: field \"amount\": the balance of account 1100", 0) == 0);
+  CHECK(ledger.event_count() == before);
+  check_verified(ledger);
 }
 
 TEST_CASE("A read-only ledger could not be opened where nothing may be written: reading creates nothing") {
