@@ -18,6 +18,10 @@ the built program against it:
     verifies, and its write exits 74 saying the role may not write; the officer cannot UPDATE or
     DELETE events (permission denied), and even the owner cannot (the immutability triggers), nor
     TRUNCATE postings;
+  * backups: pg_dump -Fc of a ledger restored with pg_restore into an empty database verifies to
+    the same head, with the same balances;
+  * two processes importing the same file at once: one records every event, the other finds them
+    recorded;
   * faults: a writer killed with SIGKILL mid-import leaves all or nothing (verify ok, the events
     before it or all of them), and the import re-run completes with the reference balances; the
     server stopped with pg_ctl stop -m immediate mid-import: the import exits 74, and once the server
@@ -304,6 +308,44 @@ def roles(checks, server):
     checks.check("the ledger verifies after all that", result.returncode == 0, described(result))
 
 
+# ---- backups, and two imports of one file at once -------------------------------------------------
+
+def backups(checks, server, cluster):
+    count, head = head_of(server, server.url("shared"))
+    dump = os.path.join(server.work, "shared.dump")
+    result = subprocess.run(["pg_dump", "-Fc", "-f", dump, "-d", server.url("shared")], capture_output=True, text=True,
+                            timeout=300)
+    checks.check("pg_dump -Fc of the shared ledger exits 0", result.returncode == 0, result.stderr)
+    restored = server.database("restored")
+    result = subprocess.run(["pg_restore", "--no-owner", "-d", restored, dump], capture_output=True, text=True,
+                            timeout=300)
+    checks.check("pg_restore into an empty database exits 0", result.returncode == 0, result.stderr)
+    result = server.run("--db", restored, "verify", "--expect-head", head or "")
+    checks.check(f"the restored ledger verifies to the head the original had ({count} events)",
+                 head is not None and result.returncode == 0 and f"verify: ok, {count} events" in text(result.stdout),
+                 described(result))
+    a = server.run("--db", server.url("shared"), *BY_KEY)
+    b = server.run("--db", restored, *BY_KEY)
+    checks.check("... with the same balances", a.returncode == 0 and a.stdout == b.stdout, described(b))
+
+
+def same_file_twice(checks, server, journal, events):
+    twice = server.database("twice")
+    server.run("--db", twice, "init")
+    first = server.start("--db", twice, "import", journal)
+    second = server.start("--db", twice, "import", journal)
+    outputs = [process.communicate(timeout=600) for process in (first, second)]
+    messages = [text(err) for _, err in outputs]
+    recorded = sorted(int(m.split(": ")[1].split(" recorded")[0]) if "recorded," in m else -1 for m in messages)
+    count = count_events(server, twice)
+    result = server.run("--db", twice, "verify")
+    checks.check(f"two processes importing the same {events} events at once: both exit 0, one records them all, "
+                 f"the other finds them recorded; the ledger holds each once and verifies",
+                 first.returncode == 0 and second.returncode == 0 and recorded == [0, events]
+                 and count == INIT_EVENTS + events and result.returncode == 0,
+                 f"exits {first.returncode}, {second.returncode}; {messages}; {count} events; {described(result)}")
+
+
 # ---- faults --------------------------------------------------------------------------------------
 
 def count_events(server, db):
@@ -350,6 +392,7 @@ def faults(checks, server, cluster):
     balances = server.run("--db", victim, *BY_KEY).stdout
     checks.check("the import re-run completes, with the reference balances",
                  result.returncode == 0 and balances == reference_balances, described(result))
+    same_file_twice(checks, server, journal, events)
 
     # The server stopped at once mid-import (as a crash would), then started again.
     stopped = server.database("stopped")
@@ -443,6 +486,7 @@ def main():
                 server = Server(cluster, fundledger, work)
                 for part in (opening, same_journal, copying, roles):
                     part(checks, server)
+                backups(checks, server, cluster)
                 faults(checks, server, cluster)
                 standby(checks, server, cluster)
     except Exception as error:  # a crash of the test itself is a failure, never a pass
