@@ -46,6 +46,18 @@ void register_setup_commands(CLI::App& app, Context& context) {
     });
   }
   {
+    auto* upgrade = app.add_subcommand("upgrade", "bring a ledger written by an older fundledger up to this one's format");
+    upgrade->footer(
+        "Adds what a newer format holds (tables the reports read, derived from the journal) and changes\n"
+        "nothing recorded: the journal, its hashes and every balance stay as they were. Read-only\n"
+        "commands refuse an older format until it is upgraded; any command that writes upgrades it too.\n\n"
+        "Example:\n  fundledger --db cpcjf-2023.db upgrade");
+    upgrade->callback([&context] {
+      Ledger ledger = Ledger::open(context.database_path, OpenMode::read_write, context.options);
+      std::fputs(fmt::format("{} is up to date ({} events)\n", ledger.path(), ledger.event_count()).c_str(), stderr);
+    });
+  }
+  {
     auto* account = family(app, "account", "accounts of the chart");
     auto* add = account->add_subcommand("add", "add an account to the chart");
     auto event = std::make_shared<AccountEvent>();

@@ -238,6 +238,44 @@ struct ReversalEvent {
   std::string memo;
 };
 
+// An advance to an implementing partner: Dr 1400 / Cr 1100 in the fund (the cash at the USD it
+// carries), kept per advance, with its partner and project, until the partner reports what it
+// spent; unreported, it is an asset at the close, restated like any foreign-currency balance.
+struct AdvanceEvent {
+  std::string id;
+  std::string fund;
+  Date date = Date::from_day_number(0);
+  std::string currency;
+  Decimal amount;
+  std::string partner;  // the implementing partner's code
+  std::string project;  // empty: none
+  std::string memo;
+};
+
+// A partner's report of expenditure against its advance (in the advance's currency): Dr 5100 /
+// Cr 1400 at the USD the advance carries, and PSC on the reported amount as for any expenditure.
+struct PartnerReportEvent {
+  std::string id;
+  std::string advance;  // the id of the advance
+  Date date = Date::from_day_number(0);
+  Decimal amount;
+  std::optional<Decimal> psc_rate;  // else the project's, else the ledger's
+  std::string memo;
+};
+
+// An approved budget in USD (IPSAS 24) for a fund's year, optionally for a project and a category
+// of expenditure (grant or programme). A later budget for the same fund, year, project and category
+// revises it: the budget report shows the first as original, the latest as final.
+struct BudgetEvent {
+  std::string id;
+  std::string fund;
+  int year = 0;
+  Decimal amount;       // USD
+  std::string project;  // empty: the whole fund
+  std::string category;  // "grant", "programme", or empty: every category
+  std::string memo;
+};
+
 // ---- The close (ACCOUNTING.md, "Periods and the close") ----
 
 // Closes a month: revaluation, year-end at December, instalments falling due, the lock and seal.
@@ -258,7 +296,7 @@ using Event = std::variant<CurrencyEvent, AccountEvent, FundEvent, DonorEvent, P
                            RateEvent, SettingEvent, EntryEvent, PledgeEvent, ReceiptEvent, ApplyEvent,
                            ConditionMetEvent, ReductionEvent, RefundEvent, ExpenseEvent, TransferEvent,
                            InterestEvent, AllowanceEvent, WriteOffEvent, ReversalEvent, PeriodCloseEvent,
-                           PeriodReopenEvent>;
+                           PeriodReopenEvent, AdvanceEvent, PartnerReportEvent, BudgetEvent>;
 
 // The event's "type" in JSON ("currency", "entry", ...).
 const char* event_type_name(const Event& event) noexcept;

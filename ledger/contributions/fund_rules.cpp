@@ -1,6 +1,7 @@
 // The rules of money leaving or moving between funds, and of corrections: refund, expense,
 // transfer, interest, reversal.
 #include "contributions/pledge_rules.hpp"
+#include "contributions/spending.hpp"
 
 #include "core/chart.hpp"
 #include "core/event_json.hpp"
@@ -12,9 +13,9 @@
 
 namespace fundledger::detail {
 
-namespace {
-
 std::string usd_text(std::int64_t minor) { return Decimal::from_minor_units(minor, 2).to_string() + " USD"; }
+
+namespace {
 
 std::string held_text(std::int64_t minor, const CurrencyRecord& currency) {
   return Decimal::from_minor_units(minor, currency.minor_units).to_string() + " " + currency.code;
@@ -134,13 +135,11 @@ void rule_refund(RuleContext& context, const RefundEvent& given) {
   context.change.postings = builder.finish();
 }
 
-namespace {
-
-// The PSC rate of an expense: its own, else its project's, else the ledger's.
-Decimal psc_rate_of(const RuleContext& context, const ExpenseEvent& expense, const ProjectRecord* project) {
-  std::optional<Decimal> rate = expense.psc_rate;
+Decimal psc_rate_for(const RuleContext& context, const std::optional<Decimal>& own, const ProjectRecord* project,
+                     Date day) {
+  std::optional<Decimal> rate = own;
   if (!rate && project) rate = project->event.psc_rate;
-  if (!rate) rate = Decimal::parse(setting_on(context.master, "psc_rate", expense.date));
+  if (!rate) rate = Decimal::parse(setting_on(context.master, "psc_rate", day));
   if (rate->sign() < 0 || *rate >= Decimal::from_integer(1)) {
     throw Error(ErrorCode::bad_input, field_error("psc_rate", "expected a rate from 0 to below 1, like 0.13, not " +
                                                                   rate->to_string()));
@@ -148,24 +147,40 @@ Decimal psc_rate_of(const RuleContext& context, const ExpenseEvent& expense, con
   return *rate;
 }
 
-// A fund may not spend more than its cash at the end of the day unless the event says it may.
-void check_cash(const RuleContext& context, const ExpenseEvent& expense, const FundRecord& fund,
-                const std::vector<StoredPosting>& postings, std::int64_t cash) {
-  if (expense.allow_overdraft) return;
-  std::int64_t spent = 0;
-  for (const StoredPosting& p : postings) {
-    if (p.account_id == cash && p.fund_id == fund.id) spent -= p.functional_minor;
-  }
-  const std::int64_t available = context.state.cash_usd(fund.id, expense.date);
-  if (spent > available) {
-    throw Error(ErrorCode::bad_input,
-                "expense " + expense.id + " of " + usd_text(spent) + " (with PSC) is more than the cash of fund " +
-                    fund.code + " (" + usd_text(available) +
-                    "); record it with allow_overdraft (--allow-overdraft) to spend beyond it");
+Decimal psc_on(const RuleContext& context, const Decimal& amount, const Decimal& rate, const CurrencyRecord& currency,
+               Date day) {
+  return (amount * rate).rescale(currency.minor_units, rounding_on(context.master, day));
+}
+
+void charge_psc(RuleContext& context, PostingBuilder& builder, const FundRecord& fund, const CurrencyRecord& currency,
+                const Decimal& psc, Dimensions on_project, Position& held) {
+  if (psc.is_zero()) return;
+  const std::int64_t cash = builder.account(account::cash);
+  builder.add(builder.account(account::support_costs), fund.id, currency, psc, on_project);
+  held.functional_minor += builder.relieve(cash, fund.id, currency, -psc, held);
+  held.amount_minor -= psc.to_minor_units(currency.minor_units);
+  if (const std::string psc_fund = setting_on(context.master, "psc_fund", builder.date()); !psc_fund.empty()) {
+    // The PSC charged here is the PSC fund's income, in the same entry.
+    const auto& earning = context.fund(psc_fund, "psc_fund setting");
+    builder.add(cash, earning.id, currency, psc);
+    builder.add(builder.account(account::support_cost_income), earning.id, currency, -psc, on_project);
   }
 }
 
-}  // namespace
+void check_cash_available(const RuleContext& context, const std::string& what, const FundRecord& fund, Date day,
+                          const std::vector<StoredPosting>& postings, std::int64_t cash_account, bool allow_overdraft) {
+  if (allow_overdraft) return;
+  std::int64_t spent = 0;
+  for (const StoredPosting& p : postings) {
+    if (p.account_id == cash_account && p.fund_id == fund.id) spent -= p.functional_minor;
+  }
+  const std::int64_t available = context.state.cash_usd(fund.id, day);
+  if (spent > available) {
+    throw Error(ErrorCode::bad_input,
+                what + " of " + usd_text(spent) + " (with PSC) is more than the cash of fund " + fund.code + " (" +
+                    usd_text(available) + "); record it with allow_overdraft (--allow-overdraft) to spend beyond it");
+  }
+}
 
 void rule_expense(RuleContext& context, const ExpenseEvent& given) {
   const auto& currency = context.currency_for_use(given.currency, "currency");
@@ -174,6 +189,7 @@ void rule_expense(RuleContext& context, const ExpenseEvent& given) {
   const std::string body = body_fields(Event{expense}).render();
   if (context.already_recorded(expense.id, "expense", body)) return;
   context.change.body = body;
+  context.change.kind = event_movement_kind("expense", expense.category == ExpenseCategory::grant);
   const auto& fund = context.fund(expense.fund, "fund");
   const ProjectRecord* project = nullptr;
   if (!expense.project.empty()) {
@@ -183,32 +199,21 @@ void rule_expense(RuleContext& context, const ExpenseEvent& given) {
                                                                    project->event.fund + ", not " + expense.fund));
     }
   }
-  const Decimal psc = (expense.amount * psc_rate_of(context, expense, project))
-                          .rescale(currency.minor_units, rounding_on(context.master, expense.date));
+  const Decimal psc = psc_on(context, expense.amount, psc_rate_for(context, expense.psc_rate, project, expense.date),
+                             currency, expense.date);
   PostingBuilder builder(context, expense.date, "expense " + expense.id);
   const std::int64_t cash = builder.account(account::cash);
   const Dimensions on_project{0, project ? project->id : 0, 0};
   // The cash leaves at the USD it carries; the expense is valued at the day's rate.
   Position held = context.state.cash_position(fund.id, currency.id);
-  auto pay = [&](const Decimal& amount) {
-    held.functional_minor += builder.relieve(cash, fund.id, currency, -amount, held);
-    held.amount_minor -= amount.to_minor_units(currency.minor_units);
-  };
   builder.add(builder.account(expense.category == ExpenseCategory::grant ? account::grants : account::programme), fund.id,
               currency, expense.amount, on_project);
-  pay(expense.amount);
-  if (!psc.is_zero()) {
-    builder.add(builder.account(account::support_costs), fund.id, currency, psc, on_project);
-    pay(psc);
-    if (const std::string psc_fund = setting_on(context.master, "psc_fund", expense.date); !psc_fund.empty()) {
-      // The PSC charged here is the PSC fund's income, in the same entry.
-      const auto& earning = context.fund(psc_fund, "psc_fund setting");
-      builder.add(cash, earning.id, currency, psc);
-      builder.add(builder.account(account::support_cost_income), earning.id, currency, -psc, on_project);
-    }
-  }
+  held.functional_minor += builder.relieve(cash, fund.id, currency, -expense.amount, held);
+  held.amount_minor -= expense.amount.to_minor_units(currency.minor_units);
+  charge_psc(context, builder, fund, currency, psc, on_project, held);
   context.change.postings = builder.finish();
-  check_cash(context, expense, fund, context.change.postings, cash);
+  check_cash_available(context, "expense " + expense.id, fund, expense.date, context.change.postings, cash,
+                       expense.allow_overdraft);
 }
 
 void rule_transfer(RuleContext& context, const TransferEvent& given) {
@@ -328,6 +333,10 @@ void rule_reversal(RuleContext& context, const ReversalEvent& reversal) {
   Change& change = context.change;
   change.postings = std::move(postings);
   change.reverses = target.seq;
+  // Its postings count as the kind of event it reverses (an expense by its category).
+  const bool grant = target.type == "expense" &&
+                     std::get<ExpenseEvent>(parse_stored_body(target.body)).category == ExpenseCategory::grant;
+  change.kind = event_movement_kind(target.type, grant);
   // The holding loses what its event's posting gave it; a year-end revaluation of it stays with it,
   // as it stays on the account. The moves the reversed event made are undone, and the instalments
   // it recognized fall due again.

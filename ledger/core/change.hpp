@@ -24,6 +24,8 @@ struct Change {
   std::optional<Date> date;
   std::string body;  // canonical JSON of its fields (an entry's without its postings)
   std::vector<StoredPosting> postings;
+  // What its postings count as in the movements the reports read: the rule's, else its type's.
+  std::optional<MovementKind> kind;
 
   // Master data. Currencies used or declared for the first time get the next ids, in order.
   std::deque<CurrencyRecord> currencies_added;
@@ -58,9 +60,14 @@ struct Change {
   std::optional<std::int64_t> pledge_reversed;     // a pledge this event cancels by reversing it
 
   // Money held, and what moved it; which event this one reverses.
-  std::vector<StoredPosting> holdings_added;  // each the credit posting of a holding this event creates
+  // Each the posting of a holding this event creates: a liability's credit, or the debit of an
+  // advance to a partner (held as its amount, positive either way).
+  std::vector<StoredPosting> holdings_added;
+  std::string partner;  // the implementing partner of an advance, kept with its holding
   std::vector<HoldingMove> moves;
   std::optional<std::int64_t> reverses;
+
+  std::optional<BudgetRow> budget_added;  // its seq is this event's
 
   // The close.
   std::optional<Period> closes;    // sealed once the event is appended

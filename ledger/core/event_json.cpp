@@ -176,6 +176,26 @@ class Fields {
     return value->get_int64().value_unsafe();
   }
 
+  // A year: a string of four digits ("2024"), or a JSON integer (stored as the string).
+  int year(std::string_view key) {
+    const element* value = find(key);
+    if (!value) fail(name(key), "missing");
+    std::int64_t year = 0;
+    if (value->type() == element_type::INT64) {
+      year = value->get_int64().value_unsafe();
+    } else if (value->type() == element_type::STRING) {
+      const std::string_view text = value->get_string().value_unsafe();
+      if (text.size() != 4 || text.find_first_not_of("0123456789") != std::string_view::npos) {
+        fail(name(key), "expected a year like \"2024\", not " + json::quoted(text.substr(0, 20)));
+      }
+      year = std::stoi(std::string(text));
+    } else {
+      fail(name(key), "expected a year like \"2024\"");
+    }
+    if (year < 1900 || year > 2200) fail(name(key), "expected a year from 1900 to 2200, not " + std::to_string(year));
+    return static_cast<int>(year);
+  }
+
   std::optional<bool> optional_bool(std::string_view key) {
     const element* value = find(key);
     if (!value) return std::nullopt;
@@ -515,6 +535,46 @@ Event read_period_close(Fields& fields, std::string_view type, bool, bool) {
   return PeriodReopenEvent{period, fields.text("reason")};
 }
 
+Event read_advance(Fields& fields, std::string_view, bool, bool) {
+  AdvanceEvent event;
+  event.id = fields.event_id("id");
+  event.fund = fields.code("fund");
+  event.date = fields.date("date");
+  event.currency = fields.code("currency");
+  event.amount = fields.decimal("amount");
+  event.partner = fields.code("partner");
+  event.project = fields.code("project", false);
+  event.memo = fields.optional_string("memo").value_or("");
+  return event;
+}
+
+Event read_partner_report(Fields& fields, std::string_view, bool, bool) {
+  PartnerReportEvent event;
+  event.id = fields.event_id("id");
+  event.advance = fields.event_id("advance");
+  event.date = fields.date("date");
+  event.amount = fields.decimal("amount");
+  if (fields.has("psc_rate")) event.psc_rate = fields.decimal("psc_rate");
+  event.memo = fields.optional_string("memo").value_or("");
+  return event;
+}
+
+Event read_budget(Fields& fields, std::string_view, bool, bool) {
+  BudgetEvent event;
+  event.id = fields.event_id("id");
+  event.fund = fields.code("fund");
+  event.year = fields.year("year");
+  event.amount = fields.decimal("amount");
+  event.project = fields.code("project", false);
+  event.category = std::string(fields.optional_string("category").value_or(""));
+  if (!event.category.empty() && event.category != "grant" && event.category != "programme") {
+    fail("category", "expected grant or programme (or no category: every expenditure of the fund or project), not " +
+                         json::quoted(event.category.substr(0, 40)));
+  }
+  event.memo = fields.optional_string("memo").value_or("");
+  return event;
+}
+
 using EventReader = Event (*)(Fields&, std::string_view, bool, bool);
 
 // The reader of each event type.
@@ -541,6 +601,9 @@ const std::pair<std::string_view, EventReader> event_readers[] = {
     {"reversal", read_reversal},
     {"period_close", read_period_close},
     {"period_reopen", read_period_close},
+    {"advance", read_advance},
+    {"partner_report", read_partner_report},
+    {"budget", read_budget},
 };
 
 Event read_event(Fields& fields, std::string_view type, bool export_line, bool stored_body) {
@@ -550,7 +613,7 @@ Event read_event(Fields& fields, std::string_view type, bool export_line, bool s
   fail("type", "unknown event type " + json::quoted(type.substr(0, 40)) +
                    ": expected currency, account, fund, donor, project, rate, setting, entry, pledge, receipt, "
                    "apply, condition_met, reduction, refund, expense, transfer, interest, allowance, write_off, "
-                   "reversal, period_close or period_reopen");
+                   "reversal, period_close, period_reopen, advance, partner_report or budget");
 }
 
 
@@ -661,6 +724,28 @@ void add_contribution_fields(json::Object& object, const PeriodCloseEvent& e) {
 
 void add_contribution_fields(json::Object& object, const PeriodReopenEvent& e) {
   object.add_string("period", e.period.to_string()).add_string("reason", e.reason);
+}
+
+void add_contribution_fields(json::Object& object, const AdvanceEvent& e) {
+  object.add_string("id", e.id).add_string("fund", e.fund).add_string("date", e.date.to_string())
+      .add_string("currency", e.currency).add_string("amount", e.amount.to_string()).add_string("partner", e.partner);
+  add_optional(object, "project", e.project);
+  add_optional(object, "memo", e.memo);
+}
+
+void add_contribution_fields(json::Object& object, const PartnerReportEvent& e) {
+  object.add_string("id", e.id).add_string("advance", e.advance).add_string("date", e.date.to_string())
+      .add_string("amount", e.amount.to_string());
+  if (e.psc_rate) object.add_string("psc_rate", e.psc_rate->to_string());
+  add_optional(object, "memo", e.memo);
+}
+
+void add_contribution_fields(json::Object& object, const BudgetEvent& e) {
+  object.add_string("id", e.id).add_string("fund", e.fund).add_string("year", std::to_string(e.year))
+      .add_string("amount", e.amount.to_string());
+  add_optional(object, "project", e.project);
+  add_optional(object, "category", e.category);
+  add_optional(object, "memo", e.memo);
 }
 
 void add_contribution_fields(json::Object& object, const ReversalEvent& e) {
@@ -831,7 +916,7 @@ const char* event_type_name(const Event& event) noexcept {
       "currency", "account",  "fund",      "donor",    "project",  "rate",      "setting",
       "entry",    "pledge",   "receipt",   "apply",    "condition_met", "reduction", "refund",
       "expense",  "transfer", "interest",  "allowance", "write_off", "reversal", "period_close",
-      "period_reopen"};
+      "period_reopen", "advance", "partner_report", "budget"};
   static_assert(std::variant_size_v<Event> == std::size(names));
   return names[event.index()];
 }

@@ -78,7 +78,7 @@ RecordResult Recorder::record(const Event& event) {
   Unchecked recorded{seq, change.postings};
   for (StoredPosting& posting : recorded.postings) {
     posting.date = posting.date.value_or(day.value_or(0));
-    pending_.add(posting, *posting.date, cash);
+    pending_.add(posting, *posting.date, cash, change.kind.value_or(MovementKind::other));
   }
   unchecked_.push_back(std::move(recorded));
   if (unchecked_.size() >= max_unchecked) check_balances();
@@ -257,12 +257,17 @@ void Recorder::store_master(const Change& change, std::int64_t seq) {
 }
 
 void Recorder::apply_projections(const Change& change, std::int64_t seq) {
-  for (const StoredPosting& held : change.holdings_added) txn_->add_holding(seq, held);
+  for (const StoredPosting& held : change.holdings_added) txn_->add_holding(seq, held, change.partner);
   for (const HoldingMove& move : change.moves) txn_->add_move(seq, move);
   for (const Change::Recognition& recognition : change.recognized) txn_->recognize(recognition.pledge_id, recognition.lines, seq);
   if (change.unrecognized_by) txn_->unrecognize(*change.unrecognized_by);
   if (change.pledge_reversed) txn_->set_pledge_reversed(*change.pledge_reversed);
   if (change.reverses) txn_->add_reversal(*change.reverses, seq);
+  if (change.budget_added) {
+    BudgetRow budget = *change.budget_added;
+    budget.seq = seq;
+    txn_->add_budget(budget);
+  }
 }
 
 namespace {
@@ -314,7 +319,8 @@ void Recorder::commit() {
   check_balances();
   std::vector<std::pair<BalanceKeyIds, BalanceSums>> balances(pending_.balances.begin(), pending_.balances.end());
   std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>> monthly(pending_.monthly.begin(), pending_.monthly.end());
-  txn_->add_balances(balances, monthly);
+  std::vector<std::pair<MovementKey, BalanceSums>> movements(pending_.movements.begin(), pending_.movements.end());
+  txn_->add_balances(balances, monthly, movements);
   txn_->commit();
   txn_.reset();
   pending_.clear();

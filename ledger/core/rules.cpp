@@ -24,6 +24,9 @@ struct Dispatch {
   void operator()(const ConditionMetEvent& e) const { rule_condition_met(context, e); }
   void operator()(const ReductionEvent& e) const { rule_reduction(context, e); }
   void operator()(const RefundEvent& e) const { rule_refund(context, e); }
+  void operator()(const AdvanceEvent& e) const { rule_advance(context, e); }
+  void operator()(const PartnerReportEvent& e) const { rule_partner_report(context, e); }
+  void operator()(const BudgetEvent& e) const { rule_budget(context, e); }
   void operator()(const ExpenseEvent& e) const { rule_expense(context, e); }
   void operator()(const TransferEvent& e) const { rule_transfer(context, e); }
   void operator()(const InterestEvent& e) const { rule_interest(context, e); }
@@ -52,7 +55,41 @@ Change apply_rules(const StateView& state, const Event& event, Date recorded_day
   }
   change.date = event_date_of(event);
   std::visit(Dispatch{context}, event);
+  if (!change.kind) change.kind = event_movement_kind(change.type);
   return std::move(change);
+}
+
+const char* movement_kind_name(MovementKind kind) noexcept {
+  static constexpr const char* names[] = {
+      "other",   "pledge",         "condition_met", "recognition", "receipt", "apply", "reduction",
+      "allowance", "write_off",    "refund",        "expense_programme", "expense_grant", "advance",
+      "partner_report", "transfer", "interest",     "revaluation", "year_end"};
+  const auto index = static_cast<std::size_t>(kind);
+  return index < std::size(names) ? names[index] : "unknown";
+}
+
+MovementKind event_movement_kind(std::string_view type, bool grant) {
+  static const std::pair<std::string_view, MovementKind> kinds[] = {
+      {"pledge", MovementKind::pledge},
+      {"condition_met", MovementKind::condition_met},
+      {"receipt", MovementKind::receipt},
+      {"apply", MovementKind::apply},
+      {"reduction", MovementKind::reduction},
+      {"allowance", MovementKind::allowance},
+      {"write_off", MovementKind::write_off},
+      {"refund", MovementKind::refund},
+      {"advance", MovementKind::advance},
+      {"partner_report", MovementKind::partner_report},
+      {"transfer", MovementKind::transfer},
+      {"interest", MovementKind::interest},
+      {"period_close", MovementKind::revaluation},
+      {"period_reopen", MovementKind::revaluation},
+  };
+  if (type == "expense") return grant ? MovementKind::expense_grant : MovementKind::expense_programme;
+  for (const auto& [name, kind] : kinds) {
+    if (type == name) return kind;
+  }
+  return MovementKind::other;
 }
 
 }  // namespace fundledger::detail

@@ -43,6 +43,10 @@ void rule_expense(RuleContext& context, const ExpenseEvent& event);
 void rule_transfer(RuleContext& context, const TransferEvent& event);
 void rule_interest(RuleContext& context, const InterestEvent& event);
 void rule_reversal(RuleContext& context, const ReversalEvent& event);
+// contributions/partner_rules.cpp
+void rule_advance(RuleContext& context, const AdvanceEvent& event);
+void rule_partner_report(RuleContext& context, const PartnerReportEvent& event);
+void rule_budget(RuleContext& context, const BudgetEvent& event);
 // The close (periods/close_rules.cpp).
 void rule_period_close(RuleContext& context, const PeriodCloseEvent& event);
 void rule_period_reopen(RuleContext& context, const PeriodReopenEvent& event);

@@ -11,11 +11,15 @@ std::array<std::int64_t, 4> month_key(const StoredPosting& posting, std::int32_t
   return {posting.account_id, posting.fund_id, posting.currency_id, month_index(Date::from_day_number(day))};
 }
 
-void Pending::add(const StoredPosting& posting, std::int32_t day, std::int64_t cash_account) {
+void Pending::add(const StoredPosting& posting, std::int32_t day, std::int64_t cash_account, MovementKind kind) {
   const BalanceKeyIds key{posting.account_id, posting.fund_id, posting.donor_id,
                           posting.project_id, posting.pledge_id, posting.currency_id};
   add_posting_to(balances[key], posting);
-  add_posting_to(monthly[month_key(posting, day)], posting);
+  const auto month = month_key(posting, day);
+  add_posting_to(monthly[month], posting);
+  const MovementKey movement{key[0], key[1], key[2], key[3], key[4], key[5], month[3],
+                             static_cast<std::int64_t>(movement_kind(kind, static_cast<int>(posting.kind)))};
+  add_posting_to(movements[movement], posting);
   if (latest_cash_day && posting.account_id == cash_account) {
     auto [found, inserted] = latest_cash_day->try_emplace(posting.fund_id, day);
     if (!inserted && found->second < day) found->second = day;
@@ -109,12 +113,15 @@ std::vector<MonetaryPosition> StoreState::monetary_positions(Date day) const {
       positions.push_back({row.key, 0, row.sums});
     }
   }
-  // Money held per receipt (2100, 2150) and refunds payable (2300), each on its own: stored
-  // positive, as held, so that the balance of the liability is their negation.
+  // Money held per receipt (2100, 2150), refunds payable (2300) and advances to partners (1400),
+  // each on its own: stored positive, as held, so that the balance of a liability is their
+  // negation.
   for (const Holding& holding : txn_.holdings_as_of(day.day_number(), usd_id)) {
-    positions.push_back({{holding.account_id, holding.fund_id, holding.donor_id, 0, holding.pledge_id, holding.currency_id},
+    positions.push_back({{holding.account_id, holding.fund_id, holding.donor_id, holding.project_id, holding.pledge_id,
+                          holding.currency_id},
                          holding.seq,
-                         holding.position()});
+                         holding.position(),
+                         holding.asset});
   }
   return positions;
 }

@@ -20,6 +20,7 @@ namespace fundledger::detail {
 struct Pending {
   std::unordered_map<BalanceKeyIds, BalanceSums, BalanceKeyHash> balances;
   std::map<std::array<std::int64_t, 4>, BalanceSums> monthly;
+  std::map<MovementKey, BalanceSums> movements;
   std::unordered_map<BalanceKeyIds, BalanceSums, BalanceKeyHash> stored;
   std::map<std::array<std::int64_t, 4>, BalanceSums> stored_monthly;
   // The latest day each fund's cash moved (read on first use, kept up to date by every append):
@@ -30,9 +31,9 @@ struct Pending {
   std::unordered_set<std::string> absent_ids;
 
   void clear() { *this = Pending{}; }
-  // Adds a posting (of an event dated day) to the sums; throws Error (overflow) past the range of
-  // a stored amount.
-  void add(const StoredPosting& posting, std::int32_t day, std::int64_t cash_account);
+  // Adds a posting (of an event dated day, counting as kind) to the sums; throws Error (overflow)
+  // past the range of a stored amount.
+  void add(const StoredPosting& posting, std::int32_t day, std::int64_t cash_account, MovementKind kind);
 };
 
 // The month key of the monthly balance table: (account, fund, currency, month).

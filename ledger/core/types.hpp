@@ -161,6 +161,42 @@ enum class PostingKind : int {
   recognition = 3,        // an instalment recognized when it fell due ("recognition": true)
 };
 
+// The kind of event a posting counts as in the table of movements the reports read
+// (movements.kind): a reversal counts as the kind it reverses, with the opposite sign; a close's
+// postings (and a reopening's) as the revaluation, the recognition of instalments, or the year-end.
+// Persisted: never renumber.
+enum class MovementKind : int {
+  other = 0,  // a generic entry, or an event of no kind below
+  pledge = 1,
+  condition_met = 2,
+  recognition = 3,  // an instalment recognized by a close when it fell due
+  receipt = 4,
+  apply = 5,
+  reduction = 6,
+  allowance = 7,
+  write_off = 8,
+  refund = 9,
+  expense_programme = 10,
+  expense_grant = 11,
+  advance = 12,
+  partner_report = 13,
+  transfer = 14,
+  interest = 15,
+  revaluation = 16,  // a close's restatement at the month's rate, and its reversal
+  year_end = 17,
+};
+
+// "receipt", "expense_grant", "revaluation"...: a kind as messages and reports name it.
+const char* movement_kind_name(MovementKind kind) noexcept;
+// The kind of an event of this type (an expense by its category), before its postings' own kinds.
+MovementKind event_movement_kind(std::string_view type, bool grant = false);
+// The kind a posting of an event of event_kind counts as.
+inline MovementKind movement_kind(MovementKind event_kind, int posting_kind) {
+  if (posting_kind == 3) return MovementKind::recognition;  // PostingKind::recognition
+  if (posting_kind == 2) return MovementKind::year_end;     // PostingKind::year_end
+  return event_kind;
+}
+
 // One posting as stored: ids into the master tables, 0 for an absent dimension.
 struct StoredPosting {
   std::int64_t account_id = 0;
@@ -177,6 +213,8 @@ struct StoredPosting {
 };
 
 using BalanceKeyIds = std::array<std::int64_t, 6>;  // account, fund, donor, project, pledge, currency
+// account, fund, donor, project, pledge, currency, month (year * 12 + month - 1), kind
+using MovementKey = std::array<std::int64_t, 8>;
 
 struct BalanceKeyHash {
   std::size_t operator()(const BalanceKeyIds& key) const noexcept {
@@ -234,7 +272,8 @@ struct EventRef {
 };
 
 // Money held by an event: an advance (2100), an unidentified receipt (2150), a refund payable
-// (2300). Amounts are positive and what remains after the moves recorded against it.
+// (2300), or owed to it: an advance to an implementing partner (1400, an asset). Amounts are
+// positive and what remains after the moves recorded against it.
 struct Holding {
   std::int64_t seq = 0;
   std::int64_t account_id = 0;
@@ -246,8 +285,22 @@ struct Holding {
   std::int64_t functional_minor = 0;
   std::int64_t initial_minor = 0;
   std::int64_t initial_functional_minor = 0;
-  // The balance it is, as a liability: credit negative.
-  Position position() const { return {-amount_minor, -functional_minor}; }
+  bool asset = false;   // held by the ledger's side (1400): a debit balance
+  std::string partner;  // an advance's implementing partner
+  std::int64_t project_id = 0;
+  // The balance it is: a liability's credit negative, an asset's debit positive.
+  Position position() const { return asset ? Position{amount_minor, functional_minor} : Position{-amount_minor, -functional_minor}; }
+};
+
+// An approved budget (the budgets table): USD cents for a fund's year, project 0 for the whole
+// fund, category "" for every category; seq is its event's.
+struct BudgetRow {
+  std::int64_t seq = 0;
+  std::int64_t fund_id = 0;
+  std::int64_t project_id = 0;
+  std::string category;
+  int year = 0;
+  std::int64_t amount_minor = 0;
 };
 
 // What an event took from a holding (negative) or gave back to it.
@@ -270,6 +323,7 @@ struct MonetaryPosition {
   BalanceKeyIds key{};
   std::int64_t holding_seq = 0;
   Position balance;
+  bool asset_holding = false;  // a holding on the ledger's side (an advance to a partner, 1400)
 };
 
 // What tells whether a pledge is cancelled: its reversal, or a reduction or write-off of all of it

@@ -4,8 +4,8 @@
 //   1. the instalments of per-instalment pledges falling due up to P's last day (dated their due
 //      day, at that day's rate): Dr 1200 / Cr revenue, or 2200 when conditional;
 //   2. the revaluation of every foreign-currency monetary position at the rate in force on P's
-//      last day (cash by fund and currency, 1200 and 1290 by pledge, 2100, 2150 and 2300 by the
-//      event that holds them), the difference to 4710 per fund and currency (dated the last day)
+//      last day (cash by fund and currency, 1200 and 1290 by pledge, 2100, 2150, 2300 and 1400 by
+//      the event that holds them), the difference to 4710 per fund and currency (dated the last day)
 //      and, except in December, its reversal dated the first day of the next month; a December
 //      restatement of money held is kept against the holding, as its carrying USD;
 //   3. in December, the year-end: every revenue and expense balance of the year to 3100, per fund
@@ -123,7 +123,11 @@ void revalue(RuleContext& context, PostingBuilder& builder, const std::vector<Mo
     if (difference == 0) continue;
     by_key[position.key] += difference;
     unrealized[{position.key[1], position.key[5]}] -= difference;
-    if (position.holding_seq && year_end) context.change.moves.push_back({position.holding_seq, 0, -difference});
+    if (position.holding_seq && year_end) {
+      // What the holding carries moves with its balance: up for an advance owed to the fund, down
+      // for money the fund holds.
+      context.change.moves.push_back({position.holding_seq, 0, position.asset_holding ? difference : -difference});
+    }
   }
   std::vector<StoredPosting> revaluation;
   for (const auto& [key, difference] : by_key) {

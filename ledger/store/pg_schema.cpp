@@ -116,7 +116,9 @@ CREATE TABLE holdings (
   currency_id bigint NOT NULL REFERENCES currencies(id),
   amount_minor bigint NOT NULL,
   functional_minor bigint NOT NULL,
-  pledge_id bigint NOT NULL DEFAULT 0
+  pledge_id bigint NOT NULL DEFAULT 0,
+  partner text COLLATE "C" NOT NULL DEFAULT '',
+  project_id bigint NOT NULL DEFAULT 0
 );
 CREATE TABLE holding_moves (
   event_seq bigint NOT NULL REFERENCES events(seq),
@@ -179,6 +181,29 @@ CREATE TABLE balances (
   functional_debit_minor bigint NOT NULL,
   functional_credit_minor bigint NOT NULL,
   PRIMARY KEY (account_id, fund_id, donor_id, project_id, pledge_id, currency_id)
+);
+CREATE TABLE budgets (
+  seq bigint PRIMARY KEY REFERENCES events(seq),
+  fund_id bigint NOT NULL REFERENCES funds(id),
+  project_id bigint NOT NULL,
+  category text COLLATE "C" NOT NULL,
+  year bigint NOT NULL,
+  amount_minor bigint NOT NULL
+);
+CREATE TABLE movements (
+  account_id bigint NOT NULL,
+  fund_id bigint NOT NULL,
+  donor_id bigint NOT NULL,
+  project_id bigint NOT NULL,
+  pledge_id bigint NOT NULL,
+  currency_id bigint NOT NULL,
+  month bigint NOT NULL,
+  kind bigint NOT NULL,
+  debit_minor bigint NOT NULL,
+  credit_minor bigint NOT NULL,
+  functional_debit_minor bigint NOT NULL,
+  functional_credit_minor bigint NOT NULL,
+  PRIMARY KEY (account_id, month, fund_id, kind, donor_id, project_id, pledge_id, currency_id)
 );
 CREATE TABLE monthly_balances (
   account_id bigint NOT NULL,
@@ -259,7 +284,7 @@ void drop_empty_pg_ledger(Connection& connection) {
       return;
     }
     connection.execute(
-        "DROP TABLE monthly_balances, balances, postings, settings, rates, reversals, periods, holding_moves, "
+        "DROP TABLE movements, budgets, monthly_balances, balances, postings, settings, rates, reversals, periods, holding_moves, "
         "holdings, instalments, pledges, projects, donors, funds, accounts, currencies, events, fundledger_head, "
         "fundledger_meta");
     connection.execute("DROP FUNCTION fundledger_refuse_change()");

@@ -1,6 +1,6 @@
 // The ledger's SQLite schema and its migrations.
 //
-// On-disk format, schema version 2 (PRAGMA user_version = 2, PRAGMA application_id = 0x464C4447):
+// On-disk format, schema version 3 (PRAGMA user_version = 3, PRAGMA application_id = 0x464C4447):
 //
 //   events      the journal, one row per recorded event, append-only.
 //               seq          1, 2, 3... with no gaps (the INTEGER PRIMARY KEY)
@@ -23,10 +23,17 @@
 //               the postings summed by (account, fund, currency, month), month = year * 12 + month
 //               - 1 of the posting's date: what the reports read, so that a year's trial balance
 //               reads a few hundred rows rather than the whole journal. Maintained with balances.
+//   movements   the postings summed by their full key, month and kind (core/types.hpp,
+//               MovementKind: the kind of event a posting counts as, a reversal as what it
+//               reverses): what the contributions, cash flow, budget and donor reports read.
+//               Maintained with balances.
+//   budgets     approved budgets in USD cents per fund (project 0 for none), category ('' for
+//               none) and year, keyed by the seq of their budget event.
 //   currencies, accounts, funds, donors, projects, pledges (with instalments), rates, settings
 //               master data, a projection of the master data and pledge events (rebuilt by replay).
 //   holdings    money an event holds for later: an advance (2100), an unidentified receipt (2150),
-//               a refund payable (2300), keyed by the seq of the event that holds it, with the keys
+//               a refund payable (2300), an advance to an implementing partner (1400, with its
+//               partner and project), keyed by the seq of the event that holds it, with the keys
 //               of its posting (donor and pledge, 0 when absent) and the amount and USD it held at
 //               first (positive). holding_moves records what later events took from it (negative)
 //               or gave back (a reversal), and the year-end revaluation of its USD by a December
@@ -41,7 +48,10 @@
 // postings: a correction is a new event.
 //
 // Version 1 had no holdings.pledge_id; the migration adds it, taken from the holding's posting.
+// Version 2 had no budgets, movements, holdings.partner or holdings.project_id (see migrate_to_3).
 #include "store/schema.hpp"
+
+#include "store/sql_txn.hpp"
 
 #include <fundledger/error.hpp>
 
@@ -123,7 +133,9 @@ CREATE TABLE holdings (
   currency_id INTEGER NOT NULL REFERENCES currencies(id),
   amount_minor INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer'),
   functional_minor INTEGER NOT NULL CHECK (typeof(functional_minor) = 'integer'),
-  pledge_id INTEGER NOT NULL DEFAULT 0
+  pledge_id INTEGER NOT NULL DEFAULT 0,
+  partner TEXT NOT NULL DEFAULT '',
+  project_id INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE holding_moves (
   event_seq INTEGER NOT NULL REFERENCES events(seq),
@@ -199,6 +211,30 @@ CREATE TABLE balances (
   PRIMARY KEY (account_id, fund_id, donor_id, project_id, pledge_id, currency_id)
 ) WITHOUT ROWID;
 
+CREATE TABLE budgets (
+  seq INTEGER PRIMARY KEY REFERENCES events(seq),
+  fund_id INTEGER NOT NULL REFERENCES funds(id),
+  project_id INTEGER NOT NULL,
+  category TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  amount_minor INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer')
+);
+CREATE TABLE movements (
+  account_id INTEGER NOT NULL,
+  fund_id INTEGER NOT NULL,
+  donor_id INTEGER NOT NULL,
+  project_id INTEGER NOT NULL,
+  pledge_id INTEGER NOT NULL,
+  currency_id INTEGER NOT NULL,
+  month INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  debit_minor INTEGER NOT NULL CHECK (typeof(debit_minor) = 'integer'),
+  credit_minor INTEGER NOT NULL CHECK (typeof(credit_minor) = 'integer'),
+  functional_debit_minor INTEGER NOT NULL CHECK (typeof(functional_debit_minor) = 'integer'),
+  functional_credit_minor INTEGER NOT NULL CHECK (typeof(functional_credit_minor) = 'integer'),
+  PRIMARY KEY (account_id, month, fund_id, kind, donor_id, project_id, pledge_id, currency_id)
+) WITHOUT ROWID;
+
 CREATE TABLE monthly_balances (
   account_id INTEGER NOT NULL,
   fund_id INTEGER NOT NULL,
@@ -220,6 +256,53 @@ BEGIN SELECT RAISE(ABORT, 'postings are immutable: record a reversal instead'); 
 CREATE TRIGGER postings_are_never_deleted BEFORE DELETE ON postings
 BEGIN SELECT RAISE(ABORT, 'postings are immutable: record a reversal instead'); END;
 )sql";
+
+// Version 3: advances to implementing partners keep their partner and project; budgets; the
+// movements the reports read, filled from the postings as the recorder would have (the month of
+// each posting's day, the kind of its event: movement_kind_sql).
+void migrate_to_3(SQLite::Database& database) {
+  SQLite::Transaction transaction(database);
+  database.exec("ALTER TABLE holdings ADD COLUMN partner TEXT NOT NULL DEFAULT ''");
+  database.exec("ALTER TABLE holdings ADD COLUMN project_id INTEGER NOT NULL DEFAULT 0");
+  database.exec(R"sql(
+CREATE TABLE budgets (
+  seq INTEGER PRIMARY KEY REFERENCES events(seq),
+  fund_id INTEGER NOT NULL REFERENCES funds(id),
+  project_id INTEGER NOT NULL,
+  category TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  amount_minor INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer')
+);
+CREATE TABLE movements (
+  account_id INTEGER NOT NULL,
+  fund_id INTEGER NOT NULL,
+  donor_id INTEGER NOT NULL,
+  project_id INTEGER NOT NULL,
+  pledge_id INTEGER NOT NULL,
+  currency_id INTEGER NOT NULL,
+  month INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  debit_minor INTEGER NOT NULL CHECK (typeof(debit_minor) = 'integer'),
+  credit_minor INTEGER NOT NULL CHECK (typeof(credit_minor) = 'integer'),
+  functional_debit_minor INTEGER NOT NULL CHECK (typeof(functional_debit_minor) = 'integer'),
+  functional_credit_minor INTEGER NOT NULL CHECK (typeof(functional_credit_minor) = 'integer'),
+  PRIMARY KEY (account_id, month, fund_id, kind, donor_id, project_id, pledge_id, currency_id)
+) WITHOUT ROWID;
+)sql");
+  const std::string month =
+      "(CAST(strftime('%Y', p.date * 86400, 'unixepoch') AS INTEGER) * 12 + "
+      "CAST(strftime('%m', p.date * 86400, 'unixepoch') AS INTEGER) - 1)";
+  database.exec(
+      "INSERT INTO movements SELECT p.account_id, p.fund_id, COALESCE(p.donor_id, 0), COALESCE(p.project_id, 0), "
+      "COALESCE(p.pledge_id, 0), p.currency_id, " + month + ", " + movement_kind_sql + ", "
+      "SUM(CASE WHEN p.amount_minor > 0 THEN p.amount_minor ELSE 0 END), "
+      "SUM(CASE WHEN p.amount_minor < 0 THEN -p.amount_minor ELSE 0 END), "
+      "SUM(CASE WHEN p.functional_minor > 0 THEN p.functional_minor ELSE 0 END), "
+      "SUM(CASE WHEN p.functional_minor < 0 THEN -p.functional_minor ELSE 0 END) " +
+      std::string(events_with_reversed) + "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8");
+  database.exec("PRAGMA user_version = 3");
+  transaction.commit();
+}
 
 }  // namespace
 
@@ -246,7 +329,7 @@ void check_and_migrate(SQLite::Database& database, bool writable) {
   }
   if (version < schema_version && !writable) {
     throw Error(ErrorCode::storage, "it has schema version " + std::to_string(version) +
-                                        ": open it once for writing to bring it up to version " +
+                                        ": upgrade it (fundledger upgrade, or any command that writes) to bring it up to version " +
                                         std::to_string(schema_version));
   }
   // Migrations from older versions, each in its own transaction, in order.
@@ -260,6 +343,7 @@ void check_and_migrate(SQLite::Database& database, bool writable) {
     database.exec("PRAGMA user_version = 2");
     transaction.commit();
   }
+  if (version < 3) migrate_to_3(database);
 }
 
 void configure_connection(SQLite::Database& database, bool writable, int busy_timeout_ms) {

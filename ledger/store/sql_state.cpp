@@ -339,6 +339,9 @@ Holding holding_of(const Statement& query) {
   holding.initial_functional_minor = query.integer(7);
   holding.amount_minor = holding.initial_minor + query.integer(8);
   holding.functional_minor = holding.initial_functional_minor + query.integer(9);
+  holding.asset = query.integer(10) == static_cast<std::int64_t>(AccountClass::asset);
+  holding.partner = query.text(11);
+  holding.project_id = query.integer(12);
   return holding;
 }
 
@@ -347,8 +350,8 @@ Holding holding_of(const Statement& query) {
 std::optional<Holding> SqlTxn::holding(std::int64_t seq, std::optional<std::int32_t> as_of) {
   Statement& query = prepare(
       std::string("SELECT h.seq, h.account_id, h.fund_id, h.donor_id, h.pledge_id, h.currency_id, h.amount_minor, "
-                  "h.functional_minor, COALESCE(m.amount_minor, 0), COALESCE(m.functional_minor, 0) FROM holdings h "
-                  "LEFT JOIN (") +
+                  "h.functional_minor, COALESCE(m.amount_minor, 0), COALESCE(m.functional_minor, 0), a.class, h.partner, "
+                  "h.project_id FROM holdings h JOIN accounts a ON a.id = h.account_id LEFT JOIN (") +
       moves_through + ") m ON m.holding_seq = h.seq WHERE h.seq = ?");
   query.bind(1, as_of ? *as_of : std::numeric_limits<std::int32_t>::max());
   query.bind(2, seq);
@@ -361,8 +364,9 @@ std::optional<Holding> SqlTxn::holding(std::int64_t seq, std::optional<std::int3
 std::vector<Holding> SqlTxn::holdings_as_of(std::int32_t day, std::int64_t except_currency) {
   Statement& query = prepare(
       std::string("SELECT h.seq, h.account_id, h.fund_id, h.donor_id, h.pledge_id, h.currency_id, h.amount_minor, "
-                  "h.functional_minor, COALESCE(m.amount_minor, 0), COALESCE(m.functional_minor, 0) FROM holdings h "
-                  "JOIN events e ON e.seq = h.seq LEFT JOIN (") +
+                  "h.functional_minor, COALESCE(m.amount_minor, 0), COALESCE(m.functional_minor, 0), a.class, h.partner, "
+                  "h.project_id FROM holdings h JOIN accounts a ON a.id = h.account_id JOIN events e ON e.seq = h.seq "
+                  "LEFT JOIN (") +
       moves_through + ") m ON m.holding_seq = h.seq WHERE e.date <= ? AND h.currency_id != ? ORDER BY h.seq");
   query.bind(1, day);
   query.bind(2, day);

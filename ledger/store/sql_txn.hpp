@@ -21,6 +21,17 @@ inline constexpr const char* kind_of_event = "COALESCE(o.type, e.type)";
 inline constexpr const char* kind_or_recognition =
     "CASE WHEN p.kind = ? THEN 'recognition' ELSE COALESCE(o.type, e.type) END";
 
+// The MovementKind (core/types.hpp) a posting p of event e counts as, o being the event e reverses
+// (if any): what the recorder computes, for the edges of a report's period that the movements table
+// does not cover by whole months, and for the migration that fills that table.
+inline constexpr const char* movement_kind_sql =
+    "(CASE WHEN p.kind = 3 THEN 3 WHEN p.kind = 2 THEN 17 ELSE (CASE COALESCE(o.type, e.type) "
+    "WHEN 'pledge' THEN 1 WHEN 'condition_met' THEN 2 WHEN 'receipt' THEN 4 WHEN 'apply' THEN 5 "
+    "WHEN 'reduction' THEN 6 WHEN 'allowance' THEN 7 WHEN 'write_off' THEN 8 WHEN 'refund' THEN 9 "
+    "WHEN 'expense' THEN (CASE WHEN COALESCE(o.body, e.body) LIKE '%\"category\":\"grant\"%' THEN 11 ELSE 10 END) "
+    "WHEN 'advance' THEN 12 WHEN 'partner_report' THEN 13 WHEN 'transfer' THEN 14 WHEN 'interest' THEN 15 "
+    "WHEN 'period_close' THEN 16 WHEN 'period_reopen' THEN 16 ELSE 0 END) END)";
+
 class SqlTxn final : public WriteTxn {
  public:
   // Begins a read transaction, or with write the transaction that holds the right to append.
@@ -90,7 +101,8 @@ class SqlTxn final : public WriteTxn {
   // ---- sql_writes.cpp ----
   void append(const EventRow& event, const std::vector<StoredPosting>& postings) override;
   void add_balances(const std::vector<std::pair<BalanceKeyIds, BalanceSums>>& balances,
-                    const std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>>& monthly) override;
+                    const std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>>& monthly,
+                    const std::vector<std::pair<detail::MovementKey, BalanceSums>>& movements) override;
   void add_currency(const detail::CurrencyRecord& currency) override;
   void declare_currency(std::int64_t id, std::int64_t seq) override;
   void add_account(const detail::AccountRecord& account, std::int64_t seq) override;
@@ -103,9 +115,10 @@ class SqlTxn final : public WriteTxn {
   void recognize(std::int64_t pledge_id, const std::vector<std::int64_t>& lines, std::int64_t seq) override;
   void unrecognize(std::int64_t by_seq) override;
   void set_pledge_reversed(std::int64_t pledge_id) override;
-  void add_holding(std::int64_t seq, const StoredPosting& credit_posting) override;
+  void add_holding(std::int64_t seq, const StoredPosting& posting, const std::string& partner) override;
   void add_move(std::int64_t event_seq, const detail::HoldingMove& move) override;
   void add_reversal(std::int64_t reversed_seq, std::int64_t reversal_seq) override;
+  void add_budget(const detail::BudgetRow& budget) override;
   void add_seal(const detail::SealRow& seal) override;
   void remove_seal(const Period& period) override;
   void commit() override;

@@ -66,7 +66,8 @@ void bind_sums(Statement& statement, int first, const BalanceSums& sums) {
 }  // namespace
 
 void SqlTxn::add_balances(const std::vector<std::pair<BalanceKeyIds, BalanceSums>>& balances,
-                          const std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>>& monthly) {
+                          const std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>>& monthly,
+                          const std::vector<std::pair<detail::MovementKey, BalanceSums>>& movements) {
   Statement& upsert = prepare(
       "INSERT INTO balances (account_id, fund_id, donor_id, project_id, pledge_id, currency_id, debit_minor, "
       "credit_minor, functional_debit_minor, functional_credit_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -92,6 +93,20 @@ void SqlTxn::add_balances(const std::vector<std::pair<BalanceKeyIds, BalanceSums
     for (std::size_t i = 0; i < key.size(); ++i) upsert_monthly.bind(static_cast<int>(i) + 1, key[i]);
     bind_sums(upsert_monthly, 5, sums);
     run(upsert_monthly);
+  }
+  Statement& upsert_movement = prepare(
+      "INSERT INTO movements (account_id, fund_id, donor_id, project_id, pledge_id, currency_id, month, kind, "
+      "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (account_id, month, fund_id, kind, donor_id, project_id, pledge_id, currency_id) DO UPDATE SET "
+      "debit_minor = movements.debit_minor + excluded.debit_minor, "
+      "credit_minor = movements.credit_minor + excluded.credit_minor, "
+      "functional_debit_minor = movements.functional_debit_minor + excluded.functional_debit_minor, "
+      "functional_credit_minor = movements.functional_credit_minor + excluded.functional_credit_minor");
+  for (const auto& [key, sums] : movements) {
+    for (std::size_t i = 0; i < key.size(); ++i) upsert_movement.bind(static_cast<int>(i) + 1, key[i]);
+    bind_sums(upsert_movement, 9, sums);
+    run(upsert_movement);
   }
 }
 
@@ -231,19 +246,22 @@ void SqlTxn::set_pledge_reversed(std::int64_t pledge_id) {
   run(update);
 }
 
-void SqlTxn::add_holding(std::int64_t seq, const StoredPosting& posting) {
+void SqlTxn::add_holding(std::int64_t seq, const StoredPosting& posting, const std::string& partner) {
   Statement& insert = prepare(
       "INSERT INTO holdings (seq, account_id, fund_id, donor_id, pledge_id, currency_id, amount_minor, "
-      "functional_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      "functional_minor, partner, project_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, seq);
   insert.bind(2, posting.account_id);
   insert.bind(3, posting.fund_id);
   insert.bind(4, posting.donor_id);
   insert.bind(5, posting.pledge_id);
   insert.bind(6, posting.currency_id);
-  // Held amounts are stored positive: what the holding owes the fund's donors or payers.
-  insert.bind(7, -posting.amount_minor);
-  insert.bind(8, -posting.functional_minor);
+  // Held amounts are stored positive: what a liability owes, or what a partner owes the fund.
+  const std::int64_t sign = posting.amount_minor < 0 ? -1 : 1;
+  insert.bind(7, sign * posting.amount_minor);
+  insert.bind(8, sign * posting.functional_minor);
+  insert.bind(9, partner);
+  insert.bind(10, posting.project_id);
   run(insert);
 }
 
@@ -261,6 +279,18 @@ void SqlTxn::add_reversal(std::int64_t reversed_seq, std::int64_t reversal_seq) 
   Statement& insert = prepare("INSERT INTO reversals (reversed_seq, reversal_seq) VALUES (?, ?)");
   insert.bind(1, reversed_seq);
   insert.bind(2, reversal_seq);
+  run(insert);
+}
+
+void SqlTxn::add_budget(const detail::BudgetRow& budget) {
+  Statement& insert =
+      prepare("INSERT INTO budgets (seq, fund_id, project_id, category, year, amount_minor) VALUES (?, ?, ?, ?, ?, ?)");
+  insert.bind(1, budget.seq);
+  insert.bind(2, budget.fund_id);
+  insert.bind(3, budget.project_id);
+  insert.bind(4, budget.category);
+  insert.bind(5, static_cast<std::int64_t>(budget.year));
+  insert.bind(6, budget.amount_minor);
   run(insert);
 }
 

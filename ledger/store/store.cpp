@@ -31,7 +31,8 @@ const std::vector<TableSpec>& tables() {
       {"instalments", "pledge_id, line", "due, amount_minor, recognized"},
       {"rates", "currency_id, effective", "per_usd, seq"},
       {"settings", "key, effective", "value, seq"},
-      {"holdings", "seq", "account_id, fund_id, donor_id, pledge_id, currency_id, amount_minor, functional_minor"},
+      {"holdings", "seq",
+       "account_id, fund_id, donor_id, pledge_id, currency_id, amount_minor, functional_minor, partner, project_id"},
       {"holding_moves", "event_seq, holding_seq, amount_minor, functional_minor", ""},
       {"reversals", "reversed_seq", "reversal_seq"},
       {"periods", "period", "close_seq, head_hash, balances_hash"},
@@ -39,6 +40,9 @@ const std::vector<TableSpec>& tables() {
        "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor"},
       {"monthly_balances", "account_id, fund_id, currency_id, month",
        "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor"},
+      {"movements", "account_id, month, fund_id, kind, donor_id, project_id, pledge_id, currency_id",
+       "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor"},
+      {"budgets", "seq", "fund_id, project_id, category, year, amount_minor"},
   };
   return all;
 }

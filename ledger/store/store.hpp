@@ -267,9 +267,10 @@ class WriteTxn : public ReadTxn {
  public:
   // The event and its postings (line 0, 1, 2...; a posting without a date is on the event's day).
   virtual void append(const EventRow& event, const std::vector<StoredPosting>& postings) = 0;
-  // Adds to the balance and monthly balance tables what the transaction's postings sum to.
+  // Adds to the balance, monthly balance and movement tables what the transaction's postings sum to.
   virtual void add_balances(const std::vector<std::pair<BalanceKeyIds, BalanceSums>>& balances,
-                            const std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>>& monthly) = 0;
+                            const std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>>& monthly,
+                            const std::vector<std::pair<detail::MovementKey, BalanceSums>>& movements) = 0;
   // Master data and projections.
   virtual void add_currency(const detail::CurrencyRecord& currency) = 0;
   virtual void declare_currency(std::int64_t id, std::int64_t seq) = 0;
@@ -283,9 +284,10 @@ class WriteTxn : public ReadTxn {
   virtual void recognize(std::int64_t pledge_id, const std::vector<std::int64_t>& lines, std::int64_t seq) = 0;
   virtual void unrecognize(std::int64_t by_seq) = 0;
   virtual void set_pledge_reversed(std::int64_t pledge_id) = 0;
-  virtual void add_holding(std::int64_t seq, const StoredPosting& credit_posting) = 0;
+  virtual void add_holding(std::int64_t seq, const StoredPosting& posting, const std::string& partner) = 0;
   virtual void add_move(std::int64_t event_seq, const detail::HoldingMove& move) = 0;
   virtual void add_reversal(std::int64_t reversed_seq, std::int64_t reversal_seq) = 0;
+  virtual void add_budget(const detail::BudgetRow& budget) = 0;
   virtual void add_seal(const detail::SealRow& seal) = 0;
   virtual void remove_seal(const Period& period) = 0;
   virtual void commit() = 0;

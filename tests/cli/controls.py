@@ -48,7 +48,7 @@ TRIGGERS = ["events_are_immutable", "events_are_never_deleted", "postings_are_im
 # Every table of the store (ledger/store/schema.cpp, compared_tables in ledger/audit/journal.cpp).
 STORE_TABLES = ["events", "postings", "currencies", "accounts", "funds", "donors", "projects", "pledges",
                 "instalments", "rates", "settings", "holdings", "holding_moves", "reversals", "periods",
-                "balances", "monthly_balances"]
+                "balances", "monthly_balances", "movements", "budgets"]
 ZEROS = "0" * 64
 HEAD_LINE = re.compile(r"verify: ok, (\d+) events, head ([0-9a-f]{64})\n?\Z")
 
@@ -112,6 +112,8 @@ def journal_events():
         {"type": "period_close", "period": "2024-01"},
         {"type": "receipt", "id": "BNK-4", "date": "2024-02-03", "fund": "CPCJF", "currency": "USD",
          "amount": "2500.00", "donor": "FRA"},
+        # An approved budget (a budgets row).
+        {"type": "budget", "id": "BUD-2024", "fund": "CPCJF", "year": "2024", "amount": "250000.00"},
     ]
 
 
@@ -187,9 +189,9 @@ def verify_cases(checks, fundledger, work, ledger, head, events_count):
     path = os.path.join(work, ledger)
     seq, ids, counts, tables, seal = lookups(path)
     empty = [table for table in STORE_TABLES if counts[table] == 0]
-    checks.check("the ledger under test has at least one row in every one of the 17 tables of the store",
+    checks.check("the ledger under test has at least one row in every one of the 19 tables of the store",
                  not empty, f"empty tables: {empty}; counts {counts}")
-    checks.check("the store has exactly the 17 tables this test tampers with (a new table needs a case here)",
+    checks.check("the store has exactly the 19 tables this test tampers with (a new table needs a case here)",
                  tables == sorted(STORE_TABLES), f"tables in the store: {tables}")
 
     account = ids["accounts"]
@@ -280,6 +282,16 @@ def verify_cases(checks, fundledger, work, ledger, head, events_count):
            "AND currency_id = ? AND month = ?", (account["1100"], ids["funds"]["CPCJF"], currency["EUR"], 2024 * 12))],
          ["the monthly_balances row of account 1100, fund CPCJF, currency EUR, month 2024-01 differs from what "
           "the journal gives: debit_minor stored 15000001, the journal gives 15000000"]),
+        ("movements: the debit of account 1100, fund CPCJF, EUR, 2024-01, the receipts of DEU (one cent more)",
+         [("UPDATE movements SET debit_minor = debit_minor + 1 WHERE account_id = ? AND fund_id = ? "
+           "AND currency_id = ? AND month = ? AND kind = 4 AND donor_id = ? AND pledge_id = 0",
+           (account["1100"], ids["funds"]["CPCJF"], currency["EUR"], 2024 * 12, donor["DEU"]))],
+         ["the movements row of account 1100, month 2024-01, fund CPCJF, kind receipt, donor DEU, currency EUR "
+          "differs from what the journal gives: debit_minor stored 15000001, the journal gives 15000000"]),
+        ("budgets: the amount of BUD-2024 (one cent more)",
+         [("UPDATE budgets SET amount_minor = amount_minor + 1 WHERE seq = ?", (seq["BUD-2024"],))],
+         [f"verify: FAILED at seq {seq['BUD-2024']}: the budgets row of seq {seq['BUD-2024']} differs from what "
+          "the journal gives: amount_minor stored 25000001, the journal gives 25000000"]),
         ("a holding_moves row DELETED (APP-1's move of BNK-2)",
          [("DELETE FROM holding_moves WHERE event_seq = ? AND holding_seq = ?", (s_app1, s_bnk2))],
          [f"the holding_moves row of event_seq {s_app1}, holding_seq {s_bnk2}, amount_minor -2000000",

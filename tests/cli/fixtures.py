@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A ledger made by an earlier version keeps working: tests/fixtures/ledger-schema-2.sqlite, written
-before the rules engine and the store were separated, verifies with its recorded head, exports
+before the rules engine and the store were separated, is refused by read-only commands until
+`fundledger upgrade` brings its format up to date; then it verifies with its recorded head, exports
 byte for byte as it did, gives the same balances, and its export replays into a new ledger that
 exports the same bytes again (tests/fixtures/README.md).
 
@@ -41,8 +42,19 @@ def main():
     with tempfile.TemporaryDirectory(prefix="fundledger-fixtures-") as work:
         ledger = os.path.join(work, "old.db")
         shutil.copyfile(os.path.join(FIXTURES, "ledger-schema-2.sqlite"), ledger)
+        # A read-only command refuses the older format, saying how to upgrade it, and changes nothing.
+        result = run(fundledger, ["--db", ledger, "verify"], work)
+        checks.check("verify of the ledger of schema 2, before it is upgraded, exits 74 and says to upgrade it",
+                     result.returncode == 74 and b"it has schema version 2: upgrade it (fundledger upgrade" in result.stderr
+                     and read(ledger) == read(os.path.join(FIXTURES, "ledger-schema-2.sqlite")),
+                     f"exit {result.returncode}: {result.stderr!r}")
+        result = run(fundledger, ["--db", ledger, "upgrade"], work)
+        checks.check("fundledger upgrade brings it up to date, its 113 events as they were",
+                     result.returncode == 0 and b"is up to date (113 events)" in result.stderr,
+                     f"exit {result.returncode}: {result.stderr!r}")
         result = run(fundledger, ["--db", ledger, "verify", "--expect-head", HEAD], work)
-        checks.check(f"the ledger of schema 2 verifies with its recorded head: 'verify: ok, 113 events, head {HEAD[:12]}...'",
+        checks.check(f"the upgraded ledger verifies with its recorded head (every table, the movements the upgrade "
+                     f"derived too): 'verify: ok, 113 events, head {HEAD[:12]}...'",
                      result.returncode == 0 and result.stdout.decode() == f"verify: ok, 113 events, head {HEAD}\n",
                      f"exit {result.returncode}: {result.stdout!r} {result.stderr!r}")
         result = run(fundledger, ["--db", ledger, "export", "--out", "export.jsonl"], work)

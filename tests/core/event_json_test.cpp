@@ -333,11 +333,13 @@ TEST_CASE("parse_event refuses an event without a type, or of a type it does not
   check_refused(R"({"type":"bogus","code":"X"})",
                 R"(field "type": unknown event type "bogus": expected currency, account, fund, donor, )"
                 R"(project, rate, setting, entry, pledge, receipt, apply, condition_met, reduction, refund, )"
-                R"(expense, transfer, interest, allowance, write_off, reversal, period_close or period_reopen)");
+                R"(expense, transfer, interest, allowance, write_off, reversal, period_close, period_reopen, advance, )"
+                R"(partner_report or budget)");
   check_refused(R"({"type":"Account","code":"X","name":"n","class":"asset"})",
                 R"(field "type": unknown event type "Account": expected currency, account, fund, donor, )"
                 R"(project, rate, setting, entry, pledge, receipt, apply, condition_met, reduction, refund, )"
-                R"(expense, transfer, interest, allowance, write_off, reversal, period_close or period_reopen)");
+                R"(expense, transfer, interest, allowance, write_off, reversal, period_close, period_reopen, advance, )"
+                R"(partner_report or budget)");
 }
 
 TEST_CASE("parse_event refuses an unknown field, so that a typo is never silently dropped") {

@@ -121,7 +121,8 @@ TEST_CASE("Store: balances add up across transactions, by full key, by month and
     for (int i = 0; i < 2; ++i) {
       auto txn = store->write();
       if (i == 0) add_master(*txn);
-      txn->add_balances({{cash, {100, 30, 111, 33}}}, {{{1, 1, 2, 24288}, {100, 30, 111, 33}}});
+      txn->add_balances({{cash, {100, 30, 111, 33}}}, {{{1, 1, 2, 24288}, {100, 30, 111, 33}}},
+                        {{{1, 1, 0, 0, 0, 2, 24288, 4}, {100, 30, 111, 33}}});
       txn->commit();
     }
     auto txn = store->read();
@@ -203,7 +204,7 @@ TEST_CASE("Store: holdings, moves, reversals, recognition and seals") {
       auto txn = store->write();
       add_master(*txn);
       txn->append(event_row(1, "R1", "receipt", 19740), {posting(1, 1, 2, 1000, 1100), posting(2, 1, 2, -1000, -1100)});
-      txn->add_holding(1, posting(2, 1, 2, -1000, -1100));
+      txn->add_holding(1, posting(2, 1, 2, -1000, -1100), "");
       txn->append(event_row(2, "A1", "apply", 19800), {});
       txn->add_move(2, {1, -400, -440});
       txn->append(event_row(3, "V1", "reversal", 19801), {});
