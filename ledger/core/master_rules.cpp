@@ -136,14 +136,26 @@ void check_setting(const SettingEvent& event, const MasterState& master) {
     if (value != "USD") bad("USD (the functional currency of every ledger)");
   } else if (event.key == "psc_fund") {
     if (!master.funds.find(value)) bad("the code of a recorded fund");
+  } else if (event.key == "year_end") {
+    if (value != "usd" && value != "by-currency") bad("usd or by-currency");
+  } else if (event.key == "iati_org_ref") {
+    if (value.empty() || value.size() > 64 || value.find_first_of(" /&|?") != std::string::npos) {
+      bad("the reporting organisation's IATI identifier, like XM-DAC-41114 (no spaces or / & | ?)");
+    }
+  } else if (event.key == "iati_org_name") {
+    if (value.empty() || value.size() > 200) bad("the reporting organisation's name, 1-200 characters");
+  } else if (event.key == "iati_sector") {
+    if (value.size() != 5 || value.find_first_not_of("0123456789") != std::string::npos) {
+      bad("a DAC 5-digit purpose code, like 15130");
+    }
   } else if (event.key == "max_future_days") {
     const bool digits = !value.empty() && value.size() <= 5 && value.find_first_not_of("0123456789") == std::string::npos;
     if (!digits || std::stoi(value) > 36600) bad("a whole number of days from 0 to 36600, like 400");
   } else {
     throw Error(ErrorCode::bad_input,
                 field_error("key", "unknown setting " + json::quoted(event.key) +
-                                       ": expected rounding, psc_rate, psc_fund, recognition, functional_currency or "
-                                       "max_future_days"));
+                                       ": expected rounding, psc_rate, psc_fund, recognition, functional_currency, "
+                                       "max_future_days, year_end, iati_org_ref, iati_org_name or iati_sector"));
   }
 }
 

@@ -54,6 +54,8 @@ class StateView {
   virtual std::vector<std::int64_t> pledges_due(Date day) const = 0;
   virtual std::vector<MonetaryPosition> monetary_positions(Date day) const = 0;
   virtual std::vector<KeyedSums> results(Date from, Date through) const = 0;
+  // The balances of these accounts by full key, of every posting dated through day.
+  virtual std::vector<KeyedSums> balances_through(Date day, const std::vector<std::int64_t>& accounts) const = 0;
 };
 
 }  // namespace fundledger::detail

@@ -70,6 +70,9 @@ class StoreState final : public StateView {
   std::vector<std::int64_t> pledges_due(Date day) const override { return txn_.pledges_due(day.day_number()); }
   std::vector<MonetaryPosition> monetary_positions(Date day) const override;
   std::vector<KeyedSums> results(Date from, Date through) const override;
+  std::vector<KeyedSums> balances_through(Date day, const std::vector<std::int64_t>& accounts) const override {
+    return txn_.sums_through(day.day_number(), accounts, 0, false);
+  }
 
   // What the store holds for a balance or a monthly balance, as the transaction began.
   BalanceSums stored_balance(const BalanceKeyIds& key) const;

@@ -8,8 +8,9 @@
 //      the event that holds them), the difference to 4710 per fund and currency (dated the last day)
 //      and, except in December, its reversal dated the first day of the next month; a December
 //      restatement of money held is kept against the holding, as its carrying USD;
-//   3. in December, the year-end: every revenue and expense balance of the year to 3100, per fund
-//      and currency, dated 31 December.
+//   3. in December, the year-end: every revenue and expense balance of the year (and, with the
+//      year_end setting "usd", the transfers between funds in 3200) to 3100, per fund, dated 31
+//      December (see close_year).
 // Then every day up to P's last day is locked, and the core seals the month (see the recorder):
 // the hash of the close event and the SHA-256 of the closing balances. Reopening the latest
 // closed month appends a period_reopen event negating every posting of its close, on the same
@@ -149,11 +150,18 @@ void revalue(RuleContext& context, PostingBuilder& builder, const std::vector<Mo
   }
 }
 
-// 3. The year's revenue and expenses into the accumulated surplus, per fund and currency.
-void close_year(RuleContext& context, PostingBuilder& builder, const Period& period) {
+// The year's results (revenue and expenses, with what this close just posted) by full key; with
+// the year-end in USD, the transfers between funds (3200) too.
+std::map<BalanceKeyIds, Position> year_results(RuleContext& context, PostingBuilder& builder, const Period& period,
+                                               bool in_usd) {
   std::map<BalanceKeyIds, Position> results;
   for (const KeyedSums& row : context.state.results(Date::from_ymd(period.year(), 1, 1), period.last_day())) {
     results[row.key] = row.sums;
+  }
+  if (in_usd) {
+    for (const KeyedSums& row : context.state.balances_through(period.last_day(), {builder.account(account::transfers)})) {
+      results[row.key] = row.sums;
+    }
   }
   for (const StoredPosting& p : builder.postings()) {
     const auto account_class = context.master.accounts.by_id(p.account_id).event.account_class;
@@ -162,24 +170,62 @@ void close_year(RuleContext& context, PostingBuilder& builder, const Period& per
     sums.amount_minor += p.amount_minor;
     sums.functional_minor += p.functional_minor;
   }
-  std::map<std::pair<std::int64_t, std::int64_t>, Position> surplus;
-  for (const auto& [key, sums] : results) {
+  return results;
+}
+
+StoredPosting year_end_posting(const BalanceKeyIds& key, std::int64_t amount_minor, std::int64_t functional_minor) {
+  StoredPosting posting = usd_only(key, functional_minor);
+  posting.amount_minor = amount_minor;
+  posting.kind = PostingKind::year_end;
+  return posting;
+}
+
+// 3. The year's results into the accumulated surplus (3100), per fund: each balance closed where it
+// is. With the year-end in USD (the year_end setting, "usd" in every ledger init makes), 3200 is
+// closed too, and 3100 takes USD only: the part of a fund's result in another currency stays as a
+// currency position in 1900 (its USD leg and its currency leg net to zero), so that every (fund,
+// currency) still balances. By currency (ledgers made before the setting), 3100 takes each
+// currency's part in that currency.
+void close_year(RuleContext& context, PostingBuilder& builder, const Period& period) {
+  const bool in_usd = setting_on(context.master, "year_end", period.last_day()) == "usd";
+  std::map<std::pair<std::int64_t, std::int64_t>, Position> surplus;  // (fund, currency) -> closed
+  for (const auto& [key, sums] : year_results(context, builder, period, in_usd)) {
     if (sums.amount_minor == 0 && sums.functional_minor == 0) continue;
-    StoredPosting posting = usd_only(key, -sums.functional_minor);
-    posting.amount_minor = -sums.amount_minor;
-    posting.kind = PostingKind::year_end;
-    builder.add_posting(posting);
+    builder.add_posting(year_end_posting(key, -sums.amount_minor, -sums.functional_minor));
     Position& total = surplus[{key[1], key[5]}];
     total.amount_minor += sums.amount_minor;
     total.functional_minor += sums.functional_minor;
   }
+  const std::int64_t surplus_account = builder.account(account::accumulated_surplus);
+  const auto* usd = context.master.currencies.find(functional_currency_code);
+  std::map<std::int64_t, Position> in_dollars;  // fund -> its result into 3100, in USD
   for (const auto& [fund_currency, sums] : surplus) {
     if (sums.amount_minor == 0 && sums.functional_minor == 0) continue;
-    const std::int64_t account = builder.account(account::accumulated_surplus);
-    StoredPosting posting = usd_only({account, fund_currency.first, 0, 0, 0, fund_currency.second}, sums.functional_minor);
-    posting.amount_minor = sums.amount_minor;
-    posting.kind = PostingKind::year_end;
-    builder.add_posting(posting);
+    const auto [fund, currency] = fund_currency;
+    if (!in_usd || !usd) {
+      builder.add_posting(year_end_posting({surplus_account, fund, 0, 0, 0, currency}, sums.amount_minor, sums.functional_minor));
+      continue;
+    }
+    Position& dollars = in_dollars[fund];
+    if (currency == usd->id) {
+      // USD amounts as they are (a USD-only difference has amount 0), so that USD still balances.
+      dollars.amount_minor += sums.amount_minor;
+      dollars.functional_minor += sums.functional_minor;
+      continue;
+    }
+    const std::int64_t exchange = builder.account(account::currency_exchange);
+    builder.add_posting(year_end_posting({exchange, fund, 0, 0, 0, currency}, sums.amount_minor, sums.functional_minor));
+    if (sums.functional_minor != 0) {
+      builder.add_posting(year_end_posting({exchange, fund, 0, 0, 0, usd->id}, -sums.functional_minor, -sums.functional_minor));
+    }
+    dollars.amount_minor += sums.functional_minor;
+    dollars.functional_minor += sums.functional_minor;
+  }
+  for (const auto& [fund, dollars] : in_dollars) {
+    if (dollars.amount_minor != 0 || dollars.functional_minor != 0) {
+      builder.add_posting(
+          year_end_posting({surplus_account, fund, 0, 0, 0, usd->id}, dollars.amount_minor, dollars.functional_minor));
+    }
   }
 }
 

@@ -56,7 +56,7 @@ FIXTURE = os.path.join(ROOT, "tests", "fixtures", "ledger-schema-2.jsonl")
 FIXTURE_HEAD = "b56681ab7bb34c3a80fc0a29bdf8c8a1574a551522d200d2eaa0f1b0a35e7b49"
 FIXTURE_BALANCES = os.path.join(ROOT, "tests", "fixtures", "ledger-schema-2.balances.csv")
 FIXTURE_EVENTS = 113
-INIT_EVENTS = 29
+INIT_EVENTS = 30  # 5 standard settings and the 25 accounts of the standard chart
 EXPORT_FIELDS = ("seq", "recorded_at", "postings", "prev_hash", "hash")
 BY_KEY = ["balances", "--group-by", "account,fund,donor,pledge,currency", "--format", "csv"]
 
@@ -98,9 +98,10 @@ class Server:
         return subprocess.run([self.fundledger] + list(args), cwd=self.work, env=environment, capture_output=True,
                               timeout=timeout)
 
-    def start(self, *args):
+    def start(self, *args, env=None):
         environment = dict(os.environ)
         environment.pop("FUNDLEDGER_DB", None)
+        environment.update(env or {})
         return subprocess.Popen([self.fundledger] + list(args), cwd=self.work, env=environment,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
@@ -138,11 +139,11 @@ def write_jsonl(path, events):
 def opening(checks, server):
     url = server.database("fresh")
     result = server.run("--db", url, "init")
-    checks.check("init in an empty database exits 0 and records the 29 standard events",
-                 result.returncode == 0 and "with 29 events" in text(result.stdout + result.stderr), described(result))
+    checks.check("init in an empty database exits 0 and records the 30 standard events",
+                 result.returncode == 0 and "with 30 events" in text(result.stdout + result.stderr), described(result))
     result = server.run("--db", url, "init")
     checks.check("init again exits 73: the database already holds a ledger",
-                 result.returncode == 73 and "already holds a ledger of 29 events" in text(result.stderr),
+                 result.returncode == 73 and "already holds a ledger of 30 events" in text(result.stderr),
                  described(result))
 
     other = server.database("other")
@@ -332,8 +333,10 @@ def backups(checks, server, cluster):
 def same_file_twice(checks, server, journal, events):
     twice = server.database("twice")
     server.run("--db", twice, "init")
-    first = server.start("--db", twice, "import", journal)
-    second = server.start("--db", twice, "import", journal)
+    # The second waits for the first however long its import takes (a busy timeout of five minutes).
+    patient = {"FUNDLEDGER_BUSY_TIMEOUT_MS": "300000"}
+    first = server.start("--db", twice, "import", journal, env=patient)
+    second = server.start("--db", twice, "import", journal, env=patient)
     outputs = [process.communicate(timeout=600) for process in (first, second)]
     messages = [text(err) for _, err in outputs]
     recorded = sorted(int(m.split(": ")[1].split(" recorded")[0]) if "recorded," in m else -1 for m in messages)
