@@ -1,11 +1,15 @@
 // The period-close report pack: trial balance, financial position, financial performance, changes
-// in net assets, contributions by donor, aging of contributions receivable, cash flow.
+// in net assets, cash flow (the statements, each with the prior period beside it and inter-fund
+// amounts eliminated from the total), contributions by donor, aging of contributions receivable,
+// budget and actual, revenue by donor, and advances to implementing partners.
 //
-// Every report is built from the stored postings and balances by its own module (ledger/reports/)
-// into a Report: a title, the scope it covers, named columns and rows of text and exact amounts
-// (USD unless a column says otherwise). render_table prints it for a person (aligned, thousands
-// separated, negative amounts in parentheses, totals ruled); render_csv and render_json print the
-// same figures unformatted for programs, with the column keys as names.
+// Every report is built from the stored balances and movements by its own module (ledger/reports/)
+// into a Report: a title, the scope it covers, the basis it used (settings and rates), named
+// columns and rows of text and exact amounts (USD unless a column says otherwise), each row with a
+// stable key. render_table prints it for a person (aligned, thousands separated, negative amounts
+// in parentheses, totals ruled, the basis below); render_csv and render_json print the same figures
+// unformatted for programs, with the column keys as names (and, in JSON, each row's key and the
+// basis).
 //
 // Example:
 //   auto ledger = Ledger::open("cpcjf.db", OpenMode::read_only);
@@ -26,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -58,6 +63,9 @@ using ReportCell = std::variant<std::monostate, std::string, Decimal>;
 struct ReportRow {
   RowKind kind = RowKind::line;
   std::vector<ReportCell> cells;  // one per column
+  // A stable name of the line for programs ("net_assets_total", "receivable_current",
+  // "account:1100:CPCJF", "donor:DEU:CPCJF:EUR"), whatever its label says.
+  std::string key;
 };
 
 struct Report {
@@ -69,10 +77,16 @@ struct Report {
   std::vector<std::string> funds;        // the funds included
   std::vector<ReportColumn> columns;
   std::vector<ReportRow> rows;
+  // The span of the comparative column of a statement ("prior"), the same days a year earlier.
+  std::optional<Date> prior_from;
+  std::optional<Date> prior_to;
+  // What the figures rest on, as of the last day: recognition, rounding, psc_rate, psc_fund,
+  // year_end, and "rate:EUR" = "0.955 from 2024-12-01" for each currency with a rate.
+  std::vector<std::pair<std::string, std::string>> basis;
 };
 
-// trial-balance, financial-position, financial-performance, net-assets, contributions, aging,
-// cash-flow.
+// trial-balance, financial-position, financial-performance, net-assets, cash-flow, contributions,
+// aging, budget, donor-revenue, partners.
 const std::vector<std::string>& report_names();
 Report build_report(const Ledger& ledger, std::string_view name, const ReportScope& scope);
 

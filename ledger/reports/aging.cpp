@@ -17,8 +17,6 @@
 
 #include "core/chart.hpp"
 
-#include <limits>
-
 #include <algorithm>
 #include <array>
 #include <limits>
@@ -62,7 +60,6 @@ Report aging(const Scope& scope) {
                     {"overdue_3_4", "3-4 years", true}, {"overdue_4_plus", "Over 4 years", true},
                     {"total", "Total", true},           {"allowance", "Allowance", true},
                     {"net", "Net", true}};
-  const std::int32_t last_day = scope.to.day_number();
 
   // Per donor (0 for receivables that name none, which only a generic journal entry can make).
   std::map<std::int64_t, Buckets> by_donor;
@@ -72,11 +69,12 @@ Report aging(const Scope& scope) {
     Buckets& donor = by_donor[receivable.donor_id];
     for (std::size_t i = 0; i < bucket_count; ++i) donor[i] += receivable.usd_by_group[i];
   }
-  for (const store::DonorFundSums& row : scope.txn.sums_by_donor(scope.account(detail::account::allowance),
-                                                                  std::numeric_limits<std::int32_t>::min(), last_day,
-                                                                  scope.fund_ids, "")) {
+  store::MovementQuery by_donor_query;
+  by_donor_query.by_donor = true;
+  for (const store::MovementSums& row :
+       flows(scope, {detail::account::allowance}, std::nullopt, scope.to, by_donor_query)) {
     // The allowance is a credit balance, shown as the positive amount it takes off.
-    allowance_by_donor[row.donor_id] -= row.functional_minor;
+    allowance_by_donor[row.donor_id] -= usd_of(row);
     by_donor[row.donor_id];  // a donor with an allowance gets a row
   }
 
@@ -106,15 +104,16 @@ Report aging(const Scope& scope) {
     const Buckets& buckets = by_donor[donor_id];
     const std::int64_t allowance = allowance_by_donor[donor_id];
     if (allowance == 0 && std::all_of(buckets.begin(), buckets.end(), [](std::int64_t a) { return a == 0; })) continue;
+    const std::string code = donor_id ? state.donors.by_id(donor_id).code : std::string();
     ReportRow row{RowKind::line,
-                  {donor_id ? state.donors.by_id(donor_id).code : std::string(),
-                   donor_id ? state.donors.by_id(donor_id).event.name : std::string("(no donor)")}};
+                  {code, donor_id ? state.donors.by_id(donor_id).event.name : std::string("(no donor)")},
+                  "donor:" + code};
     for (ReportCell& cell : figure_cells(buckets, allowance)) row.cells.push_back(std::move(cell));
     report.rows.push_back(std::move(row));
     for (std::size_t i = 0; i < bucket_count; ++i) total_buckets[i] += buckets[i];
     total_allowance += allowance;
   }
-  ReportRow total{RowKind::total, {std::string("Total"), std::monostate{}}};
+  ReportRow total{RowKind::total, {std::string("Total"), std::monostate{}}, "total"};
   for (ReportCell& cell : figure_cells(total_buckets, total_allowance)) total.cells.push_back(std::move(cell));
   report.rows.push_back(std::move(total));
   return report;

@@ -1,111 +1,116 @@
-// Contributions by donor: per donor, fund and currency, what was pledged (in the pledge currency and
-// in USD), what was received before the period and in it, the reductions and refunds of the period,
-// what is outstanding and what is held in advance as of the report's last day. Amounts are USD
-// except `pledged`, which is in the row's currency.
+// Contributions by donor: per donor, fund and currency, in USD, how the contributions receivable
+// (1200) moved in the period, and beside it the money that came in:
 //
-// Every USD figure is read from the postings, classified by the event that made them (a reversal
-// counts as the kind of event it reverses, so a reversed receipt is no longer received):
-//   pledged             the pledges signed on or before the last day, less those whose pledge event
-//                       was reversed by then, in the pledge currency;
-//   pledged_usd         the USD that recognition put on 1200 up to the last day: the postings of
-//                       pledge events (net of their reversals) and the instalments a close
-//                       recognized (its 1200 postings that move the currency amount, net of a
-//                       reopening's), but not the revaluation, which moves USD only;
-//   received_prior      the USD that receipts and applications relieved from 1200 before the first
-//                       day, net of reversals dated before it;
-//   received_period     the same from the first day to the last;
-//   reductions_refunds  the USD that reductions and write-offs relieved from 1200 in the period, plus
-//                       the refunds of the period charged to 4900 (both net of reversals);
-//   outstanding         the USD balance of 1200 on the last day, revaluation included;
-//   advances            the USD credit balance of 2100 on the last day.
-// A posting falls before or in the period by its own date. The total of `outstanding` is the USD
-// balance of 1200 over the funds in scope, and the total of `advances` minus that of 2100: every
-// posting on those accounts lands in exactly one row.
+//   receivable_opening + recognized - relieved - reductions - write_offs + exchange_differences
+//     = receivable_closing, on every row and in total (which is 1200 in the financial position)
+//
+//   recognized            what entered the receivable: pledges signed (a conditional one against
+//                         deferred revenue) and instalments recognized as they fell due
+//   relieved              what receipts and applied advances settled, at the USD the receivable
+//                         carried (anything else that moved 1200, such as a generic entry in a
+//                         ledger older than the control accounts, is counted here too)
+//   reductions, write_offs
+//   exchange_differences  the month-end restatements of the receivable at the month's rate (and
+//                         their reversals the next day), net
+//   cash_received         receipts in the period at the receipt-date rate (1100)
+//   realized_fx           the realized exchange on receipts and applications (4700), gains positive,
+//                         on the row of the receivable (or advance) each settled
+//   advances_held         money received from the donor and held for later (2100) at the end
+//   refunds               given back to the donor in the period: revenue (4900) or money held
+//                         (2100, 2150), when granted
+//
+// The currency is the pledge's for the receivable and the money's for what came in: a receipt in
+// another currency than its pledge shows on a row of its own currency.
 #include "reports/support.hpp"
 
 #include "core/chart.hpp"
 
-#include <limits>
-
 #include <algorithm>
+#include <array>
 #include <tuple>
 
 namespace fundledger::reports {
 
 namespace {
 
-// A row: (donor id, 0 for none; fund id; currency id).
-using RowKey = std::tuple<std::int64_t, std::int64_t, std::int64_t>;
+namespace account = detail::account;
+using detail::MovementKind;
 
-struct Figures {
-  std::int64_t pledged_minor = 0;  // in the row's currency
-  std::int64_t pledged_usd = 0;
-  std::int64_t received_prior = 0;
-  std::int64_t received_period = 0;
-  std::int64_t reductions_refunds = 0;
-  std::int64_t outstanding = 0;
-  std::int64_t advances = 0;
-
-  bool is_zero() const {
-    return pledged_minor == 0 && pledged_usd == 0 && received_prior == 0 && received_period == 0 &&
-           reductions_refunds == 0 && outstanding == 0 && advances == 0;
-  }
-  // The USD figures of other added to these (the currency amount is not: currencies differ).
-  void add_usd(const Figures& other) {
-    pledged_usd += other.pledged_usd;
-    received_prior += other.received_prior;
-    received_period += other.received_period;
-    reductions_refunds += other.reductions_refunds;
-    outstanding += other.outstanding;
-    advances += other.advances;
-  }
+enum Column : std::size_t {
+  opening,
+  recognized,
+  relieved,
+  reductions,
+  write_offs,
+  exchange_differences,
+  closing,
+  cash_received,
+  realized_fx,
+  advances_held,
+  refunds,
+  column_count
 };
 
-// The pledged amounts in the pledge currency. A pledge whose signing was reversed on or before the
-// last day was never a pledge: its postings net to nothing, and so must its amount.
-void add_pledged(const Scope& scope, std::map<RowKey, Figures>& rows) {
-  for (const store::PledgedSums& row : scope.txn.pledged_through(scope.to.day_number(), scope.fund_ids)) {
-    rows[{row.donor_id, row.fund_id, row.currency_id}].pledged_minor += row.amount_minor;
+using Figures = std::array<std::int64_t, column_count>;
+using RowKey = std::tuple<std::int64_t, std::int64_t, std::int64_t>;  // donor, fund, currency
+
+store::MovementQuery donor_currency(bool by_kind) {
+  store::MovementQuery query;
+  query.by_donor = query.by_currency = true;
+  query.by_kind = by_kind;
+  return query;
+}
+
+// The column a movement of the receivable in the period goes to, and its sign there.
+std::pair<Column, int> receivable_column(MovementKind kind) {
+  switch (kind) {
+    case MovementKind::pledge:
+    case MovementKind::recognition: return {recognized, 1};
+    case MovementKind::reduction: return {reductions, -1};
+    case MovementKind::write_off: return {write_offs, -1};
+    case MovementKind::revaluation: return {exchange_differences, 1};
+    default: return {relieved, -1};
   }
 }
 
-// Every 1200 posting up to the last day, once in `outstanding` and, by the event that made it, in
-// at most one of the movement columns.
-void add_receivable(const Scope& scope, std::map<RowKey, Figures>& rows) {
-  for (const store::KindSums& row : scope.txn.sums_by_kind(scope.account(detail::account::receivable),
-                                                           scope.from.day_number(), scope.to.day_number(),
-                                                           scope.fund_ids)) {
-    Figures& figures = rows[{row.donor_id, row.fund_id, row.currency_id}];
-    figures.outstanding += row.functional_minor;
-    // What is pledged: the pledge's own recognition at signing, and instalments recognized when they
-    // fell due (by a close, or by the money that arrived for them); revaluation is not.
-    if (row.kind == "pledge" || row.kind == "recognition") {
-      figures.pledged_usd += row.functional_minor;
-    } else if (row.kind == "receipt" || row.kind == "apply") {
-      (row.in_period ? figures.received_period : figures.received_prior) -= row.functional_minor;
-    } else if ((row.kind == "reduction" || row.kind == "write_off") && row.in_period) {
-      figures.reductions_refunds -= row.functional_minor;
+std::map<RowKey, Figures> figures_of(const Scope& scope) {
+  std::map<RowKey, Figures> rows;
+  auto at = [&rows](const store::MovementSums& row) -> Figures& {
+    return rows.try_emplace({row.donor_id, row.fund_id, row.currency_id}).first->second;
+  };
+  const Date before = scope.from.add_days(-1);
+  for (const auto& row : flows(scope, {account::receivable}, std::nullopt, before, donor_currency(false))) {
+    at(row)[opening] += usd_of(row);
+  }
+  for (const auto& row : flows(scope, {account::receivable}, scope.from, scope.to, donor_currency(true))) {
+    const auto [column, sign] = receivable_column(row.kind);
+    at(row)[column] += sign * usd_of(row);
+  }
+  for (const auto& row : flows(scope, {account::cash}, scope.from, scope.to, donor_currency(true))) {
+    if (row.kind == MovementKind::receipt) at(row)[cash_received] += usd_of(row);
+  }
+  std::vector<std::int64_t> held;
+  for (std::string_view code : {account::receivable, account::received_in_advance}) {
+    if (const std::int64_t id = scope.account(code); id >= 0) held.push_back(id);
+  }
+  if (const std::int64_t exchange = scope.account(account::realized_exchange); exchange >= 0 && !held.empty()) {
+    for (const store::DonorFundSums& row : scope.txn.settlement_exchange(exchange, held, scope.from.day_number(),
+                                                                       scope.to.day_number(), scope.fund_ids)) {
+      rows.try_emplace({row.donor_id, row.fund_id, row.currency_id}).first->second[realized_fx] -= row.functional_minor;
     }
   }
-}
-
-// The refunds of the period: what refund events charged to 4900, in the row of the pledge they
-// name (its currency) or, without one, in the row of the refund's own currency.
-void add_refunds(const Scope& scope, std::map<RowKey, Figures>& rows) {
-  for (const store::DonorFundSums& row :
-       scope.txn.sums_by_donor(scope.account(detail::account::refunds_and_reductions), scope.from.day_number(),
-                               scope.to.day_number(), scope.fund_ids, "refund")) {
-    rows[{row.donor_id, row.fund_id, row.currency_id}].reductions_refunds += row.functional_minor;
+  for (const auto& row : flows(scope, {account::received_in_advance}, std::nullopt, scope.to, donor_currency(false))) {
+    at(row)[advances_held] -= usd_of(row);
   }
-}
-
-// Money received ahead of a pledge: the credit balance of 2100 on the last day.
-void add_advances(const Scope& scope, std::map<RowKey, Figures>& rows) {
-  for (const store::DonorFundSums& row :
-       scope.txn.sums_by_donor(scope.account(detail::account::received_in_advance),
-                               std::numeric_limits<std::int32_t>::min(), scope.to.day_number(), scope.fund_ids, "")) {
-    rows[{row.donor_id, row.fund_id, row.currency_id}].advances -= row.functional_minor;
+  for (const auto& row : flows(scope, {account::refunds_and_reductions, account::received_in_advance, account::unidentified},
+                               scope.from, scope.to, donor_currency(true))) {
+    if (row.kind == MovementKind::refund) at(row)[refunds] += usd_of(row);
   }
+  for (auto& [key, figures] : rows) {
+    figures[closing] = figures[opening] + figures[recognized] - figures[relieved] - figures[reductions] -
+                       figures[write_offs] + figures[exchange_differences];
+  }
+  return rows;
 }
 
 }  // namespace
@@ -116,70 +121,48 @@ Report contributions(const Scope& scope) {
                     {"donor_name", "Name", false},
                     {"fund", "Fund", false},
                     {"currency", "Currency", false},
-                    {"pledged", "Pledged (currency)", true},
-                    {"pledged_usd", "Pledged", true},
-                    {"received_prior", "Received, prior periods", true},
-                    {"received_period", "Received, period", true},
-                    {"reductions_refunds", "Reductions and refunds", true},
-                    {"outstanding", "Outstanding", true},
-                    {"advances", "Advances", true}};
-  std::map<RowKey, Figures> rows;
-  add_pledged(scope, rows);
-  add_receivable(scope, rows);
-  add_refunds(scope, rows);
-  add_advances(scope, rows);
-
-  const auto& state = scope.master;
-  // A posting without a donor can only come from a generic journal entry; it still gets a row, so
-  // that the totals keep equal to the balances. Such rows come last.
-  auto donor_code = [&state](std::int64_t id) { return id ? state.donors.by_id(id).code : std::string(); };
-  auto donor_name = [&state](std::int64_t id) { return id ? state.donors.by_id(id).event.name : std::string("(no donor)"); };
-  std::vector<std::pair<RowKey, Figures>> ordered;
+                    {"receivable_opening", "Receivable at start", true},
+                    {"recognized", "Recognized", true},
+                    {"relieved", "Relieved by receipts", true},
+                    {"reductions", "Reductions", true},
+                    {"write_offs", "Write-offs", true},
+                    {"exchange_differences", "Exchange differences", true},
+                    {"receivable_closing", "Receivable at end", true},
+                    {"cash_received", "Cash received", true},
+                    {"realized_fx", "Realized exchange", true},
+                    {"advances_held", "Advances held", true},
+                    {"refunds", "Refunds", true}};
+  const auto& master = scope.master;
+  std::vector<std::pair<RowKey, Figures>> rows;
+  for (const auto& [key, figures] : figures_of(scope)) {
+    if (std::any_of(figures.begin(), figures.end(), [](std::int64_t minor) { return minor != 0; })) {
+      rows.emplace_back(key, figures);
+    }
+  }
+  // By donor code (receipts of no donor last), fund code, currency code.
+  auto codes = [&master](const RowKey& key) {
+    const auto& [donor, fund, currency] = key;
+    return std::make_tuple(donor == 0, donor ? master.donors.by_id(donor).code : std::string(),
+                           master.funds.by_id(fund).code, master.currencies.by_id(currency).code);
+  };
+  std::sort(rows.begin(), rows.end(), [&codes](const auto& a, const auto& b) { return codes(a.first) < codes(b.first); });
+  Figures total{};
   for (const auto& [key, figures] : rows) {
-    if (!figures.is_zero()) ordered.emplace_back(key, figures);
-  }
-  std::sort(ordered.begin(), ordered.end(), [&](const auto& a, const auto& b) {
-    const auto& [a_donor, a_fund, a_currency] = a.first;
-    const auto& [b_donor, b_fund, b_currency] = b.first;
-    if (a_donor != b_donor) {
-      if (!a_donor || !b_donor) return b_donor == 0;
-      return donor_code(a_donor) < donor_code(b_donor);
+    const auto& [donor, fund, currency] = key;
+    const std::string donor_code = donor ? master.donors.by_id(donor).code : std::string();
+    ReportRow row{RowKind::line,
+                  {donor_code, donor ? master.donors.by_id(donor).event.name : std::string("(no donor: unidentified)"),
+                   master.funds.by_id(fund).code, master.currencies.by_id(currency).code},
+                  "donor:" + donor_code + ":" + master.funds.by_id(fund).code + ":" + master.currencies.by_id(currency).code};
+    for (std::size_t i = 0; i < column_count; ++i) {
+      row.cells.emplace_back(usd(figures[i]));
+      total[i] += figures[i];
     }
-    if (a_fund != b_fund) return state.funds.by_id(a_fund).code < state.funds.by_id(b_fund).code;
-    return state.currencies.by_id(a_currency).code < state.currencies.by_id(b_currency).code;
-  });
-
-  auto usd_cells = [](const Figures& figures) {
-    return std::vector<ReportCell>{usd(figures.pledged_usd),     usd(figures.received_prior),
-                                   usd(figures.received_period), usd(figures.reductions_refunds),
-                                   usd(figures.outstanding),     usd(figures.advances)};
-  };
-  auto summary_row = [&usd_cells](RowKind kind, ReportCell donor, ReportCell name, const Figures& figures) {
-    ReportRow row{kind, {std::move(donor), std::move(name), std::monostate{}, std::monostate{}, std::monostate{}}};
-    for (ReportCell& cell : usd_cells(figures)) row.cells.push_back(std::move(cell));
-    return row;
-  };
-
-  Figures total;
-  for (std::size_t i = 0; i < ordered.size();) {
-    const std::int64_t donor = std::get<0>(ordered[i].first);
-    Figures donor_total;
-    std::size_t count = 0;
-    for (; i < ordered.size() && std::get<0>(ordered[i].first) == donor; ++i, ++count) {
-      const auto& [key, figures] = ordered[i];
-      const auto& currency = state.currencies.by_id(std::get<2>(key));
-      ReportRow row{RowKind::line,
-                    {donor_code(donor), donor_name(donor), state.funds.by_id(std::get<1>(key)).code, currency.code,
-                     Decimal::from_minor_units(figures.pledged_minor, currency.minor_units)}};
-      for (ReportCell& cell : usd_cells(figures)) row.cells.push_back(std::move(cell));
-      report.rows.push_back(std::move(row));
-      donor_total.add_usd(figures);
-    }
-    // A donor's own total only says something new when it adds up more than one row.
-    if (count > 1) report.rows.push_back(summary_row(RowKind::subtotal, donor_code(donor), donor_name(donor), donor_total));
-    total.add_usd(donor_total);
+    report.rows.push_back(std::move(row));
   }
-  report.rows.push_back(summary_row(RowKind::total, std::string("Total"), std::monostate{}, total));
+  ReportRow row{RowKind::total, {std::string("Total"), std::monostate{}, std::monostate{}, std::monostate{}}, "total"};
+  for (std::int64_t minor : total) row.cells.emplace_back(usd(minor));
+  report.rows.push_back(std::move(row));
   return report;
 }
 

@@ -1,70 +1,65 @@
-// Statement of changes in net assets, per fund: the opening fund balance, the surplus or deficit
-// of the period (as the statement of financial performance shows it), transfers between funds,
-// other direct changes (entries posted straight to net assets), and the closing fund balance.
-// Net assets include revenue and expenses not yet closed into 3100, so that closing = opening +
-// surplus + transfers + other changes exactly.
-#include "reports/support.hpp"
+// Statement of changes in net assets, per fund, in total and for the prior period: the opening
+// fund balance, the surplus or deficit of the period (as the statement of financial performance
+// shows it), transfers between funds (which cancel in the total when both funds are in scope),
+// other direct changes (entries posted straight to net assets), and the closing fund balance. Net
+// assets include revenue and expenses not yet closed into 3100, so that closing = opening + surplus
+// + transfers + other changes exactly; the year-end closing, which moves amounts within net assets,
+// is left out of the columns of the period.
+#include "reports/statement_lines.hpp"
 
-#include <map>
+#include "core/chart.hpp"
 
 namespace fundledger::reports {
 
 namespace {
 
-// Net assets (credit positive) by fund: every net-assets, revenue and expense balance.
-std::map<std::int64_t, std::int64_t> net_assets_by_fund(const Scope& scope, const std::map<AccountFund, std::int64_t>& balances) {
-  std::map<std::int64_t, std::int64_t> result;
-  for (const auto& [key, minor] : balances) {
-    const AccountClass account_class = scope.account_class(key.first);
-    if (account_class == AccountClass::net_assets || account_class == AccountClass::revenue ||
-        account_class == AccountClass::expense) {
-      result[key.second] -= minor;
+bool in_net_assets(AccountClass account_class) {
+  return account_class == AccountClass::net_assets || account_class == AccountClass::revenue ||
+         account_class == AccountClass::expense;
+}
+
+// Net assets (credit positive) by fund, as of day.
+FundAmounts net_assets_on(const Scope& scope, Date day) {
+  FundAmounts amounts(scope);
+  for (const auto& [key, minor] : balances_as_of(scope, day)) {
+    if (in_net_assets(scope.account_class(key.first))) amounts.add(key.second, -minor);
+  }
+  return amounts;
+}
+
+std::vector<StatementLine> statement(const Scope& scope, Date from, Date to) {
+  const std::int64_t transfers_account = scope.account(detail::account::transfers);
+  FundAmounts surplus(scope);
+  FundAmounts transfers(scope);
+  FundAmounts other(scope);
+  store::MovementQuery by_kind;
+  by_kind.by_kind = true;
+  for (const store::MovementSums& row : flows(scope, {}, from, to, by_kind)) {
+    const AccountClass account_class = scope.account_class(row.account_id);
+    if (!in_net_assets(account_class) || row.kind == detail::MovementKind::year_end) continue;
+    if (account_class == AccountClass::revenue || account_class == AccountClass::expense) {
+      surplus.add(row.fund_id, -usd_of(row));
+    } else if (row.account_id == transfers_account) {
+      transfers.add(row.fund_id, -usd_of(row));
+    } else {
+      other.add(row.fund_id, -usd_of(row));
     }
   }
-  return result;
+  return {{"opening", "Net assets at the beginning of the period", RowKind::line, net_assets_on(scope, from.add_days(-1))},
+          {"surplus", "Surplus/(deficit) for the period", RowKind::line, surplus},
+          {"transfers", "Transfers between funds", RowKind::line, transfers},
+          {"other", "Other changes in net assets", RowKind::line, other},
+          {"closing", "Net assets at the end of the period", RowKind::total, net_assets_on(scope, to)}};
 }
 
 }  // namespace
 
 Report net_assets(const Scope& scope) {
   Report report = start_report(scope, "net-assets", "Statement of changes in net assets");
-  report.columns = {{"fund", "Fund", false},          {"opening", "Opening balance", true},
-                    {"surplus", "Surplus/(deficit)", true}, {"transfers", "Transfers between funds", true},
-                    {"other", "Other changes", true},   {"closing", "Closing balance", true}};
-  const auto opening = net_assets_by_fund(scope, balances_as_of(scope, scope.from.add_days(-1)));
-  const auto closing = net_assets_by_fund(scope, balances_as_of(scope, scope.to));
-  const std::int64_t transfers_account = scope.account("3200");
-  std::map<std::int64_t, std::int64_t> surplus;
-  std::map<std::int64_t, std::int64_t> transfers;
-  std::map<std::int64_t, std::int64_t> other;
-  for (const auto& [key, movement] : movements(scope, scope.from, scope.to, false)) {
-    const AccountClass account_class = scope.account_class(key.first);
-    const std::int64_t credit_minus_debit = movement.credit - movement.debit;
-    if (account_class == AccountClass::revenue || account_class == AccountClass::expense) {
-      surplus[key.second] += credit_minus_debit;
-    } else if (key.first == transfers_account) {
-      transfers[key.second] += credit_minus_debit;
-    } else if (account_class == AccountClass::net_assets) {
-      other[key.second] += credit_minus_debit;
-    }
-  }
-  auto get = [](const std::map<std::int64_t, std::int64_t>& map, std::int64_t fund) {
-    auto found = map.find(fund);
-    return found == map.end() ? std::int64_t{0} : found->second;
-  };
-  std::int64_t totals[5] = {0, 0, 0, 0, 0};
-  for (std::size_t i = 0; i < scope.fund_ids.size(); ++i) {
-    const std::int64_t fund = scope.fund_ids[i];
-    const std::int64_t figures[5] = {get(opening, fund), get(surplus, fund), get(transfers, fund), get(other, fund),
-                                     get(closing, fund)};
-    for (int k = 0; k < 5; ++k) totals[k] += figures[k];
-    report.rows.push_back({RowKind::line,
-                           {scope.fund_codes[i], usd(figures[0]), usd(figures[1]), usd(figures[2]), usd(figures[3]),
-                            usd(figures[4])}});
-  }
-  report.rows.push_back({RowKind::total,
-                         {std::string("Total"), usd(totals[0]), usd(totals[1]), usd(totals[2]), usd(totals[3]),
-                          usd(totals[4])}});
+  add_fund_columns(report, scope);
+  std::vector<StatementLine> lines = statement(scope, scope.from, scope.to);
+  merge_prior(lines, statement(scope, scope.prior_from, scope.prior_to));
+  emit(report, lines);
   return report;
 }
 

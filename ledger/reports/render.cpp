@@ -43,9 +43,24 @@ std::string scope_line(const Report& report) {
     }
   }
   // Statements of balances are as of a day; the others cover the days from..to.
-  const bool as_of = report.name == "financial-position" || report.name == "aging";
+  const bool as_of = report.name == "financial-position" || report.name == "aging" || report.name == "partners";
   return funds + "\n" + (as_of ? "As of " + report.to.to_string() : report.from.to_string() + " to " + report.to.to_string()) +
          ", amounts in USD";
+}
+
+// "Basis: recognition upfront; rounding half-even; ...; rates per USD: EUR 0.955 from 2024-12-01, ..."
+std::string basis_line(const Report& report) {
+  std::string settings;
+  std::string rates;
+  for (const auto& [key, value] : report.basis) {
+    if (key.rfind("rate:", 0) == 0) {
+      rates += (rates.empty() ? "" : ", ") + key.substr(5) + " " + value;
+    } else {
+      settings += (settings.empty() ? "" : "; ") + key + " " + value;
+    }
+  }
+  if (settings.empty() && rates.empty()) return {};
+  return "Basis: " + settings + (rates.empty() ? "" : "; rates per USD: " + rates) + "\n";
 }
 
 }  // namespace
@@ -114,6 +129,8 @@ std::string render_table(const Report& report, bool colour) {
     out += text;
     if (kind == RowKind::total) out += std::string(total_width, '=') + "\n";
   }
+  const std::string basis = basis_line(report);
+  if (!basis.empty()) out += "\n" + basis;
   return out;
 }
 
@@ -141,7 +158,16 @@ std::string render_json(const Report& report) {
                     ",\"fund\":" + (report.fund.empty() ? std::string("null") : json::quoted(report.fund)) +
                     ",\"funds\":[";
   for (std::size_t i = 0; i < report.funds.size(); ++i) out += (i ? "," : "") + json::quoted(report.funds[i]);
-  out += "],\"currency\":\"USD\",\"columns\":[";
+  out += "],\"currency\":\"USD\"";
+  if (report.prior_from && report.prior_to) {
+    out += ",\"prior_from\":" + json::quoted(report.prior_from->to_string()) +
+           ",\"prior_to\":" + json::quoted(report.prior_to->to_string());
+  }
+  out += ",\"basis\":{";
+  for (std::size_t i = 0; i < report.basis.size(); ++i) {
+    out += (i ? "," : "") + json::quoted(report.basis[i].first) + ":" + json::quoted(report.basis[i].second);
+  }
+  out += "},\"columns\":[";
   for (std::size_t i = 0; i < report.columns.size(); ++i) out += (i ? "," : "") + json::quoted(report.columns[i].key);
   out += "],\"rows\":[";
   bool first = true;
@@ -149,7 +175,7 @@ std::string render_json(const Report& report) {
     if (row.kind == RowKind::heading) continue;
     out += first ? "\n" : ",\n";
     first = false;
-    out += "{\"row_kind\":" + json::quoted(kind_name(row.kind));
+    out += "{\"row_kind\":" + json::quoted(kind_name(row.kind)) + ",\"key\":" + json::quoted(row.key);
     for (std::size_t i = 0; i < report.columns.size(); ++i) {
       out += "," + json::quoted(report.columns[i].key) + ":";
       const ReportCell* cell = i < row.cells.size() ? &row.cells[i] : nullptr;

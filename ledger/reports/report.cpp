@@ -11,8 +11,9 @@ namespace fundledger {
 
 const std::vector<std::string>& report_names() {
   static const std::vector<std::string> names = {"trial-balance", "financial-position", "financial-performance",
-                                                 "net-assets",    "contributions",      "aging",
-                                                 "cash-flow"};
+                                                 "net-assets",    "cash-flow",          "contributions",
+                                                 "aging",         "budget",             "donor-revenue",
+                                                 "partners"};
   return names;
 }
 
@@ -22,7 +23,8 @@ Report build_report(const Ledger& ledger, std::string_view name, const ReportSco
       {"trial-balance", reports::trial_balance},       {"financial-position", reports::financial_position},
       {"financial-performance", reports::financial_performance}, {"net-assets", reports::net_assets},
       {"contributions", reports::contributions},       {"aging", reports::aging},
-      {"cash-flow", reports::cash_flow}};
+      {"cash-flow", reports::cash_flow},               {"budget", reports::budget},
+      {"donor-revenue", reports::donor_revenue},       {"partners", reports::partners}};
   for (const auto& [builder_name, builder] : builders) {
     if (name != builder_name) continue;
     return detail::guarded(detail::LedgerAccess::store(ledger), "building the " + std::string(name) + " report", [&] {

@@ -2,6 +2,7 @@
 #include "reports/support.hpp"
 
 #include "core/chart.hpp"
+#include "core/master.hpp"
 #include "core/text.hpp"
 
 #include <fundledger/error.hpp>
@@ -18,6 +19,31 @@ std::int64_t Scope::account(std::string_view code) const {
   const auto* record = master.accounts.find(code);
   return record ? record->id : -1;
 }
+
+namespace {
+
+// The same day a year earlier (29 February: the 28th).
+Date year_earlier(Date day) {
+  const int year = day.year() - 1;
+  const int last = Period::parse(std::to_string(year) + "-" + (day.month() < 10 ? "0" : "") + std::to_string(day.month()))
+                       .last_day()
+                       .day();
+  return Date::from_ymd(year, day.month(), std::min(day.day(), last));
+}
+
+void set_prior(Scope& scope, const ReportScope& request) {
+  scope.prior_from = year_earlier(scope.from);
+  scope.prior_to = year_earlier(scope.to);
+  if (request.period) {
+    const std::string text = request.period->to_string();
+    scope.prior_label = std::to_string(std::stoi(text.substr(0, 4)) - 1) + text.substr(4);
+    scope.prior_to = Period::parse(scope.prior_label).last_day();
+  } else {
+    scope.prior_label = scope.prior_from.to_string() + " to " + scope.prior_to.to_string();
+  }
+}
+
+}  // namespace
 
 Scope resolve(store::ReadTxn& txn, const detail::MasterState& master, const ReportScope& request) {
   Date to = Date::from_day_number(0);
@@ -37,7 +63,8 @@ Scope resolve(store::ReadTxn& txn, const detail::MasterState& master, const Repo
     }
     from = Date::from_ymd(to.year(), 1, 1);  // the fiscal year to date
   }
-  Scope scope{txn, master, from, to, request.fund, {}, {}};
+  Scope scope{txn, master, from, to, request.fund, {}, {}, from, to, {}};
+  set_prior(scope, request);
   const auto& funds = master.funds;
   if (request.fund.empty()) {
     for (const auto& fund : funds.all()) scope.fund_ids.push_back(fund.id);
@@ -142,6 +169,44 @@ std::map<AccountFund, Movement> movements(const Scope& scope, Date from, Date to
 
 Decimal usd(std::int64_t minor) { return Decimal::from_minor_units(minor, 2); }
 
+std::vector<store::MovementSums> flows(const Scope& scope, const std::vector<std::string_view>& accounts,
+                                       std::optional<Date> from, Date through, store::MovementQuery query) {
+  query.accounts.clear();
+  for (std::string_view code : accounts) {
+    if (const std::int64_t id = scope.account(code); id >= 0) query.accounts.push_back(id);
+  }
+  if (!accounts.empty() && query.accounts.empty()) return {};
+  query.funds = scope.fund_ids;
+  if (from) query.from = from->day_number();
+  query.through = through.day_number();
+  return scope.txn.movements(query);
+}
+
+namespace {
+
+// What the figures rest on, as of the report's last day.
+std::vector<std::pair<std::string, std::string>> basis_of(const Scope& scope) {
+  std::vector<std::pair<std::string, std::string>> basis;
+  for (const char* key : {"recognition", "rounding", "psc_rate", "psc_fund", "year_end"}) {
+    std::string value = detail::setting_on(scope.master, key, scope.to);
+    if (std::string_view(key) == "year_end" && value.empty()) value = "by-currency";
+    if (!value.empty()) basis.emplace_back(key, value);
+  }
+  for (const auto& currency : scope.master.currencies.all()) {
+    const detail::RateEntry* latest = nullptr;
+    for (const detail::RateEntry& rate : currency.rates) {
+      if (rate.day <= scope.to.day_number()) latest = &rate;
+    }
+    if (latest) {
+      basis.emplace_back("rate:" + currency.code,
+                         latest->per_usd.to_string() + " from " + Date::from_day_number(latest->day).to_string());
+    }
+  }
+  return basis;
+}
+
+}  // namespace
+
 Report start_report(const Scope& scope, std::string name, std::string title) {
   Report report;
   report.name = std::move(name);
@@ -150,6 +215,7 @@ Report start_report(const Scope& scope, std::string name, std::string title) {
   report.to = scope.to;
   report.fund = scope.fund;
   report.funds = scope.fund_codes;
+  report.basis = basis_of(scope);
   return report;
 }
 
@@ -244,17 +310,22 @@ Groups split_usd(std::int64_t usd_minor, const Groups& currency_amounts, std::si
 std::vector<ReceivableGroups> receivable_by_group(const Scope& scope, Date as_of, std::size_t groups,
                                                   const std::function<std::size_t(Date due)>& group_of) {
   const std::int32_t last_day = as_of.day_number();
-  // The receivables by (pledge, donor, currency), with what receipts and reductions took from them.
-  // A reversal counts as the kind of event it reverses, so that a reversed receipt pays nothing.
+  // The receivables by (pledge, donor, currency, fund), with what receipts and reductions took from
+  // them. A reversal counts as the kind of event it reverses, so that a reversed receipt pays
+  // nothing.
   std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t>, Receivable> receivables;
-  for (const store::KindSums& row : scope.txn.sums_by_kind(scope.account(detail::account::receivable), last_day,
-                                                           last_day, scope.fund_ids)) {
+  store::MovementQuery query;
+  query.by_pledge = query.by_donor = query.by_currency = query.by_kind = true;
+  for (const store::MovementSums& row : flows(scope, {detail::account::receivable}, std::nullopt, as_of, query)) {
     Receivable& receivable = receivables[{row.pledge_id, row.donor_id, row.currency_id, row.fund_id}];
-    receivable.amount_minor += row.amount_minor;
-    receivable.usd_minor += row.functional_minor;
-    receivable.latest_day = std::max(receivable.latest_day, row.latest_day);
-    if (row.kind == "receipt" || row.kind == "apply") receivable.received_minor -= row.amount_minor;
-    if (row.kind == "reduction" || row.kind == "write_off") receivable.reduced_minor -= row.amount_minor;
+    receivable.amount_minor += amount_of(row);
+    receivable.usd_minor += usd_of(row);
+    if (row.kind == detail::MovementKind::receipt || row.kind == detail::MovementKind::apply) {
+      receivable.received_minor -= amount_of(row);
+    }
+    if (row.kind == detail::MovementKind::reduction || row.kind == detail::MovementKind::write_off) {
+      receivable.reduced_minor -= amount_of(row);
+    }
   }
 
   // The instalments recognized by the last day: at signing (the pledge event recognized them), or
@@ -268,12 +339,19 @@ std::vector<ReceivableGroups> receivable_by_group(const Scope& scope, Date as_of
 
   std::vector<ReceivableGroups> result;
   const std::vector<Instalment> no_schedule;
-  for (const auto& [key, receivable] : receivables) {
+  const std::int64_t receivable_account = scope.account(detail::account::receivable);
+  for (auto& [key, receivable] : receivables) {
     const auto& [pledge_id, donor_id, currency_id, fund_id] = key;
     if (receivable.amount_minor == 0 && receivable.usd_minor == 0) continue;
     // A schedule dates only an amount in its own pledge's currency.
     const auto found = schedules.find(pledge_id);
     const bool scheduled = pledge_id != 0 && found != schedules.end() && found->second.currency_id == currency_id;
+    if (!scheduled) {
+      // Dated by its latest posting.
+      receivable.latest_day = scope.txn.latest_posting_day(receivable_account, fund_id, donor_id, pledge_id, currency_id,
+                                                           last_day)
+                                  .value_or(last_day);
+    }
     const auto [currency_amounts, latest] =
         spread(receivable, scheduled ? found->second.instalments : no_schedule, groups, group_of);
     result.push_back({fund_id, donor_id, split_usd(receivable.usd_minor, currency_amounts, latest)});

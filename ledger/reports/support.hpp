@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +35,9 @@ struct Scope {
   std::string fund;                    // the fund asked for, empty for all
   std::vector<std::int64_t> fund_ids;  // the funds included: the fund then those within it, by code
   std::vector<std::string> fund_codes;
+  Date prior_from;          // the comparative span: the same days a year earlier
+  Date prior_to;
+  std::string prior_label;  // "2023", "2023-Q2", "2023-06", or "2023-01-01 to 2023-06-15"
 
   // The id of an account of the chart, or -1 when the ledger lacks it.
   std::int64_t account(std::string_view code) const;
@@ -52,6 +57,14 @@ std::map<AccountFund, Movement> movements(const Scope& scope, Date from, Date to
 
 Decimal usd(std::int64_t minor);
 
+// The movements of the scope's funds (of these accounts, all when none) over from..through (from
+// the first posting when from is absent), by the dimensions the query asks for.
+std::vector<store::MovementSums> flows(const Scope& scope, const std::vector<std::string_view>& accounts,
+                                       std::optional<Date> from, Date through, store::MovementQuery dimensions = {});
+// A movement's USD, debit positive; and in its currency.
+inline std::int64_t usd_of(const store::MovementSums& row) { return row.sums.functional_debit - row.sums.functional_credit; }
+inline std::int64_t amount_of(const store::MovementSums& row) { return row.sums.debit - row.sums.credit; }
+
 // A report with its name, title and scope filled in.
 Report start_report(const Scope& scope, std::string name, std::string title);
 
@@ -60,9 +73,12 @@ Report trial_balance(const Scope& scope);
 Report financial_position(const Scope& scope);
 Report financial_performance(const Scope& scope);
 Report net_assets(const Scope& scope);
+Report cash_flow(const Scope& scope);
 Report contributions(const Scope& scope);
 Report aging(const Scope& scope);
-Report cash_flow(const Scope& scope);
+Report budget(const Scope& scope);
+Report donor_revenue(const Scope& scope);
+Report partners(const Scope& scope);
 
 }  // namespace fundledger::reports
 

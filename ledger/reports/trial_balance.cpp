@@ -34,10 +34,11 @@ Report trial_balance(const Scope& scope) {
     const Movement movement = moved_found == moved.end() ? Movement{} : moved_found->second;
     const std::int64_t end = start + movement.debit - movement.credit;
     if (start == 0 && movement.debit == 0 && movement.credit == 0) continue;
+    const std::string& fund = scope.master.funds.by_id(key.second).code;
     report.rows.push_back({RowKind::line,
-                           {scope.account_code(key.first), scope.account_name(key.first),
-                            scope.master.funds.by_id(key.second).code, usd(start), usd(movement.debit),
-                            usd(movement.credit), usd(end)}});
+                           {scope.account_code(key.first), scope.account_name(key.first), fund, usd(start),
+                            usd(movement.debit), usd(movement.credit), usd(end)},
+                           "account:" + scope.account_code(key.first) + ":" + fund});
     total_opening += start;
     total_debit += movement.debit;
     total_credit += movement.credit;
@@ -45,7 +46,8 @@ Report trial_balance(const Scope& scope) {
   }
   report.rows.push_back({RowKind::total,
                          {std::string("Total"), std::monostate{}, std::monostate{}, usd(total_opening), usd(total_debit),
-                          usd(total_credit), usd(total_closing)}});
+                          usd(total_credit), usd(total_closing)},
+                         "total"});
   return report;
 }
 

@@ -6,6 +6,8 @@
 #include "store/sql.hpp"
 #include "store/store.hpp"
 
+#include <array>
+#include <map>
 #include <string>
 
 namespace fundledger::store {
@@ -76,6 +78,16 @@ class SqlTxn final : public WriteTxn {
                                          const std::vector<AccountClass>& classes) override;
   std::vector<KeyedSums> balances_as_of(std::int32_t day) override;
 
+  // ---- sql_reports.cpp ----
+  std::vector<MovementSums> movements(const MovementQuery& query) override;
+  std::optional<std::int32_t> latest_posting_day(std::int64_t account, std::int64_t fund, std::int64_t donor,
+                                                 std::int64_t pledge, std::int64_t currency, std::int32_t through) override;
+  std::vector<DonorFundSums> settlement_exchange(std::int64_t exchange_account, const std::vector<std::int64_t>& held_accounts,
+                                                 std::int32_t from, std::int32_t through,
+                                                 const std::vector<std::int64_t>& funds) override;
+  std::vector<detail::BudgetRow> budgets(const std::vector<std::int64_t>& funds) override;
+  std::vector<AdvanceRow> advances(std::int64_t account, std::int32_t day, const std::vector<std::int64_t>& funds) override;
+
   // ---- sql_queries.cpp ----
   void scan_journal(const std::function<bool(const JournalRow&)>& row) override;
   std::int64_t stray_posting_seq(std::int64_t seq) override;
@@ -129,6 +141,8 @@ class SqlTxn final : public WriteTxn {
   static std::string placeholders(std::size_t count);
   static void bind_all(Statement& statement, int first, const std::vector<std::int64_t>& ids);
   void load_master_records(detail::MasterState& master);
+  void add_movement_rows(const MovementQuery& query, bool from_postings, std::int64_t first, std::int64_t last,
+                         std::map<std::array<std::int64_t, 7>, BalanceSums>& result);
   void load_pledges(detail::MasterState& master);
 
   Connection& connection_;

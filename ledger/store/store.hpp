@@ -168,6 +168,38 @@ struct DonorFundSums {
   std::int64_t functional_minor = 0;
 };
 
+// The movements table summed over a span of days, grouped by account and fund and by the
+// dimensions asked for (the others read 0). Whole months come from the table, the days of a month
+// begun or ended midway from the postings, counted by the same kinds.
+struct MovementQuery {
+  std::vector<std::int64_t> accounts;  // empty: every account
+  std::vector<std::int64_t> funds;     // empty: every fund
+  std::optional<std::int32_t> from;    // first day; none: from the first posting
+  std::int32_t through = 0;            // last day
+  bool by_donor = false;
+  bool by_project = false;
+  bool by_pledge = false;
+  bool by_currency = false;
+  bool by_kind = false;
+};
+struct MovementSums {
+  std::int64_t account_id = 0;
+  std::int64_t fund_id = 0;
+  std::int64_t donor_id = 0;
+  std::int64_t project_id = 0;
+  std::int64_t pledge_id = 0;
+  std::int64_t currency_id = 0;
+  detail::MovementKind kind = detail::MovementKind::other;
+  BalanceSums sums;  // debit and credit apart, in the currency's minor units and in USD cents
+};
+
+// An advance to an implementing partner, as it stood on a day.
+struct AdvanceRow {
+  detail::Holding holding;
+  std::int32_t day = 0;  // the advance's date
+  std::string event_id;
+};
+
 class ReadTxn {
  public:
   virtual ~ReadTxn() = default;
@@ -235,6 +267,23 @@ class ReadTxn {
   virtual std::unique_ptr<RowCursor> table_rows(const TableSpec& table) = 0;
 
   // ---- What the reports, the balances command and the listings read ----
+  virtual std::vector<MovementSums> movements(const MovementQuery& query) = 0;
+  // The day of the latest posting through day to account with these keys (0: absent), if any.
+  virtual std::optional<std::int32_t> latest_posting_day(std::int64_t account, std::int64_t fund, std::int64_t donor,
+                                                         std::int64_t pledge, std::int64_t currency,
+                                                         std::int32_t through) = 0;
+  // The USD (debit positive) posted to exchange_account by the receipts and applications dated
+  // from..through (and their reversals), by the donor and currency of the receivable or advance
+  // each settled or held (a posting to one of held_accounts in the same event and fund), by fund.
+  virtual std::vector<DonorFundSums> settlement_exchange(std::int64_t exchange_account,
+                                                         const std::vector<std::int64_t>& held_accounts,
+                                                         std::int32_t from, std::int32_t through,
+                                                         const std::vector<std::int64_t>& funds) = 0;
+  // Every budget of the funds, in the order recorded.
+  virtual std::vector<detail::BudgetRow> budgets(const std::vector<std::int64_t>& funds) = 0;
+  // The advances to partners (holdings of account) made by day in the funds, with what the events
+  // dated through day moved.
+  virtual std::vector<AdvanceRow> advances(std::int64_t account, std::int32_t day, const std::vector<std::int64_t>& funds) = 0;
   virtual std::vector<GroupedSums> grouped_balances(const BalanceGrouping& grouping) = 0;
   // USD debits and credits by (account, fund) of the funds given: from the monthly table for
   // months first..last, or from the postings dated from..through (the year-end closing alone with

@@ -1,0 +1,168 @@
+// The SQL store: what the reports read beyond the balances (the movements table, budgets,
+// advances to partners).
+#include "store/sql_txn.hpp"
+
+#include <limits>
+
+namespace fundledger::store {
+
+namespace {
+
+bool is_month_end(Date day) { return day.add_days(1).day() == 1; }
+
+// "col, " or "0, " for each optional dimension, in the order of MovementSums.
+std::string dimension_columns(const MovementQuery& query, bool from_postings) {
+  auto column = [from_postings](bool wanted, const char* name) {
+    if (!wanted) return std::string("0, ");
+    return from_postings ? "COALESCE(p." + std::string(name) + ", 0), " : std::string(name) + ", ";
+  };
+  std::string out = from_postings ? "p.account_id, p.fund_id, " : "account_id, fund_id, ";
+  out += column(query.by_donor, "donor_id") + column(query.by_project, "project_id") + column(query.by_pledge, "pledge_id");
+  out += query.by_currency ? (from_postings ? "p.currency_id, " : "currency_id, ") : "0, ";
+  out += query.by_kind ? (from_postings ? std::string(movement_kind_sql) + ", " : "kind, ") : "0, ";
+  return out;
+}
+
+}  // namespace
+
+void SqlTxn::add_movement_rows(const MovementQuery& query, bool from_postings, std::int64_t first, std::int64_t last,
+                               std::map<std::array<std::int64_t, 7>, BalanceSums>& result) {
+  if (first > last) return;
+  std::string sql = "SELECT " + dimension_columns(query, from_postings);
+  if (from_postings) {
+    sql += "SUM(CASE WHEN p.amount_minor > 0 THEN p.amount_minor ELSE 0 END), "
+           "SUM(CASE WHEN p.amount_minor < 0 THEN -p.amount_minor ELSE 0 END), "
+           "SUM(CASE WHEN p.functional_minor > 0 THEN p.functional_minor ELSE 0 END), "
+           "SUM(CASE WHEN p.functional_minor < 0 THEN -p.functional_minor ELSE 0 END)";
+    sql += query.by_kind ? std::string(events_with_reversed) : std::string(" FROM postings p ");
+    sql += "WHERE p.date >= ? AND p.date <= ?";
+  } else {
+    sql += "SUM(debit_minor), SUM(credit_minor), SUM(functional_debit_minor), SUM(functional_credit_minor) "
+           "FROM movements WHERE month >= ? AND month <= ?";
+  }
+  const std::string prefix = from_postings ? "p." : "";
+  if (!query.accounts.empty()) sql += " AND " + prefix + "account_id IN " + placeholders(query.accounts.size());
+  if (!query.funds.empty()) sql += " AND " + prefix + "fund_id IN " + placeholders(query.funds.size());
+  sql += " GROUP BY 1, 2, 3, 4, 5, 6, 7";
+  auto statement = connection_.prepare_once(sql);
+  statement->bind(1, first);
+  statement->bind(2, last);
+  bind_all(*statement, 3, query.accounts);
+  bind_all(*statement, 3 + static_cast<int>(query.accounts.size()), query.funds);
+  while (statement->step()) {
+    std::array<std::int64_t, 7> key{};
+    for (int i = 0; i < 7; ++i) key[static_cast<std::size_t>(i)] = statement->integer(i);
+    BalanceSums& sums = result[key];
+    sums.debit += statement->integer(7);
+    sums.credit += statement->integer(8);
+    sums.functional_debit += statement->integer(9);
+    sums.functional_credit += statement->integer(10);
+  }
+}
+
+std::vector<MovementSums> SqlTxn::movements(const MovementQuery& query) {
+  std::map<std::array<std::int64_t, 7>, BalanceSums> result;
+  const Date last = Date::from_day_number(query.through);
+  std::int64_t first_month = std::numeric_limits<std::int32_t>::min();
+  std::int64_t last_month = detail::month_index(last);
+  if (query.from) {
+    const Date first = Date::from_day_number(*query.from);
+    if (last < first) return {};
+    first_month = detail::month_index(first);
+    if (first_month == last_month && (first.day() != 1 || !is_month_end(last))) {
+      add_movement_rows(query, true, first.day_number(), last.day_number(), result);
+      first_month = last_month + 1;
+    } else if (first.day() != 1) {
+      add_movement_rows(query, true, first.day_number(), Period::month_of(first).last_day().day_number(), result);
+      ++first_month;
+    }
+  }
+  if (first_month <= last_month && !is_month_end(last)) {
+    add_movement_rows(query, true, Period::month_of(last).first_day().day_number(), last.day_number(), result);
+    --last_month;
+  }
+  add_movement_rows(query, false, first_month, last_month, result);
+  std::vector<MovementSums> rows;
+  rows.reserve(result.size());
+  for (const auto& [key, sums] : result) {
+    rows.push_back({key[0], key[1], key[2], key[3], key[4], key[5], static_cast<detail::MovementKind>(key[6]), sums});
+  }
+  return rows;
+}
+
+std::optional<std::int32_t> SqlTxn::latest_posting_day(std::int64_t account, std::int64_t fund, std::int64_t donor,
+                                                       std::int64_t pledge, std::int64_t currency, std::int32_t through) {
+  Statement& query = prepare(
+      "SELECT MAX(date) FROM postings WHERE account_id = ? AND fund_id = ? AND COALESCE(donor_id, 0) = ? "
+      "AND COALESCE(pledge_id, 0) = ? AND currency_id = ? AND date <= ?");
+  query.bind(1, account);
+  query.bind(2, fund);
+  query.bind(3, donor);
+  query.bind(4, pledge);
+  query.bind(5, currency);
+  query.bind(6, through);
+  std::optional<std::int32_t> day;
+  if (query.step() && !query.is_null(0)) day = static_cast<std::int32_t>(query.integer(0));
+  query.reset();
+  return day;
+}
+
+std::vector<DonorFundSums> SqlTxn::settlement_exchange(std::int64_t exchange_account,
+                                                       const std::vector<std::int64_t>& held_accounts, std::int32_t from,
+                                                       std::int32_t through, const std::vector<std::int64_t>& funds) {
+  // The donor and currency of the event's receivable or money held in the same fund.
+  const std::string held = "FROM postings q WHERE q.seq = p.seq AND q.fund_id = p.fund_id AND q.donor_id IS NOT NULL "
+                           "AND q.account_id IN " + placeholders(held_accounts.size());
+  auto query = connection_.prepare_once(
+      "SELECT COALESCE((SELECT MAX(q.donor_id) " + held + "), 0), p.fund_id, COALESCE((SELECT MIN(q.currency_id) " + held +
+      "), p.currency_id), SUM(p.functional_minor)" + std::string(events_with_reversed) +
+      "WHERE p.account_id = ? AND p.date >= ? AND p.date <= ? AND " + kind_of_event + " IN ('receipt', 'apply') "
+      "AND p.fund_id IN " + placeholders(funds.size()) + " GROUP BY 1, 2, 3");
+  int next = 1;
+  bind_all(*query, next, held_accounts);
+  next += static_cast<int>(held_accounts.size());
+  bind_all(*query, next, held_accounts);
+  next += static_cast<int>(held_accounts.size());
+  query->bind(next++, exchange_account);
+  query->bind(next++, from);
+  query->bind(next++, through);
+  bind_all(*query, next, funds);
+  std::vector<DonorFundSums> rows;
+  while (query->step()) rows.push_back({query->integer(0), query->integer(1), query->integer(2), query->integer(3)});
+  return rows;
+}
+
+std::vector<detail::BudgetRow> SqlTxn::budgets(const std::vector<std::int64_t>& funds) {
+  auto query = connection_.prepare_once(
+      "SELECT seq, fund_id, project_id, category, year, amount_minor FROM budgets WHERE fund_id IN " +
+      placeholders(funds.size()) + " ORDER BY seq");
+  bind_all(*query, 1, funds);
+  std::vector<detail::BudgetRow> rows;
+  while (query->step()) {
+    rows.push_back({query->integer(0), query->integer(1), query->integer(2), query->text(3),
+                    static_cast<int>(query->integer(4)), query->integer(5)});
+  }
+  return rows;
+}
+
+std::vector<AdvanceRow> SqlTxn::advances(std::int64_t account, std::int32_t day, const std::vector<std::int64_t>& funds) {
+  auto query = connection_.prepare_once(
+      "SELECT h.seq, e.date, e.event_id FROM holdings h JOIN events e ON e.seq = h.seq WHERE h.account_id = ? "
+      "AND e.date <= ? AND h.fund_id IN " + placeholders(funds.size()) + " ORDER BY h.seq");
+  query->bind(1, account);
+  query->bind(2, day);
+  bind_all(*query, 3, funds);
+  std::vector<AdvanceRow> rows;
+  while (query->step()) {
+    AdvanceRow row;
+    row.day = static_cast<std::int32_t>(query->integer(1));
+    row.event_id = query->text(2);
+    if (auto held = holding(query->integer(0), day)) {
+      row.holding = *held;
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+}  // namespace fundledger::store
