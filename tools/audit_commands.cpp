@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include <fundledger/error.hpp>
+#include <fundledger/iati.hpp>
 #include <fundledger/journal.hpp>
 #include <fundledger/ledger.hpp>
 
@@ -24,6 +25,50 @@ void check_head_form(const std::string& head) {
   }
 }
 
+// Writes a file beside its target and renames it into place, so that a failed write leaves no
+// partial file behind; write returns what to report.
+template <class Write>
+auto write_file_atomically(const std::string& target, Write&& write) {
+  const std::string partial = target + ".partial";
+  std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+  if (!file) throw Error(ErrorCode::output_uncreatable, "cannot create " + target);
+  auto result = write(file);
+  file.close();
+  if (!file || std::rename(partial.c_str(), target.c_str()) != 0) {
+    std::remove(partial.c_str());
+    throw Error(ErrorCode::output_uncreatable, "cannot write " + target);
+  }
+  return result;
+}
+
+void register_iati_export(CLI::App& parent, Context& context) {
+  auto* command = parent.add_subcommand("iati", "write the funds' transactions as IATI 2.03 activity XML");
+  auto period = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  command->add_option("--period", *period, "a year, quarter or month, like 2024 (default: every event)");
+  command->add_option("--out", *out, "the XML file to write")->required();
+  command->footer(
+      "One iati-activity per fund and per project: pledges (11) and their reductions, receipts (1),\n"
+      "grants and advances to partners (3), expenditure (4), and the year's budgets. The reporting\n"
+      "organisation is the setting iati_org_ref (and iati_org_name); the sector iati_sector.\n\n"
+      "Example:\n  fundledger setting set iati_org_ref XM-DAC-41114\n"
+      "  fundledger export iati --period 2024 --out cpcjf-2024-iati.xml");
+  command->callback([&context, period, out] {
+    IatiOptions options;
+    if (!period->empty()) {
+      try {
+        options.period = Period::parse(*period);
+      } catch (const Error& error) {
+        throw Error(ErrorCode::usage, "--period " + *period + ": " + error.what());
+      }
+    }
+    Ledger ledger = open_ledger(context, OpenMode::read_only);
+    const std::int64_t written =
+        write_file_atomically(*out, [&](std::ostream& file) { return export_iati(ledger, file, options); });
+    std::fputs(fmt::format("exported {} transactions to {}\n", written, *out).c_str(), stderr);
+  });
+}
+
 }  // namespace
 
 void register_audit_commands(CLI::App& app, Context& context) {
@@ -31,8 +76,11 @@ void register_audit_commands(CLI::App& app, Context& context) {
     auto* command = app.add_subcommand("export", "write the hash-chained journal as JSON Lines");
     auto out = std::make_shared<std::string>();
     command->add_option("--out", *out, "the file to write (default: standard output)");
-    command->footer("Example:\n  fundledger --db cpcjf.db export --out journal-2024.jsonl");
-    command->callback([&context, out] {
+    command->footer("Example:\n  fundledger --db cpcjf.db export --out journal-2024.jsonl\n\n"
+                    "fundledger export iati writes the funds' transactions as IATI 2.03 XML instead.");
+    register_iati_export(*command, context);
+    command->callback([&context, out, command] {
+      if (command->got_subcommand("iati")) return;
       Ledger ledger = open_ledger(context, OpenMode::read_only);
       std::int64_t written = 0;
       if (out->empty()) {

@@ -175,7 +175,11 @@ void rule_setting(RuleContext& context, const SettingEvent& e) {
       return;
     }
   }
-  if (e.effective) {
+  // The IATI settings describe the publisher, not the books: they may be set at any time.
+  const bool bookkeeping = e.key.rfind("iati_", 0) != 0;
+  if (!bookkeeping) {
+    // recorded as given
+  } else if (e.effective) {
     context.check_open(*e.effective, "setting " + e.key + " effective " + e.effective->to_string());
   } else if (const auto closed = context.state.last_closed()) {
     throw Error(ErrorCode::closed_period,

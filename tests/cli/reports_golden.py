@@ -50,8 +50,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LEDGER = os.path.normpath(os.path.join(HERE, "..", "reports", "ledger.jsonl"))
 GOLDEN = os.path.normpath(os.path.join(HERE, "..", "reports", "golden"))
 
-REPORTS = ["trial-balance", "financial-position", "financial-performance", "net-assets", "contributions", "aging",
-           "cash-flow"]
+REPORTS = ["trial-balance", "financial-position", "financial-performance", "net-assets", "cash-flow", "contributions",
+           "aging", "budget", "donor-revenue", "partners"]
 FORMATS = ["table", "csv", "json"]
 # scope name -> (report options, first day, last day, funds in scope)
 ALL_FUNDS = ["CPCJF", "PSC", "UNTOC"]
@@ -162,12 +162,14 @@ def csv_equals_json(checks, outputs):
             try:
                 from_csv = csv_rows(outputs[(report, scope, "csv")])
                 document = json.loads(text(outputs[(report, scope, "json")]))
+                keys = [row.pop("key", None) for row in document["rows"]]
                 from_json = [{k: ("" if v is None else v) for k, v in row.items()} for row in document["rows"]]
-                ok = from_csv == from_json and document["report"] == report
-                detail = "" if ok else f"csv {from_csv[:2]}...\njson {from_json[:2]}..."
+                ok = from_csv == from_json and document["report"] == report and all(keys) and len(set(keys)) == len(keys)
+                detail = "" if ok else f"csv {from_csv[:2]}...\njson {from_json[:2]}...\nkeys {keys}"
             except (ValueError, KeyError) as error:
                 ok, detail = False, f"{type(error).__name__}: {error}"
-            checks.check(f"{report} {scope}: the CSV and JSON forms carry the same rows", ok, detail)
+            checks.check(f"{report} {scope}: the CSV and JSON forms carry the same rows, each JSON row with a key of "
+                         f"its own", ok, detail)
 
 
 # ---- cross-checks -------------------------------------------------------------------------------
@@ -191,12 +193,135 @@ def account_total(by_account_fund, account, funds):
     return sum((by_account_fund.get((account, fund), Decimal(0)) for fund in funds), Decimal(0))
 
 
-def by_line(rows):
-    return {row["line"]: row for row in rows}
+def by_key(outputs, report, scope):
+    """The JSON rows of a report, by their key."""
+    document = json.loads(text(outputs[(report, scope, "json")]))
+    return {row["key"]: row for row in document["rows"]}
 
 
 def amount(row, column):
     return Decimal(row[column]) if row.get(column) not in (None, "") else Decimal(0)
+
+
+def check_trial_balance(checks, label, tb, start, end, funds, day_before, last_day):
+    total = tb[-1] if tb else {}
+    checks.check(f"trial balance {label}: the totals of opening and closing are 0.00, debits = credits "
+                 f"({total.get('debit')})",
+                 total.get("row_kind") == "total" and total.get("opening") == "0.00"
+                 and total.get("closing") == "0.00" and total.get("debit") == total.get("credit"), str(total))
+    bad = [row for row in tb[:-1]
+           if amount(row, "opening") + amount(row, "debit") - amount(row, "credit") != amount(row, "closing")
+           or amount(row, "closing") != end.get((row["account"], row["fund"]), Decimal(0))
+           or amount(row, "opening") != start.get((row["account"], row["fund"]), Decimal(0))]
+    missing = [key for key, value in end.items() if key[1] in funds and value != 0
+               and not any((row["account"], row["fund"]) == key for row in tb)]
+    checks.check(f"trial balance {label}: every row's closing = opening + debits - credits, opening and closing "
+                 f"equal the balances of {day_before} and {last_day}, and no balance is missing",
+                 not bad and not missing, f"rows {bad[:3]}, missing {missing[:3]}")
+
+
+def check_statements(checks, label, rows, columns, per_column, end, start, tb):
+    fp = rows["financial-position"]
+    fp_ok = all(amount(fp["assets_total"], c) == amount(fp["liabilities_and_net_assets_total"], c)
+                == amount(fp["liabilities_total"], c) + amount(fp["net_assets_total"], c) for c in columns)
+    checks.check(f"financial position {label}: total assets = total liabilities + total net assets in every fund "
+                 f"column ({', '.join(columns)})", fp_ok, f"{fp.get('assets_total')}\n{fp.get('net_assets_total')}")
+    for key, account in (("cash", "1100"), ("advances_to_partners", "1400")):
+        expected = per_column(end, account)
+        checks.check(f"financial position {label}: {key} is the {account} balance of each fund",
+                     all(amount(fp[key], c) == expected[c] for c in columns), f"{fp[key]} against {expected}")
+    receivable = per_column(end, "1200")
+    checks.check(f"financial position {label}: receivable current + non-current = the 1200 balance of each fund",
+                 all(amount(fp["receivable_current"], c) + amount(fp["receivable_non_current"], c) == receivable[c]
+                     for c in columns), f"{fp['receivable_current']}\n{fp['receivable_non_current']}\n{receivable}")
+
+    na = rows["net-assets"]
+    performance = rows["financial-performance"]
+    for column in columns:
+        derived = (amount(na["closing"], column) - amount(na["opening"], column) - amount(na["transfers"], column)
+                   - amount(na["other"], column))
+        checks.check(f"net assets {label}, {column}: closing - opening - transfers - other = surplus = the statement "
+                     f"of financial performance's surplus, closing = total net assets of the position",
+                     derived == amount(na["surplus"], column) == amount(performance["surplus"], column)
+                     and amount(na["closing"], column) == amount(fp["net_assets_total"], column),
+                     f"net assets {na}, performance {performance['surplus']}")
+
+    # Eliminations: the PSC charged (5300 debits) and earned (4300 credits) within the scope; the total
+    # column leaves out what both sides hold, the fund columns keep it.
+    charged = sum((amount(row, "debit") for row in tb if row.get("account") == "5300"), Decimal(0))
+    earned = sum((amount(row, "credit") for row in tb if row.get("account") == "4300"), Decimal(0))
+    internal = max(Decimal(0), min(charged, earned))
+    for key in ("revenue_eliminations", "expense_eliminations"):
+        row = performance[key]
+        checks.check(f"financial performance {label}: {key} is -{internal} (PSC charged {charged}, earned {earned}) in "
+                     f"the total column alone",
+                     amount(row, "total") == -internal and all(row[c] is None for c in columns if c != "total"),
+                     str(row))
+    revenue_lines = [r for k, r in performance.items() if r["row_kind"] == "line" and
+                     list(performance).index(k) < list(performance).index("revenue_total")]
+    for column in columns:
+        checks.check(f"financial performance {label}, {column}: the revenue lines, eliminations included, add up to "
+                     f"total revenue",
+                     sum((amount(r, column) for r in revenue_lines), Decimal(0)) == amount(performance["revenue_total"],
+                                                                                           column),
+                     str(performance["revenue_total"]))
+
+
+def check_contributions(checks, label, rows, end, start, funds):
+    contributions = rows["contributions"]
+    lines = [row for key, row in contributions.items() if row["row_kind"] == "line"]
+    unfooted = [row for row in lines
+                if amount(row, "receivable_opening") + amount(row, "recognized") - amount(row, "relieved")
+                - amount(row, "reductions") - amount(row, "write_offs") + amount(row, "exchange_differences")
+                != amount(row, "receivable_closing")]
+    checks.check(f"contributions {label}: every row foots: receivable at start + recognized - relieved - reductions "
+                 f"- write-offs + exchange differences = receivable at end ({len(lines)} rows)", not unfooted,
+                 str(unfooted[:3]))
+    total = contributions["total"]
+    columns = [c for c in total if c not in ("row_kind", "key", "donor", "donor_name", "fund", "currency")]
+    checks.check(f"contributions {label}: the rows add up to the total in every column",
+                 all(sum((amount(row, c) for row in lines), Decimal(0)) == amount(total, c) for c in columns), str(total))
+    receivable = account_total(end, "1200", funds)
+    opening = account_total(start, "1200", funds)
+    advances = -account_total(end, "2100", funds)
+    checks.check(f"contributions {label}: the receivable at start and at end are the 1200 balances ({opening}, "
+                 f"{receivable}), advances held the 2100 credit balance ({advances})",
+                 amount(total, "receivable_opening") == opening and amount(total, "receivable_closing") == receivable
+                 and amount(total, "advances_held") == advances, str(total))
+    aging = rows["aging"]["total"]
+    allowance = -account_total(end, "1290", funds)
+    buckets = ["not_due", "overdue_0_1", "overdue_1_2", "overdue_2_3", "overdue_3_4", "overdue_4_plus"]
+    checks.check(f"aging {label}: total = the 1200 balance ({receivable}), allowance = the 1290 credit balance "
+                 f"({allowance}), net = 1200 less the allowance ({receivable - allowance})",
+                 amount(aging, "total") == receivable and amount(aging, "allowance") == allowance
+                 and amount(aging, "net") == receivable - allowance
+                 and sum((amount(aging, b) for b in buckets), Decimal(0)) == receivable, str(aging))
+    partners = rows["partners"]["total"]
+    checks.check(f"partners {label}: outstanding USD = the 1400 balance",
+                 amount(partners, "outstanding_usd") == account_total(end, "1400", funds), str(partners))
+    revenue = rows["donor-revenue"]["total"]
+    performance = rows["financial-performance"]
+    expected = sum((amount(performance[k], "total") for k in ("contributions_general", "contributions_special",
+                                                               "refunds_and_reductions")), Decimal(0))
+    checks.check(f"donor revenue {label}: the total is the contribution revenue of the statement of financial "
+                 f"performance, net of refunds and reductions ({expected})", amount(revenue, "amount") == expected,
+                 str(revenue))
+
+
+def check_cash_flow(checks, label, rows, columns, per_column, end, start, day_before, last_day):
+    flow = rows["cash-flow"]
+    opening_cash = per_column(start, "1100")
+    cash = per_column(end, "1100")
+    lines = [key for key, row in flow.items() if row["row_kind"] == "line" and key not in ("opening",)]
+    flow_ok = all(
+        amount(flow["opening"], c) == opening_cash[c]
+        and amount(flow["opening"], c) + amount(flow["net_change"], c) == amount(flow["closing"], c) == cash[c]
+        and sum((amount(flow[k], c) for k in lines), Decimal(0)) == amount(flow["net_change"], c)
+        for c in columns)
+    checks.check(f"cash flow {label}: cash at the beginning = 1100 as of {day_before}, beginning + net change = end "
+                 f"= 1100 as of {last_day}, the lines add up to the net change, in every fund column", flow_ok,
+                 f"opening {flow.get('opening')}\nnet {flow.get('net_change')}\nclosing {flow.get('closing')}\n"
+                 f"1100 {cash}")
 
 
 def cross_checks(checks, fl, outputs):
@@ -212,95 +337,12 @@ def cross_checks(checks, fl, outputs):
             values["total"] = sum(values.values(), Decimal(0))
             return values
 
-        rows = {report: csv_rows(outputs[(report, scope, "csv")]) for report in REPORTS}
-
-        # The trial balance.
-        tb = rows["trial-balance"]
-        total = tb[-1] if tb else {}
-        checks.check(f"trial balance {label}: the totals of opening and closing are 0.00, debits = credits "
-                     f"({total.get('debit')})",
-                     total.get("row_kind") == "total" and total.get("opening") == "0.00"
-                     and total.get("closing") == "0.00" and total.get("debit") == total.get("credit"), str(total))
-        bad = [row for row in tb[:-1]
-               if amount(row, "opening") + amount(row, "debit") - amount(row, "credit") != amount(row, "closing")
-               or amount(row, "closing") != end.get((row["account"], row["fund"]), Decimal(0))
-               or amount(row, "opening") != start.get((row["account"], row["fund"]), Decimal(0))]
-        missing = [key for key, value in end.items() if key[1] in funds and value != 0
-                   and not any((row["account"], row["fund"]) == key for row in tb)]
-        checks.check(f"trial balance {label}: every row's closing = opening + debits - credits, opening and closing "
-                     f"equal the balances of {day_before} and {last_day}, and no balance is missing",
-                     not bad and not missing, f"rows {bad[:3]}, missing {missing[:3]}")
-
-        # The statement of financial position.
-        fp = by_line(rows["financial-position"])
-        cash = per_column(end, "1100")
-        fp_ok = all(amount(fp["Total assets"], c) == amount(fp["Total liabilities and net assets"], c)
-                    == amount(fp["Total liabilities"], c) + amount(fp["Total net assets"], c) for c in columns)
-        checks.check(f"financial position {label}: total assets = total liabilities + total net assets in "
-                     f"every fund column ({', '.join(columns)})", fp_ok,
-                     f"{fp.get('Total assets')}\n{fp.get('Total liabilities and net assets')}")
-        line = fp["Cash and cash equivalents (share of the cash pool)"]
-        checks.check(f"financial position {label}: cash is the 1100 balance of each fund as of {last_day}",
-                     all(amount(line, c) == cash[c] for c in columns), f"{line} against {cash}")
-
-        # Changes in net assets against performance and position.
-        na = {row["fund"]: row for row in rows["net-assets"]}
-        surplus = by_line(rows["financial-performance"])["Surplus/(deficit)"]
-        for fund in funds + ["Total"]:
-            row = na.get(fund, {})
-            column = "total" if fund == "Total" else fund
-            derived = amount(row, "closing") - amount(row, "opening") - amount(row, "transfers") - amount(row, "other")
-            checks.check(f"net assets {label}, {fund}: closing - opening - transfers - other = surplus = the "
-                         f"statement of financial performance's surplus ({surplus.get(column)}), and closing = total "
-                         f"net assets of the statement of financial position",
-                         derived == amount(row, "surplus") == amount(surplus, column)
-                         and amount(row, "closing") == amount(fp["Total net assets"], column),
-                         f"net assets {row}, performance {surplus.get(column)}, position "
-                         f"{fp['Total net assets'].get(column)}")
-
-        # Contributions and aging against the receivable.
-        receivable = account_total(end, "1200", funds)
-        allowance = -account_total(end, "1290", funds)
-        advances = -account_total(end, "2100", funds)
-        if funds == ALL_FUNDS:
-            by_account = balances_by_account(fl, last_day)
-            checks.check(f"balances --as-of {last_day} --group-by account agrees with the sum by fund for 1200, "
-                         f"1290 and 2100",
-                         by_account.get("1200", Decimal(0)) == receivable
-                         and -by_account.get("1290", Decimal(0)) == allowance
-                         and -by_account.get("2100", Decimal(0)) == advances, str(by_account))
-        contributions = rows["contributions"][-1]
-        checks.check(f"contributions {label}: total outstanding = the 1200 balance ({receivable}), total advances = "
-                     f"the 2100 credit balance ({advances})",
-                     contributions.get("row_kind") == "total" and amount(contributions, "outstanding") == receivable
-                     and amount(contributions, "advances") == advances, str(contributions))
-        lines = [row for row in rows["contributions"] if row["row_kind"] == "line"]
-        checks.check(f"contributions {label}: the lines add up to the total",
-                     all(sum((amount(row, c) for row in lines), Decimal(0)) == amount(contributions, c)
-                         for c in ("pledged_usd", "received_prior", "received_period", "reductions_refunds",
-                                   "outstanding", "advances")), str(contributions))
-        aging = rows["aging"][-1]
-        buckets = ["not_due", "overdue_0_1", "overdue_1_2", "overdue_2_3", "overdue_3_4", "overdue_4_plus"]
-        checks.check(f"aging {label}: total = the 1200 balance ({receivable}), allowance = the 1290 credit balance "
-                     f"({allowance}), net = 1200 less the allowance ({receivable - allowance})",
-                     aging.get("row_kind") == "total" and amount(aging, "total") == receivable
-                     and amount(aging, "allowance") == allowance and amount(aging, "net") == receivable - allowance
-                     and sum((amount(aging, b) for b in buckets), Decimal(0)) == receivable, str(aging))
-
-        # Cash flow.
-        flow = by_line(rows["cash-flow"])
-        opening_cash = per_column(start, "1100")
-        movement_lines = [name for name in flow if name not in ("Opening cash", "Net change in cash", "Closing cash")]
-        flow_ok = all(
-            amount(flow["Opening cash"], c) == opening_cash[c]
-            and amount(flow["Opening cash"], c) + amount(flow["Net change in cash"], c) == amount(flow["Closing cash"], c)
-            == cash[c]
-            and sum((amount(flow[name], c) for name in movement_lines), Decimal(0)) == amount(flow["Net change in cash"], c)
-            for c in columns)
-        checks.check(f"cash flow {label}: opening = 1100 as of {day_before}, opening + net change = closing = 1100 as "
-                     f"of {last_day}, the lines add up to the net change, in every fund column", flow_ok,
-                     f"opening {flow.get('Opening cash')}\nnet {flow.get('Net change in cash')}\n"
-                     f"closing {flow.get('Closing cash')}\n1100 {cash}")
+        rows = {report: by_key(outputs, report, scope) for report in REPORTS}
+        tb = csv_rows(outputs[("trial-balance", scope, "csv")])
+        check_trial_balance(checks, label, tb, start, end, funds, day_before, last_day)
+        check_statements(checks, label, rows, columns, per_column, end, start, tb)
+        check_contributions(checks, label, rows, end, start, funds)
+        check_cash_flow(checks, label, rows, columns, per_column, end, start, day_before, last_day)
 
 
 def body(checks, fundledger, work, update):
