@@ -170,28 +170,6 @@ std::vector<AccountFundSums> SqlTxn::dated_sums(std::int32_t from, std::int32_t 
   return account_fund_sums(*query);
 }
 
-std::vector<KindSums> SqlTxn::sums_by_kind(std::int64_t account, std::int32_t from, std::int32_t through,
-                                           const std::vector<std::int64_t>& funds) {
-  auto query = connection_.prepare_once(
-      std::string("SELECT COALESCE(p.pledge_id, 0), COALESCE(p.donor_id, 0), p.currency_id, p.fund_id, ") +
-      kind_or_recognition + ", CASE WHEN p.date >= ? THEN 1 ELSE 0 END, SUM(p.amount_minor), SUM(p.functional_minor), "
-                            "MAX(p.date)" +
-      events_with_reversed + "WHERE p.account_id = ? AND p.date <= ? AND p.fund_id IN " + placeholders(funds.size()) +
-      " GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6");
-  query->bind(1, static_cast<std::int64_t>(detail::PostingKind::recognition));
-  query->bind(2, from);
-  query->bind(3, account);
-  query->bind(4, through);
-  bind_all(*query, 5, funds);
-  std::vector<KindSums> rows;
-  while (query->step()) {
-    rows.push_back({query->integer(0), query->integer(1), query->integer(2), query->integer(3), query->text(4),
-                    query->integer(5) != 0, query->integer(6), query->integer(7),
-                    static_cast<std::int32_t>(query->integer(8))});
-  }
-  return rows;
-}
-
 std::vector<RecognizedInstalment> SqlTxn::recognized_instalments(std::int32_t day,
                                                                   const std::vector<std::int64_t>& funds) {
   // Recognized by the day: at signing (the pledge event recognized them), or when they fell due.
@@ -209,58 +187,6 @@ std::vector<RecognizedInstalment> SqlTxn::recognized_instalments(std::int32_t da
     rows.push_back({query->integer(0), query->integer(1), static_cast<std::int32_t>(query->integer(2)),
                     query->integer(3)});
   }
-  return rows;
-}
-
-std::vector<PledgedSums> SqlTxn::pledged_through(std::int32_t day, const std::vector<std::int64_t>& funds) {
-  // A pledge whose signing was reversed by the day was never a pledge.
-  auto query = connection_.prepare_once(
-      "SELECT g.donor_id, g.fund_id, g.currency_id, SUM(g.amount_minor) FROM pledges g WHERE g.signed <= ? AND "
-      "g.fund_id IN " +
-      placeholders(funds.size()) +
-      " AND NOT EXISTS (SELECT 1 FROM reversals r JOIN events v ON v.seq = r.reversal_seq WHERE r.reversed_seq = g.seq "
-      "AND v.date <= ?) GROUP BY 1, 2, 3");
-  query->bind(1, day);
-  bind_all(*query, 2, funds);
-  query->bind(2 + static_cast<int>(funds.size()), day);
-  std::vector<PledgedSums> rows;
-  while (query->step()) rows.push_back({query->integer(0), query->integer(1), query->integer(2), query->integer(3)});
-  return rows;
-}
-
-std::vector<DonorFundSums> SqlTxn::sums_by_donor(std::int64_t account, std::int32_t from, std::int32_t through,
-                                                 const std::vector<std::int64_t>& funds, std::string_view kind) {
-  auto query = connection_.prepare_once(
-      std::string("SELECT COALESCE(p.donor_id, 0), p.fund_id, COALESCE(g.currency_id, p.currency_id), "
-                  "SUM(p.functional_minor)") +
-      events_with_reversed + "LEFT JOIN pledges g ON g.id = p.pledge_id WHERE p.account_id = ? AND p.date >= ? AND "
-                             "p.date <= ? AND p.kind != ? AND p.fund_id IN " +
-      placeholders(funds.size()) + (kind.empty() ? "" : std::string(" AND ") + kind_of_event + " = ?") +
-      " GROUP BY 1, 2, 3");
-  query->bind(1, account);
-  query->bind(2, from);
-  query->bind(3, through);
-  query->bind(4, static_cast<std::int64_t>(detail::PostingKind::year_end));
-  bind_all(*query, 5, funds);
-  if (!kind.empty()) query->bind(5 + static_cast<int>(funds.size()), kind);
-  std::vector<DonorFundSums> rows;
-  while (query->step()) rows.push_back({query->integer(0), query->integer(1), query->integer(2), query->integer(3)});
-  return rows;
-}
-
-std::vector<KindAccountSums> SqlTxn::sums_by_kind_and_account(std::int64_t account, bool account_only,
-                                                              std::int32_t from, std::int32_t through,
-                                                              const std::vector<std::int64_t>& funds) {
-  auto query = connection_.prepare_once(
-      std::string("SELECT ") + kind_of_event + ", p.fund_id, p.account_id, SUM(p.functional_minor)" +
-      events_with_reversed + "WHERE p.account_id " + (account_only ? "=" : "!=") +
-      " ? AND p.date >= ? AND p.date <= ? AND p.fund_id IN " + placeholders(funds.size()) + " GROUP BY 1, 2, 3");
-  query->bind(1, account);
-  query->bind(2, from);
-  query->bind(3, through);
-  bind_all(*query, 4, funds);
-  std::vector<KindAccountSums> rows;
-  while (query->step()) rows.push_back({query->text(0), query->integer(1), query->integer(2), query->integer(3)});
   return rows;
 }
 

@@ -97,16 +97,8 @@ class SqlTxn final : public WriteTxn {
                                             const std::vector<std::int64_t>& funds) override;
   std::vector<AccountFundSums> dated_sums(std::int32_t from, std::int32_t through,
                                           const std::vector<std::int64_t>& funds, bool only_year_end) override;
-  std::vector<KindSums> sums_by_kind(std::int64_t account, std::int32_t from, std::int32_t through,
-                                     const std::vector<std::int64_t>& funds) override;
   std::vector<RecognizedInstalment> recognized_instalments(std::int32_t day,
                                                             const std::vector<std::int64_t>& funds) override;
-  std::vector<PledgedSums> pledged_through(std::int32_t day, const std::vector<std::int64_t>& funds) override;
-  std::vector<DonorFundSums> sums_by_donor(std::int64_t account, std::int32_t from, std::int32_t through,
-                                           const std::vector<std::int64_t>& funds, std::string_view kind) override;
-  std::vector<KindAccountSums> sums_by_kind_and_account(std::int64_t account, bool account_only, std::int32_t from,
-                                                        std::int32_t through,
-                                                        const std::vector<std::int64_t>& funds) override;
   std::vector<PledgeMovementRow> pledge_movements(std::int64_t pledge_id, std::int64_t account) override;
   std::vector<detail::SealRow> seals() override;
 

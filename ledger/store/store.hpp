@@ -110,21 +110,6 @@ struct GroupedSums {
   std::int64_t credit = 0;
 };
 
-// Postings of one account summed by the kind of event that made them: the event's own type, for a
-// reversal the type of the event it reverses, and "recognition" for an instalment recognized when
-// it fell due.
-struct KindSums {
-  std::int64_t pledge_id = 0;
-  std::int64_t donor_id = 0;
-  std::int64_t currency_id = 0;
-  std::int64_t fund_id = 0;
-  std::string kind;
-  bool in_period = false;  // dated on or after the query's first day
-  std::int64_t amount_minor = 0;
-  std::int64_t functional_minor = 0;
-  std::int32_t latest_day = 0;
-};
-
 // An instalment recognized by a day, for the receivable's ages.
 struct RecognizedInstalment {
   std::int64_t pledge_id = 0;
@@ -142,22 +127,6 @@ struct PledgeMovementRow {
   std::int32_t day = 0;
   std::int64_t amount_minor = 0;
   std::int64_t functional_minor = 0;
-};
-
-// Sums of postings by (event kind, fund, account) in USD cents.
-struct KindAccountSums {
-  std::string kind;
-  std::int64_t fund_id = 0;
-  std::int64_t account_id = 0;
-  std::int64_t functional_minor = 0;
-};
-
-// Pledged amounts by (donor, fund, currency).
-struct PledgedSums {
-  std::int64_t donor_id = 0;
-  std::int64_t fund_id = 0;
-  std::int64_t currency_id = 0;
-  std::int64_t amount_minor = 0;
 };
 
 // Sums by (donor, fund, currency) in USD cents.
@@ -292,22 +261,8 @@ class ReadTxn {
                                                     const std::vector<std::int64_t>& funds) = 0;
   virtual std::vector<AccountFundSums> dated_sums(std::int32_t from, std::int32_t through,
                                                   const std::vector<std::int64_t>& funds, bool only_year_end) = 0;
-  // The postings to account through day by kind of event (in_period: dated from `from` on).
-  virtual std::vector<KindSums> sums_by_kind(std::int64_t account, std::int32_t from, std::int32_t through,
-                                             const std::vector<std::int64_t>& funds) = 0;
   virtual std::vector<RecognizedInstalment> recognized_instalments(std::int32_t day,
                                                                     const std::vector<std::int64_t>& funds) = 0;
-  // Pledged amounts of pledges signed by day and not reversed by then.
-  virtual std::vector<PledgedSums> pledged_through(std::int32_t day, const std::vector<std::int64_t>& funds) = 0;
-  // USD of account's postings by (donor, fund, currency of the pledge they name, or their own), dated
-  // from..through, made by events of kind (empty: any), leaving out the year-end closing.
-  virtual std::vector<DonorFundSums> sums_by_donor(std::int64_t account, std::int32_t from, std::int32_t through,
-                                                   const std::vector<std::int64_t>& funds, std::string_view kind) = 0;
-  // USD of the postings dated from..through by (kind of event, fund, account), of account alone
-  // (account_only) or of every account but it.
-  virtual std::vector<KindAccountSums> sums_by_kind_and_account(std::int64_t account, bool account_only,
-                                                                std::int32_t from, std::int32_t through,
-                                                                const std::vector<std::int64_t>& funds) = 0;
   virtual std::vector<PledgeMovementRow> pledge_movements(std::int64_t pledge_id, std::int64_t account) = 0;
   virtual std::vector<detail::SealRow> seals() = 0;
 };

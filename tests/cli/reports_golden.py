@@ -46,6 +46,8 @@ import time
 from decimal import Decimal
 import stores
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 LEDGER = os.path.normpath(os.path.join(HERE, "..", "reports", "ledger.jsonl"))
 GOLDEN = os.path.normpath(os.path.join(HERE, "..", "reports", "golden"))
@@ -345,6 +347,43 @@ def cross_checks(checks, fl, outputs):
         check_cash_flow(checks, label, rows, columns, per_column, end, start, day_before, last_day)
 
 
+def iati(checks, fl, work):
+    """The IATI export of 2024 passes the 2.03 schema checks and holds the year's transactions."""
+    import iati_check
+    for key, value in (("iati_org_ref", "XM-EXAMPLE"), ("iati_org_name", "United Nations Office on Drugs and Crime")):
+        result = fl("setting", "set", key, value)
+        checks.check(f"setting {key} is recorded though 2024 is closed (it describes the publisher)",
+                     result.returncode == 0, described(result))
+    result = fl("export", "iati", "--period", "2024", "--out", "iati-2024.xml")
+    checks.check("export iati --period 2024 exits 0 and says it wrote 14 transactions",
+                 result.returncode == 0 and "exported 14 transactions" in text(result.stderr), described(result))
+    path = os.path.join(work, "iati-2024.xml")
+    problems = iati_check.check(path) if os.path.exists(path) else ["no file"]
+    checks.check("the IATI file passes the checks of the 2.03 activity schema and its rules", not problems,
+                 "\n".join(problems[:20]))
+    if problems:
+        return
+    import xml.etree.ElementTree as ET
+    root = ET.parse(path).getroot()
+    activities = {a.findtext("iati-identifier"): a for a in root.findall("iati-activity")}
+    checks.check("one activity per fund with transactions or budgets, and one for project GLOT59",
+                 sorted(activities) == ["XM-EXAMPLE-CPCJF", "XM-EXAMPLE-UNTOC", "XM-EXAMPLE-UNTOC-GLOT59"],
+                 str(sorted(activities)))
+    types = {}
+    for activity in activities.values():
+        for t in activity.findall("transaction"):
+            code = t.find("transaction-type").get("code")
+            types.setdefault(code, []).append(t.find("value").text)
+    checks.check("5 incoming commitments (4 pledges, 1 reduction of -50000.00), 5 incoming funds, 2 disbursements "
+                 "(a grant, an advance), 2 expenditures",
+                 len(types.get("11", [])) == 5 and "-50000.00" in types.get("11", []) and len(types.get("1", [])) == 5
+                 and len(types.get("3", [])) == 2 and len(types.get("4", [])) == 2, str(types))
+    budgets = [(b.get("type"), b.findtext("value")) for a in activities.values() for b in a.findall("budget")]
+    checks.check("the budgets of 2024: CPCJF original 300000.00 and revised 250000.00, UNTOC 150000.00, GLOT59 "
+                 "60000.00", sorted(budgets) == [("1", "150000.00"), ("1", "300000.00"), ("1", "60000.00"),
+                                                ("2", "250000.00")], str(budgets))
+
+
 def body(checks, fundledger, work, update):
     fl = Program(fundledger, work)
     result = fl("init")
@@ -358,6 +397,7 @@ def body(checks, fundledger, work, update):
     outputs = golden(checks, fl, update)
     csv_equals_json(checks, outputs)
     cross_checks(checks, fl, outputs)
+    iati(checks, fl, work)
 
 
 def main():
