@@ -3,14 +3,34 @@
 Justice Fund (CPCJF) and the funding mechanisms of UNTOC and UNCAC, from January 2021 to December
 2024, in the JSON Lines format that `fundledger import` reads.
 
+What the sample holds, so that every line of the report pack has figures in 2021-2024:
+  - master data: four funds, 26 donors, nine projects, monthly rates of eight currencies, and the
+    settings psc_fund, iati_org_ref and iati_org_name (the publisher of `export iati`);
+  - pledges general and special, single- and multi-year (some with instalments more than twelve
+    months after a year end: non-current receivables), conditional ones with condition_met, paid
+    in full, in part, late, in another currency or over the amount; unidentified receipts applied
+    later, a reversal, a reduction, an allowance and a write-off, refunds (of a contribution, and
+    of an over-payment held for the donor, payable over a year end);
+  - expenditure (programme costs and grants, with PSC), the PSC account's own costs, treasury
+    conversions, quarterly interest, transfers between funds, a cost one fund paid for another
+    (due from and due to other funds over a year end) and the correction of a prior-period error
+    straight to accumulated surplus;
+  - advances to implementing partners in USD and EUR each year, reported in part and in full by
+    partner_report events, some outstanding at the end of 2023, one of them for over a year;
+  - budgets for each fund and year, revised for some during the year, and budgets for a few
+    projects by category, set around what the year spends so that the budget report shows
+    spending both below and above the final budget;
+  - period_close events for every month of 2021-2023; 2024 stays open.
+
 Deterministic: standard library only, its own pseudo-random generator (splitmix64) with a fixed
 seed and exact decimal arithmetic, so that every run writes the same bytes.
 
     python3 samples/generate_cpcjf.py            # writes the journal beside this script
     python3 samples/generate_cpcjf.py --summary  # ... and prints the story's figures
 
-The donors, the amounts and the projects are illustrative, not the funds' real accounts; the
-exchange rates are approximate monthly values of the UN operational rates of exchange.
+The donors, the amounts, the projects and the implementing partners are illustrative, not the
+funds' real accounts; the exchange rates are approximate monthly values of the UN operational
+rates of exchange.
 """
 
 import datetime
@@ -270,9 +290,9 @@ class AutoId:
 
 EVENTS = []      # (date, order, creation, event)
 MASTER = []      # master data, first in the file
-ORDER = {"pledge": 0, "receipt": 1, "reversal": 1, "apply": 2, "condition_met": 2, "reduction": 2,
-         "refund": 3, "transfer": 3, "expense": 4, "entry": 5, "allowance": 6, "write_off": 6,
-         "interest": 7, "period_close": 9}
+ORDER = {"budget": 0, "pledge": 0, "receipt": 1, "reversal": 1, "apply": 2, "condition_met": 2, "reduction": 2,
+         "refund": 3, "transfer": 3, "advance": 4, "expense": 4, "partner_report": 4, "entry": 5,
+         "allowance": 6, "write_off": 6, "interest": 7, "period_close": 9}
 
 
 def add(day, event):
@@ -283,6 +303,8 @@ def add(day, event):
 # The simulation that keeps expenditure within each fund's cash, in USD.
 INFLOWS = []          # (date, fund, project or None, usd): cash received
 OUTFLOWS = []         # (date, fund, usd): cash paid out of a fund's reserve (transfers, refunds)
+SPENT = []            # (date, project, usd, psc): cash a project pays outside the monthly expenses
+                      # (advances, partners' PSC, refunds of what it received); psc goes to the PSC account
 FOREIGN_CASH = {}     # (year, month, fund, currency) -> [(donor or None, amount)] received, converted on the 28th
 STORY = []            # (date, text): the highlights, for the README
 
@@ -521,8 +543,19 @@ def contributions():
     pledge("PLG-2023-AUS-01", "AUS", "UNTOC", "special", "AUD", "1200000.00", "2023-06-05",
            installments=[("2023-07-01", "600000.00"), ("2024-07-01", "600000.00")], project="GLOT92",
            pay=[("2023-07-24", "600000.00"), ("2024-07-22", "600000.00")])
+    # Denmark pays the amount of an earlier draft of its agreement: the USD 35,000 excess is held for
+    # it (2100) and, at its request, refunded: payable in December, paid in January 2024.
     pledge("PLG-2023-DNK-01", "DNK", "UNCAC", "special", "USD", "350000.00", "2023-06-19", project="GLOU68",
-           pay=[("2023-07-17", "350000.00")])
+           pay=[])
+    dnk_overpaid = receipt("2023-07-17", "UNCAC", "USD", "385000.00", pledge="PLG-2023-DNK-01",
+                           memo="Denmark: payment of USD 385,000 against pledge PLG-2023-DNK-01 of USD 350,000 "
+                                "(the amount of an earlier draft of the agreement)")
+    dnk_payable = auto("RFD", "refund", d("2023-12-14"), donor="DNK", fund="UNCAC", date="2023-12-14",
+                       currency="USD", amount="35000.00", receipt=dnk_overpaid["id"],
+                       memo="Denmark's over-payment of July 2023, held for it, to be returned at its request")
+    auto("RFD", "refund", d("2024-01-16"), donor="DNK", fund="UNCAC", date="2024-01-16", currency="USD",
+         amount="35000.00", pays=dnk_payable["id"], memo="Payment of the refund to Denmark")
+    SPENT.append((d("2024-01-16"), "GLOU68", Decimal("35000.00"), Decimal(0)))
     pledge("PLG-2023-WB-01", "WB", "UNCAC", "special", "USD", "800000.00", "2023-07-03",
            installments=[("2023-08-01", "400000.00"), ("2024-08-01", "400000.00")], project="GLOU40",
            psc_rate="0.08", reference="WB/StAR/TF0B5678",
@@ -537,13 +570,27 @@ def contributions():
             memo="Finland: payment in USD of its EUR 200,000 pledge PLG-2023-FIN-01")
     note(fin_day, "Finland pays its EUR 200,000 pledge PLG-2023-FIN-01 in US dollars: {} at the October "
                   "rate of 0.948 EUR per USD, settled through account 1900".format(fmt_usd(fin_usd)))
-    # Paid late, in 2024: overdue in the aging at the end of 2023.
-    pledge("PLG-2023-MEX-01", "MEX", "CPCJF", "general", "USD", "50000.00", "2023-09-11",
-           pay=[("2024-02-12", "50000.00")])
+    # Paid by a transfer without a reference on 18 December, identified only in February 2024: the
+    # pledge is overdue in the aging at the end of 2023, the money held as unidentified (2150).
+    pledge("PLG-2023-MEX-01", "MEX", "CPCJF", "general", "USD", "50000.00", "2023-09-11", pay=[])
+    year_end_unidentified = receipt("2023-12-18", "CPCJF", "USD", "50000.00",
+                                    memo="Unidentified transfer received, reference illegible")
+    auto("APL", "apply", d("2024-02-12"), date="2024-02-12", receipt=year_end_unidentified["id"],
+         pledge="PLG-2023-MEX-01", donor="MEX",
+         memo="Identified as Mexico's payment of pledge PLG-2023-MEX-01 (confirmed by the Permanent Mission)")
     pledge("PLG-2023-NGO-01", "NGO-CSCAT", "UNTOC", "special", "USD", "40000.00", "2023-10-02", project="GLOT59",
            pay=[("2023-11-06", "40000.00")])
     pledge("PLG-2023-CHN-01", "CHN", "CPCJF", "general", "USD", "100000.00", "2023-10-09",
            pay=[("2023-11-27", "100000.00")])
+
+    # Norway moves to a three-year agreement for 2024-2026: the instalments of 2025 and 2026 fall
+    # due more than twelve months after 31 December 2023 (non-current at the end of 2023).
+    pledge("PLG-2023-NOR-02", "NOR", "UNCAC", "special", "NOK", "36000000.00", "2023-12-04",
+           installments=[("2024-05-01", "12000000.00"), ("2025-05-01", "12000000.00"),
+                         ("2026-05-01", "12000000.00")], project="GLOZ82", reference="NOR/MFA/2023/UNODC-3Y",
+           memo="Norway: three-year special-purpose contribution to the UNCAC implementation review mechanism "
+                "(GLOZ82), 2024-2026",
+           pay=[("2024-05-13", "12000000.00")])
 
     # The reduction: Italy cuts its last instalment by EUR 300,000 (a 2021 pledge: Dr 4900).
     auto("RED", "reduction", d("2023-05-15"), pledge="PLG-2021-ITA-01", date="2023-05-15", amount="300000.00",
@@ -569,8 +616,6 @@ def contributions():
     pledge("PLG-2024-USA-01", "USA", "UNTOC", "special", "USD", "1800000.00", "2024-03-12",
            installments=[("2024-04-01", "900000.00"), ("2025-04-01", "900000.00")], project="GLOT59",
            pay=[("2024-04-22", "900000.00")])
-    pledge("PLG-2024-NOR-01", "NOR", "UNCAC", "special", "NOK", "12000000.00", "2024-04-02", project="GLOZ82",
-           pay=[("2024-05-13", "12000000.00")])
     pledge("PLG-2024-JPN-01", "JPN", "UNTOC", "special", "JPY", "140000000", "2024-04-16", project="GLOT92",
            pay=[("2024-06-10", "140000000")])
     pledge("PLG-2024-ITA-01", "ITA", "UNTOC", "special", "EUR", "400000.00", "2024-05-13", project="GLOX40",
@@ -610,7 +655,177 @@ def contributions():
          amount="38450.00", pledge="PLG-2021-KOR-01", pays=payable["id"],
          memo="Payment of the refund to the Republic of Korea")
     OUTFLOWS.append((d("2023-12-05"), "CPCJF", Decimal("38450.00")))
+    transfer_day = d("2024-03-01")
+    auto("TRF", "transfer", transfer_day, date="2024-03-01", from_fund="CPCJF", to_fund="UNTOC", currency="USD",
+         amount="200000.00",
+         memo="Allocation of general-purpose CPCJF resources to the UNTOC migrant smuggling observatory (GLOT92)")
+    OUTFLOWS.append((transfer_day, "CPCJF", Decimal("200000.00")))
+    INFLOWS.append((transfer_day, "UNTOC", "GLOT92", Decimal("200000.00")))
     return unidentified, apply_unidentified, overpayment, wrong
+
+
+# ---------------------------------------------------------------------------------------------
+# Implementing partners: advances of cash (1400), reported in part or in full by partner_report
+# events (5100 with PSC). EUR advances are paid from EUR that the treasury buys on the 28th of the
+# month before (held over that month end, then paid out at the next month's rate: an exchange
+# difference); the PSC on a EUR report is settled in USD between the fund and the PSC account on the
+# 28th of its month, so that no other foreign-currency cash stays in a fund over a month end.
+
+PARTNERS = {
+    "NGO-KE-014": "shelters and support for victims of trafficking, Kenya",
+    "NGO-NG-007": "legal aid for pre-trial detainees, Nigeria",
+    "NGO-IT-021": "protection of smuggled migrants at sea arrival points, Italy",
+    "NGO-BA-009": "collection and destruction of small arms, Bosnia and Herzegovina",
+    "NGO-PH-031": "prevention of online child sexual exploitation, Philippines",
+    "NGO-DE-012": "civil society participation in the UNCAC reviews, Germany",
+    "NGO-ZA-005": "civil society monitoring of public procurement, South Africa",
+}
+
+# date, project, partner, currency, amount, what it is for, reports [(date, amount, memo)]
+ADVANCES = [
+    ("2021-05-10", "GLOT59", "NGO-KE-014", "USD", "120000.00", "first tranche of the 2021-2022 agreement",
+     [("2021-09-20", "70000.00", "expenditure report, May to August 2021"),
+      ("2022-01-24", "50000.00", "final expenditure report of the tranche")]),
+    ("2021-09-06", "GLOT92", "NGO-IT-021", "EUR", "150000.00", "reception and legal counselling, 2021-2022",
+     [("2021-12-13", "60000.00", "expenditure report, September to November 2021"),
+      ("2022-04-11", "90000.00", "final expenditure report")]),
+    ("2022-03-07", "GLOZ43", "NGO-NG-007", "USD", "90000.00", "legal aid clinics in three states, 2022",
+     [("2022-08-22", "90000.00", "expenditure report for the whole advance")]),
+    ("2022-06-13", "GLOZ82", "NGO-DE-012", "EUR", "100000.00", "training of civil society for the country visits",
+     [("2022-11-14", "45000.00", "expenditure report, June to October 2022"),
+      ("2023-03-13", "55000.00", "final expenditure report")]),
+    # Operations suspended by the security situation: the balance is outstanding for over a year.
+    ("2022-10-10", "GLOX40", "NGO-BA-009", "EUR", "80000.00", "weapons collection campaign, 2022-2023",
+     [("2023-02-13", "30000.00", "expenditure report, October 2022 to January 2023; operations then suspended"),
+      ("2024-04-15", "50000.00", "final expenditure report, operations resumed in February 2024")]),
+    ("2023-02-06", "GLOT59", "NGO-KE-014", "USD", "150000.00", "second agreement, 2023",
+     [("2023-06-19", "80000.00", "expenditure report, February to May 2023"),
+      ("2023-10-16", "70000.00", "final expenditure report")]),
+    ("2023-05-08", "GLOZ80", "NGO-PH-031", "USD", "110000.00", "hotline and school awareness programme, 2023-2024",
+     [("2023-11-20", "60000.00", "expenditure report, May to October 2023"),
+      ("2024-03-18", "50000.00", "final expenditure report")]),
+    ("2023-09-11", "GLOT92", "NGO-IT-021", "EUR", "200000.00", "reception and legal counselling, 2023-2024",
+     [("2023-12-11", "80000.00", "expenditure report, September to November 2023"),
+      ("2024-04-22", "120000.00", "final expenditure report")]),
+    ("2023-11-13", "GLOU68", "NGO-ZA-005", "USD", "75000.00", "procurement monitoring in five municipalities",
+     [("2024-06-17", "75000.00", "expenditure report for the whole advance")]),
+    ("2024-02-12", "GLOZ43", "NGO-NG-007", "USD", "100000.00", "legal aid clinics, 2024",
+     [("2024-07-15", "60000.00", "expenditure report, February to June 2024"),
+      ("2024-11-18", "40000.00", "final expenditure report")]),
+    ("2024-05-13", "GLOZ82", "NGO-DE-012", "EUR", "120000.00", "civil society reports for the second review cycle",
+     [("2024-10-14", "70000.00", "expenditure report, May to September 2024")]),
+    ("2024-09-09", "GLOT59", "NGO-KE-014", "USD", "160000.00", "third agreement, 2024-2025",
+     [("2024-12-09", "90000.00", "expenditure report, September to November 2024")]),
+]
+
+
+def treasury_entry(day, memo, legs):
+    """An entry (FXC-...) that buys or sells foreign currency for USD at the day's operational rate,
+    through the trading account 1900; legs lists (fund, currency, amount): the currency the fund
+    receives (negative: gives up) against USD."""
+    postings = []
+    for fund, currency, amount in legs:
+        value = usd(amount, currency, day)
+        postings += [{"account": "1100", "fund": fund, "currency": currency, "amount": money(amount, currency)},
+                     {"account": "1900", "fund": fund, "currency": currency, "amount": money(-amount, currency)},
+                     {"account": "1900", "fund": fund, "currency": "USD", "amount": money(value, "USD")},
+                     {"account": "1100", "fund": fund, "currency": "USD", "amount": money(-value, "USD")}]
+    return auto("FXC", "entry", day, date=day.isoformat(), memo=memo, postings=postings)
+
+
+def month_before_28th(day):
+    first = day.replace(day=1) - datetime.timedelta(days=1)
+    return first.replace(day=28)
+
+
+def advance(day, project, partner, currency, amount, purpose, reports):
+    """An advance from the project's fund to a partner, the EUR it needs bought beforehand, and the
+    partner's reports with the settlement of their PSC in EUR; the project pays it all (SPENT)."""
+    fund = PROJECT_FUND[project]
+    amount = Decimal(amount)
+    if currency != "USD":
+        bought = month_before_28th(day)
+        treasury_entry(bought, "Treasury: {} {:,.2f} bought for {} at the operational rate {}, for the advance to "
+                               "implementing partner {} ({})".format(currency, amount, fund, rate(currency, bought),
+                                                                     partner, project),
+                       [(fund, currency, amount)])
+    event = auto("ADV", "advance", day, fund=fund, date=day.isoformat(), currency=currency,
+                 amount=money(amount, currency), partner=partner, project=project,
+                 memo="Advance to {} ({}): {}".format(partner, PARTNERS[partner], purpose))
+    SPENT.append((day, project, usd(amount, currency, day) + Decimal(100), Decimal(0)))  # 100: the exchange
+    psc_rate = PROJECT_PSC[project]
+    for report_day, reported, memo in reports:
+        report_day, reported = d(report_day), Decimal(reported)
+        assert report_day.day <= 27 and report_day >= day, report_day
+        auto("PR", "partner_report", report_day, advance=event["id"], date=report_day.isoformat(),
+             amount=money(reported, currency), memo="{}: {}".format(partner, memo))
+        psc = quantize(reported * psc_rate, currency)
+        psc_usd = usd(psc, currency, report_day)
+        SPENT.append((report_day, project, psc_usd, psc_usd))
+        if currency != "USD":
+            settled = report_day.replace(day=28)
+            treasury_entry(settled, "Treasury: the {} {:,.2f} of PSC charged on {}'s report of {} settled in USD "
+                                    "between {} and the PSC account at the operational rate {}".format(
+                                        currency, psc, partner, report_day.isoformat(), fund,
+                                        rate(currency, settled)),
+                           [(fund, currency, psc), ("PSC", currency, -psc)])
+    return event
+
+
+def partners():
+    for day, project, partner, currency, amount, purpose, reports in ADVANCES:
+        advance(d(day), project, partner, currency, amount, purpose, reports)
+
+
+# ---------------------------------------------------------------------------------------------
+# Between funds, and a prior-period correction: generic entries (JNL-...).
+
+def between_funds():
+    """A cost one fund pays for another, its reimbursement, and an expense recorded twice in 2023 and
+    corrected in 2024; returns the duplicate and the correction, for the summary."""
+    # The CPCJF pays a cost of UNTOC's (1500 / 2500 over the year end), reimbursed in January 2024.
+    shared = Decimal("48600.00")
+    auto("JNL", "entry", d("2023-11-20"), date="2023-11-20",
+         memo="Venue and interpretation of the UNTOC side event on migrant smuggling at the Conference of the "
+              "Parties: UNTOC's share, paid by the CPCJF on its behalf, to be reimbursed",
+         postings=[{"account": "1500", "fund": "CPCJF", "currency": "USD", "amount": money(shared, "USD")},
+                   {"account": "1100", "fund": "CPCJF", "currency": "USD", "amount": money(-shared, "USD")},
+                   {"account": "5200", "fund": "UNTOC", "currency": "USD", "amount": money(shared, "USD"),
+                    "project": "GLOT92"},
+                   {"account": "2500", "fund": "UNTOC", "currency": "USD", "amount": money(-shared, "USD")}])
+    OUTFLOWS.append((d("2023-11-20"), "CPCJF", shared))
+    auto("JNL", "entry", d("2024-01-18"), date="2024-01-18",
+         memo="UNTOC reimburses the CPCJF for the side event of November 2023",
+         postings=[{"account": "2500", "fund": "UNTOC", "currency": "USD", "amount": money(shared, "USD")},
+                   {"account": "1100", "fund": "UNTOC", "currency": "USD", "amount": money(-shared, "USD")},
+                   {"account": "1100", "fund": "CPCJF", "currency": "USD", "amount": money(shared, "USD")},
+                   {"account": "1500", "fund": "CPCJF", "currency": "USD", "amount": money(-shared, "USD")}])
+    SPENT.append((d("2024-01-18"), "GLOT92", shared, Decimal(0)))
+    INFLOWS.append((d("2024-01-18"), "CPCJF", None, shared))
+
+    # An invoice recorded twice in November 2023 (from the purchase order, then from the invoice),
+    # found by the bank reconciliation after the year was closed: corrected in accumulated surplus
+    # (a prior-period error, IPSAS 3), not in the expenses of 2024.
+    amount = Decimal("64250.00")
+    psc = quantize(amount * PROJECT_PSC["GLOX40"], "USD")
+    auto("EXP", "expense", d("2023-11-14"), fund="UNTOC", date="2023-11-14", currency="USD",
+         amount=money(amount, "USD"), category="programme", project="GLOX40",
+         memo="Firearms marking machines for national authorities, purchase order PO-2023-1187 (GLOX40)")
+    duplicate = auto("EXP", "expense", d("2023-11-16"), fund="UNTOC", date="2023-11-16", currency="USD",
+                     amount=money(amount, "USD"), category="programme", project="GLOX40",
+                     memo="Firearms marking machines: supplier invoice for purchase order PO-2023-1187 (GLOX40)")
+    SPENT.append((d("2023-11-14"), "GLOX40", 2 * (amount + psc), Decimal(0)))
+    correction = auto("JNL", "entry", d("2024-02-20"), date="2024-02-20",
+                      memo="Prior-period error: purchase order PO-2023-1187 was expensed twice in November 2023; the "
+                           "duplicate and its PSC are corrected in accumulated surplus",
+                      postings=[{"account": "1100", "fund": "UNTOC", "currency": "USD",
+                                 "amount": money(amount + psc, "USD")},
+                                {"account": "3100", "fund": "UNTOC", "currency": "USD",
+                                 "amount": money(-(amount + psc), "USD")},
+                                {"account": "3100", "fund": "PSC", "currency": "USD", "amount": money(psc, "USD")},
+                                {"account": "1100", "fund": "PSC", "currency": "USD", "amount": money(-psc, "USD")}])
+    INFLOWS.append((d("2024-02-20"), "UNTOC", "GLOX40", amount + psc))
+    return duplicate, correction
 
 
 def usd_paying_exactly(amount, currency, day):
@@ -650,6 +865,7 @@ def spending():
     psc_pending = []  # (date, usd)
     inflows = sorted(INFLOWS, key=lambda item: item[0])
     outflows = sorted(OUTFLOWS, key=lambda item: item[0])
+    spent = sorted(SPENT, key=lambda item: item[0])
     cash_estimate = Decimal(0)
     interest_total = Decimal(0)
     expense_count = 0
@@ -675,6 +891,15 @@ def spending():
             assert reserve[fund] >= value, (day, fund, reserve[fund], value)
             reserve[fund] -= value
             cash_estimate -= value
+        # What the projects pay this month besides their expenses (advances, partners' PSC, refunds).
+        while spent and spent[0][0] <= last_day(year, month):
+            day, code, value, psc = spent.pop(0)
+            available[code] -= value
+            assert available[code] >= 0, (day, code, available[code])
+            cash_estimate -= value - psc
+            if psc:
+                psc_pending.append((day, psc))
+                psc_pending.sort(key=lambda item: item[0])
         for code, _, fund, _, _ in PROJECTS:
             if available[code] < Decimal("25000") or RNG.chance(250):
                 continue
@@ -746,6 +971,86 @@ def conversions():
              postings=postings)
 
 
+# ---------------------------------------------------------------------------------------------
+# Budgets (USD, no postings): each fund's budget for each year, approved in January, some revised
+# at the mid-year review; and a few project budgets by category. The simulation decides what is
+# spent, so each budget is set from what its year spends (expenses and partners' reports, with
+# PSC, as the budget report counts them) times a factor, rounded to USD 10,000: a factor above 1
+# leaves the budget underspent, below 1 overspent.
+
+# (year, fund, project, category): (original factor, revised factor or None)
+BUDGET_PLAN = {
+    (2021, "CPCJF", None, None): ("1.10", None),
+    (2021, "UNTOC", None, None): ("1.05", "0.96"),
+    (2021, "UNCAC", None, None): ("1.20", None),
+    (2021, "PSC", None, None): ("1.00", None),
+    (2022, "CPCJF", None, None): ("0.95", "1.04"),
+    (2022, "UNTOC", None, None): ("1.08", None),
+    (2022, "UNCAC", None, None): ("0.90", "0.97"),
+    (2022, "PSC", None, None): ("1.05", None),
+    (2022, "UNTOC", "GLOX40", "programme"): ("1.15", None),
+    (2023, "CPCJF", None, None): ("1.15", "1.06"),
+    (2023, "UNTOC", None, None): ("1.02", "0.97"),
+    (2023, "UNCAC", None, None): ("1.12", None),
+    (2023, "PSC", None, None): ("0.98", None),
+    (2023, "UNTOC", "GLOT59", "grant"): ("0.85", "1.10"),
+    (2023, "CPCJF", "GLOZ80", "programme"): ("1.10", "0.92"),
+    (2024, "CPCJF", None, None): ("1.08", None),
+    (2024, "UNTOC", None, None): ("1.00", "1.06"),
+    (2024, "UNCAC", None, None): ("1.10", "0.95"),
+    (2024, "PSC", None, None): ("1.02", None),
+    (2024, "UNCAC", "GLOZ82", "grant"): ("1.20", None),
+    (2024, "UNTOC", "GLOT92", "programme"): ("0.90", "1.05"),
+}
+
+
+def spending_by_budget_line():
+    """What each budget line spends in its year, in USD: {(year, fund, project, category): usd}."""
+    advances = {id(event["id"]): event for _, _, _, event in EVENTS if event["type"] == "advance"}
+    items = []  # (year, fund, project, category, usd)
+    for _, _, _, event in EVENTS:
+        if event["type"] == "expense":
+            day, rate_ = d(event["date"]), event.get("psc_rate")
+            psc_rate = Decimal(rate_) if rate_ is not None else PROJECT_PSC.get(event.get("project"), Decimal("0.13"))
+            amount = Decimal(event["amount"])
+            value = amount + quantize(amount * psc_rate, "USD")
+            items.append((day.year, event["fund"], event.get("project"), event["category"], value))
+        elif event["type"] == "partner_report":
+            day, made = d(event["date"]), advances[id(event["advance"])]
+            amount, currency = Decimal(event["amount"]), made["currency"]
+            psc = quantize(amount * PROJECT_PSC[made["project"]], currency)
+            value = usd(amount, currency, day) + usd(psc, currency, day)
+            items.append((day.year, made["fund"], made["project"], "grant", value))
+    totals = {}
+    for key in BUDGET_PLAN:
+        year, fund, project, category = key
+        totals[key] = sum((value for y, f, p, c, value in items
+                           if y == year and f == fund and project in (None, p) and category in (None, c)), Decimal(0))
+    return totals
+
+
+def budgets():
+    def rounded(amount):
+        return (amount / 10000).quantize(Decimal(1), rounding=ROUND_HALF_EVEN) * 10000
+
+    spent = spending_by_budget_line()
+    for key, (original, revised) in BUDGET_PLAN.items():
+        year, fund, project, category = key
+        name = "BUD-{}-{}".format(year, project or fund) + ("-" + category.upper() if category else "")
+        what = "{} {}".format(fund, year) + (", project {} ({})".format(project, category) if project else "")
+        for factor, suffix, day, text in ((original, "", datetime.date(year, 1, 4), "Approved budget"),
+                                           (revised, "-R1", datetime.date(year, 7, 1),
+                                            "Revised budget (mid-year review)")):
+            if factor is None:
+                continue
+            event = {"type": "budget", "id": name + suffix, "fund": fund, "year": str(year),
+                     "amount": money(rounded(spent[key] * Decimal(factor)), "USD")}
+            if project:
+                event.update(project=project, category=category)
+            event["memo"] = "{}: {}".format(text, what)
+            add(day, event)
+
+
 def period_closes():
     for year, month in MONTHS:
         if (year, month) > CLOSED_THROUGH:
@@ -758,6 +1063,9 @@ def period_closes():
 def master_data():
     MASTER.extend(FUNDS)
     MASTER.append({"type": "setting", "key": "psc_fund", "value": "PSC", "effective": "2021-01-01"})
+    # The publisher of `fundledger export iati` (illustrative identifier).
+    MASTER.append({"type": "setting", "key": "iati_org_ref", "value": "XM-EXAMPLE"})
+    MASTER.append({"type": "setting", "key": "iati_org_name", "value": "United Nations Office on Drugs and Crime"})
     for code, name, category, country, _ in DONORS:
         donor = {"type": "donor", "code": code, "name": name, "category": category}
         if country:
@@ -799,8 +1107,11 @@ def render(event):
 def main():
     master_data()
     unidentified, apply_unidentified, overpayment, wrong = contributions()
+    partners()
+    duplicate, correction = between_funds()
     expense_count, interest_total = spending()
     conversions()
+    budgets()
     period_closes()
     ordered = [event for _, _, _, event in sorted(EVENTS, key=lambda item: item[:3])]
     assign_ids(ordered)
@@ -808,15 +1119,21 @@ def main():
         for event in MASTER + ordered:
             out.write(render(event) + "\n")
     if "--summary" in sys.argv[1:]:
-        summary(ordered, unidentified, apply_unidentified, overpayment, wrong, interest_total)
+        summary(ordered, unidentified, apply_unidentified, overpayment, wrong, interest_total, duplicate, correction)
     print("wrote {} events to {}".format(len(MASTER) + len(ordered), os.path.relpath(OUTPUT)), file=sys.stderr)
 
 
-def summary(ordered, unidentified, apply_unidentified, overpayment, wrong, interest_total):
+def summary(ordered, unidentified, apply_unidentified, overpayment, wrong, interest_total, duplicate, correction):
     counts = {}
     for event in MASTER + ordered:
         counts[event["type"]] = counts.get(event["type"], 0) + 1
     print("events by type:", ", ".join("{} {}".format(k, v) for k, v in sorted(counts.items())))
+    entries = {}
+    for event in ordered:
+        if event["type"] == "entry":
+            prefix = str(event["id"]).split("-")[0]
+            entries[prefix] = entries.get(prefix, 0) + 1
+    print("entries by prefix:", ", ".join("{} {}".format(k, v) for k, v in sorted(entries.items())))
     print("donors:", len(DONORS), " pledges:", len(PLEDGES),
           " currencies:", ", ".join(sorted({p["currency"] for p in PLEDGES.values()})))
     total = Decimal(0)
@@ -828,10 +1145,18 @@ def summary(ordered, unidentified, apply_unidentified, overpayment, wrong, inter
     print("overpayment receipt:", overpayment["id"], overpayment["date"])
     print("wrong-fund receipt reversed:", wrong["id"], wrong["date"])
     print("interest in all:", fmt_usd(interest_total))
+    print("expense recorded twice:", duplicate["id"], duplicate["date"], "corrected by", correction["id"],
+          correction["date"])
     for event in ordered:
         if event["type"] in ("apply", "reduction", "refund", "transfer", "condition_met", "allowance", "write_off",
-                             "reversal"):
+                             "reversal", "advance", "partner_report") or \
+                (event["type"] == "entry" and str(event["id"]).startswith("JNL")):
             print(" ", render(event))
+    for event in ordered:
+        if event["type"] == "budget":
+            print("  budget {} {} {}{}: USD {}".format(event["id"], event["fund"], event["year"],
+                                                       " " + event["project"] if "project" in event else "",
+                                                       event["amount"]))
     for day, text in sorted(STORY):
         print(" ", day, text)
     for year in range(2021, 2025):

@@ -96,7 +96,7 @@ std::string readable(const MasterState& master, const std::string& column, const
       number > -1000000 && number < 3000000) {
     return Date::from_day_number(static_cast<std::int32_t>(number)).to_string();
   }
-  if (column == "kind" && table == "movements") return movement_kind_name(static_cast<detail::MovementKind>(number));
+  if (column == "kind" && (table == "movements" || table == "monthly_kinds")) return movement_kind_name(static_cast<detail::MovementKind>(number));
   if (column == "month") return std::to_string(number / 12) + "-" + (number % 12 < 9 ? "0" : "") + std::to_string(number % 12 + 1);
   return value;
 }

@@ -201,6 +201,9 @@ void Recorder::check_balances() {
     check_key(month, pending_.stored_monthly.at(month), pending_.monthly.at(month), posting_month);
   }
   unchecked_.clear();
+  // A long transaction adds its sums to the store as it goes, so that memory stays flat however
+  // many events it records; the tables are read again from there.
+  if (pending_.size() >= max_pending_sums) txn_->add_balances(pending_.take_deltas());
 }
 
 void Recorder::apply_master(Change& change) {
@@ -317,10 +320,7 @@ void Recorder::seal(const Change& change, std::int64_t seq, const std::string& h
 
 void Recorder::commit() {
   check_balances();
-  std::vector<std::pair<BalanceKeyIds, BalanceSums>> balances(pending_.balances.begin(), pending_.balances.end());
-  std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>> monthly(pending_.monthly.begin(), pending_.monthly.end());
-  std::vector<std::pair<MovementKey, BalanceSums>> movements(pending_.movements.begin(), pending_.movements.end());
-  txn_->add_balances(balances, monthly, movements);
+  txn_->add_balances(pending_.take_deltas());
   txn_->commit();
   txn_.reset();
   pending_.clear();

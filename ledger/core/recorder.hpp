@@ -82,6 +82,8 @@ class Recorder {
   void check_key(const Key& key, const BalanceSums& stored, const BalanceSums& pending, KeyOf key_of);
   // Events recorded without a caller checking them are checked this many at a time.
   static constexpr std::size_t max_unchecked = 4096;
+  // Sums kept in memory before they are added to the store's tables within the transaction.
+  static constexpr std::size_t max_pending_sums = 50000;
   void apply_master(Change& change);
   void store_master(const Change& change, std::int64_t seq);
   void apply_projections(const Change& change, std::int64_t seq);

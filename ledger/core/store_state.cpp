@@ -20,10 +20,26 @@ void Pending::add(const StoredPosting& posting, std::int32_t day, std::int64_t c
   const MovementKey movement{key[0], key[1], key[2], key[3], key[4], key[5], month[3],
                              static_cast<std::int64_t>(movement_kind(kind, static_cast<int>(posting.kind)))};
   add_posting_to(movements[movement], posting);
+  add_posting_to(monthly_kinds[{key[0], key[1], month[3], movement[7]}], posting);
   if (latest_cash_day && posting.account_id == cash_account) {
     auto [found, inserted] = latest_cash_day->try_emplace(posting.fund_id, day);
     if (!inserted && found->second < day) found->second = day;
   }
+}
+
+BalanceDeltas Pending::take_deltas() {
+  BalanceDeltas deltas;
+  deltas.balances.assign(balances.begin(), balances.end());
+  deltas.monthly.assign(monthly.begin(), monthly.end());
+  deltas.movements.assign(movements.begin(), movements.end());
+  deltas.monthly_kinds.assign(monthly_kinds.begin(), monthly_kinds.end());
+  balances.clear();
+  monthly.clear();
+  movements.clear();
+  monthly_kinds.clear();
+  stored.clear();
+  stored_monthly.clear();
+  return deltas;
 }
 
 std::int64_t StoreState::account_id(std::string_view code) const {

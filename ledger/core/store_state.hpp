@@ -21,6 +21,7 @@ struct Pending {
   std::unordered_map<BalanceKeyIds, BalanceSums, BalanceKeyHash> balances;
   std::map<std::array<std::int64_t, 4>, BalanceSums> monthly;
   std::map<MovementKey, BalanceSums> movements;
+  std::map<KindMonthKey, BalanceSums> monthly_kinds;
   std::unordered_map<BalanceKeyIds, BalanceSums, BalanceKeyHash> stored;
   std::map<std::array<std::int64_t, 4>, BalanceSums> stored_monthly;
   // The latest day each fund's cash moved (read on first use, kept up to date by every append):
@@ -31,6 +32,10 @@ struct Pending {
   std::unordered_set<std::string> absent_ids;
 
   void clear() { *this = Pending{}; }
+  // The sums not yet added to the store's tables, taken out (what was read of them is forgotten:
+  // the store holds them now).
+  BalanceDeltas take_deltas();
+  std::size_t size() const { return balances.size() + monthly.size() + movements.size() + monthly_kinds.size(); }
   // Adds a posting (of an event dated day, counting as kind) to the sums; throws Error (overflow)
   // past the range of a stored amount.
   void add(const StoredPosting& posting, std::int32_t day, std::int64_t cash_account, MovementKind kind);

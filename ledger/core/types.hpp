@@ -215,6 +215,9 @@ struct StoredPosting {
 using BalanceKeyIds = std::array<std::int64_t, 6>;  // account, fund, donor, project, pledge, currency
 // account, fund, donor, project, pledge, currency, month (year * 12 + month - 1), kind
 using MovementKey = std::array<std::int64_t, 8>;
+// account, fund, month, kind: the movements without their donor, project, pledge and currency
+using KindMonthKey = std::array<std::int64_t, 4>;
+
 
 struct BalanceKeyHash {
   std::size_t operator()(const BalanceKeyIds& key) const noexcept {
@@ -236,6 +239,15 @@ struct BalanceSums {
   std::int64_t credit = 0;
   std::int64_t functional_debit = 0;
   std::int64_t functional_credit = 0;
+};
+
+// What a transaction's postings add to the tables of sums: by full key, by (account, fund,
+// currency, month), by movement key, and by (account, fund, month, kind).
+struct BalanceDeltas {
+  std::vector<std::pair<BalanceKeyIds, BalanceSums>> balances;
+  std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>> monthly;
+  std::vector<std::pair<MovementKey, BalanceSums>> movements;
+  std::vector<std::pair<KindMonthKey, BalanceSums>> monthly_kinds;
 };
 
 // Adds a posting's amounts to debit and credit totals; throws Error (overflow) when a total would

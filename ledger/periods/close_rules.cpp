@@ -222,9 +222,17 @@ void close_year(RuleContext& context, PostingBuilder& builder, const Period& per
     dollars.functional_minor += sums.functional_minor;
   }
   for (const auto& [fund, dollars] : in_dollars) {
-    if (dollars.amount_minor != 0 || dollars.functional_minor != 0) {
+    // A USD difference posted with amount 0 (realized exchange on a settlement across currencies,
+    // a residual) makes the USD amounts of the results differ from their USD value: 1900 takes the
+    // difference, at no USD value, so that 3100's amount in USD is its USD value.
+    if (dollars.amount_minor != dollars.functional_minor) {
+      const std::int64_t exchange = builder.account(account::currency_exchange);
       builder.add_posting(
-          year_end_posting({surplus_account, fund, 0, 0, 0, usd->id}, dollars.amount_minor, dollars.functional_minor));
+          year_end_posting({exchange, fund, 0, 0, 0, usd->id}, dollars.amount_minor - dollars.functional_minor, 0));
+    }
+    if (dollars.functional_minor != 0) {
+      builder.add_posting(
+          year_end_posting({surplus_account, fund, 0, 0, 0, usd->id}, dollars.functional_minor, dollars.functional_minor));
     }
   }
 }

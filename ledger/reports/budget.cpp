@@ -2,9 +2,14 @@
 // category where a budget names them), the original budget (the first recorded for the year), the
 // final budget (the latest), the actual expenditure of the period with its programme support costs
 // (5100, 5200 and 5300 of expenses and partners' reports, net of their reversals), the difference
-// (final less actual) and the share of the final budget used. Every fund in scope with a budget or
-// spending has a row of its own (project and category empty), so that spending without a budget
-// shows too. Budgets are for the year of the report's last day.
+// (final less actual) and the share of the final budget used (actual / final x 100, to two decimals,
+// half-even). Every fund in scope with a budget or spending has a row of its own (project and
+// category empty) counting all its spending, its projects' included, so that spending without a
+// budget shows too; a project's row counts the project's alone, a category's row its category's
+// alone (grant: grants and partners' reports; programme: programme expenditure). The total adds
+// the funds' own rows. Budgets are for the year of the report's last day: a report for part of a
+// year sets the spending to date against the year's budget. Generic entries to the expense
+// accounts are not expenditure of a budget.
 #include "reports/support.hpp"
 
 #include "core/chart.hpp"

@@ -6,17 +6,22 @@
 // exchange rate changes on cash, the net change, and the cash at the beginning and end. Inflows are
 // positive, outflows negative: for every fund, beginning + net change = end = the 1100 balance.
 //
-// Each line sums the 1100 movements of one kind of event. The cash of an expense, an advance, a
-// partner's report, a transfer or a refund is split by its other postings in the same fund: an
-// event's postings balance in USD within each fund, so the cash it moved there is exactly the
-// negated sum of its other postings (5100 grants, 5200 programme, 5300 PSC, 4300 PSC income, 1400
-// advances, 3200 transfers, 4900 and 2300 refunds), and its realized exchange (4700, the difference
-// between the USD the cash carried and its value that day) and rounding (5900) belong to the effect
-// of exchange rates. Internal PSC (charged by one fund in scope, earned by a PSC fund in scope) is
-// eliminated from the total column of both PSC lines; transfers between funds in scope cancel in it.
+// Each line sums the 1100 movements of one kind of event, at the value of the cash on the day it
+// moved (IPSAS 2.27). The cash of an expense, an advance or a transfer is split by its other
+// postings in the same fund, which are valued at the day's rate: an event's postings balance in USD
+// within each fund, so the cash it moved there is exactly the negated sum of its other postings
+// (5100 grants, 5200 programme, 5300 PSC, 4300 PSC income, 1400 advances, 3200 transfers), and its
+// realized exchange (4700: the cash left at the USD it carried, not at its value that day) and
+// rounding (5900) belong to the effect of exchange rates. A partner's report moves cash only for its
+// PSC: its expenditure (5100) and the advance it clears (1400) differ by exchange alone, which goes
+// there too. A refund paid is the cash paid valued at the day's rate; the difference from the USD
+// the cash carried is an effect of exchange rates. Internal PSC (charged by one fund in scope,
+// earned by a PSC fund in scope) is eliminated from the total column of both PSC lines; transfers
+// between funds in scope cancel in it.
 #include "reports/statement_lines.hpp"
 
 #include "core/chart.hpp"
+#include "core/master.hpp"
 
 #include <algorithm>
 
@@ -51,8 +56,7 @@ struct Lines {
 // The events whose cash is split by their other postings in the same fund.
 bool split_by_counterpart(MovementKind kind) {
   return kind == MovementKind::expense_programme || kind == MovementKind::expense_grant ||
-         kind == MovementKind::partner_report || kind == MovementKind::advance || kind == MovementKind::transfer ||
-         kind == MovementKind::refund;
+         kind == MovementKind::partner_report || kind == MovementKind::advance || kind == MovementKind::transfer;
 }
 
 // The line of cash an event of this kind moved, unsplit.
@@ -77,10 +81,6 @@ Line line_of_counterpart(MovementKind kind, std::string_view code) {
   if (code == account::support_cost_income) return Line::psc_received;
   if (code == account::partner_advances) return Line::advances;
   if (code == account::transfers) return Line::transfers;
-  if (code == account::refunds_and_reductions || code == account::refunds_payable ||
-      code == account::received_in_advance || code == account::unidentified) {
-    return Line::refunds;
-  }
   return Line::other;
 }
 
@@ -91,9 +91,23 @@ std::vector<StatementLine> statement(const Scope& scope, Date from, Date to) {
   by_kind.by_kind = true;
   for (const store::MovementSums& row : flows(scope, {}, from, to, by_kind)) {
     if (row.account_id == cash) {
-      if (!split_by_counterpart(row.kind)) lines[line_of_kind(row.kind)].add(row.fund_id, usd_of(row));
+      if (!split_by_counterpart(row.kind) && row.kind != MovementKind::refund) {
+        lines[line_of_kind(row.kind)].add(row.fund_id, usd_of(row));
+      }
     } else if (split_by_counterpart(row.kind)) {
       lines[line_of_counterpart(row.kind, scope.account_code(row.account_id))].add(row.fund_id, -usd_of(row));
+    }
+  }
+  // Refunds paid: the cash at the day's rate; what it carried beyond that is exchange.
+  if (cash >= 0) {
+    for (const store::DatedSums& paid :
+         scope.txn.dated_sums_of_type(cash, "refund", from.day_number(), to.day_number(), scope.fund_ids)) {
+      const auto& currency = scope.master.currencies.by_id(paid.currency_id);
+      const std::int64_t value = detail::usd_value_minor(
+          scope.master, currency, Decimal::from_minor_units(paid.amount_minor, currency.minor_units),
+          Date::from_day_number(paid.day));
+      lines[Line::refunds].add(paid.fund_id, value);
+      lines[Line::exchange].add(paid.fund_id, paid.functional_minor - value);
     }
   }
   // PSC paid by one fund in scope to a PSC fund in scope leaves the total.

@@ -22,13 +22,14 @@ std::int64_t Scope::account(std::string_view code) const {
 
 namespace {
 
-// The same day a year earlier (29 February: the 28th).
+// The same day a year earlier; the last day of a month is the last day of the same month (28
+// February 2025 is 29 February 2024).
 Date year_earlier(Date day) {
   const int year = day.year() - 1;
-  const int last = Period::parse(std::to_string(year) + "-" + (day.month() < 10 ? "0" : "") + std::to_string(day.month()))
-                       .last_day()
-                       .day();
-  return Date::from_ymd(year, day.month(), std::min(day.day(), last));
+  const Period month = Period::parse(std::to_string(year) + "-" + (day.month() < 10 ? "0" : "") + std::to_string(day.month()));
+  const int last = month.last_day().day();
+  const bool month_end = day.add_days(1).day() == 1;
+  return Date::from_ymd(year, day.month(), month_end ? last : std::min(day.day(), last));
 }
 
 void set_prior(Scope& scope, const ReportScope& request) {

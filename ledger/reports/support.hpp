@@ -35,7 +35,8 @@ struct Scope {
   std::string fund;                    // the fund asked for, empty for all
   std::vector<std::int64_t> fund_ids;  // the funds included: the fund then those within it, by code
   std::vector<std::string> fund_codes;
-  Date prior_from;          // the comparative span: the same days a year earlier
+  Date prior_from;          // the comparative span: the same days a year earlier (a month-end's
+                            // the prior month-end; a period's the same period a year earlier)
   Date prior_to;
   std::string prior_label;  // "2023", "2023-Q2", "2023-06", or "2023-01-01 to 2023-06-15"
 

@@ -205,6 +205,17 @@ CREATE TABLE movements (
   functional_credit_minor bigint NOT NULL,
   PRIMARY KEY (account_id, month, fund_id, kind, donor_id, project_id, pledge_id, currency_id)
 );
+CREATE TABLE monthly_kinds (
+  account_id bigint NOT NULL,
+  fund_id bigint NOT NULL,
+  month bigint NOT NULL,
+  kind bigint NOT NULL,
+  debit_minor bigint NOT NULL,
+  credit_minor bigint NOT NULL,
+  functional_debit_minor bigint NOT NULL,
+  functional_credit_minor bigint NOT NULL,
+  PRIMARY KEY (month, account_id, fund_id, kind)
+);
 CREATE TABLE monthly_balances (
   account_id bigint NOT NULL,
   fund_id bigint NOT NULL,
@@ -284,7 +295,7 @@ void drop_empty_pg_ledger(Connection& connection) {
       return;
     }
     connection.execute(
-        "DROP TABLE movements, budgets, monthly_balances, balances, postings, settings, rates, reversals, periods, holding_moves, "
+        "DROP TABLE monthly_kinds, movements, budgets, monthly_balances, balances, postings, settings, rates, reversals, periods, holding_moves, "
         "holdings, instalments, pledges, projects, donors, funds, accounts, currencies, events, fundledger_head, "
         "fundledger_meta");
     connection.execute("DROP FUNCTION fundledger_refuse_change()");

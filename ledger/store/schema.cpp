@@ -25,8 +25,10 @@
 //               reads a few hundred rows rather than the whole journal. Maintained with balances.
 //   movements   the postings summed by their full key, month and kind (core/types.hpp,
 //               MovementKind: the kind of event a posting counts as, a reversal as what it
-//               reverses): what the contributions, cash flow, budget and donor reports read.
-//               Maintained with balances.
+//               reverses): what the contributions, budget and donor reports read. Maintained
+//               with balances.
+//   monthly_kinds
+//               the same by (account, fund, month, kind) alone: what the statements read.
 //   budgets     approved budgets in USD cents per fund (project 0 for none), category ('' for
 //               none) and year, keyed by the seq of their budget event.
 //   currencies, accounts, funds, donors, projects, pledges (with instalments), rates, settings
@@ -48,7 +50,8 @@
 // postings: a correction is a new event.
 //
 // Version 1 had no holdings.pledge_id; the migration adds it, taken from the holding's posting.
-// Version 2 had no budgets, movements, holdings.partner or holdings.project_id (see migrate_to_3).
+// Version 2 had no budgets, movements, monthly_kinds, holdings.partner or holdings.project_id (see
+// migrate_to_3).
 #include "store/schema.hpp"
 
 #include "store/sql_txn.hpp"
@@ -234,6 +237,17 @@ CREATE TABLE movements (
   functional_credit_minor INTEGER NOT NULL CHECK (typeof(functional_credit_minor) = 'integer'),
   PRIMARY KEY (account_id, month, fund_id, kind, donor_id, project_id, pledge_id, currency_id)
 ) WITHOUT ROWID;
+CREATE TABLE monthly_kinds (
+  account_id INTEGER NOT NULL,
+  fund_id INTEGER NOT NULL,
+  month INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  debit_minor INTEGER NOT NULL CHECK (typeof(debit_minor) = 'integer'),
+  credit_minor INTEGER NOT NULL CHECK (typeof(credit_minor) = 'integer'),
+  functional_debit_minor INTEGER NOT NULL CHECK (typeof(functional_debit_minor) = 'integer'),
+  functional_credit_minor INTEGER NOT NULL CHECK (typeof(functional_credit_minor) = 'integer'),
+  PRIMARY KEY (month, account_id, fund_id, kind)
+) WITHOUT ROWID;
 
 CREATE TABLE monthly_balances (
   account_id INTEGER NOT NULL,
@@ -288,6 +302,17 @@ CREATE TABLE movements (
   functional_credit_minor INTEGER NOT NULL CHECK (typeof(functional_credit_minor) = 'integer'),
   PRIMARY KEY (account_id, month, fund_id, kind, donor_id, project_id, pledge_id, currency_id)
 ) WITHOUT ROWID;
+CREATE TABLE monthly_kinds (
+  account_id INTEGER NOT NULL,
+  fund_id INTEGER NOT NULL,
+  month INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  debit_minor INTEGER NOT NULL CHECK (typeof(debit_minor) = 'integer'),
+  credit_minor INTEGER NOT NULL CHECK (typeof(credit_minor) = 'integer'),
+  functional_debit_minor INTEGER NOT NULL CHECK (typeof(functional_debit_minor) = 'integer'),
+  functional_credit_minor INTEGER NOT NULL CHECK (typeof(functional_credit_minor) = 'integer'),
+  PRIMARY KEY (month, account_id, fund_id, kind)
+) WITHOUT ROWID;
 )sql");
   const std::string month =
       "(CAST(strftime('%Y', p.date * 86400, 'unixepoch') AS INTEGER) * 12 + "
@@ -300,6 +325,9 @@ CREATE TABLE movements (
       "SUM(CASE WHEN p.functional_minor > 0 THEN p.functional_minor ELSE 0 END), "
       "SUM(CASE WHEN p.functional_minor < 0 THEN -p.functional_minor ELSE 0 END) " +
       std::string(events_with_reversed) + "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8");
+  database.exec(
+      "INSERT INTO monthly_kinds SELECT account_id, fund_id, month, kind, SUM(debit_minor), SUM(credit_minor), "
+      "SUM(functional_debit_minor), SUM(functional_credit_minor) FROM movements GROUP BY 1, 2, 3, 4");
   database.exec("PRAGMA user_version = 3");
   transaction.commit();
 }

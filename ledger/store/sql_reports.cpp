@@ -37,8 +37,11 @@ void SqlTxn::add_movement_rows(const MovementQuery& query, bool from_postings, s
     sql += query.by_kind ? std::string(events_with_reversed) : std::string(" FROM postings p ");
     sql += "WHERE p.date >= ? AND p.date <= ?";
   } else {
-    sql += "SUM(debit_minor), SUM(credit_minor), SUM(functional_debit_minor), SUM(functional_credit_minor) "
-           "FROM movements WHERE month >= ? AND month <= ?";
+    // By account, fund and kind alone, the smaller table of the two serves.
+    const bool coarse = !query.by_donor && !query.by_project && !query.by_pledge && !query.by_currency;
+    sql += "SUM(debit_minor), SUM(credit_minor), SUM(functional_debit_minor), SUM(functional_credit_minor) FROM ";
+    sql += coarse ? "monthly_kinds" : "movements";
+    sql += " WHERE month >= ? AND month <= ?";
   }
   const std::string prefix = from_postings ? "p." : "";
   if (!query.accounts.empty()) sql += " AND " + prefix + "account_id IN " + placeholders(query.accounts.size());
@@ -129,6 +132,25 @@ std::vector<DonorFundSums> SqlTxn::settlement_exchange(std::int64_t exchange_acc
   bind_all(*query, next, funds);
   std::vector<DonorFundSums> rows;
   while (query->step()) rows.push_back({query->integer(0), query->integer(1), query->integer(2), query->integer(3)});
+  return rows;
+}
+
+std::vector<DatedSums> SqlTxn::dated_sums_of_type(std::int64_t account, std::string_view type, std::int32_t from,
+                                                  std::int32_t through, const std::vector<std::int64_t>& funds) {
+  auto query = connection_.prepare_once(
+      "SELECT p.fund_id, p.currency_id, p.date, SUM(p.amount_minor), SUM(p.functional_minor)" +
+      std::string(events_with_reversed) + "WHERE p.account_id = ? AND p.date >= ? AND p.date <= ? AND " +
+      kind_of_event + " = ? AND p.fund_id IN " + placeholders(funds.size()) + " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
+  query->bind(1, account);
+  query->bind(2, from);
+  query->bind(3, through);
+  query->bind(4, type);
+  bind_all(*query, 5, funds);
+  std::vector<DatedSums> rows;
+  while (query->step()) {
+    rows.push_back({query->integer(0), query->integer(1), static_cast<std::int32_t>(query->integer(2)), query->integer(3),
+                    query->integer(4)});
+  }
   return rows;
 }
 

@@ -85,6 +85,8 @@ class SqlTxn final : public WriteTxn {
   std::vector<DonorFundSums> settlement_exchange(std::int64_t exchange_account, const std::vector<std::int64_t>& held_accounts,
                                                  std::int32_t from, std::int32_t through,
                                                  const std::vector<std::int64_t>& funds) override;
+  std::vector<DatedSums> dated_sums_of_type(std::int64_t account, std::string_view type, std::int32_t from,
+                                            std::int32_t through, const std::vector<std::int64_t>& funds) override;
   std::vector<detail::BudgetRow> budgets(const std::vector<std::int64_t>& funds) override;
   std::vector<AdvanceRow> advances(std::int64_t account, std::int32_t day, const std::vector<std::int64_t>& funds) override;
 
@@ -104,9 +106,7 @@ class SqlTxn final : public WriteTxn {
 
   // ---- sql_writes.cpp ----
   void append(const EventRow& event, const std::vector<StoredPosting>& postings) override;
-  void add_balances(const std::vector<std::pair<BalanceKeyIds, BalanceSums>>& balances,
-                    const std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>>& monthly,
-                    const std::vector<std::pair<detail::MovementKey, BalanceSums>>& movements) override;
+  void add_balances(const detail::BalanceDeltas& deltas) override;
   void add_currency(const detail::CurrencyRecord& currency) override;
   void declare_currency(std::int64_t id, std::int64_t seq) override;
   void add_account(const detail::AccountRecord& account, std::int64_t seq) override;

@@ -65,49 +65,56 @@ void bind_sums(Statement& statement, int first, const BalanceSums& sums) {
 
 }  // namespace
 
-void SqlTxn::add_balances(const std::vector<std::pair<BalanceKeyIds, BalanceSums>>& balances,
-                          const std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>>& monthly,
-                          const std::vector<std::pair<detail::MovementKey, BalanceSums>>& movements) {
-  Statement& upsert = prepare(
-      "INSERT INTO balances (account_id, fund_id, donor_id, project_id, pledge_id, currency_id, debit_minor, "
-      "credit_minor, functional_debit_minor, functional_credit_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT (account_id, fund_id, donor_id, project_id, pledge_id, currency_id) DO UPDATE SET "
-      "debit_minor = balances.debit_minor + excluded.debit_minor, "
-      "credit_minor = balances.credit_minor + excluded.credit_minor, "
-      "functional_debit_minor = balances.functional_debit_minor + excluded.functional_debit_minor, "
-      "functional_credit_minor = balances.functional_credit_minor + excluded.functional_credit_minor");
-  for (const auto& [key, sums] : balances) {
-    for (std::size_t i = 0; i < key.size(); ++i) upsert.bind(static_cast<int>(i) + 1, key[i]);
-    bind_sums(upsert, 7, sums);
+namespace {
+
+// The movement keys in the order of the table's primary key (account, month, fund, kind, donor,
+// project, pledge, currency).
+std::vector<std::pair<std::array<std::int64_t, 8>, BalanceSums>> reordered_movements(
+    const std::vector<std::pair<detail::MovementKey, BalanceSums>>& rows) {
+  std::vector<std::pair<std::array<std::int64_t, 8>, BalanceSums>> out;
+  out.reserve(rows.size());
+  for (const auto& [k, sums] : rows) out.push_back({{k[0], k[6], k[1], k[7], k[2], k[3], k[4], k[5]}, sums});
+  return out;
+}
+
+}  // namespace
+
+namespace {
+
+// Adds sums to a table of sums by key: one upsert per key, the key columns then the four sums.
+template <std::size_t N>
+void upsert_sums(Statement& upsert, const std::vector<std::pair<std::array<std::int64_t, N>, BalanceSums>>& rows) {
+  for (const auto& [key, sums] : rows) {
+    for (std::size_t i = 0; i < N; ++i) upsert.bind(static_cast<int>(i) + 1, key[i]);
+    bind_sums(upsert, static_cast<int>(N) + 1, sums);
     run(upsert);
   }
-  Statement& upsert_monthly = prepare(
-      "INSERT INTO monthly_balances (account_id, fund_id, currency_id, month, debit_minor, credit_minor, "
-      "functional_debit_minor, functional_credit_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT (account_id, fund_id, currency_id, month) DO UPDATE SET "
-      "debit_minor = monthly_balances.debit_minor + excluded.debit_minor, "
-      "credit_minor = monthly_balances.credit_minor + excluded.credit_minor, "
-      "functional_debit_minor = monthly_balances.functional_debit_minor + excluded.functional_debit_minor, "
-      "functional_credit_minor = monthly_balances.functional_credit_minor + excluded.functional_credit_minor");
-  for (const auto& [key, sums] : monthly) {
-    for (std::size_t i = 0; i < key.size(); ++i) upsert_monthly.bind(static_cast<int>(i) + 1, key[i]);
-    bind_sums(upsert_monthly, 5, sums);
-    run(upsert_monthly);
+}
+
+// The upsert of a table of sums: "INSERT INTO table (keys..., sums...) VALUES (?...) ON CONFLICT
+// (keys) DO UPDATE SET each sum = the stored + the added".
+std::string upsert_sql(const std::string& table, const std::string& keys, std::size_t key_count) {
+  std::string sql = "INSERT INTO " + table + " (" + keys +
+                    ", debit_minor, credit_minor, functional_debit_minor, functional_credit_minor) VALUES (";
+  for (std::size_t i = 0; i < key_count + 4; ++i) sql += i ? ", ?" : "?";
+  sql += ") ON CONFLICT (" + keys + ") DO UPDATE SET ";
+  const char* sums[] = {"debit_minor", "credit_minor", "functional_debit_minor", "functional_credit_minor"};
+  for (std::size_t i = 0; i < 4; ++i) {
+    sql += std::string(i ? ", " : "") + sums[i] + " = " + table + "." + sums[i] + " + excluded." + sums[i];
   }
-  Statement& upsert_movement = prepare(
-      "INSERT INTO movements (account_id, fund_id, donor_id, project_id, pledge_id, currency_id, month, kind, "
-      "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT (account_id, month, fund_id, kind, donor_id, project_id, pledge_id, currency_id) DO UPDATE SET "
-      "debit_minor = movements.debit_minor + excluded.debit_minor, "
-      "credit_minor = movements.credit_minor + excluded.credit_minor, "
-      "functional_debit_minor = movements.functional_debit_minor + excluded.functional_debit_minor, "
-      "functional_credit_minor = movements.functional_credit_minor + excluded.functional_credit_minor");
-  for (const auto& [key, sums] : movements) {
-    for (std::size_t i = 0; i < key.size(); ++i) upsert_movement.bind(static_cast<int>(i) + 1, key[i]);
-    bind_sums(upsert_movement, 9, sums);
-    run(upsert_movement);
-  }
+  return sql;
+}
+
+}  // namespace
+
+void SqlTxn::add_balances(const detail::BalanceDeltas& deltas) {
+  upsert_sums(prepare(upsert_sql("balances", "account_id, fund_id, donor_id, project_id, pledge_id, currency_id", 6)),
+              deltas.balances);
+  upsert_sums(prepare(upsert_sql("monthly_balances", "account_id, fund_id, currency_id, month", 4)), deltas.monthly);
+  upsert_sums(prepare(upsert_sql("movements",
+                                 "account_id, month, fund_id, kind, donor_id, project_id, pledge_id, currency_id", 8)),
+              reordered_movements(deltas.movements));
+  upsert_sums(prepare(upsert_sql("monthly_kinds", "account_id, fund_id, month, kind", 4)), deltas.monthly_kinds);
 }
 
 void SqlTxn::add_currency(const detail::CurrencyRecord& currency) {

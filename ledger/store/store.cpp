@@ -42,6 +42,8 @@ const std::vector<TableSpec>& tables() {
        "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor"},
       {"movements", "account_id, month, fund_id, kind, donor_id, project_id, pledge_id, currency_id",
        "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor"},
+      {"monthly_kinds", "month, account_id, fund_id, kind",
+       "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor"},
       {"budgets", "seq", "fund_id, project_id, category, year, amount_minor"},
   };
   return all;

@@ -162,6 +162,15 @@ struct MovementSums {
   BalanceSums sums;  // debit and credit apart, in the currency's minor units and in USD cents
 };
 
+// Postings summed by fund, currency and day.
+struct DatedSums {
+  std::int64_t fund_id = 0;
+  std::int64_t currency_id = 0;
+  std::int32_t day = 0;
+  std::int64_t amount_minor = 0;
+  std::int64_t functional_minor = 0;
+};
+
 // An advance to an implementing partner, as it stood on a day.
 struct AdvanceRow {
   detail::Holding holding;
@@ -248,6 +257,10 @@ class ReadTxn {
                                                          const std::vector<std::int64_t>& held_accounts,
                                                          std::int32_t from, std::int32_t through,
                                                          const std::vector<std::int64_t>& funds) = 0;
+  // The postings to account of the events of a type (a reversal counts as the type it reverses)
+  // dated from..through in the funds, by fund, currency and day.
+  virtual std::vector<DatedSums> dated_sums_of_type(std::int64_t account, std::string_view type, std::int32_t from,
+                                                    std::int32_t through, const std::vector<std::int64_t>& funds) = 0;
   // Every budget of the funds, in the order recorded.
   virtual std::vector<detail::BudgetRow> budgets(const std::vector<std::int64_t>& funds) = 0;
   // The advances to partners (holdings of account) made by day in the funds, with what the events
@@ -272,9 +285,7 @@ class WriteTxn : public ReadTxn {
   // The event and its postings (line 0, 1, 2...; a posting without a date is on the event's day).
   virtual void append(const EventRow& event, const std::vector<StoredPosting>& postings) = 0;
   // Adds to the balance, monthly balance and movement tables what the transaction's postings sum to.
-  virtual void add_balances(const std::vector<std::pair<BalanceKeyIds, BalanceSums>>& balances,
-                            const std::vector<std::pair<std::array<std::int64_t, 4>, BalanceSums>>& monthly,
-                            const std::vector<std::pair<detail::MovementKey, BalanceSums>>& movements) = 0;
+  virtual void add_balances(const detail::BalanceDeltas& deltas) = 0;
   // Master data and projections.
   virtual void add_currency(const detail::CurrencyRecord& currency) = 0;
   virtual void declare_currency(std::int64_t id, std::int64_t seq) = 0;

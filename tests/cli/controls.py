@@ -48,7 +48,7 @@ TRIGGERS = ["events_are_immutable", "events_are_never_deleted", "postings_are_im
 # Every table of the store (ledger/store/schema.cpp, compared_tables in ledger/audit/journal.cpp).
 STORE_TABLES = ["events", "postings", "currencies", "accounts", "funds", "donors", "projects", "pledges",
                 "instalments", "rates", "settings", "holdings", "holding_moves", "reversals", "periods",
-                "balances", "monthly_balances", "movements", "budgets"]
+                "balances", "monthly_balances", "movements", "monthly_kinds", "budgets"]
 ZEROS = "0" * 64
 HEAD_LINE = re.compile(r"verify: ok, (\d+) events, head ([0-9a-f]{64})\n?\Z")
 
@@ -189,9 +189,9 @@ def verify_cases(checks, fundledger, work, ledger, head, events_count):
     path = os.path.join(work, ledger)
     seq, ids, counts, tables, seal = lookups(path)
     empty = [table for table in STORE_TABLES if counts[table] == 0]
-    checks.check("the ledger under test has at least one row in every one of the 19 tables of the store",
+    checks.check("the ledger under test has at least one row in every one of the 20 tables of the store",
                  not empty, f"empty tables: {empty}; counts {counts}")
-    checks.check("the store has exactly the 19 tables this test tampers with (a new table needs a case here)",
+    checks.check("the store has exactly the 20 tables this test tampers with (a new table needs a case here)",
                  tables == sorted(STORE_TABLES), f"tables in the store: {tables}")
 
     account = ids["accounts"]
@@ -288,6 +288,11 @@ def verify_cases(checks, fundledger, work, ledger, head, events_count):
            (account["1100"], ids["funds"]["CPCJF"], currency["EUR"], 2024 * 12, donor["DEU"]))],
          ["the movements row of account 1100, month 2024-01, fund CPCJF, kind receipt, donor DEU, currency EUR "
           "differs from what the journal gives: debit_minor stored 15000001, the journal gives 15000000"]),
+        ("monthly_kinds: the credit of account 4100, fund CPCJF, 2024-01, the pledges (one cent more)",
+         [("UPDATE monthly_kinds SET credit_minor = credit_minor + 1 WHERE account_id = ? AND fund_id = ? "
+           "AND month = ? AND kind = 1", (account["4100"], ids["funds"]["CPCJF"], 2024 * 12))],
+         ["the monthly_kinds row of month 2024-01, account 4100, fund CPCJF, kind pledge differs from what the "
+          "journal gives: credit_minor stored 30000001, the journal gives 30000000"]),
         ("budgets: the amount of BUD-2024 (one cent more)",
          [("UPDATE budgets SET amount_minor = amount_minor + 1 WHERE seq = ?", (seq["BUD-2024"],))],
          [f"verify: FAILED at seq {seq['BUD-2024']}: the budgets row of seq {seq['BUD-2024']} differs from what "

@@ -121,8 +121,12 @@ TEST_CASE("Store: balances add up across transactions, by full key, by month and
     for (int i = 0; i < 2; ++i) {
       auto txn = store->write();
       if (i == 0) add_master(*txn);
-      txn->add_balances({{cash, {100, 30, 111, 33}}}, {{{1, 1, 2, 24288}, {100, 30, 111, 33}}},
-                        {{{1, 1, 0, 0, 0, 2, 24288, 4}, {100, 30, 111, 33}}});
+      fundledger::detail::BalanceDeltas deltas;
+      deltas.balances = {{cash, {100, 30, 111, 33}}};
+      deltas.monthly = {{{1, 1, 2, 24288}, {100, 30, 111, 33}}};
+      deltas.movements = {{{1, 1, 0, 0, 0, 2, 24288, 4}, {100, 30, 111, 33}}};
+      deltas.monthly_kinds = {{{1, 1, 24288, 4}, {100, 30, 111, 33}}};
+      txn->add_balances(deltas);
       txn->commit();
     }
     auto txn = store->read();
