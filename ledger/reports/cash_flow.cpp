@@ -84,6 +84,37 @@ Line line_of_counterpart(MovementKind kind, std::string_view code) {
   return Line::other;
 }
 
+// Whether cash moved for refunds in from..to.
+bool refunds_moved_cash(const Scope& scope, Date from, Date to) {
+  store::MovementQuery by_kind;
+  by_kind.by_kind = true;
+  const auto moved = flows(scope, {account::cash}, from, to, by_kind);
+  return std::any_of(moved.begin(), moved.end(),
+                     [](const store::MovementSums& row) { return row.kind == MovementKind::refund && usd_of(row) != 0; });
+}
+
+// Refunds paid: the cash at the day's rate; what it carried beyond that is exchange. The postings
+// are read for the months in which refunds moved cash alone.
+void add_refunds_paid(const Scope& scope, Lines& lines, Date from, Date to) {
+  const std::int64_t cash = scope.account(account::cash);
+  if (cash < 0 || !refunds_moved_cash(scope, from, to)) return;
+  for (Date month_start = from; !(to < month_start);) {
+    const Date month_end = std::min(to, Period::month_of(month_start).last_day());
+    if (refunds_moved_cash(scope, month_start, month_end)) {
+      for (const store::DatedSums& paid : scope.txn.dated_sums_of_type(cash, "refund", month_start.day_number(),
+                                                                        month_end.day_number(), scope.fund_ids)) {
+        const auto& currency = scope.master.currencies.by_id(paid.currency_id);
+        const std::int64_t value = detail::usd_value_minor(
+            scope.master, currency, Decimal::from_minor_units(paid.amount_minor, currency.minor_units),
+            Date::from_day_number(paid.day));
+        lines[Line::refunds].add(paid.fund_id, value);
+        lines[Line::exchange].add(paid.fund_id, paid.functional_minor - value);
+      }
+    }
+    month_start = month_end.add_days(1);
+  }
+}
+
 std::vector<StatementLine> statement(const Scope& scope, Date from, Date to) {
   Lines lines(scope);
   const std::int64_t cash = scope.account(account::cash);
@@ -98,18 +129,7 @@ std::vector<StatementLine> statement(const Scope& scope, Date from, Date to) {
       lines[line_of_counterpart(row.kind, scope.account_code(row.account_id))].add(row.fund_id, -usd_of(row));
     }
   }
-  // Refunds paid: the cash at the day's rate; what it carried beyond that is exchange.
-  if (cash >= 0) {
-    for (const store::DatedSums& paid :
-         scope.txn.dated_sums_of_type(cash, "refund", from.day_number(), to.day_number(), scope.fund_ids)) {
-      const auto& currency = scope.master.currencies.by_id(paid.currency_id);
-      const std::int64_t value = detail::usd_value_minor(
-          scope.master, currency, Decimal::from_minor_units(paid.amount_minor, currency.minor_units),
-          Date::from_day_number(paid.day));
-      lines[Line::refunds].add(paid.fund_id, value);
-      lines[Line::exchange].add(paid.fund_id, paid.functional_minor - value);
-    }
-  }
+  add_refunds_paid(scope, lines, from, to);
   // PSC paid by one fund in scope to a PSC fund in scope leaves the total.
   const std::int64_t internal =
       std::max<std::int64_t>(0, std::min(-lines[Line::psc_paid].total(), lines[Line::psc_received].total()));

@@ -56,14 +56,19 @@ FIXTURE = os.path.join(ROOT, "tests", "fixtures", "ledger-schema-2.jsonl")
 FIXTURE_HEAD = "b56681ab7bb34c3a80fc0a29bdf8c8a1574a551522d200d2eaa0f1b0a35e7b49"
 FIXTURE_BALANCES = os.path.join(ROOT, "tests", "fixtures", "ledger-schema-2.balances.csv")
 FIXTURE_EVENTS = 113
+FIXTURE_INIT_EVENTS = 29  # the fixture's init: 4 standard settings then, and the 25 accounts
 INIT_EVENTS = 30  # 5 standard settings and the 25 accounts of the standard chart
+# A ledger made now that takes the fixture's events: init, then the year-end by currency as the
+# fixture's version closed it, then the events after the fixture's init.
+SHARED_EVENTS = INIT_EVENTS + 1 + FIXTURE_EVENTS - FIXTURE_INIT_EVENTS
 EXPORT_FIELDS = ("seq", "recorded_at", "postings", "prev_hash", "hash")
 BY_KEY = ["balances", "--group-by", "account,fund,donor,pledge,currency", "--format", "csv"]
 
 # The rights of the roles, as the README gives them.
 OFFICER_GRANTS = [
     "GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO officer",
-    "GRANT UPDATE ON currencies, pledges, instalments, balances, monthly_balances, fundledger_head TO officer",
+    "GRANT UPDATE ON currencies, pledges, instalments, balances, monthly_balances, movements, monthly_kinds, "
+    "fundledger_head TO officer",
     "GRANT DELETE ON periods TO officer",
 ]
 REPORTER_GRANTS = ["GRANT SELECT ON ALL TABLES IN SCHEMA public TO reporter"]
@@ -251,7 +256,7 @@ def copying(checks, server):
 
 def fixture_events_after_init():
     events = []
-    for line in read(FIXTURE).decode("utf-8").splitlines()[INIT_EVENTS:]:
+    for line in read(FIXTURE).decode("utf-8").splitlines()[FIXTURE_INIT_EVENTS:]:
         event = json.loads(line)
         events.append({k: v for k, v in event.items() if k not in EXPORT_FIELDS})
     return events
@@ -261,6 +266,10 @@ def roles(checks, server):
     owner = server.database("shared")
     result = server.run("--db", owner, "init")
     checks.check("the owner creates the ledger (init)", result.returncode == 0, described(result))
+    # The fixture's version closed the year by currency: so does this ledger, for the same balances.
+    result = server.run("--db", owner, "setting", "set", "year_end", "by-currency", "--effective", "2024-01-01")
+    checks.check("the owner sets the year-end by currency, as the fixture's ledger closed", result.returncode == 0,
+                 described(result))
     server.sql("shared", "CREATE ROLE officer LOGIN")
     server.sql("shared", "CREATE ROLE reporter LOGIN")
     for grant in OFFICER_GRANTS + REPORTER_GRANTS:
@@ -269,9 +278,9 @@ def roles(checks, server):
     reporter = server.url("shared", "reporter")
     write_jsonl(os.path.join(server.work, "fixture-events.jsonl"), fixture_events_after_init())
     result = server.run("--db", officer, "import", "fixture-events.jsonl")
-    checks.check(f"the officer imports the fixture's {FIXTURE_EVENTS - INIT_EVENTS} events (pledges, receipts, "
+    checks.check(f"the officer imports the fixture's {FIXTURE_EVENTS - FIXTURE_INIT_EVENTS} events (pledges, receipts, "
                  f"refunds, a reversal, twelve closes) with only the rights the README lists",
-                 result.returncode == 0 and f"{FIXTURE_EVENTS - INIT_EVENTS} recorded" in text(result.stderr),
+                 result.returncode == 0 and f"{FIXTURE_EVENTS - FIXTURE_INIT_EVENTS} recorded" in text(result.stderr),
                  described(result))
     result = server.run("--db", reporter, *BY_KEY)
     checks.check("the reporter (SELECT only) reads the fixture's balances, to the cent",
@@ -280,8 +289,8 @@ def roles(checks, server):
     checks.check("the reporter reads the trial balance", result.returncode == 0 and b"total" in result.stdout,
                  described(result))
     result = server.run("--db", reporter, "verify")
-    checks.check(f"the reporter verifies the ledger ({FIXTURE_EVENTS} events)",
-                 result.returncode == 0 and f"verify: ok, {FIXTURE_EVENTS} events" in text(result.stdout),
+    checks.check(f"the reporter verifies the ledger ({SHARED_EVENTS} events)",
+                 result.returncode == 0 and f"verify: ok, {SHARED_EVENTS} events" in text(result.stdout),
                  described(result))
     result = server.run("--db", reporter, "rate", "set", "EUR", "0.95", "--effective", "2025-01-01")
     checks.check("a write by the reporter exits 74, saying its role may not write",
@@ -437,6 +446,7 @@ def caught_up(primary, standby, timeout=60):
 def standby(checks, server, cluster):
     primary_db = server.database("reported")
     server.run("--db", primary_db, "init")
+    server.run("--db", primary_db, "setting", "set", "year_end", "by-currency", "--effective", "2024-01-01")
     server.run("--db", primary_db, "import", "fixture-events.jsonl")
     replica = cluster.standby("standby", cluster.port + 1)
     try:
