@@ -152,9 +152,15 @@ Decimal psc_on(const RuleContext& context, const Decimal& amount, const Decimal&
   return (amount * rate).rescale(currency.minor_units, rounding_on(context.master, day));
 }
 
+bool psc_exempt(const RuleContext& context, const FundRecord& fund, Date day) {
+  // A PSC fund's own spending is what the PSC pays for: it charges no PSC to itself (the
+  // psc_own_spending setting, exempt in every ledger init makes; ledgers made before it charged it).
+  return fund.event.kind == FundKind::psc && setting_on(context.master, "psc_own_spending", day) == "exempt";
+}
+
 void charge_psc(RuleContext& context, PostingBuilder& builder, const FundRecord& fund, const CurrencyRecord& currency,
                 const Decimal& psc, Dimensions on_project, Position& held) {
-  if (psc.is_zero()) return;
+  if (psc.is_zero() || psc_exempt(context, fund, builder.date())) return;
   const std::int64_t cash = builder.account(account::cash);
   builder.add(builder.account(account::support_costs), fund.id, currency, psc, on_project);
   held.functional_minor += builder.relieve(cash, fund.id, currency, -psc, held);

@@ -19,8 +19,13 @@ Decimal psc_rate_for(const RuleContext& context, const std::optional<Decimal>& o
 Decimal psc_on(const RuleContext& context, const Decimal& amount, const Decimal& rate, const CurrencyRecord& currency,
                Date day);
 
+// Whether the fund's spending on day carries no PSC: a PSC fund's own, where psc_own_spending is
+// exempt.
+bool psc_exempt(const RuleContext& context, const FundRecord& fund, Date day);
+
 // Charges psc to the fund: Dr 5300 / Cr 1100 (the cash at the USD it carries, from held, which it
-// updates) and, where a PSC fund is set on the day, Dr 1100 / Cr 4300 in that fund.
+// updates) and, where a PSC fund is set on the day, Dr 1100 / Cr 4300 in that fund; nothing when
+// the fund is exempt.
 void charge_psc(RuleContext& context, PostingBuilder& builder, const FundRecord& fund, const CurrencyRecord& currency,
                 const Decimal& psc, Dimensions on_project, Position& held);
 

@@ -136,6 +136,8 @@ void check_setting(const SettingEvent& event, const MasterState& master) {
     if (value != "USD") bad("USD (the functional currency of every ledger)");
   } else if (event.key == "psc_fund") {
     if (!master.funds.find(value)) bad("the code of a recorded fund");
+  } else if (event.key == "psc_own_spending") {
+    if (value != "exempt" && value != "charged") bad("exempt or charged");
   } else if (event.key == "year_end") {
     if (value != "usd" && value != "by-currency") bad("usd or by-currency");
   } else if (event.key == "iati_org_ref") {
@@ -155,7 +157,7 @@ void check_setting(const SettingEvent& event, const MasterState& master) {
     throw Error(ErrorCode::bad_input,
                 field_error("key", "unknown setting " + json::quoted(event.key) +
                                        ": expected rounding, psc_rate, psc_fund, recognition, functional_currency, "
-                                       "max_future_days, year_end, iati_org_ref, iati_org_name or iati_sector"));
+                                       "max_future_days, year_end, psc_own_spending, iati_org_ref, iati_org_name or iati_sector"));
   }
 }
 

@@ -73,7 +73,7 @@ def remove_ledger(path):
 
 # ---- the ledger the bad input is thrown at -------------------------------------------------------
 
-INIT_EVENTS = 30  # 5 standard settings and the 25 accounts of the standard chart
+INIT_EVENTS = 31  # 6 standard settings and the 25 accounts of the standard chart
 SETUP = [
     {"type": "fund", "code": "CPCJF", "name": "Crime Prevention and Criminal Justice Fund", "kind": "general"},
     {"type": "fund", "code": "UNTOC", "name": "UNTOC funding mechanism", "kind": "special", "parent": "CPCJF"},

@@ -51,7 +51,7 @@ import stores
 
 FUNDS = ["F1", "F2", "F3", "F4"]
 SEED_CASH = Decimal("1000000.00")
-INIT_EVENTS = 30  # 5 standard settings and the 25 accounts of the standard chart
+INIT_EVENTS = 31  # 6 standard settings and the 25 accounts of the standard chart
 SHORT_TIMEOUT_MS = "200"
 SAFE_TO_RETRY = re.compile(r"safe to retry", re.I)
 MAX_ATTEMPTS = 400

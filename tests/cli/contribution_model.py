@@ -171,6 +171,8 @@ class Model:
         self.settings = defaultdict(list)     # key -> sorted [(effective or "", value)]
         self.settings["psc_rate"].append(("", "0.13"))
         self.settings["rounding"].append(("", "half-even"))
+        # What init records: a PSC fund's own spending carries no PSC.
+        self.settings["psc_own_spending"].append(("", "exempt"))
         self.fund_kind = {}
         self.fund_order = []
         self.projects = {}                    # code -> (fund, psc_rate or None)
@@ -505,6 +507,8 @@ class Model:
         units = self.minor[currency]
         amount = to_minor(e["amount"], units)
         psc = round_with(amount * Fraction(Decimal(self.psc_rate_of(e))), self.rounding(date))
+        if self.fund_kind.get(fund) == "psc" and self.setting("psc_own_spending", date) == "exempt":
+            psc = 0
         entry = Entry(self, date)
         held = list(self.cash_position(fund, currency))
 

@@ -42,7 +42,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import Checks  # noqa: E402 - shared by the CLI tests
 
-INIT_EVENTS = 30  # 5 standard settings and the 25 accounts of the standard chart
+INIT_EVENTS = 31  # 6 standard settings and the 25 accounts of the standard chart
 TRIGGERS = ["events_are_immutable", "events_are_never_deleted", "postings_are_immutable",
             "postings_are_never_deleted"]
 # Every table of the store (ledger/store/schema.cpp, compared_tables in ledger/audit/journal.cpp).
@@ -561,7 +561,7 @@ def body(checks, fundledger, work):
     if export_lines and export_lines[-1] == "":
         export_lines.pop()
     events_count = INIT_EVENTS + len(journal_events())
-    checks.check(f"the export has {events_count} events (30 from init, {len(journal_events())} imported)",
+    checks.check(f"the export has {events_count} events (31 from init, {len(journal_events())} imported)",
                  len(export_lines) == events_count, f"{len(export_lines)} lines")
     head = json.loads(export_lines[-1])["hash"]
     result = run(fundledger, ["--db", ledger, "verify"], work)

@@ -57,7 +57,7 @@ FIXTURE_HEAD = "b56681ab7bb34c3a80fc0a29bdf8c8a1574a551522d200d2eaa0f1b0a35e7b49
 FIXTURE_BALANCES = os.path.join(ROOT, "tests", "fixtures", "ledger-schema-2.balances.csv")
 FIXTURE_EVENTS = 113
 FIXTURE_INIT_EVENTS = 29  # the fixture's init: 4 standard settings then, and the 25 accounts
-INIT_EVENTS = 30  # 5 standard settings and the 25 accounts of the standard chart
+INIT_EVENTS = 31  # 6 standard settings and the 25 accounts of the standard chart
 # A ledger made now that takes the fixture's events: init, then the year-end by currency as the
 # fixture's version closed it, then the events after the fixture's init.
 SHARED_EVENTS = INIT_EVENTS + 1 + FIXTURE_EVENTS - FIXTURE_INIT_EVENTS
@@ -144,11 +144,11 @@ def write_jsonl(path, events):
 def opening(checks, server):
     url = server.database("fresh")
     result = server.run("--db", url, "init")
-    checks.check("init in an empty database exits 0 and records the 30 standard events",
-                 result.returncode == 0 and "with 30 events" in text(result.stdout + result.stderr), described(result))
+    checks.check("init in an empty database exits 0 and records the 31 standard events",
+                 result.returncode == 0 and "with 31 events" in text(result.stdout + result.stderr), described(result))
     result = server.run("--db", url, "init")
     checks.check("init again exits 73: the database already holds a ledger",
-                 result.returncode == 73 and "already holds a ledger of 30 events" in text(result.stderr),
+                 result.returncode == 73 and "already holds a ledger of 31 events" in text(result.stderr),
                  described(result))
 
     other = server.database("other")

@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import Checks  # noqa: E402 - shared by the CLI tests
 import stores
 
-INIT_EVENTS = 30  # 5 standard settings and the 25 accounts of the standard chart
+INIT_EVENTS = 31  # 6 standard settings and the 25 accounts of the standard chart
 
 
 def run(fundledger, args, cwd, timeout=60):

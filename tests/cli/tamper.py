@@ -34,7 +34,7 @@ from decimal import Decimal
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import Checks  # noqa: E402 - shared by the CLI tests
 
-INIT_EVENTS = 30  # 5 standard settings and the 25 accounts of the standard chart
+INIT_EVENTS = 31  # 6 standard settings and the 25 accounts of the standard chart
 TRIGGERS = ["events_are_immutable", "events_are_never_deleted", "postings_are_immutable",
             "postings_are_never_deleted"]
 
