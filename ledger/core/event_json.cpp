@@ -254,11 +254,6 @@ FundKind read_fund_kind(Fields& fields) {
                            {"psc", FundKind::psc}});
 }
 
-constexpr const char* donor_categories[] = {"government",       "financial-institution",
-                                            "un-entity",        "intergovernmental",
-                                            "ngo",              "foundation",
-                                            "private",          "other"};
-
 std::vector<PostingInput> read_postings(Fields& fields, bool export_line, bool stored_body) {
   const element* value = fields.find("postings");
   if (!value && stored_body) return {};
@@ -327,20 +322,7 @@ Event read_donor(Fields& fields, std::string_view, bool, bool) {
   event.code = fields.code("code");
   event.name = fields.text("name");
   event.category = fields.text("category", false);
-  if (!event.category.empty() &&
-      std::find(std::begin(donor_categories), std::end(donor_categories), event.category) ==
-          std::end(donor_categories)) {
-    fail("category", "invalid value " + json::quoted(event.category) +
-                         ": expected government, financial-institution, un-entity, "
-                         "intergovernmental, ngo, foundation, private or other");
-  }
   event.country = fields.text("country", false);
-  if (!event.country.empty() &&
-      (event.country.size() != 2 || !std::isupper(static_cast<unsigned char>(event.country[0])) ||
-       !std::isupper(static_cast<unsigned char>(event.country[1])))) {
-    fail("country", "invalid value " + json::quoted(event.country) +
-                        ": expected an ISO 3166 two-letter code like \"DE\"");
-  }
   return event;
 }
 

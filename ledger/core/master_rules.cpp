@@ -2,6 +2,7 @@
 // Re-sending what is recorded is a no-op that reports its seq; a conflicting one is an error.
 #include "core/rules.hpp"
 
+#include "core/countries.hpp"
 #include "core/event_json.hpp"
 #include "core/text.hpp"
 
@@ -73,6 +74,7 @@ void rule_fund(RuleContext& context, const FundEvent& e) {
 }
 
 void rule_donor(RuleContext& context, const DonorEvent& e) {
+  check_donor_category_and_country(e.category, e.country);
   if (recorded_as(context, context.master.donors.find(e.code), e, "donor " + e.code)) return;
   context.change.donor_added = DonorRecord{context.master.donors.next_id(), e.code, e};
 }

@@ -351,3 +351,22 @@ TEST_CASE("A read-only ledger could not be opened where nothing may be written: 
   CHECK_FALSE(fs::exists(path + "-wal"));
   CHECK_FALSE(fs::exists(path + "-shm"));
 }
+
+TEST_CASE("A donor's category and country were stored as typed: they are checked against the lists") {
+  TemporaryDirectory directory;
+  Ledger ledger = small_ledger(directory.file("fund.db"));
+  check_refused(ledger, R"({"type":"donor","code":"D","name":"n","category":"governmnet"})", ErrorCode::bad_input,
+                R"(field "category": invalid value "governmnet": expected government, financial-institution, )"
+                R"(un-entity, intergovernmental, ngo, foundation, private or other)");
+  const std::string expectation = R"(: expected an ISO 3166-1 alpha-2 country code, like "DE" or "CI")";
+  for (const char* country : {"Germany", "DEU", "de", "D1", "ZZ", "EU"}) {
+    check_refused(ledger, std::string(R"({"type":"donor","code":"D","name":"n","country":")") + country + "\"}",
+                  ErrorCode::bad_input, std::string(R"(field "country": invalid value ")") + country + "\"" + expectation);
+  }
+  // Officially assigned codes are accepted: Côte d'Ivoire, Türkiye, Curaçao, Serbia.
+  for (const char* country : {"CI", "TR", "CW", "RS"}) {
+    recorded(ledger, std::string(R"({"type":"donor","code":"D-)") + country + R"(","name":"n","category":"government","country":")" +
+                         country + "\"}");
+  }
+  check_verified(ledger);
+}
