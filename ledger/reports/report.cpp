@@ -25,12 +25,20 @@ Report build_report(const Ledger& ledger, std::string_view name, const ReportSco
       {"contributions", reports::contributions},       {"aging", reports::aging},
       {"cash-flow", reports::cash_flow},               {"budget", reports::budget},
       {"donor-revenue", reports::donor_revenue},       {"partners", reports::partners}};
-  for (const auto& [builder_name, builder] : builders) {
-    if (name != builder_name) continue;
+  for (const auto& entry : builders) {
+    if (name != entry.first) continue;
+    const Builder builder = entry.second;
     return detail::guarded(detail::LedgerAccess::store(ledger), "building the " + std::string(name) + " report", [&] {
       // One consistent snapshot of the ledger.
       const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger);
-      return builder(reports::resolve(*snapshot.txn, snapshot.master, request));
+      Report report = builder(reports::resolve(*snapshot.txn, snapshot.master, request));
+      if (!request.period && !request.as_of) {
+        const auto closed = snapshot.txn->last_closed();
+        report.default_span = closed ? "the fiscal year to the end of the latest closed month, " + closed->to_string()
+                                     : "the fiscal year to the latest posting, " + report.to.to_string() +
+                                           " (no month is closed yet)";
+      }
+      return report;
     });
   }
   std::string known;
