@@ -276,6 +276,21 @@ struct BudgetEvent {
   std::string memo;
 };
 
+// A dated change of a donor's name, category or country, or of a fund's or project's name, from
+// its effective day on (Turkey became Türkiye in 2022): reports use the names in force at their
+// end date; the journal keeps the history. At least one field changes.
+enum class AmendKind : int { donor = 1, fund = 2, project = 3 };
+struct AmendEvent {
+  std::string id;
+  AmendKind kind = AmendKind::donor;
+  std::string code;
+  Date effective = Date::from_day_number(0);
+  std::optional<std::string> name;
+  std::optional<std::string> category;  // donors only
+  std::optional<std::string> country;   // donors only
+  std::string memo;
+};
+
 // ---- The close (ACCOUNTING.md, "Periods and the close") ----
 
 // Closes a month: revaluation, year-end at December, instalments falling due, the lock and seal.
@@ -296,7 +311,7 @@ using Event = std::variant<CurrencyEvent, AccountEvent, FundEvent, DonorEvent, P
                            RateEvent, SettingEvent, EntryEvent, PledgeEvent, ReceiptEvent, ApplyEvent,
                            ConditionMetEvent, ReductionEvent, RefundEvent, ExpenseEvent, TransferEvent,
                            InterestEvent, AllowanceEvent, WriteOffEvent, ReversalEvent, PeriodCloseEvent,
-                           PeriodReopenEvent, AdvanceEvent, PartnerReportEvent, BudgetEvent>;
+                           PeriodReopenEvent, AdvanceEvent, PartnerReportEvent, BudgetEvent, AmendEvent>;
 
 // The event's "type" in JSON ("currency", "entry", ...).
 const char* event_type_name(const Event& event) noexcept;

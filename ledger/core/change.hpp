@@ -17,6 +17,8 @@ namespace fundledger::detail {
 struct Change {
   // An event already recorded identically: nothing to do, and its seq (idempotency).
   std::int64_t already_recorded_seq = 0;
+  // What the officer should know of what was recorded (RecordResult::notes).
+  std::vector<std::string> notes;
 
   // The event as stored.
   std::string type;
@@ -68,6 +70,7 @@ struct Change {
   std::optional<std::int64_t> reverses;
 
   std::optional<BudgetRow> budget_added;  // its seq is this event's
+  std::optional<AmendmentRow> amendment_added;  // its seq is this event's
 
   // The close.
   std::optional<Period> closes;    // sealed once the event is appended

@@ -1,5 +1,6 @@
 // Reading events from their JSON Lines form (simdjson) and writing their canonical fields.
 #include "core/event_json.hpp"
+#include "core/countries.hpp"
 #include "core/text.hpp"
 
 #include <fundledger/error.hpp>
@@ -229,9 +230,11 @@ Enum choose(Fields& fields, std::string_view key,
             std::initializer_list<std::pair<const char*, Enum>> choices) {
   std::string_view value = fields.required_string(key);
   std::string expected;
+  std::size_t index = 0;
   for (const auto& [choice_name, choice] : choices) {
     if (value == choice_name) return choice;
-    expected += expected.empty() ? "" : "|";
+    ++index;
+    expected += index == 1 ? "" : index == choices.size() ? " or " : ", ";
     expected += choice_name;
   }
   fail(fields.name(key), "invalid value " + json::quoted(value.substr(0, 40)) + ": expected " +
@@ -323,6 +326,9 @@ Event read_donor(Fields& fields, std::string_view, bool, bool) {
   event.name = fields.text("name");
   event.category = fields.text("category", false);
   event.country = fields.text("country", false);
+  // Checked as it is read, so that the command line calls a bad value a usage error; the rule
+  // checks again for an event built in code.
+  check_donor_category_and_country(event.category, event.country);
   return event;
 }
 
@@ -557,6 +563,27 @@ Event read_budget(Fields& fields, std::string_view, bool, bool) {
   return event;
 }
 
+Event read_amend(Fields& fields, std::string_view, bool, bool) {
+  AmendEvent event;
+  event.id = fields.event_id("id");
+  event.kind = choose<AmendKind>(fields, "kind",
+                                 {{"donor", AmendKind::donor}, {"fund", AmendKind::fund}, {"project", AmendKind::project}});
+  event.code = fields.code("code");
+  event.effective = fields.date("effective");
+  if (fields.has("name")) event.name = fields.text("name");
+  if (fields.has("category")) event.category = fields.text("category");
+  if (fields.has("country")) event.country = fields.text("country");
+  event.memo = fields.optional_string("memo").value_or("");
+  if (!event.name && !event.category && !event.country) {
+    fail("", "an amend changes at least one field: name, or a donor's category or country");
+  }
+  if (event.kind != AmendKind::donor && (event.category || event.country)) {
+    fail(event.category ? "category" : "country", "only a donor has a category and a country");
+  }
+  check_donor_category_and_country(event.category.value_or(""), event.country.value_or(""));
+  return event;
+}
+
 using EventReader = Event (*)(Fields&, std::string_view, bool, bool);
 
 // The reader of each event type.
@@ -586,6 +613,7 @@ const std::pair<std::string_view, EventReader> event_readers[] = {
     {"advance", read_advance},
     {"partner_report", read_partner_report},
     {"budget", read_budget},
+    {"amend", read_amend},
 };
 
 Event read_event(Fields& fields, std::string_view type, bool export_line, bool stored_body) {
@@ -595,7 +623,7 @@ Event read_event(Fields& fields, std::string_view type, bool export_line, bool s
   fail("type", "unknown event type " + json::quoted(type.substr(0, 40)) +
                    ": expected currency, account, fund, donor, project, rate, setting, entry, pledge, receipt, "
                    "apply, condition_met, reduction, refund, expense, transfer, interest, allowance, write_off, "
-                   "reversal, period_close, period_reopen, advance, partner_report or budget");
+                   "reversal, period_close, period_reopen, advance, partner_report, budget or amend");
 }
 
 
@@ -730,6 +758,24 @@ void add_contribution_fields(json::Object& object, const BudgetEvent& e) {
   add_optional(object, "memo", e.memo);
 }
 
+const char* amend_kind_name(AmendKind kind) {
+  switch (kind) {
+    case AmendKind::donor: return "donor";
+    case AmendKind::fund: return "fund";
+    case AmendKind::project: return "project";
+  }
+  return "donor";
+}
+
+void add_contribution_fields(json::Object& object, const AmendEvent& e) {
+  object.add_string("id", e.id).add_string("kind", amend_kind_name(e.kind)).add_string("code", e.code)
+      .add_string("effective", e.effective.to_string());
+  if (e.name) object.add_string("name", *e.name);
+  if (e.category) object.add_string("category", *e.category);
+  if (e.country) object.add_string("country", *e.country);
+  add_optional(object, "memo", e.memo);
+}
+
 void add_contribution_fields(json::Object& object, const ReversalEvent& e) {
   object.add_string("id", e.id).add_string("reverses", e.reverses).add_string("date", e.date.to_string());
   add_optional(object, "memo", e.memo);
@@ -797,6 +843,8 @@ std::optional<Date> event_date_of(const Event& event) {
           return e.signed_on;
         } else if constexpr (std::is_same_v<T, PeriodCloseEvent> || std::is_same_v<T, PeriodReopenEvent>) {
           return e.period.last_day();
+        } else if constexpr (std::is_same_v<T, AmendEvent>) {
+          return e.effective;
         } else if constexpr (requires { e.date; }) {
           return e.date;
         } else {
@@ -898,7 +946,7 @@ const char* event_type_name(const Event& event) noexcept {
       "currency", "account",  "fund",      "donor",    "project",  "rate",      "setting",
       "entry",    "pledge",   "receipt",   "apply",    "condition_met", "reduction", "refund",
       "expense",  "transfer", "interest",  "allowance", "write_off", "reversal", "period_close",
-      "period_reopen", "advance", "partner_report", "budget"};
+      "period_reopen", "advance", "partner_report", "budget", "amend"};
   static_assert(std::variant_size_v<Event> == std::size(names));
   return names[event.index()];
 }

@@ -56,4 +56,27 @@ std::int64_t usd_value_minor(const MasterState& master, const CurrencyRecord& cu
   }
 }
 
+std::string category_on(const DonorRecord& donor, Date day) {
+  std::string value = donor.event.category;
+  for (const Amendment& amendment : donor.amendments) {
+    if (amendment.day <= day.day_number() && amendment.category) value = *amendment.category;
+  }
+  return value;
+}
+
+std::string country_on(const DonorRecord& donor, Date day) {
+  std::string value = donor.event.country;
+  for (const Amendment& amendment : donor.amendments) {
+    if (amendment.day <= day.day_number() && amendment.country) value = *amendment.country;
+  }
+  return value;
+}
+
+void add_amendment(std::vector<Amendment>& history, Amendment amendment) {
+  const auto at = std::upper_bound(history.begin(), history.end(), amendment, [](const Amendment& a, const Amendment& b) {
+    return a.day != b.day ? a.day < b.day : a.seq < b.seq;
+  });
+  history.insert(at, std::move(amendment));
+}
+
 }  // namespace fundledger::detail

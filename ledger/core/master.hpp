@@ -21,4 +21,20 @@ Rounding rounding_on(const MasterState& master, Date day);
 std::int64_t usd_value_minor(const MasterState& master, const CurrencyRecord& currency, const Decimal& amount,
                              Date day);
 
+// The value of a descriptive field in force on day: the latest amendment effective on or before day
+// that sets it, else what the record was created with.
+template <class Record>
+std::string name_on(const Record& record, Date day) {
+  std::string value = record.event.name;
+  for (const Amendment& amendment : record.amendments) {
+    if (amendment.day <= day.day_number() && amendment.name) value = *amendment.name;
+  }
+  return value;
+}
+std::string category_on(const DonorRecord& donor, Date day);
+std::string country_on(const DonorRecord& donor, Date day);
+
+// Adds an amendment to a record's history, in order of day, then of recording.
+void add_amendment(std::vector<Amendment>& history, Amendment amendment);
+
 }  // namespace fundledger::detail

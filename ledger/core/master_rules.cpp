@@ -70,20 +70,20 @@ void rule_account(RuleContext& context, const AccountEvent& e) {
 void rule_fund(RuleContext& context, const FundEvent& e) {
   if (recorded_as(context, context.master.funds.find(e.code), e, "fund " + e.code)) return;
   if (!e.parent.empty()) context.change.fund_parent_id = context.fund(e.parent, "parent").id;
-  context.change.fund_added = FundRecord{context.master.funds.next_id(), e.code, e};
+  context.change.fund_added = FundRecord{context.master.funds.next_id(), e.code, e, 0, {}};
 }
 
 void rule_donor(RuleContext& context, const DonorEvent& e) {
   check_donor_category_and_country(e.category, e.country);
   if (recorded_as(context, context.master.donors.find(e.code), e, "donor " + e.code)) return;
-  context.change.donor_added = DonorRecord{context.master.donors.next_id(), e.code, e};
+  context.change.donor_added = DonorRecord{context.master.donors.next_id(), e.code, e, 0, {}};
 }
 
 void rule_project(RuleContext& context, const ProjectEvent& e) {
   if (recorded_as(context, context.master.projects.find(e.code), e, "project " + e.code)) return;
   const auto& fund = context.fund(e.fund, "fund");
   check_rate(e.psc_rate, "psc_rate", "");
-  context.change.project_added = ProjectRecord{context.master.projects.next_id(), e.code, e, fund.id};
+  context.change.project_added = ProjectRecord{context.master.projects.next_id(), e.code, e, fund.id, 0, {}};
 }
 
 void rule_rate(RuleContext& context, const RateEvent& e) {
@@ -106,7 +106,7 @@ void rule_rate(RuleContext& context, const RateEvent& e) {
     context.change.already_recorded_seq = found->seq;
     return;
   }
-  context.check_open(e.effective, "the " + e.currency + " rate effective " + e.effective.to_string());
+  context.check_open_from(e.effective, "the " + e.currency + " rate");
   context.change.rate_added = Change::Rate{currency.id, day, e.per_usd};
 }
 
@@ -184,13 +184,42 @@ void rule_setting(RuleContext& context, const SettingEvent& e) {
   if (!bookkeeping) {
     // recorded as given
   } else if (e.effective) {
-    context.check_open(*e.effective, "setting " + e.key + " effective " + e.effective->to_string());
+    context.check_open_from(*e.effective, "setting " + e.key);
   } else if (const auto closed = context.state.last_closed()) {
     throw Error(ErrorCode::closed_period,
                 "setting " + e.key + " has no effective date, so it would apply from the beginning, across periods "
                 "that are closed (up to " + closed->to_string() + "): give an effective date in an open period");
   }
   context.change.setting_added = Change::Setting{e.key, day, e.value};
+}
+
+}  // namespace fundledger::detail
+
+namespace fundledger::detail {
+
+namespace {
+
+// The id of the record an amend names, or Error (unknown_reference).
+std::int64_t amended_record(const RuleContext& context, const AmendEvent& e, std::string& kind) {
+  switch (e.kind) {
+    case AmendKind::donor: kind = "donor"; return context.donor(e.code, "code").id;
+    case AmendKind::fund: kind = "fund"; return context.fund(e.code, "code").id;
+    case AmendKind::project: kind = "project"; return context.project(e.code, "code").id;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void rule_amend(RuleContext& context, const AmendEvent& e) {
+  const std::string body = body_fields(Event{e}).render();
+  if (context.already_recorded(e.id, "amend", body)) return;
+  context.change.body = body;
+  std::string kind;
+  const std::int64_t record_id = amended_record(context, e, kind);
+  if (e.kind == AmendKind::donor) check_donor_category_and_country(e.category.value_or(""), e.country.value_or(""));
+  context.check_open_from(e.effective, "amend " + e.id);
+  context.change.amendment_added = AmendmentRow{kind, record_id, {0, e.effective.day_number(), e.name, e.category, e.country}};
 }
 
 }  // namespace fundledger::detail

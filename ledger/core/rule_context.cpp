@@ -78,6 +78,17 @@ Decimal RuleContext::positive_amount(const Decimal& amount, const CurrencyRecord
   return amount.rescale(currency.minor_units, Rounding::Down);
 }
 
+void RuleContext::check_open_from(Date day, const std::string& label) const {
+  const auto closed = state.last_closed();
+  if (closed && day <= closed->last_day()) {
+    throw Error(ErrorCode::closed_period,
+                field_error("effective", label + " takes effect on " + day.to_string() + ", in period " +
+                                             Period::month_of(day).to_string() +
+                                             ", which is closed (periods are closed up to " + closed->to_string() +
+                                             "); make it effective in an open period, or reopen the period first"));
+  }
+}
+
 void RuleContext::check_open(Date day, const std::string& label) const {
   const auto closed = state.last_closed();
   if (closed && day <= closed->last_day()) {

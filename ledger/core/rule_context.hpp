@@ -41,6 +41,8 @@ class RuleContext {
   Decimal positive_amount(const Decimal& amount, const CurrencyRecord& currency, const std::string& field) const;
   // Error (closed_period) when day falls in a closed period.
   void check_open(Date day, const std::string& label) const;
+  // The same for master data taking effect on day: field "effective": label takes effect on day...
+  void check_open_from(Date day, const std::string& label) const;
   // Error (bad_input) for an event dated before the pledge it concerns was signed.
   void check_not_before_signing(const PledgeRecord& pledge, Date date, const std::string& what) const;
   // Whether an event with this id is recorded with the same type and body (its seq, into the

@@ -27,6 +27,7 @@ struct Dispatch {
   void operator()(const AdvanceEvent& e) const { rule_advance(context, e); }
   void operator()(const PartnerReportEvent& e) const { rule_partner_report(context, e); }
   void operator()(const BudgetEvent& e) const { rule_budget(context, e); }
+  void operator()(const AmendEvent& e) const { rule_amend(context, e); }
   void operator()(const ExpenseEvent& e) const { rule_expense(context, e); }
   void operator()(const TransferEvent& e) const { rule_transfer(context, e); }
   void operator()(const InterestEvent& e) const { rule_interest(context, e); }

@@ -47,6 +47,8 @@ void rule_reversal(RuleContext& context, const ReversalEvent& event);
 void rule_advance(RuleContext& context, const AdvanceEvent& event);
 void rule_partner_report(RuleContext& context, const PartnerReportEvent& event);
 void rule_budget(RuleContext& context, const BudgetEvent& event);
+// core/master_rules.cpp
+void rule_amend(RuleContext& context, const AmendEvent& event);
 // The close (periods/close_rules.cpp).
 void rule_period_close(RuleContext& context, const PeriodCloseEvent& event);
 void rule_period_reopen(RuleContext& context, const PeriodReopenEvent& event);

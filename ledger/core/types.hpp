@@ -82,11 +82,22 @@ struct AccountRecord {
   std::int64_t seq = 0;
 };
 
+// A dated change of a donor's, fund's or project's descriptive fields (an amend event): what it
+// changes from its effective day on; a field it leaves out stays as it was.
+struct Amendment {
+  std::int64_t seq = 0;
+  std::int32_t day = 0;
+  std::optional<std::string> name;
+  std::optional<std::string> category;
+  std::optional<std::string> country;
+};
+
 struct FundRecord {
   std::int64_t id = 0;
   std::string code;
   FundEvent event;
   std::int64_t seq = 0;
+  std::vector<Amendment> amendments;  // by day, then seq
 };
 
 struct DonorRecord {
@@ -94,6 +105,7 @@ struct DonorRecord {
   std::string code;
   DonorEvent event;
   std::int64_t seq = 0;
+  std::vector<Amendment> amendments;
 };
 
 struct ProjectRecord {
@@ -102,6 +114,14 @@ struct ProjectRecord {
   ProjectEvent event;
   std::int64_t fund_id = 0;
   std::int64_t seq = 0;
+  std::vector<Amendment> amendments;
+};
+
+// An amendment as stored: of which kind of record ("donor", "fund", "project") and which one.
+struct AmendmentRow {
+  std::string kind;
+  std::int64_t record_id = 0;
+  Amendment amendment;
 };
 
 struct PledgeRecord {

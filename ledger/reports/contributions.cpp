@@ -24,6 +24,7 @@
 #include "reports/support.hpp"
 
 #include "core/chart.hpp"
+#include "core/master.hpp"
 
 #include <algorithm>
 #include <array>
@@ -151,7 +152,7 @@ Report contributions(const Scope& scope) {
     const auto& [donor, fund, currency] = key;
     const std::string donor_code = donor ? master.donors.by_id(donor).code : std::string();
     ReportRow row{RowKind::line,
-                  {donor_code, donor ? master.donors.by_id(donor).event.name : std::string("(no donor: unidentified)"),
+                  {donor_code, donor ? detail::name_on(master.donors.by_id(donor), scope.to) : std::string("(no donor: unidentified)"),
                    master.funds.by_id(fund).code, master.currencies.by_id(currency).code},
                   "donor:" + donor_code + ":" + master.funds.by_id(fund).code + ":" + master.currencies.by_id(currency).code};
     for (std::size_t i = 0; i < column_count; ++i) {

@@ -7,6 +7,7 @@
 #include "reports/support.hpp"
 
 #include "core/chart.hpp"
+#include "core/master.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -54,8 +55,9 @@ Report donor_revenue(const Scope& scope) {
     const auto& [donor, type] = key;
     const auto* record = donor ? &master.donors.by_id(donor) : nullptr;
     report.rows.push_back({RowKind::line,
-                           {record ? record->code : std::string(), record ? record->event.name : std::string("(no donor)"),
-                            record ? record->event.category : std::string(), record ? record->event.country : std::string(),
+                           {record ? record->code : std::string(), record ? detail::name_on(*record, scope.to) : std::string("(no donor)"),
+                            record ? detail::category_on(*record, scope.to) : std::string(),
+                            record ? detail::country_on(*record, scope.to) : std::string(),
                             type, usd(amount)},
                            "donor:" + (record ? record->code : std::string()) + ":" + type});
     by_type[type] += amount;

@@ -80,8 +80,9 @@ std::string narrative(std::string_view text) { return "<narrative>" + escaped(te
 // The activities of the ledger, by fund and project, and what the export writes into them.
 class Collector {
  public:
-  Collector(const MasterState& master, store::ReadTxn& txn, Organisation reporter)
-      : master_(master), txn_(txn), reporter_(std::move(reporter)) {}
+  // Names are those in force on day (the period's end).
+  Collector(const MasterState& master, store::ReadTxn& txn, Organisation reporter, Date day)
+      : master_(master), txn_(txn), reporter_(std::move(reporter)), day_(day) {}
 
   Activity& activity(const std::string& fund, const std::string& project) {
     const std::string identifier = reporter_.ref + "-" + fund + (project.empty() ? "" : "-" + project);
@@ -89,14 +90,14 @@ class Collector {
     if (fresh) {
       found->second.identifier = identifier;
       const auto* record = project.empty() ? nullptr : master_.projects.find(project);
-      found->second.title = record ? record->event.name : recorded(master_.funds, fund).event.name;
+      found->second.title = record ? detail::name_on(*record, day_) : detail::name_on(recorded(master_.funds, fund), day_);
     }
     return found->second;
   }
 
   Organisation donor(const std::string& code) const {
     const auto* record = master_.donors.find(code);
-    return {code, record ? record->event.name : code};
+    return {code, record ? detail::name_on(*record, day_) : code};
   }
 
   // The transaction an event makes, into its activity; negated for a reversal.
@@ -120,6 +121,7 @@ class Collector {
   const MasterState& master_;
   store::ReadTxn& txn_;
   Organisation reporter_;
+  Date day_;
   std::map<std::string, Activity> activities_;
 };
 
@@ -233,7 +235,8 @@ std::int64_t export_iati(const Ledger& ledger, std::ostream& out, const IatiOpti
     }
     std::string org_name = detail::setting_on(master, "iati_org_name", to);
     std::string sector = detail::setting_on(master, "iati_sector", to);
-    Collector collector(master, *snapshot.txn, {org_ref, org_name.empty() ? org_ref : org_name});
+    Collector collector(master, *snapshot.txn, {org_ref, org_name.empty() ? org_ref : org_name},
+                        options.period ? to : Date::from_day_number(snapshot.txn->last_posting_day().value_or(0)));
     std::string stamp = "1970-01-01T00:00:00Z";
     std::set<int> years;
     snapshot.txn->scan_journal([&](const store::JournalRow& row) {

@@ -182,6 +182,15 @@ CREATE TABLE balances (
   functional_credit_minor bigint NOT NULL,
   PRIMARY KEY (account_id, fund_id, donor_id, project_id, pledge_id, currency_id)
 );
+CREATE TABLE amendments (
+  seq bigint PRIMARY KEY REFERENCES events(seq),
+  kind text COLLATE "C" NOT NULL,
+  record_id bigint NOT NULL,
+  effective bigint NOT NULL,
+  name text COLLATE "C",
+  category text COLLATE "C",
+  country text COLLATE "C"
+);
 CREATE TABLE budgets (
   seq bigint PRIMARY KEY REFERENCES events(seq),
   fund_id bigint NOT NULL REFERENCES funds(id),
@@ -295,7 +304,7 @@ void drop_empty_pg_ledger(Connection& connection) {
       return;
     }
     connection.execute(
-        "DROP TABLE monthly_kinds, movements, budgets, monthly_balances, balances, postings, settings, rates, reversals, periods, holding_moves, "
+        "DROP TABLE amendments, monthly_kinds, movements, budgets, monthly_balances, balances, postings, settings, rates, reversals, periods, holding_moves, "
         "holdings, instalments, pledges, projects, donors, funds, accounts, currencies, events, fundledger_head, "
         "fundledger_meta");
     connection.execute("DROP FUNCTION fundledger_refuse_change()");

@@ -31,6 +31,8 @@
 //               the same by (account, fund, month, kind) alone: what the statements read.
 //   budgets     approved budgets in USD cents per fund (project 0 for none), category ('' for
 //               none) and year, keyed by the seq of their budget event.
+//   amendments  the dated changes of donors', funds' and projects' names (and donors' category and
+//               country), keyed by the seq of their amend event; NULL for a field left as it was.
 //   currencies, accounts, funds, donors, projects, pledges (with instalments), rates, settings
 //               master data, a projection of the master data and pledge events (rebuilt by replay).
 //   holdings    money an event holds for later: an advance (2100), an unidentified receipt (2150),
@@ -50,8 +52,8 @@
 // postings: a correction is a new event.
 //
 // Version 1 had no holdings.pledge_id; the migration adds it, taken from the holding's posting.
-// Version 2 had no budgets, movements, monthly_kinds, holdings.partner or holdings.project_id (see
-// migrate_to_3).
+// Version 2 had no budgets, amendments, movements, monthly_kinds, holdings.partner or
+// holdings.project_id (see migrate_to_3).
 #include "store/schema.hpp"
 
 #include "store/sql_txn.hpp"
@@ -214,6 +216,15 @@ CREATE TABLE balances (
   PRIMARY KEY (account_id, fund_id, donor_id, project_id, pledge_id, currency_id)
 ) WITHOUT ROWID;
 
+CREATE TABLE amendments (
+  seq INTEGER PRIMARY KEY REFERENCES events(seq),
+  kind TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  effective INTEGER NOT NULL,
+  name TEXT,
+  category TEXT,
+  country TEXT
+);
 CREATE TABLE budgets (
   seq INTEGER PRIMARY KEY REFERENCES events(seq),
   fund_id INTEGER NOT NULL REFERENCES funds(id),
@@ -279,6 +290,15 @@ void migrate_to_3(SQLite::Database& database) {
   database.exec("ALTER TABLE holdings ADD COLUMN partner TEXT NOT NULL DEFAULT ''");
   database.exec("ALTER TABLE holdings ADD COLUMN project_id INTEGER NOT NULL DEFAULT 0");
   database.exec(R"sql(
+CREATE TABLE amendments (
+  seq INTEGER PRIMARY KEY REFERENCES events(seq),
+  kind TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  effective INTEGER NOT NULL,
+  name TEXT,
+  category TEXT,
+  country TEXT
+);
 CREATE TABLE budgets (
   seq INTEGER PRIMARY KEY REFERENCES events(seq),
   fund_id INTEGER NOT NULL REFERENCES funds(id),

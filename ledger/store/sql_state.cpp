@@ -55,12 +55,12 @@ void SqlTxn::load_master_records(detail::MasterState& master) {
   while (funds.step()) {
     const std::string code = funds.text(1);
     master.funds.add({funds.integer(0), code, {code, funds.text(2), static_cast<FundKind>(funds.integer(3)), funds.text(4)},
-                      funds.integer(5)});
+                      funds.integer(5), {}});
   }
   Statement& donors = prepare("SELECT id, code, name, category, country, seq FROM donors ORDER BY id");
   while (donors.step()) {
     const std::string code = donors.text(1);
-    master.donors.add({donors.integer(0), code, {code, donors.text(2), donors.text(3), donors.text(4)}, donors.integer(5)});
+    master.donors.add({donors.integer(0), code, {code, donors.text(2), donors.text(3), donors.text(4)}, donors.integer(5), {}});
   }
   Statement& projects = prepare(
       "SELECT p.id, p.code, p.name, f.code, p.fund_id, p.psc_rate, p.seq FROM projects p JOIN funds f "
@@ -68,9 +68,22 @@ void SqlTxn::load_master_records(detail::MasterState& master) {
   while (projects.step()) {
     const std::string code = projects.text(1);
     detail::ProjectRecord record{projects.integer(0), code, {code, projects.text(2), projects.text(3), std::nullopt},
-                                 projects.integer(4), projects.integer(6)};
+                                 projects.integer(4), projects.integer(6), {}};
     if (!projects.is_null(5)) record.event.psc_rate = Decimal::parse(projects.text(5));
     master.projects.add(std::move(record));
+  }
+  Statement& amendments = prepare(
+      "SELECT kind, record_id, seq, effective, name, category, country FROM amendments ORDER BY effective, seq");
+  while (amendments.step()) {
+    detail::Amendment amendment{amendments.integer(2), static_cast<std::int32_t>(amendments.integer(3)), {}, {}, {}};
+    if (!amendments.is_null(4)) amendment.name = amendments.text(4);
+    if (!amendments.is_null(5)) amendment.category = amendments.text(5);
+    if (!amendments.is_null(6)) amendment.country = amendments.text(6);
+    const std::string kind = amendments.text(0);
+    const std::int64_t id = amendments.integer(1);
+    if (kind == "donor") master.donors.by_id_mutable(id).amendments.push_back(std::move(amendment));
+    if (kind == "fund") master.funds.by_id_mutable(id).amendments.push_back(std::move(amendment));
+    if (kind == "project") master.projects.by_id_mutable(id).amendments.push_back(std::move(amendment));
   }
   Statement& settings = prepare("SELECT key, effective, value, seq FROM settings ORDER BY key, effective");
   while (settings.step()) {

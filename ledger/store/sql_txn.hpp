@@ -123,6 +123,7 @@ class SqlTxn final : public WriteTxn {
   void add_move(std::int64_t event_seq, const detail::HoldingMove& move) override;
   void add_reversal(std::int64_t reversed_seq, std::int64_t reversal_seq) override;
   void add_budget(const detail::BudgetRow& budget) override;
+  void add_amendment(const detail::AmendmentRow& amendment) override;
   void add_seal(const detail::SealRow& seal) override;
   void remove_seal(const Period& period) override;
   void commit() override;

@@ -301,6 +301,26 @@ void SqlTxn::add_budget(const detail::BudgetRow& budget) {
   run(insert);
 }
 
+void SqlTxn::add_amendment(const detail::AmendmentRow& row) {
+  Statement& insert = prepare(
+      "INSERT INTO amendments (seq, kind, record_id, effective, name, category, country) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, row.amendment.seq);
+  insert.bind(2, row.kind);
+  insert.bind(3, row.record_id);
+  insert.bind(4, static_cast<std::int64_t>(row.amendment.day));
+  auto optional_text = [&insert](int index, const std::optional<std::string>& value) {
+    if (value) {
+      insert.bind(index, *value);
+    } else {
+      insert.bind_null(index);
+    }
+  };
+  optional_text(5, row.amendment.name);
+  optional_text(6, row.amendment.category);
+  optional_text(7, row.amendment.country);
+  run(insert);
+}
+
 void SqlTxn::add_seal(const detail::SealRow& seal) {
   Statement& insert = prepare("INSERT INTO periods (period, close_seq, head_hash, balances_hash) VALUES (?, ?, ?, ?)");
   insert.bind(1, seal.period);

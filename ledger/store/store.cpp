@@ -45,6 +45,7 @@ const std::vector<TableSpec>& tables() {
       {"monthly_kinds", "month, account_id, fund_id, kind",
        "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor"},
       {"budgets", "seq", "fund_id, project_id, category, year, amount_minor"},
+      {"amendments", "seq", "kind, record_id, effective, name, category, country"},
   };
   return all;
 }

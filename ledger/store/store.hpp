@@ -303,6 +303,7 @@ class WriteTxn : public ReadTxn {
   virtual void add_move(std::int64_t event_seq, const detail::HoldingMove& move) = 0;
   virtual void add_reversal(std::int64_t reversed_seq, std::int64_t reversal_seq) = 0;
   virtual void add_budget(const detail::BudgetRow& budget) = 0;
+  virtual void add_amendment(const detail::AmendmentRow& amendment) = 0;
   virtual void add_seal(const detail::SealRow& seal) = 0;
   virtual void remove_seal(const Period& period) = 0;
   virtual void commit() = 0;

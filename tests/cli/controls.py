@@ -48,7 +48,7 @@ TRIGGERS = ["events_are_immutable", "events_are_never_deleted", "postings_are_im
 # Every table of the store (ledger/store/schema.cpp, compared_tables in ledger/audit/journal.cpp).
 STORE_TABLES = ["events", "postings", "currencies", "accounts", "funds", "donors", "projects", "pledges",
                 "instalments", "rates", "settings", "holdings", "holding_moves", "reversals", "periods",
-                "balances", "monthly_balances", "movements", "monthly_kinds", "budgets"]
+                "balances", "monthly_balances", "movements", "monthly_kinds", "budgets", "amendments"]
 ZEROS = "0" * 64
 HEAD_LINE = re.compile(r"verify: ok, (\d+) events, head ([0-9a-f]{64})\n?\Z")
 
@@ -114,6 +114,9 @@ def journal_events():
          "amount": "2500.00", "donor": "FRA"},
         # An approved budget (a budgets row).
         {"type": "budget", "id": "BUD-2024", "fund": "CPCJF", "year": "2024", "amount": "250000.00"},
+        # A dated change of a donor's name (an amendments row).
+        {"type": "amend", "id": "AMD-DEU", "kind": "donor", "code": "DEU", "effective": "2024-02-01",
+         "name": "Federal Republic of Germany"},
     ]
 
 
@@ -189,9 +192,9 @@ def verify_cases(checks, fundledger, work, ledger, head, events_count):
     path = os.path.join(work, ledger)
     seq, ids, counts, tables, seal = lookups(path)
     empty = [table for table in STORE_TABLES if counts[table] == 0]
-    checks.check("the ledger under test has at least one row in every one of the 20 tables of the store",
+    checks.check("the ledger under test has at least one row in every one of the 21 tables of the store",
                  not empty, f"empty tables: {empty}; counts {counts}")
-    checks.check("the store has exactly the 20 tables this test tampers with (a new table needs a case here)",
+    checks.check("the store has exactly the 21 tables this test tampers with (a new table needs a case here)",
                  tables == sorted(STORE_TABLES), f"tables in the store: {tables}")
 
     account = ids["accounts"]
@@ -297,6 +300,10 @@ def verify_cases(checks, fundledger, work, ledger, head, events_count):
          [("UPDATE budgets SET amount_minor = amount_minor + 1 WHERE seq = ?", (seq["BUD-2024"],))],
          [f"verify: FAILED at seq {seq['BUD-2024']}: the budgets row of seq {seq['BUD-2024']} differs from what "
           "the journal gives: amount_minor stored 25000001, the journal gives 25000000"]),
+        ("amendments: the name AMD-DEU gives Germany from 2024-02-01",
+         [("UPDATE amendments SET name = 'Germany (changed)' WHERE seq = ?", (seq["AMD-DEU"],))],
+         [f"verify: FAILED at seq {seq['AMD-DEU']}: the amendments row of seq {seq['AMD-DEU']} differs from what "
+          "the journal gives: name stored Germany (changed), the journal gives Federal Republic of Germany"]),
         ("a holding_moves row DELETED (APP-1's move of BNK-2)",
          [("DELETE FROM holding_moves WHERE event_seq = ? AND holding_seq = ?", (s_app1, s_bnk2))],
          [f"the holding_moves row of event_seq {s_app1}, holding_seq {s_bnk2}, amount_minor -2000000",
@@ -516,17 +523,17 @@ def refusal_cases(checks, fundledger, work, ledger):
             ["account 2100", "control account", "an apply", 'field "postings[0].account"'])
     refused("a rate dated in the closed month 2024-01",
             ["rate", "set", "EUR", "0.5", "--effective", "2024-01-15"],
-            ["EUR rate effective 2024-01-15", "in period 2024-01, which is closed"])
+            ["--effective: the EUR rate takes effect on 2024-01-15", "in period 2024-01, which is closed"])
     refused("a psc_rate setting effective 2022-01-01, before the closed 2024-01",
             ["setting", "set", "psc_rate", "0.20", "--effective", "2022-01-01"],
-            ["setting psc_rate", "in period 2022-01, which is closed"])
+            ["--effective: setting psc_rate takes effect on 2022-01-01", "in period 2022-01, which is closed"])
     refused("a receipt dated 2099-04-03",
             ["receipt", "R-FUTURE", "--date", "2099-04-03", "--fund", "CPCJF", "--currency", "USD",
              "--amount", "10.00"],
-            ['field "date"', "2099-04-03 is more than 400 days after", "max_future_days"])
+            ['--date: 2099-04-03 is more than 400 days after', "max_future_days"])
     refused("closing 2024-02 with EUR balances and no EUR rate effective within February",
             ["period", "close", "2024-02"],
-            ['field "period"', "2024-02 cannot be closed", "no rate effective within the month for EUR",
+            ["fundledger: error: 2024-02 cannot be closed", "no rate effective within the month for EUR",
              "--allow-stale-rates"])
 
     result = run(fundledger, ["--db", db, "period", "close", "2024-02", "--allow-stale-rates"], work)
@@ -542,7 +549,7 @@ def refusal_cases(checks, fundledger, work, ledger):
     checks.check(f"a first receipt of {big} USD is recorded: exit 0", result.returncode == 0, shown(result))
     refused(f"a second receipt of {big} USD, which the balances cannot hold",
             ["receipt", "R-BIG-2", "--date", "2024-03-04", "--fund", "CPCJF", "--currency", "USD", "--amount", big],
-            ['field "amount"', "would exceed what the ledger can hold exactly"])
+            ['--amount: the balance of account 1100', "would exceed what the ledger can hold exactly"])
 
     result = run(fundledger, ["--db", db, "verify"], work)
     checks.check("the ledger of the refusals still verifies: exit 0, 'verify: ok'",

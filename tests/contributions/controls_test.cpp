@@ -208,12 +208,12 @@ TEST_CASE("Rates and settings could be backdated into a closed month: they are r
 
   check_refused(ledger, R"({"type":"rate","currency":"EUR","effective":"2023-06-15","per_usd":"0.5"})",
                 ErrorCode::closed_period,
-                "the EUR rate effective 2023-06-15 is dated 2023-06-15, in period 2023-06, which is closed (periods are "
-                "closed up to 2023-06); date it in an open period, or reopen the period first");
+                "field \"effective\": the EUR rate takes effect on 2023-06-15, in period 2023-06, which is closed "
+                "(periods are closed up to 2023-06); make it effective in an open period, or reopen the period first");
   check_refused(ledger, R"({"type":"setting","key":"psc_rate","value":"0.20","effective":"2022-01-01"})",
                 ErrorCode::closed_period,
-                "setting psc_rate effective 2022-01-01 is dated 2022-01-01, in period 2022-01, which is closed (periods "
-                "are closed up to 2023-06); date it in an open period, or reopen the period first");
+                "field \"effective\": setting psc_rate takes effect on 2022-01-01, in period 2022-01, which is closed "
+                "(periods are closed up to 2023-06); make it effective in an open period, or reopen the period first");
   check_refused(ledger, R"({"type":"setting","key":"psc_fund","value":"CPCJF"})", ErrorCode::closed_period,
                 "setting psc_fund has no effective date, so it would apply from the beginning, across periods that are "
                 "closed (up to 2023-06): give an effective date in an open period");

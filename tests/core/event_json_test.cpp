@@ -334,12 +334,12 @@ TEST_CASE("parse_event refuses an event without a type, or of a type it does not
                 R"(field "type": unknown event type "bogus": expected currency, account, fund, donor, )"
                 R"(project, rate, setting, entry, pledge, receipt, apply, condition_met, reduction, refund, )"
                 R"(expense, transfer, interest, allowance, write_off, reversal, period_close, period_reopen, advance, )"
-                R"(partner_report or budget)");
+                R"(partner_report, budget or amend)");
   check_refused(R"({"type":"Account","code":"X","name":"n","class":"asset"})",
                 R"(field "type": unknown event type "Account": expected currency, account, fund, donor, )"
                 R"(project, rate, setting, entry, pledge, receipt, apply, condition_met, reduction, refund, )"
                 R"(expense, transfer, interest, allowance, write_off, reversal, period_close, period_reopen, advance, )"
-                R"(partner_report or budget)");
+                R"(partner_report, budget or amend)");
 }
 
 TEST_CASE("parse_event refuses an unknown field, so that a typo is never silently dropped") {
@@ -509,10 +509,10 @@ TEST_CASE("parse_event refuses minor units that are not an integer from 0 to 8")
 
 TEST_CASE("parse_event refuses an account class or fund kind it does not know, and an empty country") {
   check_refused(R"({"type":"account","code":"X","name":"n","class":"equity"})",
-                R"(field "class": invalid value "equity": expected asset|liability|net-assets|revenue|expense)");
+                R"(field "class": invalid value "equity": expected asset, liability, net-assets, revenue or expense)");
   check_refused(R"({"type":"account","code":"X","name":"n","class":"Asset"})",
-                R"(field "class": invalid value "Asset": expected asset|liability|net-assets|revenue|expense)");
+                R"(field "class": invalid value "Asset": expected asset, liability, net-assets, revenue or expense)");
   check_refused(R"({"type":"fund","code":"F","name":"n","kind":"trust"})",
-                R"(field "kind": invalid value "trust": expected general|special|psc)");
+                R"(field "kind": invalid value "trust": expected general, special or psc)");
   check_refused(R"({"type":"donor","code":"D","name":"n","country":""})", R"(field "country": must not be empty)");
 }

@@ -7,6 +7,7 @@
 #include "support/stores.hpp"
 
 #include "audit/hash.hpp"
+#include "core/master.hpp"
 #include "store/store.hpp"
 
 #include <catch2/catch.hpp>
@@ -51,7 +52,7 @@ void add_master(WriteTxn& txn) {
   txn.add_currency({2, "EUR", 2, 0, {}});
   txn.add_account({1, "1100", {"1100", "Cash", fundledger::AccountClass::asset}}, 1);
   txn.add_account({2, "4100", {"4100", "Revenue", fundledger::AccountClass::revenue}}, 1);
-  txn.add_fund({1, "CPCJF", {"CPCJF", "Fund", fundledger::FundKind::general, ""}}, 0, 1);
+  txn.add_fund({1, "CPCJF", {"CPCJF", "Fund", fundledger::FundKind::general, ""}, 0, {}}, 0, 1);
 }
 
 }  // namespace
@@ -159,8 +160,10 @@ TEST_CASE("Store: master data and pledges round trip through load_master") {
       auto txn = store->write();
       add_master(*txn);
       txn->declare_currency(2, 7);
-      txn->add_donor({1, "DEU", {"DEU", "Germany", "government", "DE"}}, 2);
-      txn->add_project({1, "GLOZ82", {"GLOZ82", "Programme", "CPCJF", Decimal::parse("0.08")}, 1}, 3);
+      txn->add_donor({1, "DEU", {"DEU", "Germany", "government", "DE"}, 0, {}}, 2);
+      txn->add_project({1, "GLOZ82", {"GLOZ82", "Programme", "CPCJF", Decimal::parse("0.08")}, 1, 0, {}}, 3);
+      txn->append(event_row(1, "AMD-1", "amend", 19800), {});
+      txn->add_amendment({"donor", 1, {1, 19800, std::string("Deutschland"), std::nullopt, std::string("DE")}});
       txn->add_rate(2, 19723, Decimal::parse("0.9123"), 4);
       txn->add_setting("rounding", beginning_of_time, "half-even", 5);
       PledgeRecord pledge;
@@ -184,6 +187,11 @@ TEST_CASE("Store: master data and pledges round trip through load_master") {
     CHECK(master.currencies.by_id(2).rates[0].per_usd == Decimal::parse("0.9123"));
     CHECK(master.currencies.by_id(2).rates[0].seq == 4);
     CHECK(master.donors.find("DEU")->event.country == "DE");
+    REQUIRE(master.donors.find("DEU")->amendments.size() == 1);
+    CHECK(master.donors.find("DEU")->amendments[0].day == 19800);
+    CHECK(fundledger::detail::name_on(*master.donors.find("DEU"), fundledger::Date::from_day_number(19799)) == "Germany");
+    CHECK(fundledger::detail::name_on(*master.donors.find("DEU"), fundledger::Date::from_day_number(19800)) == "Deutschland");
+    CHECK_FALSE(master.donors.find("DEU")->amendments[0].category.has_value());
     CHECK(master.projects.find("GLOZ82")->event.psc_rate == Decimal::parse("0.08"));
     CHECK(master.projects.find("GLOZ82")->event.fund == "CPCJF");
     CHECK(master.settings.at("rounding").values.at(0).value == "half-even");
