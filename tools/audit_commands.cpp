@@ -55,13 +55,7 @@ void register_iati_export(CLI::App& parent, Context& context) {
       "  fundledger export iati --period 2024 --out cpcjf-2024-iati.xml");
   command->callback([&context, period, out] {
     IatiOptions options;
-    if (!period->empty()) {
-      try {
-        options.period = Period::parse(*period);
-      } catch (const Error& error) {
-        throw Error(ErrorCode::usage, "--period " + *period + ": " + error.what());
-      }
-    }
+    if (!period->empty()) options.period = period_option(*period, "--period");
     Ledger ledger = open_ledger(context, OpenMode::read_only);
     const std::int64_t written =
         write_file_atomically(*out, [&](std::ostream& file) { return export_iati(ledger, file, options); });

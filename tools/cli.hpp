@@ -1,7 +1,9 @@
 // The command line's shared pieces: the context every command gets, output formats, progress.
 #pragma once
 
+#include <fundledger/date.hpp>
 #include <fundledger/decimal.hpp>
+#include <fundledger/events.hpp>
 #include <fundledger/ledger.hpp>
 
 #include <CLI/CLI.hpp>
@@ -28,10 +30,59 @@ void register_audit_commands(CLI::App& app, Context& context);    // export, ver
 void register_contribution_commands(CLI::App& app, Context& context);  // pledge, receipt, ... pledges
 void register_period_commands(CLI::App& app, Context& context);        // period close, reopen, list
 void register_report_commands(CLI::App& app, Context& context);        // report NAME
+// The list and amend subcommands of a master data family (master_commands.cpp): what is
+// "account", "fund", "donor", "project", "rate" or "setting".
+void add_list_command(CLI::App& family, Context& context, const std::string& what);
+void add_amend_command(CLI::App& family, Context& context, AmendKind kind);
 
 enum class Format { table, csv, json };
 // Adds --format table|csv|json to a command.
 void add_format_option(CLI::App& command, Format& format);
+
+// An option that takes one of the names given, each standing for a value; its help lists the
+// names, and any other value is wrong usage (exit 64).
+template <class T>
+CLI::Option* add_choice(CLI::App& command, const std::string& name, T& target,
+                        const std::vector<std::pair<std::string, T>>& choices, const std::string& help) {
+  std::vector<std::string> names;
+  for (const auto& choice : choices) names.push_back(choice.first);
+  return command.add_option(name, help)
+      ->check(CLI::IsMember(names))
+      ->each([&target, choices](const std::string& value) {
+        for (const auto& choice : choices) {
+          if (choice.first == value) target = choice.second;
+        }
+      });
+}
+
+// The values of options, read for the command line. One rule everywhere: a value the command line
+// cannot read (a malformed date, period, amount, or a name outside its list) is wrong usage, exit
+// 64, naming the option; a well-formed value the ledger refuses (a closed period, an unknown code)
+// is bad input, exit 65.
+Date date_option(const std::string& text, const std::string& option);
+Period period_option(const std::string& text, const std::string& option);
+Period month_option(const std::string& text, const std::string& option);
+Decimal decimal_option(const std::string& text, const std::string& option);
+
+// Reads an event built from a command's options: a value that cannot be read (a malformed date or
+// amount, a value outside its list) is a usage error (exit 64) naming the option (--signed: ...).
+Event event_from_options(const std::string& json);
+// Records such an event: what the ledger refuses (an unknown pledge, no rate in force, a closed
+// period) keeps its code (65 for bad input) and names the option too.
+RecordResult record_from_options(Ledger& ledger, const Event& event);
+
+// A listing of records: a table for people, CSV with a header of the keys, or JSON as an object
+// {"list": name, meta..., "columns": [keys], "rows": [{key: value, ...}]} (values as strings).
+struct Listing {
+  std::string name;
+
+  std::vector<std::string> keys;
+  std::vector<std::string> titles;
+  std::vector<bool> right_aligned;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::pair<std::string, std::string>> meta;  // JSON only: more fields beside "list"
+  void print(Format format) const;
+};
 
 // A table for a terminal: aligned columns, a ruled header and an optional ruled total row.
 struct Table {

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace fundledger::cli {
 
@@ -250,11 +251,13 @@ void register_event(CLI::App& app, Context& context, const EventSpec& spec, CLI:
       }
       event["installments"] = list;
     }
+    const Event parsed = event_from_options(event.dump());
     Ledger ledger = open_ledger(context, OpenMode::read_write);
-    const RecordResult result = ledger.record(parse_event(event.dump()));
+    const RecordResult result = record_from_options(ledger, parsed);
     const std::string id = event.value("id", "");
     if (result.recorded) {
       std::fputs(fmt::format("recorded {} {} (seq {})\n", type, id, result.seq).c_str(), stderr);
+      for (const std::string& note : result.notes) std::fputs(("note: " + note + "\n").c_str(), stderr);
     } else {
       std::fputs(fmt::format("{} {} was already recorded identically (seq {}): nothing to do\n", type, id, result.seq)
                      .c_str(),
@@ -263,71 +266,74 @@ void register_event(CLI::App& app, Context& context, const EventSpec& spec, CLI:
   });
 }
 
-void print_pledges(const std::vector<PledgeStatus>& pledges, Format format) {
-  const std::vector<std::string> columns = {"pledge",   "donor",    "fund",        "purpose",   "currency",
-                                            "signed",   "status",   "pledged",     "received",  "reduced",
-                                            "written_off", "outstanding", "receivable", "carrying_usd"};
-  auto cells = [](const PledgeStatus& p, bool for_table) {
-    auto amount = [for_table](const Decimal& value) {
-      return for_table ? format_amount(value) : value.to_string();
-    };
-    return std::vector<std::string>{p.id, p.donor, p.fund, p.purpose, p.currency, p.signed_on.to_string(), p.status,
-                                    amount(p.pledged), amount(p.received), amount(p.reduced), amount(p.written_off),
-                                    amount(p.outstanding), amount(p.receivable), amount(p.carrying_usd)};
-  };
-  if (format == Format::csv) {
-    std::string out;
-    for (std::size_t i = 0; i < columns.size(); ++i) out += (i ? "," : "") + columns[i];
-    out += "\n";
-    for (const auto& pledge : pledges) {
-      const auto row = cells(pledge, false);
-      for (std::size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + csv_field(row[i]);
-      out += "\n";
-    }
-    std::fputs(out.c_str(), stdout);
-    return;
+// The pledges: in a table the figures an officer reads; in CSV and JSON every figure, with the
+// project, what is deferred and the allowance.
+void print_pledges(const std::vector<PledgeStatus>& pledges, const std::optional<Date>& as_of, Format format) {
+  const bool table = format == Format::table;
+  Listing listing;
+  listing.name = "pledges";
+  if (as_of) listing.meta.push_back({"as_of", as_of->to_string()});
+  listing.keys = {"pledge", "donor", "fund", "project", "purpose", "currency", "signed", "status", "pledged",
+                  "received", "reduced", "written_off", "outstanding", "receivable", "carrying_usd", "deferred",
+                  "allowance"};
+  const std::vector<std::string> shown_in_table = {"pledge",   "donor",       "fund",        "purpose",
+                                                   "currency", "signed",      "status",      "pledged",
+                                                   "received", "reduced",     "written_off", "outstanding",
+                                                   "receivable", "carrying_usd"};
+  for (const PledgeStatus& p : pledges) {
+    auto amount = [table](const Decimal& value) { return table ? format_amount(value) : value.to_string(); };
+    const std::map<std::string, std::string> cells = {
+        {"pledge", p.id},
+        {"donor", p.donor},
+        {"fund", p.fund},
+        {"project", p.project},
+        {"purpose", p.purpose},
+        {"currency", p.currency},
+        {"signed", p.signed_on.to_string()},
+        {"status", p.status},
+        {"pledged", amount(p.pledged)},
+        {"received", amount(p.received)},
+        {"reduced", amount(p.reduced)},
+        {"written_off", amount(p.written_off)},
+        {"outstanding", amount(p.outstanding)},
+        {"receivable", amount(p.receivable)},
+        {"carrying_usd", amount(p.carrying_usd)},
+        {"deferred", amount(p.deferred)},
+        {"allowance", amount(p.allowance)}};
+    std::vector<std::string> row;
+    for (const std::string& key : table ? shown_in_table : listing.keys) row.push_back(cells.at(key));
+    listing.rows.push_back(std::move(row));
   }
-  if (format == Format::json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& pledge : pledges) {
-      const auto row = cells(pledge, false);
-      nlohmann::json object;
-      for (std::size_t i = 0; i < columns.size(); ++i) object[columns[i]] = row[i];
-      list.push_back(object);
-    }
-    std::fputs((list.dump(1) + "\n").c_str(), stdout);
-    return;
+  if (table) {
+    listing.keys = shown_in_table;
+    listing.titles = shown_in_table;
+    for (std::size_t i = 0; i < shown_in_table.size(); ++i) listing.right_aligned.push_back(i >= 7);
   }
-  Table table;
-  table.headers = columns;
-  for (std::size_t i = 0; i < columns.size(); ++i) table.right_aligned.push_back(i >= 7);
-  for (const auto& pledge : pledges) table.rows.push_back(cells(pledge, true));
-  table.print(stdout);
+  listing.print(format);
 }
 
+// One pledge. JSON: its figures (amounts in its currency, carrying_usd in USD), instalments and
+// movements, each naming its currency. CSV: one amount per line with its currency, under the
+// columns section, item, date, seq, event, amount, currency.
 void print_pledge(const PledgeStatus& p, Format format) {
+  const std::vector<std::pair<const char*, const Decimal*>> figures = {
+      {"pledged", &p.pledged},         {"received", &p.received},         {"reduced", &p.reduced},
+      {"written_off", &p.written_off}, {"outstanding", &p.outstanding},   {"receivable", &p.receivable},
+      {"deferred", &p.deferred},       {"allowance", &p.allowance},       {"held_as_advance", &p.held_as_advance},
+      {"advance_remaining", &p.advance_remaining}};
   if (format == Format::json) {
-    nlohmann::json object = {{"pledge", p.id},
-                             {"donor", p.donor},
-                             {"fund", p.fund},
-                             {"project", p.project},
-                             {"purpose", p.purpose},
-                             {"currency", p.currency},
+    nlohmann::json object = {{"pledge", p.id},       {"donor", p.donor},
+                             {"fund", p.fund},       {"project", p.project},
+                             {"purpose", p.purpose}, {"currency", p.currency},
                              {"signed", p.signed_on.to_string()},
                              {"conditional", p.conditional},
-                             {"status", p.status},
-                             {"pledged", p.pledged.to_string()},
-                             {"received", p.received.to_string()},
-                             {"reduced", p.reduced.to_string()},
-                             {"written_off", p.written_off.to_string()},
-                             {"outstanding", p.outstanding.to_string()},
-                             {"receivable", p.receivable.to_string()},
-                             {"carrying_usd", p.carrying_usd.to_string()},
-                             {"deferred", p.deferred.to_string()},
-                             {"allowance", p.allowance.to_string()}};
+                             {"status", p.status}};
+    for (const auto& [name, value] : figures) object[name] = value->to_string();
+    object["carrying_usd"] = p.carrying_usd.to_string();
     nlohmann::json instalments = nlohmann::json::array();
     for (const auto& i : p.installments) {
       instalments.push_back({{"due", i.due.to_string()},
+                             {"currency", p.currency},
                              {"amount", i.amount.to_string()},
                              {"paid", i.paid.to_string()},
                              {"reduced", i.reduced.to_string()},
@@ -340,6 +346,7 @@ void print_pledge(const PledgeStatus& p, Format format) {
                            {"id", m.event_id},
                            {"type", m.type},
                            {"date", m.date.to_string()},
+                           {"currency", p.currency},
                            {"amount", m.amount.to_string()},
                            {"usd", m.usd.to_string()}});
     }
@@ -347,19 +354,56 @@ void print_pledge(const PledgeStatus& p, Format format) {
     std::fputs((object.dump(1) + "\n").c_str(), stdout);
     return;
   }
+  if (format == Format::csv) {
+    std::string out = "section,item,date,seq,event,amount,currency\n";
+    auto line = [&out](const std::string& section, const std::string& item, const std::string& date,
+                       const std::string& seq, const std::string& event, const Decimal& amount,
+                       const std::string& currency) {
+      out += section + "," + csv_field(item) + "," + date + "," + seq + "," + csv_field(event) + "," +
+             amount.to_string() + "," + currency + "\n";
+    };
+    for (const auto& [name, value] : figures) line("figure", name, "", "", "", *value, p.currency);
+    line("figure", "carrying_usd", "", "", "", p.carrying_usd, "USD");
+    for (const auto& i : p.installments) {
+      const std::string due = i.due.to_string();
+      line("instalment", "amount", due, "", "", i.amount, p.currency);
+      line("instalment", "paid", due, "", "", i.paid, p.currency);
+      line("instalment", "reduced", due, "", "", i.reduced, p.currency);
+      line("instalment", "outstanding", due, "", "", i.outstanding, p.currency);
+    }
+    for (const auto& m : p.movements) {
+      const std::string seq = std::to_string(m.seq);
+      line("movement", m.type, m.date.to_string(), seq, m.event_id, m.amount, p.currency);
+      line("movement", m.type, m.date.to_string(), seq, m.event_id, m.usd, "USD");
+    }
+    std::fputs(out.c_str(), stdout);
+    return;
+  }
   std::string out = fmt::format("Pledge {}: {} to {}, {} purpose{}{}, signed {}, {}\n", p.id, p.donor, p.fund, p.purpose,
                                 p.project.empty() ? "" : ", project " + p.project,
                                 p.conditional ? ", conditional" : "", p.signed_on.to_string(), p.status);
-  out += fmt::format("  pledged      {:>20} {}\n", format_amount(p.pledged), p.currency);
-  out += fmt::format("  received     {:>20}\n", format_amount(p.received));
-  out += fmt::format("  reduced      {:>20}\n", format_amount(p.reduced));
-  out += fmt::format("  written off  {:>20}\n", format_amount(p.written_off));
-  out += fmt::format("  outstanding  {:>20}\n", format_amount(p.outstanding));
-  out += fmt::format("  receivable   {:>20} {}, carried at {} USD\n", format_amount(p.receivable), p.currency,
+  auto figure = [&out, &p](const char* label, const Decimal& value) {
+    out += fmt::format("  {:<13}{:>20} {}\n", label, format_amount(value), p.currency);
+  };
+  figure("pledged", p.pledged);
+  figure("received", p.received);
+  figure("reduced", p.reduced);
+  figure("written off", p.written_off);
+  figure("outstanding", p.outstanding);
+  out += fmt::format("  {:<13}{:>20} {}, carried at {} USD\n", "receivable", format_amount(p.receivable), p.currency,
                      format_amount(p.carrying_usd));
-  if (!p.deferred.is_zero()) out += fmt::format("  deferred     {:>20}\n", format_amount(p.deferred));
-  if (!p.allowance.is_zero()) out += fmt::format("  allowance    {:>20}\n", format_amount(p.allowance));
-  std::fputs((out + "\nInstalments\n").c_str(), stdout);
+  if (!p.deferred.is_zero()) figure("deferred", p.deferred);
+  if (!p.allowance.is_zero()) figure("allowance", p.allowance);
+  if (!p.held_as_advance.is_zero()) {
+    auto plain = [](const Decimal& value) {
+      std::string text = format_amount(value);
+      while (!text.empty() && text.back() == ' ') text.pop_back();
+      return text;
+    };
+    out += fmt::format("  paid beyond the pledge: {} {}, held for the donor as an advance (2100); {} {} still held\n",
+                       plain(p.held_as_advance), p.currency, plain(p.advance_remaining), p.currency);
+  }
+  std::fputs((out + "\nInstalments (" + p.currency + ")\n").c_str(), stdout);
   Table instalments;
   instalments.headers = {"due", "amount", "paid", "reduced", "outstanding"};
   instalments.right_aligned = {false, true, true, true, true};
@@ -370,14 +414,13 @@ void print_pledge(const PledgeStatus& p, Format format) {
   instalments.print(stdout);
   std::fputs("\nMovements of the receivable\n", stdout);
   Table movements;
-  movements.headers = {"seq", "date", "type", "id", "amount", "USD"};
+  movements.headers = {"seq", "date", "type", "id", p.currency, "USD"};
   movements.right_aligned = {true, false, false, false, true, true};
   for (const auto& m : p.movements) {
     movements.rows.push_back({std::to_string(m.seq), m.date.to_string(), m.type, m.event_id,
                               format_amount(m.amount), format_amount(m.usd)});
   }
   movements.print(stdout);
-  (void)format;
 }
 
 }  // namespace
@@ -409,11 +452,17 @@ void register_contribution_commands(CLI::App& app, Context& context) {
   pledges->add_option("--fund", query->fund, "only this fund's");
   pledges->add_option("--status", query->status, "open, paid, reduced or cancelled")
       ->check(CLI::IsMember({"open", "paid", "reduced", "cancelled"}));
+  auto as_of = std::make_shared<std::string>();
+  pledges->add_option("--as-of", *as_of, "the pledges signed by this day, as they stood at its end, YYYY-MM-DD");
   add_format_option(*pledges, *format);
-  pledges->footer("Example:\n  fundledger pledges --fund CPCJF --status open --format csv");
-  pledges->callback([&context, query, format] {
+  pledges->footer(
+      "CSV and JSON add the project, what is deferred (conditions not yet met) and the allowance.\n\n"
+      "Example:\n  fundledger pledges --fund CPCJF --status open --format csv\n"
+      "  fundledger pledges --as-of 2023-12-31 --format json");
+  pledges->callback([&context, query, format, as_of] {
+    if (!as_of->empty()) query->as_of = date_option(*as_of, "--as-of");
     Ledger ledger = open_ledger(context, OpenMode::read_only);
-    print_pledges(list_pledges(ledger, *query), *format);
+    print_pledges(list_pledges(ledger, *query), query->as_of, *format);
   });
 }
 

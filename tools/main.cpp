@@ -19,9 +19,10 @@ constexpr const char* description =
 
 constexpr const char* footer =
     "The ledger is --db PATH, else $FUNDLEDGER_DB, else ./fundledger.db.\n"
-    "Exit status: 0 ok, 1 verify or replay found a difference, 64 wrong usage, 65 bad input data\n"
-    "(nothing was written), 66 unreadable input, 73 output not created, 74 storage error,\n"
-    "75 the ledger stayed busy (safe to retry).\n\n"
+    "Exit status: 0 ok, 1 verify or replay found a difference, 64 wrong usage (a value the command\n"
+    "line cannot read: a malformed date, period or amount, a name outside its list), 65 bad input\n"
+    "data (the ledger refused it; nothing was written), 66 unreadable input, 73 output not created,\n"
+    "74 storage error, 75 the ledger stayed busy (safe to retry).\n\n"
     "Example:\n"
     "  fundledger --db fund.db init\n"
     "  fundledger --db fund.db import journal.jsonl\n"
@@ -64,7 +65,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& success) {
     return app.exit(success);
   } catch (const CLI::ParseError& error) {
-    app.exit(error);
+    std::fputs(fmt::format("fundledger: error: {}\nRun with --help for more information.\n", error.what()).c_str(),
+               stderr);
     return 64;
   } catch (const Error& error) {
     cli::finish_progress();

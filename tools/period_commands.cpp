@@ -14,20 +14,12 @@
 
 namespace fundledger::cli {
 
-namespace {
-
-Period month(const std::string& text) {
-  Period period = Period::parse(text);
-  if (period.kind() != Period::Kind::Month) {
-    throw Error(ErrorCode::usage, "\"" + text + "\": periods close by month, like 2024-03");
-  }
-  return period;
-}
-
-}  // namespace
-
 void register_period_commands(CLI::App& app, Context& context) {
   auto* period = app.add_subcommand("period", "the monthly and yearly close");
+  period->footer(
+      "Months close in order; December's close also closes the year.\n\n"
+      "Examples:\n  fundledger period close 2024-03\n  fundledger period list\n"
+      "  fundledger period reopen 2024-03 --reason \"Late bank statement from the field office\"");
   period->require_subcommand(1);
   {
     auto* close = period->add_subcommand("close", "close a month: revaluation, year-end in December, lock and seal");
@@ -43,7 +35,7 @@ void register_period_commands(CLI::App& app, Context& context) {
         "within the month, unless --allow-stale-rates.\n\nExample:\n  fundledger period close 2024-03");
     close->callback([&context, name, stale] {
       Ledger ledger = open_ledger(context, OpenMode::read_write);
-      const RecordResult result = ledger.record(PeriodCloseEvent{month(*name), *stale});
+      const RecordResult result = record_from_options(ledger, PeriodCloseEvent{month_option(*name, "period"), *stale});
       std::fputs((result.recorded ? fmt::format("closed {} (seq {})\n", *name, result.seq)
                                   : fmt::format("{} was already closed (seq {})\n", *name, result.seq))
                      .c_str(),
@@ -59,7 +51,7 @@ void register_period_commands(CLI::App& app, Context& context) {
     reopen->footer("Example:\n  fundledger period reopen 2024-03 --reason \"Late bank statement from the field office\"");
     reopen->callback([&context, name, reason] {
       Ledger ledger = open_ledger(context, OpenMode::read_write);
-      const RecordResult result = ledger.record(PeriodReopenEvent{month(*name), *reason});
+      const RecordResult result = record_from_options(ledger, PeriodReopenEvent{month_option(*name, "period"), *reason});
       std::fputs(fmt::format("reopened {} (seq {})\n", *name, result.seq).c_str(), stderr);
     });
   }

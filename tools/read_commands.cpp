@@ -94,8 +94,8 @@ void register_read_commands(CLI::App& app, Context& context) {
   balances->callback([&context, as_of, from, group_by, format] {
     BalanceQuery query;
     query.group_by = parse_balance_keys(*group_by);
-    if (!as_of->empty()) query.as_of = Date::parse(*as_of);
-    if (!from->empty()) query.from = Date::parse(*from);
+    if (!as_of->empty()) query.as_of = date_option(*as_of, "--as-of");
+    if (!from->empty()) query.from = date_option(*from, "--from");
     Ledger ledger = open_ledger(context, OpenMode::read_only);
     print_balances(query.group_by, ledger.balances(query), *format);
   });

@@ -37,7 +37,7 @@ PostingInput parse_posting(const std::string& text, std::size_t index) {
   try {
     posting.amount = Decimal::parse(parts[3]);
   } catch (const Error& error) {
-    throw Error(error.code(), where + error.what());
+    throw Error(ErrorCode::usage, where + error.what());
   }
   for (std::size_t i = 4; i < parts.size(); ++i) {
     const std::size_t equals = parts[i].find('=');
@@ -79,7 +79,7 @@ void register_record_commands(CLI::App& app, Context& context) {
     post->callback([&context, id, date, memo, postings] {
       EntryEvent entry;
       entry.id = *id;
-      entry.date = Date::parse(*date);
+      entry.date = date_option(*date, "--date");
       entry.memo = *memo;
       for (std::size_t i = 0; i < postings->size(); ++i) entry.postings.push_back(parse_posting((*postings)[i], i));
       Ledger ledger = open_ledger(context, OpenMode::read_write);

@@ -20,6 +20,7 @@
 #include <fundledger/ledger.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +65,10 @@ struct PledgeStatus {
   Decimal deferred;      // conditions not yet met (2200)
   Decimal allowance;     // allowance for doubtful collection (1290)
   std::vector<InstalmentStatus> installments;
+  // Received beyond what the pledge had outstanding and held for the donor as an advance (2100),
+  // and what of it is still held: filled by find_pledge only.
+  Decimal held_as_advance;
+  Decimal advance_remaining;
   std::vector<PledgeMovement> movements;  // filled by find_pledge only
 };
 
@@ -71,6 +76,9 @@ struct PledgeQuery {
   std::string donor;   // empty: all
   std::string fund;    // empty: all
   std::string status;  // empty: all; else open | paid | reduced | cancelled
+  // Set: the pledges signed by this day, with their figures as they stood at its end (movements
+  // dated after it left out). Unset: as they stand now.
+  std::optional<Date> as_of;
 };
 
 // The pledges matching query, in the order they were signed (then by id).

@@ -42,6 +42,9 @@ enum class OpenMode { read_write, read_only };
 struct RecordResult {
   bool recorded = false;  // false: the identical event was already recorded (a no-op)
   std::int64_t seq = 0;   // the journal sequence number of the event (the earlier one on a no-op)
+  // What an officer should know of what was recorded, in sentences: a receipt beyond what its
+  // pledge has outstanding, held for the donor as an advance (2100), says how much.
+  std::vector<std::string> notes;
 };
 
 // The dimensions a balance may be grouped by.

@@ -37,7 +37,8 @@
 namespace fundledger {
 
 // What a report covers: a period (month "2024-03", quarter "2024-Q1" or year "2024"), or the
-// fiscal year to a date (as_of), or, with neither, the fiscal year to the latest posting. A fund
+// fiscal year to a date (as_of), or, with neither, the fiscal year to the end of the latest closed
+// month (the figures its close sealed), or to the latest posting while no month is closed. A fund
 // includes the funds operated within it.
 struct ReportScope {
   std::optional<Period> period;
@@ -83,6 +84,9 @@ struct Report {
   // What the figures rest on, as of the last day: recognition, rounding, psc_rate, psc_fund,
   // year_end, and "rate:EUR" = "0.955 from 2024-12-01" for each currency with a rate.
   std::vector<std::pair<std::string, std::string>> basis;
+  // Set when the scope gave neither a period nor a date: the span chosen, in words ("the fiscal
+  // year to the end of the latest closed month, 2025-03").
+  std::string default_span;
 };
 
 // trial-balance, financial-position, financial-performance, net-assets, cash-flow, contributions,
@@ -94,6 +98,9 @@ std::string render_table(const Report& report, bool colour = false);
 // An amount as tables show it: thousands separated, negatives in parentheses, "(1,234.50)", and
 // positive amounts followed by a space so that the digits of both line up.
 std::string format_amount(const Decimal& amount);
+// The width of UTF-8 text on a terminal: East Asian wide characters count two, combining marks and
+// zero-width characters none, every other character one ("Côte d'Ivoire" is 13).
+std::size_t display_width(std::string_view text);
 std::string render_csv(const Report& report);
 std::string render_json(const Report& report);
 

@@ -179,8 +179,13 @@ Position recognize_due_instalments(RuleContext& context, PostingBuilder& builder
   return added;
 }
 
-StoredPosting hold_excess(PostingBuilder& builder, std::int64_t fund_id, std::int64_t donor_id,
-                          const CurrencyRecord& currency, std::int64_t excess_minor) {
+StoredPosting hold_excess(RuleContext& context, PostingBuilder& builder, std::int64_t fund_id, std::int64_t donor_id,
+                          const CurrencyRecord& currency, std::int64_t excess_minor, const std::string& pledge) {
+  context.change.notes.push_back(
+      currency.code + " " + Decimal::from_minor_units(excess_minor, currency.minor_units).to_string() +
+      " is more than pledge " + pledge + " had outstanding: it is held for donor " +
+      context.master.donors.by_id(donor_id).code +
+      " as an advance (2100), to apply to another pledge (apply --receipt) or to refund (refund --receipt)");
   builder.add(builder.account(account::received_in_advance), fund_id, currency,
               -Decimal::from_minor_units(excess_minor, currency.minor_units), {donor_id, 0, 0});
   return builder.postings().back();
@@ -229,7 +234,8 @@ void rule_receipt(RuleContext& context, const ReceiptEvent& given) {
     if (settlement.excess_minor > 0) {
       // What the pledge cannot take is held for the donor (2100) at the day's rate.
       context.change.holdings_added.push_back(
-          hold_excess(builder, fund.id, donor_id, context.currency(pledge->currency_id), settlement.excess_minor));
+          hold_excess(context, builder, fund.id, donor_id, context.currency(pledge->currency_id),
+                      settlement.excess_minor, pledge->code));
     }
   } else {
     builder.add(builder.account(donor_id ? account::received_in_advance : account::unidentified), fund.id, currency,

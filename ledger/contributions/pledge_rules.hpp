@@ -26,9 +26,10 @@ Settlement settle_pledge(RuleContext& context, PostingBuilder& builder, const Pl
 // into the change). Returns what they added to the receivable.
 Position recognize_due_instalments(RuleContext& context, PostingBuilder& builder, const PledgeRecord& pledge, Date day);
 
-// Holds what a pledge could not take for the donor (2100), at the day's rate; returns the posting.
-StoredPosting hold_excess(PostingBuilder& builder, std::int64_t fund_id, std::int64_t donor_id,
-                          const CurrencyRecord& currency, std::int64_t excess_minor);
+// Holds what pledge could not take for the donor (2100), at the day's rate, and says so in the
+// change's notes; returns the posting.
+StoredPosting hold_excess(RuleContext& context, PostingBuilder& builder, std::int64_t fund_id, std::int64_t donor_id,
+                          const CurrencyRecord& currency, std::int64_t excess_minor, const std::string& pledge);
 
 // The pledge that money for fund (from donor, when known) settles on date; Error when it is to
 // another fund or donor, cancelled, or signed after date.

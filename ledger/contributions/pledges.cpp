@@ -22,18 +22,33 @@ std::int64_t account_id(const detail::MasterState& master, std::string_view code
 // with with_movements, kept one by one.
 struct Figures {
   std::int64_t received = 0, reduced = 0, written_off = 0, receivable = 0, carrying = 0;
+  std::int64_t held = 0, held_remaining = 0;  // over-payments held as advances (find_pledge only)
 };
 
-Figures movements_of(const detail::Snapshot& snapshot, const detail::PledgeRecord& pledge, PledgeStatus* status) {
+// Whether a movement dated day falls within the view (as_of unset: everything recorded).
+bool within(std::int32_t day, const std::optional<Date>& as_of) { return !as_of || day <= as_of->day_number(); }
+
+Figures movements_of(const detail::Snapshot& snapshot, const detail::PledgeRecord& pledge,
+                     const std::optional<Date>& as_of, PledgeStatus* status) {
   Figures figures;
   const int units = snapshot.master.currencies.by_id(pledge.currency_id).minor_units;
   for (const store::PledgeMovementRow& row :
        snapshot.txn->pledge_movements(pledge.id, account_id(snapshot.master, detail::account::receivable))) {
+    if (!within(row.day, as_of)) continue;
     figures.receivable += row.amount_minor;
     figures.carrying += row.functional_minor;
     if (row.kind == "receipt" || row.kind == "apply") figures.received -= row.amount_minor;
     if (row.kind == "reduction") figures.reduced -= row.amount_minor;
     if (row.kind == "write_off") figures.written_off -= row.amount_minor;
+    if (status && (row.type == "receipt" || row.type == "apply")) {
+      // An over-payment: what the receipt (or the advance applied) held beyond the pledge.
+      const std::optional<detail::Holding> held = snapshot.txn->holding(row.seq, std::nullopt);
+      if (held && !snapshot.txn->reversal_of(row.seq) && held->account_id == account_id(snapshot.master, detail::account::received_in_advance) &&
+          held->currency_id == pledge.currency_id) {
+        figures.held += held->initial_minor;
+        figures.held_remaining += held->amount_minor;
+      }
+    }
     if (status) {
       status->movements.push_back({row.seq, row.event_id, row.type, Date::from_day_number(row.day),
                                    Decimal::from_minor_units(row.amount_minor, units),
@@ -66,7 +81,17 @@ void add_instalments(const detail::Snapshot& snapshot, const detail::PledgeRecor
   }
 }
 
-PledgeStatus status_of(const detail::Snapshot& snapshot, const detail::PledgeRecord& pledge, bool with_movements) {
+// Whether the pledge event itself was reversed (by as_of, when set).
+bool reversed_by(const detail::Snapshot& snapshot, const detail::PledgeRecord& pledge, const std::optional<Date>& as_of) {
+  if (!pledge.reversed || !as_of) return pledge.reversed;
+  const std::optional<std::int64_t> reversal = snapshot.txn->reversal_of(pledge.seq);
+  if (!reversal) return false;
+  const std::optional<detail::EventRef> event = snapshot.txn->event_at(*reversal);
+  return event && event->day && within(*event->day, as_of);
+}
+
+PledgeStatus status_of(const detail::Snapshot& snapshot, const detail::PledgeRecord& pledge, bool with_movements,
+                       const std::optional<Date>& as_of = std::nullopt) {
   const auto& master = snapshot.master;
   const auto& currency = master.currencies.by_id(pledge.currency_id);
   const int units = currency.minor_units;
@@ -79,13 +104,22 @@ PledgeStatus status_of(const detail::Snapshot& snapshot, const detail::PledgeRec
   status.currency = currency.code;
   status.signed_on = pledge.signed_on;
   status.conditional = pledge.conditional;
-  Figures figures = movements_of(snapshot, pledge, with_movements ? &status : nullptr);
+  Figures figures = movements_of(snapshot, pledge, as_of, with_movements ? &status : nullptr);
   const std::int64_t pledged = pledge.amount_minor;
+  const bool reversed = reversed_by(snapshot, pledge, as_of);
   // A reversed pledge is cancelled in full: what its reversal took off is not outstanding.
-  if (pledge.reversed && figures.received == 0) figures.reduced = pledged - figures.written_off;
+  if (reversed && figures.received == 0) figures.reduced = pledged - figures.written_off;
+  // The credit balance of one of the pledge's accounts (2200, 1290), at the end of as_of when set.
   auto balance = [&](std::string_view account, bool revenue_side) {
     const std::int64_t id = account_id(master, account);
     if (id < 0) return std::int64_t{0};
+    if (as_of) {
+      std::int64_t credit = 0;
+      for (const store::PledgeMovementRow& row : snapshot.txn->pledge_movements(pledge.id, id)) {
+        if (within(row.day, as_of)) credit -= row.amount_minor;
+      }
+      return credit;
+    }
     const auto sums = snapshot.txn->balance(
         {id, pledge.fund_id, pledge.donor_id, revenue_side ? pledge.project_id : 0, pledge.id, pledge.currency_id});
     return sums.credit - sums.debit;
@@ -98,9 +132,11 @@ PledgeStatus status_of(const detail::Snapshot& snapshot, const detail::PledgeRec
   status.outstanding = Decimal::from_minor_units(outstanding, units);
   status.receivable = Decimal::from_minor_units(figures.receivable, units);
   status.carrying_usd = Decimal::from_minor_units(figures.carrying, 2);
+  status.held_as_advance = Decimal::from_minor_units(figures.held, units);
+  status.advance_remaining = Decimal::from_minor_units(figures.held_remaining, units);
   status.deferred = Decimal::from_minor_units(balance(detail::account::deferred_revenue, true), units);
   status.allowance = Decimal::from_minor_units(balance(detail::account::allowance, false), units);
-  if (pledge.reversed || (outstanding <= 0 && figures.received == 0)) {
+  if (reversed || (outstanding <= 0 && figures.received == 0)) {
     status.status = "cancelled";
   } else if (outstanding > 0) {
     status.status = "open";
@@ -117,7 +153,9 @@ std::vector<PledgeStatus> list_pledges(const Ledger& ledger, const PledgeQuery& 
   return detail::guarded(detail::LedgerAccess::store(ledger), "reading pledges", [&] {
     const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger);
     std::vector<const detail::PledgeRecord*> pledges;
-    for (const auto& pledge : snapshot.master.pledges.all()) pledges.push_back(&pledge);
+    for (const auto& pledge : snapshot.master.pledges.all()) {
+      if (within(pledge.signed_on.day_number(), query.as_of)) pledges.push_back(&pledge);
+    }
     std::stable_sort(pledges.begin(), pledges.end(), [](const auto* a, const auto* b) {
       return a->signed_on != b->signed_on ? a->signed_on < b->signed_on : a->code < b->code;
     });
@@ -125,7 +163,7 @@ std::vector<PledgeStatus> list_pledges(const Ledger& ledger, const PledgeQuery& 
     for (const auto* pledge : pledges) {
       if (!query.donor.empty() && snapshot.master.donors.by_id(pledge->donor_id).code != query.donor) continue;
       if (!query.fund.empty() && snapshot.master.funds.by_id(pledge->fund_id).code != query.fund) continue;
-      PledgeStatus status = status_of(snapshot, *pledge, false);
+      PledgeStatus status = status_of(snapshot, *pledge, false, query.as_of);
       if (!query.status.empty() && status.status != query.status) continue;
       result.push_back(std::move(status));
     }

@@ -106,8 +106,9 @@ void apply_to_pledge(RuleContext& context, PostingBuilder& builder, const ApplyE
   const Settlement settlement =
       settle_pledge(context, builder, pledge, currency, amount, builder.usd_minor(currency, amount), recognized);
   if (settlement.excess_minor > 0) {
-    context.change.holdings_added.push_back(hold_excess(builder, holding.fund_id, pledge.donor_id,
-                                                        context.currency(pledge.currency_id), settlement.excess_minor));
+    context.change.holdings_added.push_back(hold_excess(context, builder, holding.fund_id, pledge.donor_id,
+                                                        context.currency(pledge.currency_id), settlement.excess_minor,
+                                                        pledge.code));
   }
   context.change.moves.push_back({holding.seq, -applied, -relieved});
 }

@@ -155,6 +155,20 @@ ImportResult Ledger::import_jsonl(std::istream& input, const std::string& source
     std::vector<ReadLine> batch;
     std::vector<std::string> ids;
     const auto where = [&](std::uint64_t number) { return source_name + ":" + std::to_string(number) + ": "; };
+    // The line of each event this import recorded, by seq from first_seq: the seqs roll back with
+    // a refused import, so an id met twice in the file is named by the earlier line instead.
+    const std::int64_t first_seq = impl_->recorder.head().seq + 1;
+    std::vector<std::uint64_t> recorded_lines;
+    const auto naming_lines = [&](const std::string& message) {
+      const std::string marker = "(seq ";
+      const std::size_t at = message.find(marker);
+      if (at == std::string::npos) return message;
+      const std::size_t end = message.find(')', at);
+      const std::int64_t seq = std::stoll(message.substr(at + marker.size(), end - at - marker.size()));
+      if (seq < first_seq || seq - first_seq >= static_cast<std::int64_t>(recorded_lines.size())) return message;
+      return message.substr(0, at) + "(line " + std::to_string(recorded_lines[static_cast<std::size_t>(seq - first_seq)]) +
+             " of " + source_name + ", earlier in this import" + message.substr(end);
+    };
     bool more = true;
     while (more) {
       // Read ahead a batch; a line that does not parse fails the import only when its turn comes,
@@ -184,11 +198,15 @@ ImportResult Ledger::import_jsonl(std::istream& input, const std::string& source
             const RecordResult recorded = impl_->recorder.record(*read.event);
             ++result.lines;
             recorded.recorded ? ++result.recorded : ++result.already_recorded;
-            if (recorded.recorded) lines_of.emplace_back(recorded.seq, read.number);
+            if (recorded.recorded) {
+              lines_of.emplace_back(recorded.seq, read.number);
+              recorded_lines.push_back(read.number);
+            }
           } catch (const detail::BatchRefusal&) {
             throw;
           } catch (const Error& error) {
-            throw Error(error.code(), where(read.number) + error.what());
+            const std::string message = error.code() == ErrorCode::conflict ? naming_lines(error.what()) : error.what();
+            throw Error(error.code(), where(read.number) + message);
           }
         }
         impl_->recorder.check_balances();

@@ -4,6 +4,7 @@
 #include "audit/hash.hpp"
 #include "core/chart.hpp"
 #include "core/journal_lines.hpp"
+#include "core/master.hpp"
 #include "core/rules.hpp"
 #include "core/text.hpp"
 
@@ -57,7 +58,7 @@ void Recorder::look_up(const std::vector<std::string>& event_ids) {
 RecordResult Recorder::record(const Event& event) {
   StoreState state(*txn_, cache_.master, cache_.last_closed, pending_);
   Change change = apply_rules(state, event, Date::parse(std::string_view(recorded_at_).substr(0, 10)));
-  if (change.already_recorded_seq) return {false, change.already_recorded_seq};
+  if (change.already_recorded_seq) return {false, change.already_recorded_seq, {}};
   check_own_headroom(change);
   const std::int64_t seq = cache_.head.seq + 1;
   apply_master(change);
@@ -86,7 +87,7 @@ RecordResult Recorder::record(const Event& event) {
   if (!change.event_id.empty()) pending_.absent_ids.erase(change.event_id);
   cache_.head = {seq, hash};
   seal(change, seq, hash);
-  return {true, seq};
+  return {true, seq, std::move(change.notes)};
 }
 
 std::string Recorder::headroom_message(const StoredPosting& p) const {
@@ -215,8 +216,8 @@ void Recorder::apply_master(Change& change) {
   }
   if (change.currency_declared) master.currencies.by_id_mutable(*change.currency_declared).declared_seq = seq;
   if (change.account_added) master.accounts.add({change.account_added->id, change.account_added->code, change.account_added->event, seq});
-  if (change.fund_added) master.funds.add({change.fund_added->id, change.fund_added->code, change.fund_added->event, seq});
-  if (change.donor_added) master.donors.add({change.donor_added->id, change.donor_added->code, change.donor_added->event, seq});
+  if (change.fund_added) master.funds.add({change.fund_added->id, change.fund_added->code, change.fund_added->event, seq, {}});
+  if (change.donor_added) master.donors.add({change.donor_added->id, change.donor_added->code, change.donor_added->event, seq, {}});
   if (change.project_added) {
     ProjectRecord project = *change.project_added;
     project.seq = seq;
@@ -239,6 +240,13 @@ void Recorder::apply_master(Change& change) {
     master.pledges.add(*change.pledge_added);
   }
   if (change.pledge_reversed) master.pledges.by_id_mutable(*change.pledge_reversed).reversed = true;
+  if (change.amendment_added) {
+    change.amendment_added->amendment.seq = seq;
+    const AmendmentRow& row = *change.amendment_added;
+    if (row.kind == "donor") add_amendment(master.donors.by_id_mutable(row.record_id).amendments, row.amendment);
+    if (row.kind == "fund") add_amendment(master.funds.by_id_mutable(row.record_id).amendments, row.amendment);
+    if (row.kind == "project") add_amendment(master.projects.by_id_mutable(row.record_id).amendments, row.amendment);
+  }
 }
 
 void Recorder::store_master(const Change& change, std::int64_t seq) {
@@ -266,6 +274,7 @@ void Recorder::apply_projections(const Change& change, std::int64_t seq) {
   if (change.unrecognized_by) txn_->unrecognize(*change.unrecognized_by);
   if (change.pledge_reversed) txn_->set_pledge_reversed(*change.pledge_reversed);
   if (change.reverses) txn_->add_reversal(*change.reverses, seq);
+  if (change.amendment_added) txn_->add_amendment(*change.amendment_added);
   if (change.budget_added) {
     BudgetRow budget = *change.budget_added;
     budget.seq = seq;

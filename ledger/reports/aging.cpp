@@ -1,7 +1,8 @@
 // Aging of contributions receivable: per donor, what is receivable (1200) on the report's last day,
 // split by how long ago it fell due (not yet due, then whole years overdue: 0-1, 1-2, 2-3, 3-4 and
-// over 4, counted by calendar: an instalment due 2023-06-30 is 0-1 up to 2024-06-29 and 1-2 from
-// 2024-06-30; one due on the last day itself is 0-1), the allowance for doubtful receivables held against it (1290) and the net. Amounts are
+// over 4, counted by calendar: an instalment due 2023-06-30 is 0-1 from 2023-07-01 up to 2024-06-29
+// and 1-2 from 2024-06-30; overdue means due before the last day, so one due on the last day itself
+// is not yet due), the allowance for doubtful receivables held against it (1290) and the net. Amounts are
 // USD; the total of `total` is the USD balance of 1200 over the funds in scope, and the total of
 // `net` that less the credit balance of 1290.
 //
@@ -16,6 +17,7 @@
 #include "reports/support.hpp"
 
 #include "core/chart.hpp"
+#include "core/master.hpp"
 
 #include <algorithm>
 #include <array>
@@ -37,9 +39,10 @@ Date years_after(Date day, int years) {
 }
 
 // The bucket of an amount that fell due on `due`, seen on `as_of`: 0 when not yet due, else 1 plus
-// the whole years that have passed since (capped at over 4 years). Due on the day itself is due.
+// the whole years that have passed since (capped at over 4 years). Due on the day itself is not
+// yet overdue.
 std::size_t bucket_of(Date due, Date as_of) {
-  if (due > as_of) return 0;
+  if (due >= as_of) return 0;
   std::size_t bucket = 1;
   while (bucket < bucket_count - 1 && due.year() + static_cast<int>(bucket) <= as_of.year() &&
          years_after(due, static_cast<int>(bucket)) <= as_of) {
@@ -106,7 +109,7 @@ Report aging(const Scope& scope) {
     if (allowance == 0 && std::all_of(buckets.begin(), buckets.end(), [](std::int64_t a) { return a == 0; })) continue;
     const std::string code = donor_id ? state.donors.by_id(donor_id).code : std::string();
     ReportRow row{RowKind::line,
-                  {code, donor_id ? state.donors.by_id(donor_id).event.name : std::string("(no donor)")},
+                  {code, donor_id ? detail::name_on(state.donors.by_id(donor_id), scope.to) : std::string("(no donor)")},
                   "donor:" + code};
     for (ReportCell& cell : figure_cells(buckets, allowance)) row.cells.push_back(std::move(cell));
     report.rows.push_back(std::move(row));

@@ -65,6 +65,41 @@ std::string basis_line(const Report& report) {
 
 }  // namespace
 
+namespace {
+
+bool in(char32_t c, char32_t low, char32_t high) { return c >= low && c <= high; }
+
+// The columns a code point takes: 0 for combining marks and zero-width characters, 2 for East
+// Asian wide and full-width ones (the ranges of Unicode's East Asian Width W and F), 1 otherwise.
+int columns_of(char32_t c) {
+  if (in(c, 0x0300, 0x036F) || in(c, 0x1AB0, 0x1AFF) || in(c, 0x1DC0, 0x1DFF) || in(c, 0x20D0, 0x20FF) ||
+      in(c, 0xFE20, 0xFE2F) || in(c, 0x200B, 0x200F) || c == 0xFEFF) {
+    return 0;
+  }
+  if (in(c, 0x1100, 0x115F) || in(c, 0x2E80, 0x303E) || in(c, 0x3041, 0x33FF) || in(c, 0x3400, 0x4DBF) ||
+      in(c, 0x4E00, 0x9FFF) || in(c, 0xA000, 0xA4CF) || in(c, 0xAC00, 0xD7A3) || in(c, 0xF900, 0xFAFF) ||
+      in(c, 0xFE30, 0xFE4F) || in(c, 0xFF00, 0xFF60) || in(c, 0xFFE0, 0xFFE6) || in(c, 0x1F300, 0x1F64F) ||
+      in(c, 0x1F900, 0x1F9FF) || in(c, 0x20000, 0x3FFFD)) {
+    return 2;
+  }
+  return 1;
+}
+
+}  // namespace
+
+std::size_t display_width(std::string_view text) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const std::size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+    char32_t c = length == 1 ? byte : length == 2 ? byte & 0x1F : length == 3 ? byte & 0x0F : byte & 0x07;
+    for (std::size_t k = 1; k < length && i + k < text.size(); ++k) c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    width += static_cast<std::size_t>(columns_of(c));
+    i += length;
+  }
+  return width;
+}
+
 std::string format_amount(const Decimal& amount) {
   const std::string plain = amount.abs().to_string();
   const std::size_t point = plain.find('.');
@@ -82,14 +117,14 @@ std::string render_table(const Report& report, bool colour) {
   const std::size_t count = report.columns.size();
   std::vector<std::vector<std::string>> texts;
   std::vector<std::size_t> widths(count);
-  for (std::size_t i = 0; i < count; ++i) widths[i] = report.columns[i].title.size();
+  for (std::size_t i = 0; i < count; ++i) widths[i] = display_width(report.columns[i].title);
   for (const ReportRow& row : report.rows) {
     std::vector<std::string> cells(count);
     for (std::size_t i = 0; i < count && i < row.cells.size(); ++i) {
       if (const auto* text = std::get_if<std::string>(&row.cells[i])) cells[i] = *text;
       if (const auto* amount = std::get_if<Decimal>(&row.cells[i])) cells[i] = format_amount(*amount);
       // A heading spans the row: its text does not widen the first column.
-      if (row.kind != RowKind::heading) widths[i] = std::max(widths[i], cells[i].size());
+      if (row.kind != RowKind::heading) widths[i] = std::max(widths[i], display_width(cells[i]));
     }
     texts.push_back(std::move(cells));
   }
@@ -107,7 +142,8 @@ std::string render_table(const Report& report, bool colour) {
         out += cell;
         continue;
       }
-      const std::size_t pad = widths[i] > cell.size() ? widths[i] - cell.size() : 0;
+      const std::size_t shown = display_width(cell);
+      const std::size_t pad = widths[i] > shown ? widths[i] - shown : 0;
       out += report.columns[i].amount ? std::string(pad, ' ') + cell : cell + std::string(pad, ' ');
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();

@@ -58,6 +58,8 @@ Scope resolve(store::ReadTxn& txn, const detail::MasterState& master, const Repo
   } else {
     if (request.as_of) {
       to = *request.as_of;
+    } else if (const auto closed = txn.last_closed()) {
+      to = closed->last_day();
     } else {
       const auto latest = txn.last_posting_day();
       to = latest ? Date::from_day_number(*latest) : Date::from_ymd(1970, 1, 1);

@@ -414,25 +414,25 @@ def cli_section(h):
     cli_case("post with a malformed --posting", db + ["post", "P-9", "--date", "2024-02-01", "--posting",
                                                         "1100:CPCJF:USD", "--posting", "4800:CPCJF:USD:-1.00"],
              64, [r"--posting 1"])
-    # Values of options that are wrong: the program answers 65 for some and 64 for others (see the
-    # report); either is accepted here, the place must be named.
+    # A value the command line cannot read is wrong usage (64), named by its option; a well-formed
+    # value the ledger refuses is bad input (65).
     cli_case("a group key that does not exist", db + ["balances", "--group-by", "colour"], (64, 65), [r"colour"])
-    cli_case("an impossible --as-of date", db + ["balances", "--as-of", "2024-02-30"], (64, 65), [r"2024-02-30"])
-    cli_case("an impossible period to close", db + ["period", "close", "2024-13"], (64, 65), [r"2024-13"])
+    cli_case("an impossible --as-of date", db + ["balances", "--as-of", "2024-02-30"], 64, [r"--as-of 2024-02-30"])
+    cli_case("an impossible period to close", db + ["period", "close", "2024-13"], 64, [r"period 2024-13"])
     cli_case("a receipt with a cent fraction of USD", db + ["receipt", "R-9", "--date", "2024-02-03", "--fund", "CPCJF",
                                                           "--currency", "USD", "--amount", "1.001"], 65,
              [r"amount", r"1\.001"])
     cli_case("a receipt with a thousands separator", db + ["receipt", "R-9", "--date", "2024-02-03", "--fund",
-                                                         "CPCJF", "--currency", "USD", "--amount", "1,000.00"], 65,
-             [r"amount", r"1,000\.00"])
+                                                         "CPCJF", "--currency", "USD", "--amount", "1,000.00"], 64,
+             [r"--amount", r"1,000\.00"])
     cli_case("a receipt on an impossible date", db + ["receipt", "R-9", "--date", "2024-02-30", "--fund", "CPCJF",
-                                                    "--currency", "USD", "--amount", "1.00"], 65,
-             [r"date", r"2024-02-30"])
+                                                    "--currency", "USD", "--amount", "1.00"], 64,
+             [r"--date", r"2024-02-30"])
     cli_case("an unbalanced post", db + ["post", "P-9", "--date", "2024-02-01", "--posting", "1100:CPCJF:USD:1.00",
                                        "--posting", "4800:CPCJF:USD:-1.01"], 65, [r"P-9", r"balance"])
     cli_case("a transfer to an unknown fund", db + ["transfer", "T-9", "--date", "2024-02-01", "--from-fund", "CPCJF",
                                                   "--to-fund", "NOFUND", "--currency", "USD", "--amount", "1.00"], 65,
-             [r"to_fund", r"NOFUND"])
+             [r"--to-fund", r"NOFUND"])
     cli_case("a receipt into a closed period", db + ["receipt", "R-9", "--date", "2024-01-25", "--fund", "CPCJF",
                                                    "--currency", "USD", "--amount", "1.00"], 65,
              [r"closed", r"2024-01"])

@@ -56,8 +56,8 @@ RecordResult record(Ledger& ledger, const std::string& json) { return ledger.rec
 std::string outcome(const RecordResult& result) {
   return (result.recorded ? "recorded as seq " : "already recorded as seq ") + std::to_string(result.seq);
 }
-std::string recorded_as(std::int64_t seq) { return outcome(RecordResult{true, seq}); }
-std::string already_as(std::int64_t seq) { return outcome(RecordResult{false, seq}); }
+std::string recorded_as(std::int64_t seq) { return outcome(RecordResult{true, seq, {}}); }
+std::string already_as(std::int64_t seq) { return outcome(RecordResult{false, seq, {}}); }
 
 // One posting as JSON; extra is appended inside the object (",\"donor\":\"DEU\"").
 std::string posting(const std::string& account, const std::string& fund, const std::string& currency,
