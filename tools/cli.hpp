@@ -4,6 +4,7 @@
 #include <fundledger/date.hpp>
 #include <fundledger/decimal.hpp>
 #include <fundledger/events.hpp>
+#include <fundledger/contributions.hpp>
 #include <fundledger/ledger.hpp>
 
 #include <CLI/CLI.hpp>
@@ -29,7 +30,8 @@ void register_read_commands(CLI::App& app, Context& context);     // balances
 void register_audit_commands(CLI::App& app, Context& context);    // export, verify, replay
 void register_contribution_commands(CLI::App& app, Context& context);  // pledge, receipt, ... pledges
 void register_period_commands(CLI::App& app, Context& context);        // period close, reopen, list
-void register_report_commands(CLI::App& app, Context& context);        // report NAME
+void register_report_commands(CLI::App& app, Context& context);
+void register_serve_command(CLI::App& app, Context& context);         // serve        // report NAME
 // The list and amend subcommands of a master data family (master_commands.cpp): what is
 // "account", "fund", "donor", "project", "rate" or "setting".
 void add_list_command(CLI::App& family, Context& context, const std::string& what);
@@ -82,6 +84,7 @@ struct Listing {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::pair<std::string, std::string>> meta;  // JSON only: more fields beside "list"
   void print(Format format) const;
+  std::string json() const;
 };
 
 // A table for a terminal: aligned columns, a ruled header and an optional ruled total row.
@@ -92,6 +95,12 @@ struct Table {
   std::vector<std::string> total;  // empty: no total row
   void print(std::FILE* out) const;
 };
+
+// What `balances --format json`, `pledges --format json` and `pledge show --format json` print
+// (serve answers the same).
+std::string balances_json(const std::vector<BalanceKey>& keys, const std::vector<BalanceRow>& rows);
+std::string pledges_json(const std::vector<PledgeStatus>& pledges, const std::optional<Date>& as_of);
+std::string pledge_json(const PledgeStatus& pledge);
 
 // A CSV field, quoted when it needs to be.
 std::string csv_field(const std::string& text);

@@ -268,8 +268,7 @@ void register_event(CLI::App& app, Context& context, const EventSpec& spec, CLI:
 
 // The pledges: in a table the figures an officer reads; in CSV and JSON every figure, with the
 // project, what is deferred and the allowance.
-void print_pledges(const std::vector<PledgeStatus>& pledges, const std::optional<Date>& as_of, Format format) {
-  const bool table = format == Format::table;
+Listing pledges_listing(const std::vector<PledgeStatus>& pledges, const std::optional<Date>& as_of, bool table) {
   Listing listing;
   listing.name = "pledges";
   if (as_of) listing.meta.push_back({"as_of", as_of->to_string()});
@@ -309,49 +308,69 @@ void print_pledges(const std::vector<PledgeStatus>& pledges, const std::optional
     listing.titles = shown_in_table;
     for (std::size_t i = 0; i < shown_in_table.size(); ++i) listing.right_aligned.push_back(i >= 7);
   }
-  listing.print(format);
+  return listing;
+}
+
+void print_pledges(const std::vector<PledgeStatus>& pledges, const std::optional<Date>& as_of, Format format) {
+  pledges_listing(pledges, as_of, format == Format::table).print(format);
 }
 
 // One pledge. JSON: its figures (amounts in its currency, carrying_usd in USD), instalments and
 // movements, each naming its currency. CSV: one amount per line with its currency, under the
 // columns section, item, date, seq, event, amount, currency.
-void print_pledge(const PledgeStatus& p, Format format) {
-  const std::vector<std::pair<const char*, const Decimal*>> figures = {
+std::vector<std::pair<const char*, const Decimal*>> figures_of(const PledgeStatus& p) {
+  return {
       {"pledged", &p.pledged},         {"received", &p.received},         {"reduced", &p.reduced},
       {"written_off", &p.written_off}, {"outstanding", &p.outstanding},   {"receivable", &p.receivable},
       {"deferred", &p.deferred},       {"allowance", &p.allowance},       {"held_as_advance", &p.held_as_advance},
       {"advance_remaining", &p.advance_remaining}};
-  if (format == Format::json) {
-    nlohmann::json object = {{"pledge", p.id},       {"donor", p.donor},
-                             {"fund", p.fund},       {"project", p.project},
-                             {"purpose", p.purpose}, {"currency", p.currency},
-                             {"signed", p.signed_on.to_string()},
-                             {"conditional", p.conditional},
-                             {"status", p.status}};
-    for (const auto& [name, value] : figures) object[name] = value->to_string();
-    object["carrying_usd"] = p.carrying_usd.to_string();
-    nlohmann::json instalments = nlohmann::json::array();
-    for (const auto& i : p.installments) {
-      instalments.push_back({{"due", i.due.to_string()},
-                             {"currency", p.currency},
-                             {"amount", i.amount.to_string()},
-                             {"paid", i.paid.to_string()},
-                             {"reduced", i.reduced.to_string()},
-                             {"outstanding", i.outstanding.to_string()}});
-    }
-    object["installments"] = instalments;
-    nlohmann::json movements = nlohmann::json::array();
-    for (const auto& m : p.movements) {
-      movements.push_back({{"seq", m.seq},
-                           {"id", m.event_id},
-                           {"type", m.type},
-                           {"date", m.date.to_string()},
+}
+
+}  // namespace
+
+std::string pledges_json(const std::vector<PledgeStatus>& pledges, const std::optional<Date>& as_of) {
+  return pledges_listing(pledges, as_of, false).json();
+}
+
+std::string pledge_json(const PledgeStatus& p) {
+  nlohmann::json object = {{"pledge", p.id},       {"donor", p.donor},
+                           {"fund", p.fund},       {"project", p.project},
+                           {"purpose", p.purpose}, {"currency", p.currency},
+                           {"signed", p.signed_on.to_string()},
+                           {"conditional", p.conditional},
+                           {"status", p.status}};
+  for (const auto& [name, value] : figures_of(p)) object[name] = value->to_string();
+  object["carrying_usd"] = p.carrying_usd.to_string();
+  nlohmann::json instalments = nlohmann::json::array();
+  for (const auto& i : p.installments) {
+    instalments.push_back({{"due", i.due.to_string()},
                            {"currency", p.currency},
-                           {"amount", m.amount.to_string()},
-                           {"usd", m.usd.to_string()}});
-    }
-    object["movements"] = movements;
-    std::fputs((object.dump(1) + "\n").c_str(), stdout);
+                           {"amount", i.amount.to_string()},
+                           {"paid", i.paid.to_string()},
+                           {"reduced", i.reduced.to_string()},
+                           {"outstanding", i.outstanding.to_string()}});
+  }
+  object["installments"] = instalments;
+  nlohmann::json movements = nlohmann::json::array();
+  for (const auto& m : p.movements) {
+    movements.push_back({{"seq", m.seq},
+                         {"id", m.event_id},
+                         {"type", m.type},
+                         {"date", m.date.to_string()},
+                         {"currency", p.currency},
+                         {"amount", m.amount.to_string()},
+                         {"usd", m.usd.to_string()}});
+  }
+  object["movements"] = movements;
+  return object.dump(1) + "\n";
+}
+
+namespace {
+
+void print_pledge(const PledgeStatus& p, Format format) {
+  const auto figures = figures_of(p);
+  if (format == Format::json) {
+    std::fputs(pledge_json(p).c_str(), stdout);
     return;
   }
   if (format == Format::csv) {

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   cli::register_report_commands(app, context);
   cli::register_read_commands(app, context);
   cli::register_audit_commands(app, context);
+  cli::register_serve_command(app, context);
 
   try {
     app.parse(argc, argv);

@@ -118,6 +118,10 @@ void Listing::print(Format format) const {
     std::fputs(out.c_str(), stdout);
     return;
   }
+  std::fputs(json().c_str(), stdout);
+}
+
+std::string Listing::json() const {
   nlohmann::json document = nlohmann::json::object();
   document["list"] = name;
   for (const auto& [key, value] : meta) document[key] = value;
@@ -128,7 +132,7 @@ void Listing::print(Format format) const {
     for (std::size_t i = 0; i < keys.size() && i < row.size(); ++i) object[keys[i]] = row[i];
     document["rows"].push_back(object);
   }
-  std::fputs((document.dump() + "\n").c_str(), stdout);
+  return document.dump() + "\n";
 }
 
 std::string csv_field(const std::string& text) {

@@ -12,6 +12,24 @@
 
 namespace fundledger::cli {
 
+std::string balances_json(const std::vector<BalanceKey>& keys, const std::vector<BalanceRow>& rows) {
+  const bool by_currency = std::find(keys.begin(), keys.end(), BalanceKey::currency) != keys.end();
+  std::string out = "[";
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const BalanceRow& row = rows[r];
+    out += r ? ",\n " : "";
+    out += "{";
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      out += fmt::format("\"{}\":{},", balance_key_name(keys[i]),
+                         row.keys[i].empty() ? std::string("null") : "\"" + row.keys[i] + "\"");
+    }
+    if (!by_currency) out += "\"currency\":\"USD\",";
+    out += fmt::format("\"debit\":\"{}\",\"credit\":\"{}\",\"balance\":\"{}\"}}", row.debit.to_string(),
+                       row.credit.to_string(), row.balance().to_string());
+  }
+  return out + "]\n";
+}
+
 namespace {
 
 void print_balances(const std::vector<BalanceKey>& keys, const std::vector<BalanceRow>& rows, Format format) {
@@ -28,21 +46,7 @@ void print_balances(const std::vector<BalanceKey>& keys, const std::vector<Balan
     return;
   }
   if (format == Format::json) {
-    std::string out = "[";
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      const BalanceRow& row = rows[r];
-      out += r ? ",\n " : "";
-      out += "{";
-      for (std::size_t i = 0; i < keys.size(); ++i) {
-        out += fmt::format("\"{}\":{},", balance_key_name(keys[i]),
-                           row.keys[i].empty() ? std::string("null") : "\"" + row.keys[i] + "\"");
-      }
-      if (!by_currency) out += "\"currency\":\"USD\",";
-      out += fmt::format("\"debit\":\"{}\",\"credit\":\"{}\",\"balance\":\"{}\"}}", row.debit.to_string(),
-                         row.credit.to_string(), row.balance().to_string());
-    }
-    out += "]\n";
-    std::fputs(out.c_str(), stdout);
+    std::fputs(balances_json(keys, rows).c_str(), stdout);
     return;
   }
   Table table;

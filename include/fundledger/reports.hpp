@@ -98,6 +98,8 @@ std::string render_table(const Report& report, bool colour = false);
 // An amount as tables show it: thousands separated, negatives in parentheses, "(1,234.50)", and
 // positive amounts followed by a space so that the digits of both line up.
 std::string format_amount(const Decimal& amount);
+// Text for XML or HTML: & < > and " written as entities.
+std::string escape_markup(std::string_view text);
 // The width of UTF-8 text on a terminal: East Asian wide characters count two, combining marks and
 // zero-width characters none, every other character one ("Côte d'Ivoire" is 13).
 std::size_t display_width(std::string_view text);

@@ -5,6 +5,7 @@
 
 #include <fundledger/error.hpp>
 #include <fundledger/iati.hpp>
+#include <fundledger/reports.hpp>
 
 #include <map>
 #include <ostream>
@@ -53,19 +54,7 @@ struct Activity {
   std::set<std::string> partners;
 };
 
-std::string escaped(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string escaped(std::string_view text) { return escape_markup(text); }
 
 // A record the journal names by code (recorded before the event that names it).
 template <class Table>

@@ -100,6 +100,20 @@ std::size_t display_width(std::string_view text) {
   return width;
 }
 
+std::string escape_markup(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 std::string format_amount(const Decimal& amount) {
   const std::string plain = amount.abs().to_string();
   const std::size_t point = plain.find('.');

@@ -11,7 +11,9 @@
 
 #include <fundledger/error.hpp>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 namespace fundledger::store {
 
@@ -99,17 +101,27 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, OpenMode mode,
     throw Error(ErrorCode::input_unreadable,
                 "cannot open the ledger " + path + ": no such file (create one with fundledger init)");
   }
-  try {
-    return make_sql_store(open_sqlite(path, mode == OpenMode::read_write, create, options.busy_timeout_ms), path);
-  } catch (const Error& error) {
-    if (error.code() == ErrorCode::storage) {
-      throw Error(ErrorCode::storage, "cannot open the ledger " + path + ": " + error.what());
+  // Opening reads the WAL index, which a writer that has just finished may be resetting: SQLite
+  // then answers busy at once, without waiting. Such an open is tried again until the busy
+  // timeout has passed.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.busy_timeout_ms);
+  for (;;) {
+    try {
+      return make_sql_store(open_sqlite(path, mode == OpenMode::read_write, create, options.busy_timeout_ms), path);
+    } catch (const Error& error) {
+      if (error.code() == ErrorCode::storage) {
+        throw Error(ErrorCode::storage, "cannot open the ledger " + path + ": " + error.what());
+      }
+      throw;
+    } catch (const std::exception& error) {
+      if (create) throw Error(ErrorCode::output_uncreatable, "cannot create the ledger " + path + ": " + error.what());
+      const Error mapped = sqlite_error(error, "opening it");
+      if (mapped.code() == ErrorCode::busy && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        continue;
+      }
+      throw Error(mapped.code(), "cannot open the ledger " + path + ": " + mapped.what());
     }
-    throw;
-  } catch (const std::exception& error) {
-    if (create) throw Error(ErrorCode::output_uncreatable, "cannot create the ledger " + path + ": " + error.what());
-    const Error mapped = sqlite_error(error, "opening it");
-    throw Error(mapped.code(), "cannot open the ledger " + path + ": " + mapped.what());
   }
 }
 

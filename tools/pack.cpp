@@ -1,0 +1,471 @@
+// The report pack as HTML: the cover, the charts (SVG drawn here) and every report as a table.
+#include "pack.hpp"
+
+#include <fundledger/error.hpp>
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace fundledger::cli {
+
+const Report& Pack::report(const std::string& name) const {
+  for (const Report& report : reports) {
+    if (report.name == name) return report;
+  }
+  throw Error(ErrorCode::unknown_reference, "the pack has no " + name + " report");
+}
+
+Pack build_pack(const Ledger& ledger, const ReportScope& scope) {
+  Pack pack;
+  pack.head_hash = ledger.head_hash();
+  pack.events = ledger.event_count();
+  for (const std::string& name : report_names()) pack.reports.push_back(build_report(ledger, name, scope));
+  const Report& first = pack.reports.front();
+  for (Date day = first.from; day <= first.to;) {
+    const Date next_month = Date::from_ymd(day.month() == 12 ? day.year() + 1 : day.year(), day.month() % 12 + 1, 1);
+    const Date month_end = std::min(next_month.add_days(-1), first.to);
+    pack.month_ends.push_back(month_end);
+    day = next_month;
+  }
+  std::map<std::string, std::vector<Decimal>> cash;
+  for (const std::string& fund : first.funds) cash[fund].assign(pack.month_ends.size(), Decimal::parse("0.00"));
+  for (std::size_t i = 0; i < pack.month_ends.size(); ++i) {
+    BalanceQuery query;
+    query.as_of = pack.month_ends[i];
+    for (const BalanceRow& row : ledger.balances(query)) {
+      if (row.keys.size() == 2 && row.keys[0] == "1100" && cash.count(row.keys[1])) cash[row.keys[1]][i] = row.balance();
+    }
+  }
+  for (const std::string& fund : first.funds) pack.cash.push_back({fund, cash[fund]});
+  return pack;
+}
+
+namespace {
+
+std::string escape(const std::string& text) { return escape_markup(text); }
+
+// An amount as the tables show it, without the space that aligns positives with bracketed negatives.
+std::string amount_text(const Decimal& amount) {
+  std::string text = format_amount(amount);
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
+double as_double(const Decimal& amount) { return std::stod(amount.to_string()); }
+
+const char* const palette[] = {"#1f5f8b", "#e08a1e", "#4a9c5d", "#b23a48", "#7a5ea8", "#6b7b8c", "#c9a227", "#2a9d8f"};
+
+// A chart: an SVG with a title and a text alternative (desc), inside a figure with its caption.
+struct Chart {
+  std::string id;
+  std::string title;
+  std::string description;  // every figure the chart shows, for those who cannot see it
+  std::string body;         // the SVG's shapes
+  int width = 720;
+  int height = 320;
+  std::string html() const {
+    return fmt::format(
+        "<figure class=\"chart\" id=\"{0}\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+        "viewBox=\"0 0 {1} {2}\" width=\"{1}\" height=\"{2}\" aria-labelledby=\"{0}-title {0}-desc\">\n"
+        "<title id=\"{0}-title\">{3}</title>\n<desc id=\"{0}-desc\">{4}</desc>\n{5}</svg>\n"
+        "<figcaption>{3}</figcaption>\n</figure>\n",
+        id, width, height, escape(title), escape(description), body);
+  }
+};
+
+// Where value falls on an axis from low to high drawn from x0 to x1.
+double scale(double value, double low, double high, double x0, double x1) {
+  return high == low ? x0 : x0 + (value - low) / (high - low) * (x1 - x0);
+}
+
+std::string text_at(double x, double y, const std::string& text, const char* anchor = "start", int size = 11) {
+  return fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"{}\" text-anchor=\"{}\">{}</text>\n", x, y, size,
+                     anchor, escape(text));
+}
+
+std::string rect(double x, double y, double w, double h, const char* fill, const std::string& tip) {
+  return fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"><title>{}</title></rect>\n",
+                     x, y, std::max(w, 0.0), std::max(h, 0.0), fill, escape(tip));
+}
+
+std::string legend(const std::vector<std::string>& names, double x, double y) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const double left = x + static_cast<double>(i) * 130;
+    out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"10\" height=\"10\" fill=\"{}\"/>\n", left, y - 9,
+                       palette[i % 8]);
+    out += text_at(left + 14, y, names[i]);
+  }
+  return out;
+}
+
+// Horizontal bars, one per category, stacked by series; negative parts to the left of zero.
+Chart stacked_bars(const std::string& id, const std::string& title, const std::vector<std::string>& categories,
+                   const std::vector<std::string>& series, const std::vector<std::vector<Decimal>>& values) {
+  Chart chart{id, title, "", "", 720, 0};
+  const double row = 22, top = 30, left = 190, right = 700;
+  chart.height = static_cast<int>(top + row * static_cast<double>(categories.size()) + 40);
+  double low = 0, high = 0;
+  for (const auto& parts : values) {
+    double positive = 0, negative = 0;
+    for (const Decimal& part : parts) (part.sign() > 0 ? positive : negative) += as_double(part);
+    high = std::max(high, positive);
+    low = std::min(low, negative);
+  }
+  if (high == low) high = 1;
+  chart.body += legend(series, left, 16);
+  const double zero = scale(0, low, high, left, right);
+  for (std::size_t c = 0; c < categories.size(); ++c) {
+    const double y = top + row * static_cast<double>(c);
+    chart.body += text_at(left - 6, y + 14, categories[c], "end");
+    double positive = 0, negative = 0;
+    std::string said;
+    for (std::size_t s = 0; s < series.size(); ++s) {
+      const Decimal& part = values[c][s];
+      if (part.is_zero()) continue;
+      const double v = as_double(part);
+      const double from = part.sign() > 0 ? positive : negative + v;
+      const double to = part.sign() > 0 ? positive + v : negative;
+      (part.sign() > 0 ? positive : negative) += v;
+      const double x0 = scale(from, low, high, left, right), x1 = scale(to, low, high, left, right);
+      const std::string tip = categories[c] + ", " + series[s] + ": " + amount_text(part) + " USD";
+      chart.body += rect(x0, y + 3, x1 - x0, row - 6, palette[s % 8], tip);
+      said += (said.empty() ? "" : ", ") + series[s] + " " + amount_text(part);
+    }
+    chart.description += categories[c] + ": " + (said.empty() ? "none" : said) + " USD. ";
+  }
+  chart.body += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"#333\"/>\n", zero,
+                            top - 4, top + row * static_cast<double>(categories.size()));
+  return chart;
+}
+
+// Vertical columns, one per label; a waterfall when steps says which are running (not totals).
+Chart columns(const std::string& id, const std::string& title, const std::vector<std::string>& labels,
+              const std::vector<Decimal>& values, const std::vector<bool>& running = {}) {
+  Chart chart{id, title, "", "", 720, 300};
+  const double top = 20, bottom = 250, left = 60, right = 700;
+  std::vector<std::pair<double, double>> spans;  // each column's from and to
+  double level = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double v = as_double(values[i]);
+    if (!running.empty() && running[i]) {
+      spans.emplace_back(level, level + v);
+      level += v;
+    } else {
+      spans.emplace_back(0, v);
+      level = v;
+    }
+  }
+  double low = 0, high = 0;
+  for (const auto& [from, to] : spans) {
+    low = std::min({low, from, to});
+    high = std::max({high, from, to});
+  }
+  if (high == low) high = 1;
+  const double slot = (right - left) / static_cast<double>(std::max<std::size_t>(values.size(), 1));
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double x = left + slot * static_cast<double>(i) + slot * 0.15;
+    const double y0 = scale(spans[i].first, low, high, bottom, top), y1 = scale(spans[i].second, low, high, bottom, top);
+    const bool total = running.empty() || !running[i];
+    const char* colour = total ? palette[0] : values[i].sign() < 0 ? palette[3] : palette[2];
+    chart.body += rect(x, std::min(y0, y1), slot * 0.7, std::abs(y1 - y0), colour,
+                       labels[i] + ": " + amount_text(values[i]) + " USD");
+    chart.body += text_at(x + slot * 0.35, bottom + 16, labels[i], "middle", 10);
+    chart.body += text_at(x + slot * 0.35, std::min(y0, y1) - 4, amount_text(values[i]), "middle", 10);
+    chart.description += labels[i] + ": " + amount_text(values[i]) + " USD. ";
+  }
+  const double zero = scale(0, low, high, bottom, top);
+  chart.body += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"#333\"/>\n", left, zero,
+                            right, zero);
+  return chart;
+}
+
+// One line per series over the months.
+Chart lines(const std::string& id, const std::string& title, const std::vector<Date>& months,
+            const std::vector<CashSeries>& series) {
+  Chart chart{id, title, "", "", 720, 300};
+  const double top = 30, bottom = 250, left = 90, right = 700;
+  double low = 0, high = 0;
+  for (const CashSeries& s : series) {
+    for (const Decimal& v : s.month_ends) {
+      low = std::min(low, as_double(v));
+      high = std::max(high, as_double(v));
+    }
+  }
+  if (high == low) high = 1;
+  std::vector<std::string> names;
+  for (const CashSeries& s : series) names.push_back(s.fund);
+  chart.body += legend(names, left, 16);
+  const auto x_of = [&](std::size_t i) {
+    return months.size() < 2 ? (left + right) / 2
+                             : scale(static_cast<double>(i), 0, static_cast<double>(months.size() - 1), left, right);
+  };
+  for (int tick = 0; tick <= 4; ++tick) {
+    const double value = low + (high - low) * tick / 4;
+    const double y = scale(value, low, high, bottom, top);
+    chart.body += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"#ddd\"/>\n", left, y, right, y);
+    chart.body += text_at(left - 6, y + 4, fmt::format("{:.1f}M", value / 1e6), "end", 10);
+  }
+  for (std::size_t i = 0; i < months.size(); ++i) {
+    chart.body += text_at(x_of(i), bottom + 16, months[i].to_string().substr(0, 7), "middle", 9);
+  }
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    std::string points;
+    std::string said;
+    for (std::size_t i = 0; i < series[s].month_ends.size(); ++i) {
+      const double y = scale(as_double(series[s].month_ends[i]), low, high, bottom, top);
+      points += fmt::format("{:.1f},{:.1f} ", x_of(i), y);
+      chart.body += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.5\" fill=\"{}\"><title>{} {}: {} USD</title></circle>\n",
+                                x_of(i), y, palette[s % 8], escape(series[s].fund), months[i].to_string(),
+                                amount_text(series[s].month_ends[i]));
+      said += (said.empty() ? "" : ", ") + months[i].to_string() + " " + amount_text(series[s].month_ends[i]);
+    }
+    chart.body += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n",
+                              palette[s % 8], points);
+    chart.description += "Cash of " + series[s].fund + " at each month end: " + said + " USD. ";
+  }
+  return chart;
+}
+
+const Decimal* amount_at(const ReportRow& row, std::size_t column) {
+  return column < row.cells.size() ? std::get_if<Decimal>(&row.cells[column]) : nullptr;
+}
+
+std::string text_at_cell(const ReportRow& row, std::size_t column) {
+  if (column >= row.cells.size()) return "";
+  if (const auto* text = std::get_if<std::string>(&row.cells[column])) return *text;
+  return "";
+}
+
+std::size_t column_of(const Report& report, const std::string& key) {
+  for (std::size_t i = 0; i < report.columns.size(); ++i) {
+    if (report.columns[i].key == key) return i;
+  }
+  throw Error(ErrorCode::unknown_reference, "the " + report.name + " report has no column " + key);
+}
+
+const ReportRow* row_of(const Report& report, const std::string& key) {
+  for (const ReportRow& row : report.rows) {
+    if (row.key == key) return &row;
+  }
+  return nullptr;
+}
+
+Decimal figure(const Report& report, const std::string& row_key, const std::string& column) {
+  const ReportRow* row = row_of(report, row_key);
+  const Decimal* value = row ? amount_at(*row, column_of(report, column)) : nullptr;
+  return value ? *value : Decimal::parse("0.00");
+}
+
+// Contributions by donor: the revenue of each donor, general and special purpose, largest first.
+Chart contributions_chart(const Pack& pack) {
+  const Report& revenue = pack.report("donor-revenue");
+  const std::size_t name_column = column_of(revenue, "donor_name"), type_column = column_of(revenue, "type"),
+                    amount_column = column_of(revenue, "amount");
+  std::vector<std::string> types;
+  std::map<std::string, std::map<std::string, Decimal>> by_donor;
+  for (const ReportRow& row : revenue.rows) {
+    if (row.kind != RowKind::line) continue;
+    const Decimal* amount = amount_at(row, amount_column);
+    if (!amount) continue;
+    const std::string type = text_at_cell(row, type_column);
+    if (std::find(types.begin(), types.end(), type) == types.end()) types.push_back(type);
+    auto& cell = by_donor[text_at_cell(row, name_column)][type];
+    cell = cell + *amount;
+  }
+  std::sort(types.begin(), types.end());
+  std::vector<std::pair<std::string, Decimal>> donors;
+  for (const auto& [donor, parts] : by_donor) {
+    Decimal total = Decimal::parse("0.00");
+    for (const auto& [type, amount] : parts) total = total + amount;
+    donors.emplace_back(donor, total);
+  }
+  std::stable_sort(donors.begin(), donors.end(), [](const auto& a, const auto& b) { return b.second < a.second; });
+  std::vector<std::string> categories;
+  std::vector<std::vector<Decimal>> values;
+  for (const auto& [donor, total] : donors) {
+    categories.push_back(donor.size() > 28 ? donor.substr(0, 26) + "…" : donor);
+    std::vector<Decimal> parts;
+    for (const std::string& type : types) {
+      const auto& of_donor = by_donor[donor];
+      parts.push_back(of_donor.count(type) ? of_donor.at(type) : Decimal::parse("0.00"));
+    }
+    values.push_back(std::move(parts));
+  }
+  std::vector<std::string> series;
+  for (const std::string& type : types) series.push_back(type + " purpose");
+  return stacked_bars("chart-contributions", "Contributions by donor, general and special purpose (USD)", categories,
+                      series, values);
+}
+
+// The roll-forward of the funds' balances: opening, revenue, expenses, transfers and other, closing.
+Chart roll_forward_chart(const Pack& pack) {
+  const Report& performance = pack.report("financial-performance");
+  const Report& changes = pack.report("net-assets");
+  const Decimal opening = figure(changes, "opening", "total");
+  const Decimal revenue = figure(performance, "revenue_total", "total");
+  const Decimal expenses = Decimal::parse("0.00") - figure(performance, "expenses_total", "total");
+  const Decimal moved = figure(changes, "transfers", "total") + figure(changes, "other", "total");
+  const Decimal closing = figure(changes, "closing", "total");
+  return columns("chart-roll-forward", "Fund balance roll-forward, all funds in scope (USD)",
+                 {"Opening", "Revenue", "Expenses", "Transfers and other", "Closing"},
+                 {opening, revenue, expenses, moved, closing}, {false, true, true, true, false});
+}
+
+// Receivables by age: the aging report's total row.
+Chart aging_chart(const Pack& pack) {
+  const Report& aging = pack.report("aging");
+  const std::vector<std::pair<std::string, std::string>> buckets = {
+      {"not_due", "Not yet due"},   {"overdue_0_1", "0-1 year"},  {"overdue_1_2", "1-2 years"},
+      {"overdue_2_3", "2-3 years"}, {"overdue_3_4", "3-4 years"}, {"overdue_4_plus", "Over 4 years"}};
+  std::vector<std::string> labels;
+  std::vector<Decimal> values;
+  for (const auto& [key, label] : buckets) {
+    labels.push_back(label);
+    values.push_back(figure(aging, "total", key));
+  }
+  return columns("chart-aging", "Contributions receivable by age (USD)", labels, values);
+}
+
+Chart cash_chart(const Pack& pack) {
+  return lines("chart-cash", "Cash by fund at each month end (USD)", pack.month_ends, pack.cash);
+}
+
+const char* const style = R"css(
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #1b1b1b; margin: 2em auto;
+       max-width: 1100px; padding: 0 1em; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.25em; border-bottom: 2px solid #1f5f8b; padding-bottom: 0.2em; margin-top: 2em; }
+.meta { color: #555; margin: 0.2em 0; }
+table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.86em; }
+caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
+th, td { padding: 0.25em 0.6em; vertical-align: top; }
+thead th { border-bottom: 1px solid #333; text-align: left; }
+th.amount, td.amount { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.subtotal td { border-top: 1px solid #888; font-weight: bold; }
+tr.total td { border-top: 1px solid #333; border-bottom: 3px double #333; font-weight: bold; }
+tr.heading td { font-weight: bold; padding-top: 0.8em; }
+td.negative { color: #9b1c1c; }
+figure.chart { margin: 1em 0 2em; }
+figure.chart svg { max-width: 100%; height: auto; }
+figcaption { font-size: 0.85em; color: #444; }
+nav ul { columns: 2; }
+dl.basis { display: grid; grid-template-columns: max-content auto; gap: 0.1em 1em; font-size: 0.86em; }
+dl.basis dt { font-weight: bold; }
+code { font-size: 0.85em; word-break: break-all; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10pt; }
+  nav, form { display: none; }
+  section.report, section.charts { break-before: page; }
+  thead { display: table-header-group; }
+  tr, figure { break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
+)css";
+
+std::string span_text(const Report& report) {
+  return report.from.to_string() + " to " + report.to.to_string();
+}
+
+std::string funds_text(const Report& report) {
+  std::string text;
+  for (const std::string& fund : report.funds) text += (text.empty() ? "" : ", ") + fund;
+  return report.fund.empty() ? "all funds (" + text + ")" : report.fund + " (" + text + ")";
+}
+
+std::string basis_html(const Report& report) {
+  std::string out = "<dl class=\"basis\">\n";
+  for (const auto& [key, value] : report.basis) {
+    out += "<dt>" + escape(key) + "</dt><dd>" + escape(value) + "</dd>\n";
+  }
+  return out + "</dl>\n";
+}
+
+// A report as an accessible table; every cell carries its column key and plain value.
+std::string table_html(const Report& report) {
+  std::string out = fmt::format("<table data-report=\"{}\">\n<caption>{}, {}, amounts in USD</caption>\n<thead><tr>",
+                                escape(report.name), escape(report.title), escape(span_text(report)));
+  for (const ReportColumn& column : report.columns) {
+    out += fmt::format("<th scope=\"col\"{}>{}</th>", column.amount ? " class=\"amount\"" : "", escape(column.title));
+  }
+  out += "</tr></thead>\n<tbody>\n";
+  for (const ReportRow& row : report.rows) {
+    const char* kind = row.kind == RowKind::heading ? "heading" : row.kind == RowKind::subtotal ? "subtotal"
+                       : row.kind == RowKind::total  ? "total"
+                                                     : "line";
+    out += fmt::format("<tr class=\"{}\" data-key=\"{}\">", kind, escape(row.key));
+    for (std::size_t i = 0; i < report.columns.size(); ++i) {
+      const std::string& key = report.columns[i].key;
+      if (const Decimal* amount = amount_at(row, i)) {
+        out += fmt::format("<td class=\"amount{}\" data-column=\"{}\" data-value=\"{}\">{}</td>",
+                           amount->sign() < 0 ? " negative" : "", escape(key), amount->to_string(),
+                           amount_text(*amount));
+      } else if (i == 0) {
+        out += fmt::format("<th scope=\"row\" data-column=\"{}\" data-value=\"{}\">{}</th>", escape(key),
+                           escape(text_at_cell(row, i)), escape(text_at_cell(row, i)));
+      } else {
+        out += fmt::format("<td data-column=\"{}\" data-value=\"{}\">{}</td>", escape(key),
+                           escape(text_at_cell(row, i)), escape(text_at_cell(row, i)));
+      }
+    }
+    out += "</tr>\n";
+  }
+  return out + "</tbody>\n</table>\n";
+}
+
+std::string charts_html(const Pack& pack) {
+  return contributions_chart(pack).html() + roll_forward_chart(pack).html() + aging_chart(pack).html() +
+         cash_chart(pack).html();
+}
+
+std::string document(const std::string& title, const std::string& body) {
+  return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+         escape(title) + "</title>\n<style>" + style + "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n";
+}
+
+}  // namespace
+
+std::string render_pack_html(const Pack& pack) {
+  const Report& first = pack.reports.front();
+  std::string body = "<header>\n<h1>Report pack, " + escape(span_text(first)) + "</h1>\n";
+  body += "<p class=\"meta\">" + escape(funds_text(first)) + "; amounts in USD.</p>\n";
+  body += fmt::format("<p class=\"meta\">From a journal of {} events, head <code>{}</code>.</p>\n", pack.events,
+                      pack.head_hash);
+  body += "<h2>Basis of preparation</h2>\n" + basis_html(first) + "</header>\n";
+  body += "<nav aria-label=\"Contents\"><h2>Contents</h2><ul>\n<li><a href=\"#charts\">At a glance</a></li>\n";
+  for (const Report& report : pack.reports) {
+    body += fmt::format("<li><a href=\"#{}\">{}</a></li>\n", escape(report.name), escape(report.title));
+  }
+  body += "</ul></nav>\n<section class=\"charts\" id=\"charts\">\n<h2>At a glance</h2>\n" + charts_html(pack) +
+          "</section>\n";
+  for (const Report& report : pack.reports) {
+    body += fmt::format("<section class=\"report\" id=\"{}\">\n<h2>{}</h2>\n<p class=\"meta\">{}; {}{}</p>\n",
+                        escape(report.name), escape(report.title), escape(span_text(report)), escape(funds_text(report)),
+                        report.prior_from ? "; beside the same span a year earlier (" +
+                                                report.prior_from->to_string() + " to " +
+                                                report.prior_to->to_string() + ")"
+                                          : std::string());
+    body += table_html(report) + "</section>\n";
+  }
+  return document("Report pack " + span_text(first), body);
+}
+
+std::string render_dashboard_html(const Pack& pack, const std::string& period, const std::string& fund) {
+  const Report& first = pack.reports.front();
+  std::string body = "<header>\n<h1>fundledger dashboard</h1>\n";
+  body += "<p class=\"meta\">" + escape(span_text(first)) + ", " + escape(funds_text(first)) + "; amounts in USD. " +
+          fmt::format("Journal of {} events, head <code>{}</code>.</p>\n", pack.events, pack.head_hash);
+  body += "<form method=\"get\" action=\"/\"><label>Period <input name=\"period\" value=\"" + escape(period) +
+          "\" placeholder=\"2024 or 2024-Q1 or 2024-03\"></label> <label>Fund <input name=\"fund\" value=\"" +
+          escape(fund) + "\" placeholder=\"all\"></label> <button type=\"submit\">Show</button></form>\n</header>\n";
+  body += "<section><h2>Funds' positions</h2>\n" + table_html(pack.report("financial-position")) + "</section>\n";
+  body += "<section class=\"charts\"><h2>At a glance</h2>\n" + charts_html(pack) + "</section>\n";
+  return document("fundledger dashboard", body);
+}
+
+}  // namespace fundledger::cli
