@@ -25,21 +25,6 @@ void check_head_form(const std::string& head) {
   }
 }
 
-// Writes a file beside its target and renames it into place, so that a failed write leaves no
-// partial file behind; write returns what to report.
-template <class Write>
-auto write_file_atomically(const std::string& target, Write&& write) {
-  const std::string partial = target + ".partial";
-  std::ofstream file(partial, std::ios::binary | std::ios::trunc);
-  if (!file) throw Error(ErrorCode::output_uncreatable, "cannot create " + target);
-  auto result = write(file);
-  file.close();
-  if (!file || std::rename(partial.c_str(), target.c_str()) != 0) {
-    std::remove(partial.c_str());
-    throw Error(ErrorCode::output_uncreatable, "cannot write " + target);
-  }
-  return result;
-}
 
 void register_iati_export(CLI::App& parent, Context& context) {
   auto* command = parent.add_subcommand("iati", "write the funds' transactions as IATI 2.03 activity XML");

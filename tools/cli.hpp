@@ -2,6 +2,7 @@
 #pragma once
 
 #include <fundledger/date.hpp>
+#include <fundledger/error.hpp>
 #include <fundledger/decimal.hpp>
 #include <fundledger/events.hpp>
 #include <fundledger/contributions.hpp>
@@ -9,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -101,6 +104,26 @@ struct Table {
 std::string balances_json(const std::vector<BalanceKey>& keys, const std::vector<BalanceRow>& rows);
 std::string pledges_json(const std::vector<PledgeStatus>& pledges, const std::optional<Date>& as_of);
 std::string pledge_json(const PledgeStatus& pledge);
+
+// Writes a file beside its target (TARGET.partial) and renames it into place, so that a failed or
+// interrupted write leaves no partial file behind; write(stream) returns what to report.
+template <class Write>
+auto write_file_atomically(const std::string& target, Write&& write) {
+  const std::string partial = target + ".partial";
+  std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+  if (!file) throw Error(ErrorCode::output_uncreatable, "cannot create " + target);
+  try {
+    auto result = write(file);
+    file.close();
+    if (!file || std::rename(partial.c_str(), target.c_str()) != 0) {
+      throw Error(ErrorCode::output_uncreatable, "cannot write " + target);
+    }
+    return result;
+  } catch (...) {
+    std::remove(partial.c_str());
+    throw;
+  }
+}
 
 // A CSV field, quoted when it needs to be.
 std::string csv_field(const std::string& text);

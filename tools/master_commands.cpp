@@ -29,7 +29,11 @@ std::optional<Date> as_of_of(const ListOptions& options) {
 CLI::App* list_command(CLI::App& family, const char* description, std::shared_ptr<ListOptions> options, bool dated,
                        const char* example) {
   auto* list = family.add_subcommand("list", description);
-  if (dated) list->add_option("--as-of", options->as_of, "names (or values) in force on this day, YYYY-MM-DD");
+  if (dated) {
+    list->add_option("--as-of", options->as_of,
+                     "what was in force on this day, YYYY-MM-DD (without it, the latest recorded, a change "
+                     "effective in the future included)");
+  }
   add_format_option(*list, options->format);
   list->footer(std::string("Example:\n  ") + example);
   return list;
@@ -51,7 +55,7 @@ void add_list_command(CLI::App& family, Context& context, const std::string& wha
           listing.print(options->format);
         });
   } else if (what == "fund") {
-    list_command(family, "the funds, with their names in force", options, true, "fundledger fund list")
+    list_command(family, "the funds, with their latest names (--as-of: those in force on a day)", options, true, "fundledger fund list")
         ->callback([&context, options] {
           Listing listing{"funds", {"code", "name", "kind", "parent"}, {"Code", "Name", "Kind", "Parent"}, {}, {}, {}};
           for (const FundInfo& f : list_funds(open_ledger(context, OpenMode::read_only), as_of_of(*options))) {
@@ -60,7 +64,7 @@ void add_list_command(CLI::App& family, Context& context, const std::string& wha
           listing.print(options->format);
         });
   } else if (what == "donor") {
-    list_command(family, "the donors, with their names, categories and countries in force", options, true,
+    list_command(family, "the donors, with their latest names, categories and countries (--as-of: on a day)", options, true,
                  "fundledger donor list --as-of 2021-12-31")
         ->callback([&context, options] {
           Listing listing{"donors", {"code", "name", "category", "country"}, {"Code", "Name", "Category", "Country"}, {}, {}, {}};
@@ -129,7 +133,9 @@ void add_amend_command(CLI::App& family, Context& context, AmendKind kind) {
     amend->add_option("--category", options->category, "the new category");
     amend->add_option("--country", options->country, "the new ISO 3166-1 alpha-2 country code");
   }
-  amend->add_option("--id", options->id, "the event's id (default: AMD-" + what + "-CODE-DATE)");
+  amend->add_option("--id", options->id,
+                    "the event's id (default: AMD-" + what + "-CODE-DATE-FIELDS, like AMD-" + what +
+                        "-CODE-2025-01-01-name)");
   amend->add_option("--memo", options->memo, "why");
   amend->footer(kind == AmendKind::donor
                     ? "Example:\n  fundledger donor amend TUR --effective 2022-06-01 --name Türkiye"
@@ -139,17 +145,31 @@ void add_amend_command(CLI::App& family, Context& context, AmendKind kind) {
     event.kind = kind;
     event.code = options->code;
     event.effective = date_option(options->effective, "--effective");
-    event.id = options->id.empty() ? "AMD-" + what + "-" + options->code + "-" + event.effective.to_string() : options->id;
     if (!options->name.empty()) event.name = options->name;
     if (!options->category.empty()) event.category = options->category;
     if (!options->country.empty()) event.country = options->country;
+    // The default id names what changes, so that a change of the name and one of the country on
+    // the same day are two events.
+    std::string fields = std::string(event.name ? "-name" : "") + (event.category ? "-category" : "") +
+                         (event.country ? "-country" : "");
+    event.id = options->id.empty()
+                   ? "AMD-" + what + "-" + options->code + "-" + event.effective.to_string() + fields
+                   : options->id;
     event.memo = options->memo;
     if (!event.name && !event.category && !event.country) {
       throw Error(ErrorCode::usage, "an amend changes at least one field: give --name" +
                                         std::string(kind == AmendKind::donor ? ", --category or --country" : ""));
     }
     Ledger ledger = open_ledger(context, OpenMode::read_write);
-    const RecordResult result = record_from_options(ledger, event_from_options(canonical_json(Event{event})));
+    const Event parsed = event_from_options(canonical_json(Event{event}));
+    RecordResult result;
+    try {
+      result = record_from_options(ledger, parsed);
+    } catch (const Error& error) {
+      if (error.code() != ErrorCode::conflict || !options->id.empty()) throw;
+      throw Error(ErrorCode::conflict, std::string(error.what()) +
+                                           ": another change of the same fields on the same day needs its own --id");
+    }
     const std::string label = what + " " + event.code + " from " + event.effective.to_string();
     std::fputs((result.recorded ? fmt::format("amended {} (seq {})\n", label, result.seq)
                                 : fmt::format("the amendment of {} was already recorded identically\n", label))

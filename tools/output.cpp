@@ -97,7 +97,7 @@ Event event_from_options(const std::string& json) {
 void Listing::print(Format format) const {
   if (format == Format::table) {
     if (rows.empty()) {
-      std::fputs(fmt::format("no {} recorded\n", name).c_str(), stderr);
+      std::fputs(fmt::format("no {} to list\n", name).c_str(), stderr);
       return;
     }
     Table table;

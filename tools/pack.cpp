@@ -230,6 +230,21 @@ Chart lines(const std::string& id, const std::string& title, const std::vector<D
   return chart;
 }
 
+// text cut to at most width columns on a character boundary, an ellipsis marking the cut.
+std::string shortened(const std::string& text, std::size_t width) {
+  if (display_width(text) <= width) return text;
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const std::size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+    const std::string next = text.substr(i, length);
+    if (display_width(out + next) > width - 1) break;
+    out += next;
+    i += length;
+  }
+  return out + "…";
+}
+
 const Decimal* amount_at(const ReportRow& row, std::size_t column) {
   return column < row.cells.size() ? std::get_if<Decimal>(&row.cells[column]) : nullptr;
 }
@@ -263,8 +278,9 @@ Decimal figure(const Report& report, const std::string& row_key, const std::stri
 // Contributions by donor: the revenue of each donor, general and special purpose, largest first.
 Chart contributions_chart(const Pack& pack) {
   const Report& revenue = pack.report("donor-revenue");
-  const std::size_t name_column = column_of(revenue, "donor_name"), type_column = column_of(revenue, "type"),
-                    amount_column = column_of(revenue, "amount");
+  const std::size_t code_column = column_of(revenue, "donor"), name_column = column_of(revenue, "donor_name"),
+                    type_column = column_of(revenue, "type"), amount_column = column_of(revenue, "amount");
+  std::map<std::string, std::string> names;  // by donor code: two donors may share a name
   std::vector<std::string> types;
   std::map<std::string, std::map<std::string, Decimal>> by_donor;
   for (const ReportRow& row : revenue.rows) {
@@ -273,7 +289,9 @@ Chart contributions_chart(const Pack& pack) {
     if (!amount) continue;
     const std::string type = text_at_cell(row, type_column);
     if (std::find(types.begin(), types.end(), type) == types.end()) types.push_back(type);
-    auto& cell = by_donor[text_at_cell(row, name_column)][type];
+    const std::string code = text_at_cell(row, code_column);
+    names[code] = text_at_cell(row, name_column);
+    auto& cell = by_donor[code][type];
     cell = cell + *amount;
   }
   std::sort(types.begin(), types.end());
@@ -287,7 +305,7 @@ Chart contributions_chart(const Pack& pack) {
   std::vector<std::string> categories;
   std::vector<std::vector<Decimal>> values;
   for (const auto& [donor, total] : donors) {
-    categories.push_back(donor.size() > 28 ? donor.substr(0, 26) + "…" : donor);
+    categories.push_back(shortened(names[donor].empty() ? donor : names[donor], 28));
     std::vector<Decimal> parts;
     for (const std::string& type : types) {
       const auto& of_donor = by_donor[donor];

@@ -9,6 +9,7 @@
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -30,7 +31,9 @@ std::string cell_text(const ReportCell& cell) {
 }  // namespace
 
 void write_pack_xlsx(const Pack& pack, const std::string& path) {
-  std::unique_ptr<lxw_workbook, WorkbookCloser> workbook(workbook_new(path.c_str()));
+  // Written beside its target and renamed into place: a failure leaves no partial workbook.
+  const std::string partial = path + ".partial";
+  std::unique_ptr<lxw_workbook, WorkbookCloser> workbook(workbook_new(partial.c_str()));
   if (!workbook) throw Error(ErrorCode::output_uncreatable, "cannot create " + path);
   lxw_workbook* book = workbook.get();
   lxw_format* bold = workbook_add_format(book);
@@ -132,7 +135,10 @@ void write_pack_xlsx(const Pack& pack, const std::string& path) {
     worksheet_freeze_panes(sheet, header_row + 1, 0);
   }
   lxw_workbook* done = workbook.release();
-  if (workbook_close(done) != LXW_NO_ERROR) throw Error(ErrorCode::output_uncreatable, "cannot write " + path);
+  if (workbook_close(done) != LXW_NO_ERROR || std::rename(partial.c_str(), path.c_str()) != 0) {
+    std::remove(partial.c_str());
+    throw Error(ErrorCode::output_uncreatable, "cannot write " + path);
+  }
 }
 
 }  // namespace fundledger::cli

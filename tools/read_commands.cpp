@@ -97,7 +97,11 @@ void register_read_commands(CLI::App& app, Context& context) {
       "Example:\n  fundledger balances --group-by account,fund,currency --as-of 2024-12-31 --format csv");
   balances->callback([&context, as_of, from, group_by, format] {
     BalanceQuery query;
-    query.group_by = parse_balance_keys(*group_by);
+    try {
+      query.group_by = parse_balance_keys(*group_by);
+    } catch (const Error& error) {
+      throw Error(ErrorCode::usage, "--group-by " + *group_by + ": " + error.what());
+    }
     if (!as_of->empty()) query.as_of = date_option(*as_of, "--as-of");
     if (!from->empty()) query.from = date_option(*from, "--from");
     Ledger ledger = open_ledger(context, OpenMode::read_only);

@@ -43,11 +43,11 @@ void write_pack(const Context& context, const ReportOptions& options, const Repo
   if (options.format == "xlsx") {
     write_pack_xlsx(pack, options.out);
   } else {
-    std::ofstream out(options.out, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(ErrorCode::output_uncreatable, "cannot create " + options.out);
-    out << render_pack_html(pack);
-    out.close();
-    if (!out) throw Error(ErrorCode::output_uncreatable, "cannot write " + options.out);
+    const std::string page = render_pack_html(pack);
+    write_file_atomically(options.out, [&page](std::ostream& out) {
+      out << page;
+      return true;
+    });
   }
   say_default_span(pack.reports.front());
   std::fputs(fmt::format("wrote the pack of {} reports, {} to {}, to {}\n", pack.reports.size(),

@@ -13,6 +13,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -81,9 +82,13 @@ int status_of(ErrorCode code) {
   }
 }
 
+// An error as JSON. A path or parameter that is not UTF-8 is answered with its bytes replaced.
 void answer_error(httplib::Response& response, int status, const std::string& code, const std::string& message) {
   response.status = status;
-  response.set_content(nlohmann::json{{"error", code}, {"message", message}}.dump() + "\n", "application/json");
+  response.set_content(nlohmann::json{{"error", code}, {"message", message}}.dump(
+                           -1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                           "\n",
+                       "application/json");
 }
 
 // The last verify the server ran, kept while the head it verified is the head.
@@ -131,8 +136,12 @@ class Server {
                [this](const httplib::Request& q, httplib::Response& r) { handle(q, r, &Server::pledge); });
     server.Get("/api/verify", [this](const httplib::Request& q, httplib::Response& r) { handle(q, r, &Server::verify); });
     server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
-      if (response.status == 404 && response.body.empty()) {
-        answer_error(response, 404, "not_found", "no such path: " + request.path);
+      try {
+        if (response.status == 404 && response.body.empty()) {
+          answer_error(response, 404, "not_found", "no such path: " + request.path);
+        }
+      } catch (const std::exception&) {
+        response.set_content("{\"error\":\"not_found\",\"message\":\"no such path\"}\n", "application/json");
       }
     });
 
@@ -153,6 +162,8 @@ class Server {
     std::thread stopper([&server, signals] {
       int signal = 0;
       sigwait(&signals, &signal);
+      // A signal that came before the server started listening stops it once it listens.
+      while (!server.is_running() && !stopping()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
       server.stop();
     });
     std::fputs(fmt::format("serving {} read-only on http://{}:{}/ (Ctrl-C stops)\n", context_.database_path,
@@ -161,22 +172,38 @@ class Server {
                    .c_str(),
                stderr);
     std::fflush(stderr);
-    server.listen_after_bind();
+    try {
+      server.listen_after_bind();
+    } catch (...) {
+      stop_waiting(stopper);
+      throw;
+    }
+    stop_waiting(stopper);
+  }
+
+ private:
+  using Handler = void (Server::*)(const httplib::Request&, httplib::Response&, const Ledger&);
+
+  // Set once the server has stopped listening: the signal thread then needs no server to stop.
+  static std::atomic<bool>& stopping() {
+    static std::atomic<bool> flag{false};
+    return flag;
+  }
+
+  static void stop_waiting(std::thread& stopper) {
+    stopping() = true;
     if (stopper.joinable()) {
       pthread_kill(stopper.native_handle(), SIGTERM);
       stopper.join();
     }
   }
 
- private:
-  using Handler = void (Server::*)(const httplib::Request&, httplib::Response&, const Ledger&);
-
   static std::chrono::steady_clock::time_point& started() {
     thread_local std::chrono::steady_clock::time_point time;
     return time;
   }
 
-  void handle(const httplib::Request& request, httplib::Response& response, Handler handler) {
+  void handle(const httplib::Request& request, httplib::Response& response, Handler handler) noexcept {
     try {
       const Ledger ledger = Ledger::open(context_.database_path, OpenMode::read_only, context_.options);
       (this->*handler)(request, response, ledger);

@@ -7,6 +7,7 @@
 #include <fundledger/limits.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <istream>
 
 namespace fundledger {
@@ -160,11 +161,16 @@ ImportResult Ledger::import_jsonl(std::istream& input, const std::string& source
     const std::int64_t first_seq = impl_->recorder.head().seq + 1;
     std::vector<std::uint64_t> recorded_lines;
     const auto naming_lines = [&](const std::string& message) {
-      const std::string marker = "(seq ";
-      const std::size_t at = message.find(marker);
-      if (at == std::string::npos) return message;
+      const std::string marker = "is already recorded (seq ";
+      const std::size_t found = message.find(marker);
+      if (found == std::string::npos) return message;
+      const std::size_t at = found + marker.size() - 5;  // "(seq "
       const std::size_t end = message.find(')', at);
-      const std::int64_t seq = std::stoll(message.substr(at + marker.size(), end - at - marker.size()));
+      if (end == std::string::npos) return message;
+      std::int64_t seq = 0;
+      const char* digits = message.data() + at + 5;
+      const auto parsed = std::from_chars(digits, message.data() + end, seq);
+      if (parsed.ec != std::errc() || parsed.ptr != message.data() + end) return message;
       if (seq < first_seq || seq - first_seq >= static_cast<std::int64_t>(recorded_lines.size())) return message;
       return message.substr(0, at) + "(line " + std::to_string(recorded_lines[static_cast<std::size_t>(seq - first_seq)]) +
              " of " + source_name + ", earlier in this import" + message.substr(end);

@@ -99,7 +99,7 @@ def check_lists(checks, officer):
                                      "rows": [{"currency": "EUR", "effective": "2022-01-01", "per_usd": "0.90"}]}, out)
     code, out, err = officer.run("rate", "list", "--currency", "EUR", "--as-of", "2021-12-31")
     checks.check("rate list with nothing in force: empty stdout, a note on stderr, exit 0",
-                 code == 0 and out == "" and err == "no rates recorded\n", f"{code} {out!r} {err!r}")
+                 code == 0 and out == "" and err == "no rates to list\n", f"{code} {out!r} {err!r}")
     out, _ = officer.ok("fund", "list", "--format", "csv")
     checks.check("fund list --format csv", out == "code,name,kind,parent\n"
                  "CPCJF,Crime Prevention and Criminal Justice Fund,general,\nPSC,Programme support costs,psc,\n", out)
@@ -147,14 +147,14 @@ def check_amend(checks, officer):
     amendments = [json.loads(line) for line in out.splitlines() if '"type":"amend"' in line]
     checks.check("the journal keeps the amendment, dated",
                  len(amendments) == 1 and amendments[0]["name"] == "Türkiye"
-                 and amendments[0]["effective"] == "2022-06-01" and amendments[0]["id"] == "AMD-donor-TUR-2022-06-01",
+                 and amendments[0]["effective"] == "2022-06-01" and amendments[0]["id"] == "AMD-donor-TUR-2022-06-01-name",
                  amendments)
     officer.ok("rate", "set", "EUR", "0.91", "--effective", "2022-02-01")
     officer.ok("rate", "set", "EUR", "0.92", "--effective", "2022-03-01")
     officer.ok("period", "close", "2022-03")
     code, _, err = officer.run("donor", "amend", "CIV", "--effective", "2022-03-15", "--name", "Ivory Coast")
     checks.check("donor amend in a closed month: exit 65, naming --effective and the closed period",
-                 code == 65 and err == "fundledger: error: --effective: amend AMD-donor-CIV-2022-03-15 takes effect on "
+                 code == 65 and err == "fundledger: error: --effective: amend AMD-donor-CIV-2022-03-15-name takes effect on "
                  "2022-03-15, in period 2022-03, which is closed (periods are closed up to 2022-03); make it effective "
                  "in an open period, or reopen the period first\n", f"{code} {err}")
 

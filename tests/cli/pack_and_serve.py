@@ -307,7 +307,8 @@ def check_xlsx(checks, fundledger, db, work, reports, head, shown_rows):
                     places = len(value.partition(".")[2])
                     if not isinstance(cell["v"], (int, float)) or round(cell["v"] * 100) != round(float(value) * 100):
                         problems.append(f"{row.get('key')}.{column}: {cell['v']!r}, JSON {value}")
-                    elif ("#,##0" + ("." + "0" * places if places else "")) not in cell["f"] or "(" not in cell["f"]:
+                    elif not cell["f"].startswith("#,##0" + ("." + "0" * places if places else "") + "_)") \
+                            or "(" not in cell["f"]:
                         problems.append(f"{row.get('key')}.{column}: format {cell['f']!r}")
                 elif (cell["v"] or "") != (value or ""):
                     problems.append(f"{row.get('key')}.{column}: {cell['v']!r}, JSON {value!r}")
@@ -407,6 +408,8 @@ def check_serve(checks, fundledger, db, work, reports, head):
             ("/api/reports/contributions?fund=NOFUND", "GET", 404, "unknown_reference", "NOFUND"),
             ("/etc/passwd", "GET", 404, "not_found", "/etc/passwd"),
             ("/api/../../etc/passwd", "GET", 404, "not_found", "passwd"),
+            ("/%FF%FE", "GET", 404, "not_found", "no such path"),
+            ("/api/pledges/%FF", "GET", 404, "unknown_reference", "unknown pledge"),
             ("/api/pledges", "POST", 405, "method_not_allowed", "read-only"),
             ("/api/reports/aging", "DELETE", 405, "method_not_allowed", "read-only"),
             ("/", "PUT", 405, "method_not_allowed", "read-only"),
