@@ -101,6 +101,8 @@ class Server {
  public:
   Server(const Context& context, const ServeOptions& options) : context_(context), options_(options) {
     context_.options.busy_timeout_ms = options.busy_ms;
+    // Officers write while it serves: read through the WAL index, never the file as immutable.
+    context_.options.shared_reads = true;
   }
 
   void run() {

@@ -85,6 +85,11 @@ struct ImportResult {
 // FUNDLEDGER_BUSY_TIMEOUT_MS and passes it here.
 struct LedgerOptions {
   int busy_timeout_ms = 10000;  // how long a writer waits for another before Error (busy)
+  // A read-only SQLite ledger that no writer has open is read as an immutable file, leaving no
+  // -wal or -shm beside it. A reader that lives beside writers (a service) sets shared_reads:
+  // it then always reads through SQLite's WAL index, so that a writer starting later never
+  // changes pages under it. It needs write access to the ledger's folder.
+  bool shared_reads = false;
 };
 
 namespace detail {

@@ -1,6 +1,6 @@
 // The audit trail: export, verify and replay of the hash-chained journal. Verify and replay record
-// the events again through the same rules as every writer (the recorder): verify into a ledger
-// built in memory, whose every table it then compares with the stored ones; replay into the new
+// the events again through the same rules as every writer (the recorder): verify into a private
+// temporary ledger, whose every table it then compares with the stored ones; replay into the new
 // ledger.
 #include "audit/difference.hpp"
 #include "audit/hash.hpp"
@@ -123,11 +123,13 @@ std::int64_t export_journal(const Ledger& ledger, std::ostream& out, const Progr
 
 namespace {
 
-// A ledger built in memory from the stored events, through the same recorder as every writer:
-// what the journal says every stored row should be.
+// A ledger built from the stored events, through the same recorder as every writer: what the
+// journal says every stored row should be. It is a private temporary SQLite database: its pages
+// live in the page cache and spill to a temporary file deleted on close, so that verify's memory
+// stays flat however long the journal.
 class Rebuild {
  public:
-  Rebuild() : ledger_(Ledger::create(":memory:")), recorder_(detail::LedgerAccess::recorder(ledger_)) {
+  Rebuild() : ledger_(Ledger::create("")), recorder_(detail::LedgerAccess::recorder(ledger_)) {
     recorder_.begin();
   }
 

@@ -43,7 +43,9 @@ auto in_write_transaction(Ledger::Impl& impl, const std::string& doing, Work&& w
   });
 }
 
-store::Options store_options(const LedgerOptions& options) { return store::Options{options.busy_timeout_ms}; }
+store::Options store_options(const LedgerOptions& options) {
+  return store::Options{options.busy_timeout_ms, options.shared_reads};
+}
 
 }  // namespace
 

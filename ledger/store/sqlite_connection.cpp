@@ -45,9 +45,11 @@ class SqliteStatement final : public Statement {
 // that SQLite neither needs nor leaves the -wal and -shm files beside it. That is what lets an
 // auditor read a copy on read-only media, and keeps a reader from leaving files another user's
 // writer could not open. With a writer connected, the reader shares its -wal and -shm.
-bool read_as_immutable(const std::string& path, bool writable) {
+// A reader that shares the ledger with writers for long (shared_reads) always reads through the
+// WAL index instead: a writer that starts later could otherwise change pages under it.
+bool read_as_immutable(const std::string& path, bool writable, bool shared_reads) {
   std::error_code ignored;
-  return !writable && !std::filesystem::exists(path + "-wal", ignored);
+  return !writable && !shared_reads && !std::filesystem::exists(path + "-wal", ignored);
 }
 
 std::string immutable_uri(const std::string& path) {
@@ -65,20 +67,22 @@ std::string immutable_uri(const std::string& path) {
   return uri + "?immutable=1";
 }
 
-int open_flags(const std::string& path, bool writable, bool create) {
-  if (read_as_immutable(path, writable)) return SQLite::OPEN_READONLY | SQLite::OPEN_URI;
+int open_flags(const std::string& path, bool writable, bool create, bool shared_reads) {
+  if (read_as_immutable(path, writable, shared_reads)) return SQLite::OPEN_READONLY | SQLite::OPEN_URI;
   if (!writable) return SQLite::OPEN_READONLY;
   return SQLite::OPEN_READWRITE | (create ? SQLite::OPEN_CREATE : 0);
 }
 
-std::string database_name(const std::string& path, bool writable) {
-  return read_as_immutable(path, writable) ? immutable_uri(path) : path;
+std::string database_name(const std::string& path, bool writable, bool shared_reads) {
+  return read_as_immutable(path, writable, shared_reads) ? immutable_uri(path) : path;
 }
 
 class SqliteConnection final : public Connection {
  public:
-  SqliteConnection(const std::string& path, bool writable, bool create, int busy_timeout_ms)
-      : path_(path), writable_(writable), database_(database_name(path, writable), open_flags(path, writable, create)) {
+  SqliteConnection(const std::string& path, bool writable, bool create, int busy_timeout_ms, bool shared_reads)
+      : path_(path),
+        writable_(writable),
+        database_(database_name(path, writable, shared_reads), open_flags(path, writable, create, shared_reads)) {
     // An existing file is checked before anything is set on it: turning on WAL would write to a
     // file that is not a ledger (another application's database, an empty file) before it is
     // refused.
@@ -147,8 +151,9 @@ Error sqlite_error(const std::exception& error, const std::string& doing) {
   return Error(ErrorCode::storage, std::string("storage failure while ") + doing + ": " + error.what());
 }
 
-std::unique_ptr<Connection> open_sqlite(const std::string& path, bool writable, bool create, int busy_timeout_ms) {
-  return std::make_unique<SqliteConnection>(path, writable, create, busy_timeout_ms);
+std::unique_ptr<Connection> open_sqlite(const std::string& path, bool writable, bool create, int busy_timeout_ms,
+                                        bool shared_reads) {
+  return std::make_unique<SqliteConnection>(path, writable, create, busy_timeout_ms, shared_reads);
 }
 
 }  // namespace fundledger::store

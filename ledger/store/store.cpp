@@ -107,7 +107,8 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, OpenMode mode,
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.busy_timeout_ms);
   for (;;) {
     try {
-      return make_sql_store(open_sqlite(path, mode == OpenMode::read_write, create, options.busy_timeout_ms), path);
+      return make_sql_store(
+          open_sqlite(path, mode == OpenMode::read_write, create, options.busy_timeout_ms, options.shared_reads), path);
     } catch (const Error& error) {
       if (error.code() == ErrorCode::storage) {
         throw Error(ErrorCode::storage, "cannot open the ledger " + path + ": " + error.what());

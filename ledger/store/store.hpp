@@ -41,6 +41,7 @@ using detail::StoredPosting;
 // How to open a store; the library reads no environment variable (the command line does).
 struct Options {
   int busy_timeout_ms = 10000;  // how long a writer waits for another before giving up (busy)
+  bool shared_reads = false;    // never read an SQLite file as immutable (LedgerOptions)
 };
 
 // The last event of the journal.
