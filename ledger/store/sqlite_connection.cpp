@@ -67,10 +67,12 @@ std::string immutable_uri(const std::string& path) {
   return uri + "?immutable=1";
 }
 
+// A connection is used by one thread at a time (a Ledger is), so SQLite's own per-call mutexes
+// are not needed: OPEN_NOMUTEX.
 int open_flags(const std::string& path, bool writable, bool create, bool shared_reads) {
-  if (read_as_immutable(path, writable, shared_reads)) return SQLite::OPEN_READONLY | SQLite::OPEN_URI;
-  if (!writable) return SQLite::OPEN_READONLY;
-  return SQLite::OPEN_READWRITE | (create ? SQLite::OPEN_CREATE : 0);
+  if (read_as_immutable(path, writable, shared_reads)) return SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLite::OPEN_NOMUTEX;
+  if (!writable) return SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX;
+  return SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX | (create ? SQLite::OPEN_CREATE : 0);
 }
 
 std::string database_name(const std::string& path, bool writable, bool shared_reads) {
