@@ -22,6 +22,7 @@
 #include <optional>
 #include <pthread.h>
 #include <thread>
+#include <utility>
 
 namespace fundledger::cli {
 
@@ -123,9 +124,14 @@ class Server {
       return httplib::Server::HandlerResponse::Unhandled;
     });
     server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
-      const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started());
-      std::fputs(fmt::format("{} {} {} {} {:.1f} ms\n", request.remote_addr, request.method,
-                             request.target.empty() ? request.path : request.target, response.status, elapsed.count())
+      // A request refused before routing (a malformed one) has no start time: its time is "-".
+      const auto start = std::exchange(started(), std::chrono::steady_clock::time_point{});
+      const std::string elapsed =
+          start == std::chrono::steady_clock::time_point{}
+              ? "-"
+              : fmt::format("{:.1f}", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      std::fputs(fmt::format("{} {} {} {} {} ms\n", request.remote_addr, request.method,
+                             request.target.empty() ? request.path : request.target, response.status, elapsed)
                      .c_str(),
                  stderr);
     });
