@@ -363,9 +363,10 @@ caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
 th, td { padding: 0.25em 0.6em; vertical-align: top; }
 thead th { border-bottom: 1px solid #333; text-align: left; }
 th.amount, td.amount { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tr.subtotal td { border-top: 1px solid #888; font-weight: bold; }
-tr.total td { border-top: 1px solid #333; border-bottom: 3px double #333; font-weight: bold; }
-tr.heading td { font-weight: bold; padding-top: 0.8em; }
+tbody th { text-align: left; font-weight: normal; }
+tr.subtotal td, tr.subtotal th { border-top: 1px solid #888; font-weight: bold; }
+tr.total td, tr.total th { border-top: 1px solid #333; border-bottom: 3px double #333; font-weight: bold; }
+tr.heading td, tr.heading th { font-weight: bold; padding-top: 0.8em; }
 td.negative { color: #9b1c1c; }
 figure.chart { margin: 1em 0 2em; }
 figure.chart svg { max-width: 100%; height: auto; }
