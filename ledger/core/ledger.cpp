@@ -159,9 +159,19 @@ ImportResult Ledger::import_jsonl(std::istream& input, const std::string& source
     std::vector<std::string> ids;
     const auto where = [&](std::uint64_t number) { return source_name + ":" + std::to_string(number) + ": "; };
     // The line of each event this import recorded, by seq from first_seq: the seqs roll back with
-    // a refused import, so an id met twice in the file is named by the earlier line instead.
+    // a refused import, so an id met twice in the file is named by the earlier line instead. Kept
+    // as runs (seq, line) where seq and line advance together, so that memory stays flat: a new run
+    // starts only after a line that recorded nothing (blank, or already recorded).
     const std::int64_t first_seq = impl_->recorder.head().seq + 1;
-    std::vector<std::uint64_t> recorded_lines;
+    std::vector<std::pair<std::int64_t, std::uint64_t>> runs;
+    std::int64_t last_recorded_seq = first_seq - 1;
+    const auto line_of = [&](std::int64_t seq) -> std::optional<std::uint64_t> {
+      if (seq < first_seq || seq > last_recorded_seq || runs.empty()) return std::nullopt;
+      auto run = std::upper_bound(runs.begin(), runs.end(), seq,
+                                  [](std::int64_t value, const auto& entry) { return value < entry.first; });
+      --run;
+      return run->second + static_cast<std::uint64_t>(seq - run->first);
+    };
     const auto naming_lines = [&](const std::string& message) {
       const std::string marker = "is already recorded (seq ";
       const std::size_t found = message.find(marker);
@@ -173,9 +183,10 @@ ImportResult Ledger::import_jsonl(std::istream& input, const std::string& source
       const char* digits = message.data() + at + 5;
       const auto parsed = std::from_chars(digits, message.data() + end, seq);
       if (parsed.ec != std::errc() || parsed.ptr != message.data() + end) return message;
-      if (seq < first_seq || seq - first_seq >= static_cast<std::int64_t>(recorded_lines.size())) return message;
-      return message.substr(0, at) + "(line " + std::to_string(recorded_lines[static_cast<std::size_t>(seq - first_seq)]) +
-             " of " + source_name + ", earlier in this import" + message.substr(end);
+      const std::optional<std::uint64_t> earlier = line_of(seq);
+      if (!earlier) return message;
+      return message.substr(0, at) + "(line " + std::to_string(*earlier) + " of " + source_name +
+             ", earlier in this import" + message.substr(end);
     };
     bool more = true;
     while (more) {
@@ -208,7 +219,11 @@ ImportResult Ledger::import_jsonl(std::istream& input, const std::string& source
             recorded.recorded ? ++result.recorded : ++result.already_recorded;
             if (recorded.recorded) {
               lines_of.emplace_back(recorded.seq, read.number);
-              recorded_lines.push_back(read.number);
+              if (runs.empty() || read.number - runs.back().second !=
+                                      static_cast<std::uint64_t>(recorded.seq - runs.back().first)) {
+                runs.emplace_back(recorded.seq, read.number);
+              }
+              last_recorded_seq = recorded.seq;
             }
           } catch (const detail::BatchRefusal&) {
             throw;

@@ -260,6 +260,15 @@ def check_messages(checks, officer):
     with open(path, "w") as f:
         f.write(journal)
     code, _, err = officer.run("import", "dup.jsonl")
+    receipt = '{{"type":"receipt","id":"{}","date":"2024-02-03","fund":"CPCJF","currency":"USD","amount":"{}","donor":"FRA"}}'
+    with open(os.path.join(officer.directory, "dup2.jsonl"), "w") as f:
+        f.write("\n".join([receipt.format("RUN-1", "1.00"), "", receipt.format("RUN-2", "2.00"),
+                           receipt.format("RUN-1", "1.00"), receipt.format("RUN-3", "3.00"),
+                           receipt.format("RUN-4", "4.00"), receipt.format("RUN-2", "2.50")]) + "\n")
+    code2, _, err2 = officer.run("import", "dup2.jsonl")
+    checks.check("... also after a blank line and a line already recorded (the lines counted right)",
+                 code2 == 65 and err2 == 'fundledger: error: dup2.jsonl:7: field "id": id "RUN-2" is already '
+                 'recorded (line 3 of dup2.jsonl, earlier in this import) with a different body\n', f"{code2} {err2}")
     checks.check("an id met twice in one import names the earlier line, not a seq that was rolled back",
                  code == 65 and err == 'fundledger: error: dup.jsonl:3: field "id": id "DUP-1" is already recorded '
                  '(line 1 of dup.jsonl, earlier in this import) with a different body\n', f"{code} {err}")
