@@ -146,69 +146,95 @@ struct ReadLine {
 // Lines are read, parsed and their ids looked up this many at a time.
 constexpr std::size_t import_batch = 256;
 
+// Reads ahead up to import_batch lines into batch, and the ids of their events into ids; false
+// once the input is exhausted. A line that does not parse fails the import only when its turn
+// comes, so that the first line at fault is the one named.
+bool read_batch(std::istream& input, std::uint64_t& line_number, std::uint64_t& bytes, std::vector<ReadLine>& batch,
+                std::vector<std::string>& ids) {
+  batch.clear();
+  ids.clear();
+  std::string line;
+  while (batch.size() < import_batch) {
+    if (!std::getline(input, line)) return false;
+    ++line_number;
+    bytes += line.size() + 1;
+    ReadLine read{line_number, std::nullopt, std::nullopt};
+    try {
+      read.event = event_of_line(line, line_number);
+      if (read.event) ids.push_back(detail::event_id_of(*read.event));
+    } catch (const Error& error) {
+      read.error = error;
+    }
+    batch.push_back(std::move(read));
+  }
+  return true;
+}
+
+// The line of each event an import recorded, by seq. The seqs roll back with a refused import, so
+// messages name lines instead: the line an event the balance check refuses came from, and the
+// earlier line of an id met twice in the file. Kept as runs (seq, line) where both advance
+// together, so that memory stays flat: a new run starts only after a line that recorded nothing
+// (blank, or already recorded).
+class RecordedLines {
+ public:
+  RecordedLines(std::int64_t first_seq, const std::string& source_name)
+      : last_seq_(first_seq - 1), source_name_(source_name) {}
+
+  void add(std::int64_t seq, std::uint64_t line) {
+    if (runs_.empty() || line - runs_.back().second != static_cast<std::uint64_t>(seq - runs_.back().first)) {
+      runs_.emplace_back(seq, line);
+    }
+    last_seq_ = seq;
+  }
+
+  std::optional<std::uint64_t> line_of(std::int64_t seq) const {
+    if (runs_.empty() || seq < runs_.front().first || seq > last_seq_) return std::nullopt;
+    auto run = std::upper_bound(runs_.begin(), runs_.end(), seq,
+                                [](std::int64_t value, const auto& entry) { return value < entry.first; });
+    --run;
+    return run->second + static_cast<std::uint64_t>(seq - run->first);
+  }
+
+  // A conflict's message with "is already recorded (seq N)" naming the line of N when this import
+  // recorded it.
+  std::string naming_lines(const std::string& message) const {
+    const std::string marker = "is already recorded (seq ";
+    const std::size_t found = message.find(marker);
+    if (found == std::string::npos) return message;
+    const std::size_t at = found + marker.size() - 5;  // "(seq "
+    const std::size_t end = message.find(')', at);
+    if (end == std::string::npos) return message;
+    std::int64_t seq = 0;
+    const auto parsed = std::from_chars(message.data() + at + 5, message.data() + end, seq);
+    if (parsed.ec != std::errc() || parsed.ptr != message.data() + end) return message;
+    const std::optional<std::uint64_t> earlier = line_of(seq);
+    if (!earlier) return message;
+    return message.substr(0, at) + "(line " + std::to_string(*earlier) + " of " + source_name_ +
+           ", earlier in this import" + message.substr(end);
+  }
+
+ private:
+  std::vector<std::pair<std::int64_t, std::uint64_t>> runs_;
+  std::int64_t last_seq_;
+  const std::string& source_name_;
+};
+
 }  // namespace
 
 ImportResult Ledger::import_jsonl(std::istream& input, const std::string& source_name, const ProgressCallback& progress) {
   const std::uint64_t total_bytes = progress ? remaining_bytes(input) : 0;
   return detail::in_write_transaction(*impl_, "importing " + source_name, [&] {
     ImportResult result;
-    std::string line;
     std::uint64_t line_number = 0;
     std::uint64_t bytes = 0;
     std::vector<ReadLine> batch;
     std::vector<std::string> ids;
     const auto where = [&](std::uint64_t number) { return source_name + ":" + std::to_string(number) + ": "; };
-    // The line of each event this import recorded, by seq from first_seq: the seqs roll back with
-    // a refused import, so an id met twice in the file is named by the earlier line instead. Kept
-    // as runs (seq, line) where seq and line advance together, so that memory stays flat: a new run
-    // starts only after a line that recorded nothing (blank, or already recorded).
-    const std::int64_t first_seq = impl_->recorder.head().seq + 1;
-    std::vector<std::pair<std::int64_t, std::uint64_t>> runs;
-    std::int64_t last_recorded_seq = first_seq - 1;
-    const auto line_of = [&](std::int64_t seq) -> std::optional<std::uint64_t> {
-      if (seq < first_seq || seq > last_recorded_seq || runs.empty()) return std::nullopt;
-      auto run = std::upper_bound(runs.begin(), runs.end(), seq,
-                                  [](std::int64_t value, const auto& entry) { return value < entry.first; });
-      --run;
-      return run->second + static_cast<std::uint64_t>(seq - run->first);
-    };
-    const auto naming_lines = [&](const std::string& message) {
-      const std::string marker = "is already recorded (seq ";
-      const std::size_t found = message.find(marker);
-      if (found == std::string::npos) return message;
-      const std::size_t at = found + marker.size() - 5;  // "(seq "
-      const std::size_t end = message.find(')', at);
-      if (end == std::string::npos) return message;
-      std::int64_t seq = 0;
-      const char* digits = message.data() + at + 5;
-      const auto parsed = std::from_chars(digits, message.data() + end, seq);
-      if (parsed.ec != std::errc() || parsed.ptr != message.data() + end) return message;
-      const std::optional<std::uint64_t> earlier = line_of(seq);
-      if (!earlier) return message;
-      return message.substr(0, at) + "(line " + std::to_string(*earlier) + " of " + source_name +
-             ", earlier in this import" + message.substr(end);
-    };
+    RecordedLines lines(impl_->recorder.head().seq + 1, source_name);
     bool more = true;
     while (more) {
-      // Read ahead a batch; a line that does not parse fails the import only when its turn comes,
-      // so that the first line at fault is the one named.
-      batch.clear();
-      ids.clear();
-      while (batch.size() < import_batch && (more = static_cast<bool>(std::getline(input, line)))) {
-        ++line_number;
-        bytes += line.size() + 1;
-        ReadLine read{line_number, std::nullopt, std::nullopt};
-        try {
-          read.event = event_of_line(line, line_number);
-          if (read.event) ids.push_back(detail::event_id_of(*read.event));
-        } catch (const Error& error) {
-          read.error = error;
-        }
-        batch.push_back(std::move(read));
-      }
+      more = read_batch(input, line_number, bytes, batch, ids);
       impl_->recorder.look_up(ids);
-      // The line of each event recorded, to name one the check of the batch's balances refuses.
-      std::vector<std::pair<std::int64_t, std::uint64_t>> lines_of;
       try {
         for (const ReadLine& read : batch) {
           if (read.error) throw Error(read.error->code(), where(read.number) + read.error->what());
@@ -217,25 +243,18 @@ ImportResult Ledger::import_jsonl(std::istream& input, const std::string& source
             const RecordResult recorded = impl_->recorder.record(*read.event);
             ++result.lines;
             recorded.recorded ? ++result.recorded : ++result.already_recorded;
-            if (recorded.recorded) {
-              lines_of.emplace_back(recorded.seq, read.number);
-              if (runs.empty() || read.number - runs.back().second !=
-                                      static_cast<std::uint64_t>(recorded.seq - runs.back().first)) {
-                runs.emplace_back(recorded.seq, read.number);
-              }
-              last_recorded_seq = recorded.seq;
-            }
+            if (recorded.recorded) lines.add(recorded.seq, read.number);
           } catch (const detail::BatchRefusal&) {
             throw;
           } catch (const Error& error) {
-            const std::string message = error.code() == ErrorCode::conflict ? naming_lines(error.what()) : error.what();
+            const std::string message = error.code() == ErrorCode::conflict ? lines.naming_lines(error.what()) : error.what();
             throw Error(error.code(), where(read.number) + message);
           }
         }
         impl_->recorder.check_balances();
       } catch (const detail::BatchRefusal& refusal) {
-        const auto at = std::find_if(lines_of.begin(), lines_of.end(), [&](const auto& seq_line) { return seq_line.first == refusal.seq(); });
-        throw Error(refusal.code(), (at == lines_of.end() ? source_name + ": " : where(at->second)) + refusal.what());
+        const std::optional<std::uint64_t> line = lines.line_of(refusal.seq());
+        throw Error(refusal.code(), (line ? where(*line) : source_name + ": ") + refusal.what());
       }
       if (progress) progress({bytes, total_bytes});
     }
