@@ -216,6 +216,10 @@ CREATE TABLE balances (
   PRIMARY KEY (account_id, fund_id, donor_id, project_id, pledge_id, currency_id)
 ) WITHOUT ROWID;
 
+)sql";
+
+// The tables version 3 added: in every new ledger after schema_current, and by migrate_to_3.
+constexpr const char* version_3_tables = R"sql(
 CREATE TABLE amendments (
   seq INTEGER PRIMARY KEY REFERENCES events(seq),
   kind TEXT NOT NULL,
@@ -259,6 +263,11 @@ CREATE TABLE monthly_kinds (
   functional_credit_minor INTEGER NOT NULL CHECK (typeof(functional_credit_minor) = 'integer'),
   PRIMARY KEY (month, account_id, fund_id, kind)
 ) WITHOUT ROWID;
+)sql";
+
+// The rest of the current schema: the monthly balances and the triggers that keep the journal
+// append-only.
+constexpr const char* schema_triggers = R"sql(
 
 CREATE TABLE monthly_balances (
   account_id INTEGER NOT NULL,
@@ -289,51 +298,7 @@ void migrate_to_3(SQLite::Database& database) {
   SQLite::Transaction transaction(database);
   database.exec("ALTER TABLE holdings ADD COLUMN partner TEXT NOT NULL DEFAULT ''");
   database.exec("ALTER TABLE holdings ADD COLUMN project_id INTEGER NOT NULL DEFAULT 0");
-  database.exec(R"sql(
-CREATE TABLE amendments (
-  seq INTEGER PRIMARY KEY REFERENCES events(seq),
-  kind TEXT NOT NULL,
-  record_id INTEGER NOT NULL,
-  effective INTEGER NOT NULL,
-  name TEXT,
-  category TEXT,
-  country TEXT
-);
-CREATE TABLE budgets (
-  seq INTEGER PRIMARY KEY REFERENCES events(seq),
-  fund_id INTEGER NOT NULL REFERENCES funds(id),
-  project_id INTEGER NOT NULL,
-  category TEXT NOT NULL,
-  year INTEGER NOT NULL,
-  amount_minor INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer')
-);
-CREATE TABLE movements (
-  account_id INTEGER NOT NULL,
-  fund_id INTEGER NOT NULL,
-  donor_id INTEGER NOT NULL,
-  project_id INTEGER NOT NULL,
-  pledge_id INTEGER NOT NULL,
-  currency_id INTEGER NOT NULL,
-  month INTEGER NOT NULL,
-  kind INTEGER NOT NULL,
-  debit_minor INTEGER NOT NULL CHECK (typeof(debit_minor) = 'integer'),
-  credit_minor INTEGER NOT NULL CHECK (typeof(credit_minor) = 'integer'),
-  functional_debit_minor INTEGER NOT NULL CHECK (typeof(functional_debit_minor) = 'integer'),
-  functional_credit_minor INTEGER NOT NULL CHECK (typeof(functional_credit_minor) = 'integer'),
-  PRIMARY KEY (account_id, month, fund_id, kind, donor_id, project_id, pledge_id, currency_id)
-) WITHOUT ROWID;
-CREATE TABLE monthly_kinds (
-  account_id INTEGER NOT NULL,
-  fund_id INTEGER NOT NULL,
-  month INTEGER NOT NULL,
-  kind INTEGER NOT NULL,
-  debit_minor INTEGER NOT NULL CHECK (typeof(debit_minor) = 'integer'),
-  credit_minor INTEGER NOT NULL CHECK (typeof(credit_minor) = 'integer'),
-  functional_debit_minor INTEGER NOT NULL CHECK (typeof(functional_debit_minor) = 'integer'),
-  functional_credit_minor INTEGER NOT NULL CHECK (typeof(functional_credit_minor) = 'integer'),
-  PRIMARY KEY (month, account_id, fund_id, kind)
-) WITHOUT ROWID;
-)sql");
+  database.exec(version_3_tables);
   const std::string month =
       "(CAST(strftime('%Y', p.date * 86400, 'unixepoch') AS INTEGER) * 12 + "
       "CAST(strftime('%m', p.date * 86400, 'unixepoch') AS INTEGER) - 1)";
@@ -356,6 +321,8 @@ CREATE TABLE monthly_kinds (
 
 void create_schema(SQLite::Database& database) {
   database.exec(schema_current);
+  database.exec(version_3_tables);
+  database.exec(schema_triggers);
   database.exec("PRAGMA application_id = " + std::to_string(application_id));
   database.exec("PRAGMA user_version = " + std::to_string(schema_version));
 }
