@@ -20,8 +20,12 @@
 #include <map>
 #include <ostream>
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
 
 namespace fundledger {
 
@@ -283,6 +287,17 @@ VerifyReport verify(const Ledger& ledger, const VerifyOptions& options, const Pr
 
 namespace {
 
+// Flushes a file or a folder to the disk; false (errno set) when it cannot.
+bool sync_path(const std::string& path) {
+  const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (descriptor < 0) return false;
+  const bool synced = ::fsync(descriptor) == 0;
+  const int saved = errno;
+  ::close(descriptor);
+  errno = saved;
+  return synced;
+}
+
 void remove_ledger_files(const std::string& path) {
   std::error_code ignored;
   std::filesystem::remove(path, ignored);
@@ -463,13 +478,16 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
   remove_ledger_files(building);
   ReplayReport report;
   try {
-    Ledger ledger = Ledger::create(building);
+    store::Options unshared;
+    unshared.unshared_build = true;
+    Ledger ledger = detail::LedgerAccess::make(store::open_store(building, OpenMode::read_write, true, unshared));
     detail::Recorder& recorder = detail::LedgerAccess::recorder(ledger);
     detail::guarded(detail::LedgerAccess::store(ledger), "replaying " + source_name, [&] {
       recorder.begin();
       try {
         report = replay_lines(journal, source_name, recorder, options, progress);
         report.ok ? recorder.commit() : recorder.rollback();
+        if (report.ok) detail::LedgerAccess::store(ledger).finish_build();
       } catch (...) {
         recorder.rollback();
         throw;
@@ -484,13 +502,20 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
     remove_ledger_files(building);
     return report;
   }
-  // Closed above, the ledger is whole in its one file (SQLite checkpoints the WAL on close).
+  // Closed above, the ledger is whole in its one file (SQLite checkpoints the WAL on close), built
+  // without syncs: it is synced once, then named, and its folder synced for the name.
   std::error_code renamed;
-  std::filesystem::rename(building, new_path, renamed);
+  if (!sync_path(building)) {
+    renamed = std::error_code(errno, std::generic_category());
+  } else {
+    std::filesystem::rename(building, new_path, renamed);
+  }
   if (renamed) {
     remove_ledger_files(building);
     throw Error(ErrorCode::output_uncreatable, "cannot create the ledger " + new_path + ": " + renamed.message());
   }
+  const std::filesystem::path folder = std::filesystem::path(new_path).parent_path();
+  sync_path(folder.empty() ? std::string(".") : folder.string());
   return report;
 }
 

@@ -288,9 +288,10 @@ namespace {
 // balance, sorted by the codes:
 //   account|fund|donor|project|pledge|currency|amount|functional_amount\n
 // (amounts as plain decimals; an absent dimension an empty code).
-std::string closing_balances_hash(const MasterState& master, store::ReadTxn& txn, Date day) {
+std::string closing_balances_hash(const MasterState& master, store::ReadTxn& txn, const Pending& pending, Date day) {
   std::vector<std::pair<std::array<std::string, 6>, std::string>> lines;
-  for (const KeyedSums& row : txn.balances_as_of(day.day_number())) {
+  for (const auto& [key, sums] : sums_as_of(txn, pending, day.day_number(), {}, 0)) {
+    const KeyedSums row{key, sums};
     const auto& currency = master.currencies.by_id(row.key[5]);
     std::array<std::string, 6> codes{master.accounts.by_id(row.key[0]).code, master.funds.by_id(row.key[1]).code,
                                      row.key[2] ? master.donors.by_id(row.key[2]).code : "",
@@ -314,7 +315,7 @@ void Recorder::seal(const Change& change, std::int64_t seq, const std::string& h
   if (change.closes) {
     cache_.last_closed = *change.closes;
     txn_->add_seal({change.closes->to_string(), seq, "", hash,
-                    closing_balances_hash(cache_.master, *txn_, change.closes->last_day())});
+                    closing_balances_hash(cache_.master, *txn_, pending_, change.closes->last_day())});
   }
   if (change.reopens) {
     // The month before stays closed if it was; the first month of the calendar has none before it.

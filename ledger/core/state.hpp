@@ -54,7 +54,7 @@ class StateView {
   virtual std::vector<std::int64_t> pledges_due(Date day) const = 0;
   virtual std::vector<MonetaryPosition> monetary_positions(Date day) const = 0;
   virtual std::vector<KeyedSums> results(Date from, Date through) const = 0;
-  // The balances of these accounts by full key, of every posting dated through day.
+  // The balances of these accounts by full key, of every posting dated through day, that are not zero.
   virtual std::vector<KeyedSums> balances_through(Date day, const std::vector<std::int64_t>& accounts) const = 0;
 };
 

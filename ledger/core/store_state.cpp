@@ -5,6 +5,9 @@
 
 #include <fundledger/money.hpp>
 
+#include <algorithm>
+#include <iterator>
+
 namespace fundledger::detail {
 
 std::array<std::int64_t, 4> month_key(const StoredPosting& posting, std::int32_t day) {
@@ -21,9 +24,16 @@ void Pending::add(const StoredPosting& posting, std::int32_t day, std::int64_t c
                              static_cast<std::int64_t>(movement_kind(kind, static_cast<int>(posting.kind)))};
   add_posting_to(movements[movement], posting);
   add_posting_to(monthly_kinds[{key[0], key[1], month[3], movement[7]}], posting);
-  if (latest_cash_day && posting.account_id == cash_account) {
+  if (posting.account_id != cash_account) return;
+  if (latest_cash_day) {
     auto [found, inserted] = latest_cash_day->try_emplace(posting.fund_id, day);
     if (!inserted && found->second < day) found->second = day;
+  }
+  if (const auto usd = cash_usd.find(posting.fund_id); usd != cash_usd.end()) usd->second += posting.functional_minor;
+  const auto held = cash_positions.find({posting.fund_id, posting.currency_id});
+  if (held != cash_positions.end()) {
+    held->second.amount_minor += posting.amount_minor;
+    held->second.functional_minor += posting.functional_minor;
   }
 }
 
@@ -40,6 +50,31 @@ BalanceDeltas Pending::take_deltas() {
   stored.clear();
   stored_monthly.clear();
   return deltas;
+}
+
+std::map<BalanceKeyIds, Position> sums_as_of(store::ReadTxn& txn, const Pending& pending, std::int32_t day,
+                                             const std::vector<std::int64_t>& accounts, std::int64_t except_currency) {
+  const auto wanted = [&](const BalanceKeyIds& key) {
+    return key[5] != except_currency &&
+           (accounts.empty() || std::find(accounts.begin(), accounts.end(), key[0]) != accounts.end());
+  };
+  std::map<BalanceKeyIds, Position> sums;
+  for (const KeyedSums& row : txn.stored_balances(accounts, except_currency)) sums[row.key] = row.sums;
+  for (const auto& [key, pending_sums] : pending.balances) {
+    if (!wanted(key)) continue;
+    Position& position = sums[key];
+    position.amount_minor += pending_sums.debit - pending_sums.credit;
+    position.functional_minor += pending_sums.functional_debit - pending_sums.functional_credit;
+  }
+  for (const KeyedSums& row : txn.sums_after(day, accounts, except_currency)) {
+    Position& position = sums[row.key];
+    position.amount_minor -= row.sums.amount_minor;
+    position.functional_minor -= row.sums.functional_minor;
+  }
+  for (auto it = sums.begin(); it != sums.end();) {
+    it = it->second.amount_minor == 0 && it->second.functional_minor == 0 ? sums.erase(it) : std::next(it);
+  }
+  return sums;
 }
 
 std::int64_t StoreState::account_id(std::string_view code) const {
@@ -67,7 +102,10 @@ BalanceSums StoreState::balance(const BalanceKeyIds& key) const {
 Position StoreState::cash_position(std::int64_t fund, std::int64_t currency) const {
   const std::int64_t cash = account_id(account::cash);
   if (cash < 0) return {};
-  Position position = txn_.account_position(cash, fund, currency);
+  auto [cached, fresh] = pending_.cash_positions.try_emplace({fund, currency});
+  if (!fresh) return cached->second;
+  Position& position = cached->second;
+  position = txn_.account_position(cash, fund, currency);
   for (const auto& [key, sums] : pending_.balances) {
     if (key[0] == cash && key[1] == fund && key[5] == currency) {
       position.amount_minor += sums.debit - sums.credit;
@@ -86,7 +124,10 @@ std::int64_t StoreState::cash_usd(std::int64_t fund, Date day) const {
   if (found != pending_.latest_cash_day->end() && day.day_number() < found->second) {
     return txn_.account_usd_through(cash, fund, day.day_number());
   }
-  std::int64_t total = txn_.account_usd(cash, fund);
+  auto [cached, fresh] = pending_.cash_usd.try_emplace(fund);
+  if (!fresh) return cached->second;
+  std::int64_t& total = cached->second;
+  total = txn_.account_usd(cash, fund);
   for (const auto& [key, sums] : pending_.balances) {
     if (key[0] == cash && key[1] == fund) total += sums.functional_debit - sums.functional_credit;
   }
@@ -96,7 +137,15 @@ std::int64_t StoreState::cash_usd(std::int64_t fund, Date day) const {
 std::vector<std::pair<std::int64_t, std::int64_t>> StoreState::positive_cash_before(Date day) const {
   const std::int64_t cash = account_id(account::cash);
   if (cash < 0) return {};
-  return txn_.positive_usd_before(cash, day.day_number());
+  std::map<std::int64_t, std::int64_t> by_fund;
+  for (const auto& [key, sums] : sums_as_of(txn_, pending_, day.day_number() - 1, {cash}, 0)) {
+    by_fund[key[1]] += sums.functional_minor;
+  }
+  std::vector<std::pair<std::int64_t, std::int64_t>> positive;
+  for (const auto& [fund, usd] : by_fund) {
+    if (usd > 0) positive.emplace_back(fund, usd);
+  }
+  return positive;
 }
 
 PledgeCancellation StoreState::pledge_cancellation(std::int64_t pledge_id) const {
@@ -115,9 +164,13 @@ std::vector<MonetaryPosition> StoreState::monetary_positions(Date day) const {
   const std::int64_t usd_id = usd ? usd->id : 0;
   // Cash by fund and currency, whoever paid it in.
   if (const std::int64_t cash = account_id(account::cash); cash >= 0) {
-    for (const KeyedSums& row : txn_.sums_through(day.day_number(), {cash}, usd_id, true)) {
-      positions.push_back({row.key, 0, row.sums});
+    std::map<BalanceKeyIds, Position> by_fund_and_currency;
+    for (const auto& [key, sums] : sums_as_of(txn_, pending_, day.day_number(), {cash}, usd_id)) {
+      Position& position = by_fund_and_currency[{key[0], key[1], 0, 0, 0, key[5]}];
+      position.amount_minor += sums.amount_minor;
+      position.functional_minor += sums.functional_minor;
     }
+    for (const auto& [key, sums] : by_fund_and_currency) positions.push_back({key, 0, sums});
   }
   // Receivables and their allowances by pledge.
   std::vector<std::int64_t> by_pledge;
@@ -125,8 +178,8 @@ std::vector<MonetaryPosition> StoreState::monetary_positions(Date day) const {
     if (const std::int64_t id = account_id(code); id >= 0) by_pledge.push_back(id);
   }
   if (!by_pledge.empty()) {
-    for (const KeyedSums& row : txn_.sums_through(day.day_number(), by_pledge, usd_id, false)) {
-      positions.push_back({row.key, 0, row.sums});
+    for (const auto& [key, sums] : sums_as_of(txn_, pending_, day.day_number(), by_pledge, usd_id)) {
+      positions.push_back({key, 0, sums});
     }
   }
   // Money held per receipt (2100, 2150), refunds payable (2300) and advances to partners (1400),
@@ -140,6 +193,12 @@ std::vector<MonetaryPosition> StoreState::monetary_positions(Date day) const {
                          holding.asset});
   }
   return positions;
+}
+
+std::vector<KeyedSums> StoreState::balances_through(Date day, const std::vector<std::int64_t>& accounts) const {
+  std::vector<KeyedSums> rows;
+  for (const auto& [key, sums] : sums_as_of(txn_, pending_, day.day_number(), accounts, 0)) rows.push_back({key, sums});
+  return rows;
 }
 
 std::vector<KeyedSums> StoreState::results(Date from, Date through) const {

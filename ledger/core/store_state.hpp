@@ -19,14 +19,19 @@ namespace fundledger::detail {
 // and what it read of those tables, which does not change before then.
 struct Pending {
   std::unordered_map<BalanceKeyIds, BalanceSums, BalanceKeyHash> balances;
-  std::map<std::array<std::int64_t, 4>, BalanceSums> monthly;
-  std::map<MovementKey, BalanceSums> movements;
-  std::map<KindMonthKey, BalanceSums> monthly_kinds;
+  std::unordered_map<std::array<std::int64_t, 4>, BalanceSums, BalanceKeyHash> monthly;
+  std::unordered_map<MovementKey, BalanceSums, BalanceKeyHash> movements;
+  std::unordered_map<KindMonthKey, BalanceSums, BalanceKeyHash> monthly_kinds;
   std::unordered_map<BalanceKeyIds, BalanceSums, BalanceKeyHash> stored;
-  std::map<std::array<std::int64_t, 4>, BalanceSums> stored_monthly;
+  std::unordered_map<std::array<std::int64_t, 4>, BalanceSums, BalanceKeyHash> stored_monthly;
   // The latest day each fund's cash moved (read on first use, kept up to date by every append):
   // on or after it, a fund's cash is its current balance, which needs no scan of the postings.
   std::optional<std::map<std::int64_t, std::int32_t>> latest_cash_day;
+  // The cash of a fund in USD, and of a fund in a currency, all dates (each read on first use and
+  // kept up to date by every append, whether its sums were added to the store's tables since or
+  // not): what every spending event checks, without a query or a pass over the sums above.
+  std::map<std::int64_t, std::int64_t> cash_usd;
+  std::map<std::pair<std::int64_t, std::int64_t>, Position> cash_positions;
   // Event ids the store was asked about for a batch and does not hold (Recorder::look_up), less
   // those the transaction has recorded since: their look-up needs no query.
   std::unordered_set<std::string> absent_ids;
@@ -43,6 +48,14 @@ struct Pending {
 
 // The month key of the monthly balance table: (account, fund, currency, month).
 std::array<std::int64_t, 4> month_key(const StoredPosting& posting, std::int32_t day);
+
+// The sums by full key of the postings dated through day to these accounts (every account when
+// empty) in currencies other than except_currency (0: none), leaving out those that sum to zero in
+// the currency and in USD: the store's balance table, with what the transaction has not added to
+// it yet (pending), less the postings dated after day. A month being closed is near the end of the
+// journal, so that this reads the balances and a few months of postings, not the whole journal.
+std::map<BalanceKeyIds, Position> sums_as_of(store::ReadTxn& txn, const Pending& pending, std::int32_t day,
+                                             const std::vector<std::int64_t>& accounts, std::int64_t except_currency);
 
 class StoreState final : public StateView {
  public:
@@ -75,9 +88,7 @@ class StoreState final : public StateView {
   std::vector<std::int64_t> pledges_due(Date day) const override { return txn_.pledges_due(day.day_number()); }
   std::vector<MonetaryPosition> monetary_positions(Date day) const override;
   std::vector<KeyedSums> results(Date from, Date through) const override;
-  std::vector<KeyedSums> balances_through(Date day, const std::vector<std::int64_t>& accounts) const override {
-    return txn_.sums_through(day.day_number(), accounts, 0, false);
-  }
+  std::vector<KeyedSums> balances_through(Date day, const std::vector<std::int64_t>& accounts) const override;
 
   // What the store holds for a balance or a monthly balance, as the transaction began.
   BalanceSums stored_balance(const BalanceKeyIds& key) const;

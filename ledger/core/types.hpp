@@ -239,8 +239,10 @@ using MovementKey = std::array<std::int64_t, 8>;
 using KindMonthKey = std::array<std::int64_t, 4>;
 
 
+// The hash of a key of ids (a balance key, a month key, a movement key).
 struct BalanceKeyHash {
-  std::size_t operator()(const BalanceKeyIds& key) const noexcept {
+  template <std::size_t N>
+  std::size_t operator()(const std::array<std::int64_t, N>& key) const noexcept {
     std::size_t hash = 1469598103934665603ull;
     for (std::int64_t part : key) hash = (hash ^ static_cast<std::size_t>(part)) * 1099511628211ull;
     return hash;

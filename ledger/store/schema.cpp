@@ -16,6 +16,8 @@
 //               amount_minor is the amount in the currency's minor units, functional_minor the USD
 //               amount in cents, both signed (debit positive). kind says what the posting is: 0
 //               ordinary, 1 the rounding residual the ledger added, 2 the year-end closing.
+//               Indexed by date, and by pledge (postings_by_pledge, which a version-3 ledger
+//               written before it existed gets at its next writing).
 //   balances    the sum of all postings per (account, fund, donor, project, pledge, currency), 0
 //               standing for an absent dimension; debits and credits kept apart, in the currency's
 //               minor units and in USD cents. Maintained in the transaction that stores postings.
@@ -218,6 +220,10 @@ CREATE TABLE balances (
 
 )sql";
 
+// The postings of a pledge: what a receipt or a reduction reads of the pledge it settles.
+constexpr const char* pledge_index =
+    "CREATE INDEX postings_by_pledge ON postings (pledge_id, account_id) WHERE pledge_id IS NOT NULL";
+
 // The tables version 3 added: in every new ledger after schema_current, and by migrate_to_3.
 constexpr const char* version_3_tables = R"sql(
 CREATE TABLE amendments (
@@ -321,6 +327,7 @@ void migrate_to_3(SQLite::Database& database) {
 
 void create_schema(SQLite::Database& database) {
   database.exec(schema_current);
+  database.exec(pledge_index);
   database.exec(version_3_tables);
   database.exec(schema_triggers);
   database.exec("PRAGMA application_id = " + std::to_string(application_id));
@@ -359,6 +366,12 @@ void check_and_migrate(SQLite::Database& database, bool writable) {
     transaction.commit();
   }
   if (version < 3) migrate_to_3(database);
+  // The index of the postings by pledge (what a receipt reads of its pledge) came within version 3,
+  // which needs no other change for it: a ledger written before it gets it at its next writing.
+  if (writable &&
+      database.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'postings_by_pledge'").getInt() == 0) {
+    database.exec(pledge_index);
+  }
 }
 
 void configure_connection(SQLite::Database& database, bool writable, int busy_timeout_ms) {

@@ -69,6 +69,8 @@ class Connection {
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
   virtual bool writable() const = 0;
+  // Store::finish_build.
+  virtual void finish_build() {}
   // The fundledger::Error for a failure of this backend: busy (safe to retry), or storage, saying
   // what was being done; a fundledger::Error unchanged.
   virtual Error translate(const std::exception& error, const std::string& doing) const = 0;

@@ -321,24 +321,18 @@ std::map<std::int64_t, std::int32_t> SqlTxn::latest_days(std::int64_t account) {
   return days;
 }
 
-std::vector<std::pair<std::int64_t, std::int64_t>> SqlTxn::positive_usd_before(std::int64_t account,
-                                                                              std::int32_t day) {
-  Statement& query = prepare(
-      "SELECT fund_id, SUM(functional_minor) FROM postings WHERE account_id = ? AND date < ? GROUP BY fund_id "
-      "HAVING SUM(functional_minor) > 0 ORDER BY fund_id");
-  query.bind(1, account);
-  query.bind(2, day);
-  std::vector<std::pair<std::int64_t, std::int64_t>> funds;
-  while (query.step()) funds.emplace_back(query.integer(0), query.integer(1));
-  return funds;
-}
-
 namespace {
 
 // The moves of the events dated through a day, by holding.
 constexpr const char* moves_through =
     "SELECT m.holding_seq, SUM(m.amount_minor) AS amount_minor, SUM(m.functional_minor) AS functional_minor "
     "FROM holding_moves m JOIN events e ON e.seq = m.event_seq WHERE e.date <= ? GROUP BY m.holding_seq";
+
+// The same for one holding (seq the second parameter): the moves of that holding alone are read.
+constexpr const char* one_holding_moves_through =
+    "SELECT m.holding_seq, SUM(m.amount_minor) AS amount_minor, SUM(m.functional_minor) AS functional_minor "
+    "FROM holding_moves m JOIN events e ON e.seq = m.event_seq WHERE e.date <= ? AND m.holding_seq = ? "
+    "GROUP BY m.holding_seq";
 
 Holding holding_of(const Statement& query) {
   Holding holding;
@@ -365,9 +359,10 @@ std::optional<Holding> SqlTxn::holding(std::int64_t seq, std::optional<std::int3
       std::string("SELECT h.seq, h.account_id, h.fund_id, h.donor_id, h.pledge_id, h.currency_id, h.amount_minor, "
                   "h.functional_minor, COALESCE(m.amount_minor, 0), COALESCE(m.functional_minor, 0), a.class, h.partner, "
                   "h.project_id FROM holdings h JOIN accounts a ON a.id = h.account_id LEFT JOIN (") +
-      moves_through + ") m ON m.holding_seq = h.seq WHERE h.seq = ?");
+      one_holding_moves_through + ") m ON m.holding_seq = h.seq WHERE h.seq = ?");
   query.bind(1, as_of ? *as_of : std::numeric_limits<std::int32_t>::max());
   query.bind(2, seq);
+  query.bind(3, seq);
   if (!query.step()) return std::nullopt;
   Holding holding = holding_of(query);
   query.reset();
@@ -492,23 +487,6 @@ std::vector<KeyedSums> keyed_sums(Statement& query) {
 
 }  // namespace
 
-std::vector<KeyedSums> SqlTxn::sums_through(std::int32_t day, const std::vector<std::int64_t>& accounts,
-                                            std::int64_t except_currency, bool by_fund_and_currency) {
-  const std::string keys = by_fund_and_currency
-                               ? "account_id, fund_id, 0, 0, 0, currency_id"
-                               : "account_id, fund_id, COALESCE(donor_id, 0), COALESCE(project_id, 0), "
-                                 "COALESCE(pledge_id, 0), currency_id";
-  const std::string groups = by_fund_and_currency ? "1, 2, 6" : "1, 2, 3, 4, 5, 6";
-  auto query = connection_.prepare_once("SELECT " + keys +
-                                        ", SUM(amount_minor), SUM(functional_minor) FROM postings WHERE date <= ? "
-                                        "AND currency_id != ? AND account_id IN " +
-                                        placeholders(accounts.size()) + " GROUP BY " + groups + " ORDER BY " + groups);
-  query->bind(1, day);
-  query->bind(2, except_currency);
-  bind_all(*query, 3, accounts);
-  return keyed_sums(*query);
-}
-
 std::vector<KeyedSums> SqlTxn::sums_of_classes(std::int32_t from, std::int32_t through,
                                                const std::vector<AccountClass>& classes) {
   std::vector<std::int64_t> class_numbers;
@@ -524,13 +502,28 @@ std::vector<KeyedSums> SqlTxn::sums_of_classes(std::int32_t from, std::int32_t t
   return keyed_sums(*query);
 }
 
-std::vector<KeyedSums> SqlTxn::balances_as_of(std::int32_t day) {
-  Statement& query = prepare(
+std::vector<KeyedSums> SqlTxn::stored_balances(const std::vector<std::int64_t>& accounts,
+                                               std::int64_t except_currency) {
+  auto query = connection_.prepare_once(
+      "SELECT account_id, fund_id, donor_id, project_id, pledge_id, currency_id, debit_minor - credit_minor, "
+      "functional_debit_minor - functional_credit_minor FROM balances WHERE currency_id != ?" +
+      (accounts.empty() ? std::string() : " AND account_id IN " + placeholders(accounts.size())));
+  query->bind(1, except_currency);
+  bind_all(*query, 2, accounts);
+  return keyed_sums(*query);
+}
+
+std::vector<KeyedSums> SqlTxn::sums_after(std::int32_t day, const std::vector<std::int64_t>& accounts,
+                                          std::int64_t except_currency) {
+  auto query = connection_.prepare_once(
       "SELECT account_id, fund_id, COALESCE(donor_id, 0), COALESCE(project_id, 0), COALESCE(pledge_id, 0), "
-      "currency_id, SUM(amount_minor), SUM(functional_minor) FROM postings WHERE date <= ? "
-      "GROUP BY 1, 2, 3, 4, 5, 6 HAVING SUM(amount_minor) != 0 OR SUM(functional_minor) != 0");
-  query.bind(1, day);
-  return keyed_sums(query);
+      "currency_id, SUM(amount_minor), SUM(functional_minor) FROM postings WHERE date > ? AND currency_id != ?" +
+      (accounts.empty() ? std::string() : " AND account_id IN " + placeholders(accounts.size())) +
+      " GROUP BY 1, 2, 3, 4, 5, 6");
+  query->bind(1, day);
+  query->bind(2, except_currency);
+  bind_all(*query, 3, accounts);
+  return keyed_sums(*query);
 }
 
 }  // namespace fundledger::store

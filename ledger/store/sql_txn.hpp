@@ -59,8 +59,6 @@ class SqlTxn final : public WriteTxn {
   std::int64_t account_usd(std::int64_t account, std::int64_t fund) override;
   std::int64_t account_usd_through(std::int64_t account, std::int64_t fund, std::int32_t day) override;
   std::map<std::int64_t, std::int32_t> latest_days(std::int64_t account) override;
-  std::vector<std::pair<std::int64_t, std::int64_t>> positive_usd_before(std::int64_t account,
-                                                                        std::int32_t day) override;
   std::optional<detail::Holding> holding(std::int64_t seq, std::optional<std::int32_t> as_of) override;
   std::vector<detail::Holding> holdings_as_of(std::int32_t day, std::int64_t except_currency) override;
   std::vector<detail::HoldingMove> moves_by(std::int64_t event_seq) override;
@@ -72,11 +70,11 @@ class SqlTxn final : public WriteTxn {
   std::optional<std::int32_t> first_posting_day() override;
   std::optional<std::int32_t> last_posting_day() override;
   std::optional<std::int64_t> close_seq(const Period& period) override;
-  std::vector<KeyedSums> sums_through(std::int32_t day, const std::vector<std::int64_t>& accounts,
-                                      std::int64_t except_currency, bool by_fund_and_currency) override;
   std::vector<KeyedSums> sums_of_classes(std::int32_t from, std::int32_t through,
                                          const std::vector<AccountClass>& classes) override;
-  std::vector<KeyedSums> balances_as_of(std::int32_t day) override;
+  std::vector<KeyedSums> stored_balances(const std::vector<std::int64_t>& accounts, std::int64_t except_currency) override;
+  std::vector<KeyedSums> sums_after(std::int32_t day, const std::vector<std::int64_t>& accounts,
+                                    std::int64_t except_currency) override;
 
   // ---- sql_reports.cpp ----
   std::vector<MovementSums> movements(const MovementQuery& query) override;

@@ -81,9 +81,11 @@ std::string database_name(const std::string& path, bool writable, bool shared_re
 
 class SqliteConnection final : public Connection {
  public:
-  SqliteConnection(const std::string& path, bool writable, bool create, int busy_timeout_ms, bool shared_reads)
+  SqliteConnection(const std::string& path, bool writable, bool create, int busy_timeout_ms, bool shared_reads,
+                   bool unshared_build)
       : path_(path),
         writable_(writable),
+        unshared_build_(unshared_build),
         database_(database_name(path, writable, shared_reads), open_flags(path, writable, create, shared_reads)) {
     // An existing file is checked before anything is set on it: turning on WAL would write to a
     // file that is not a ledger (another application's database, an empty file) before it is
@@ -95,6 +97,18 @@ class SqliteConnection final : public Connection {
       create_schema(database_);
       database_.exec("COMMIT");
     }
+    if (unshared_build_) {
+      // Every page an unshared build writes is new, so that its rollback journal stays small.
+      database_.exec("PRAGMA journal_mode = MEMORY");
+      database_.exec("PRAGMA synchronous = OFF");
+    }
+  }
+
+  void finish_build() override {
+    if (!unshared_build_) return;
+    database_.exec("PRAGMA journal_mode = WAL");
+    database_.exec("PRAGMA synchronous = FULL");
+    unshared_build_ = false;
   }
 
   Statement& prepare(const std::string& sql) override {
@@ -132,6 +146,7 @@ class SqliteConnection final : public Connection {
  private:
   std::string path_;
   bool writable_;
+  bool unshared_build_;
   SQLite::Database database_;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> cache_;
 };
@@ -154,8 +169,8 @@ Error sqlite_error(const std::exception& error, const std::string& doing) {
 }
 
 std::unique_ptr<Connection> open_sqlite(const std::string& path, bool writable, bool create, int busy_timeout_ms,
-                                        bool shared_reads) {
-  return std::make_unique<SqliteConnection>(path, writable, create, busy_timeout_ms, shared_reads);
+                                        bool shared_reads, bool unshared_build) {
+  return std::make_unique<SqliteConnection>(path, writable, create, busy_timeout_ms, shared_reads, unshared_build);
 }
 
 }  // namespace fundledger::store

@@ -77,6 +77,13 @@ class SqlStore final : public Store {
   Error translate(const std::exception& error, const std::string& doing) const override {
     return connection_->translate(error, doing);
   }
+  void finish_build() override {
+    try {
+      connection_->finish_build();
+    } catch (const std::exception& error) {
+      fail(error, "finishing " + location_);
+    }
+  }
   void discard_if_empty() override {
     if (!discard_) return;
     try {
@@ -108,7 +115,9 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, OpenMode mode,
   for (;;) {
     try {
       return make_sql_store(
-          open_sqlite(path, mode == OpenMode::read_write, create, options.busy_timeout_ms, options.shared_reads), path);
+          open_sqlite(path, mode == OpenMode::read_write, create, options.busy_timeout_ms, options.shared_reads,
+                      create && options.unshared_build),
+          path);
     } catch (const Error& error) {
       if (error.code() == ErrorCode::storage) {
         throw Error(ErrorCode::storage, "cannot open the ledger " + path + ": " + error.what());

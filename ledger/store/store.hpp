@@ -42,6 +42,11 @@ using detail::StoredPosting;
 struct Options {
   int busy_timeout_ms = 10000;  // how long a writer waits for another before giving up (busy)
   bool shared_reads = false;    // never read an SQLite file as immutable (LedgerOptions)
+  // With create, an SQLite file that nothing else opens before it is complete, which its builder
+  // names only then (replay): written with its rollback journal in memory and without syncs, a
+  // crash leaving a file the builder removes. Store::finish_build makes it a ledger like any other,
+  // and the builder syncs the file once before naming it.
+  bool unshared_build = false;
 };
 
 // The last event of the journal.
@@ -208,9 +213,6 @@ class ReadTxn {
   virtual std::int64_t account_usd_through(std::int64_t account, std::int64_t fund, std::int32_t day) = 0;
   // The latest day account moved in each fund.
   virtual std::map<std::int64_t, std::int32_t> latest_days(std::int64_t account) = 0;
-  // The funds whose postings to account before day sum to a positive USD amount, by fund id.
-  virtual std::vector<std::pair<std::int64_t, std::int64_t>> positive_usd_before(std::int64_t account,
-                                                                                std::int32_t day) = 0;
   // The holding an event recorded, with the moves of the events dated through as_of (all when absent).
   virtual std::optional<detail::Holding> holding(std::int64_t seq, std::optional<std::int32_t> as_of) = 0;
   // Every holding in a currency other than except_currency held on day, as it stood then.
@@ -227,15 +229,18 @@ class ReadTxn {
   virtual std::optional<std::int32_t> first_posting_day() = 0;
   virtual std::optional<std::int32_t> last_posting_day() = 0;
   virtual std::optional<std::int64_t> close_seq(const Period& period) = 0;
-  // Sums through day of the postings to accounts in currencies other than except_currency, by
-  // full key; with by_fund_and_currency, by (account, fund, currency) alone.
-  virtual std::vector<KeyedSums> sums_through(std::int32_t day, const std::vector<std::int64_t>& accounts,
-                                              std::int64_t except_currency, bool by_fund_and_currency) = 0;
   // Sums by full key of the postings dated from..through to accounts of these classes.
   virtual std::vector<KeyedSums> sums_of_classes(std::int32_t from, std::int32_t through,
                                                  const std::vector<AccountClass>& classes) = 0;
-  // Every balance by full key as of day that is not zero (in the currency or in USD).
-  virtual std::vector<KeyedSums> balances_as_of(std::int32_t day) = 0;
+  // The balance table's rows of these accounts (every account when empty) in currencies other than
+  // except_currency (0: none), by full key. A write transaction adds to the table what it posted
+  // at its commit, or as it goes (add_balances): what it posted since is not in these rows.
+  virtual std::vector<KeyedSums> stored_balances(const std::vector<std::int64_t>& accounts,
+                                                 std::int64_t except_currency) = 0;
+  // Sums by full key of the postings dated after day to these accounts (every account when empty)
+  // in currencies other than except_currency.
+  virtual std::vector<KeyedSums> sums_after(std::int32_t day, const std::vector<std::int64_t>& accounts,
+                                            std::int64_t except_currency) = 0;
 
   // ---- The journal, for export and verify ----
   // Calls row for every event in seq order until it returns false.
@@ -327,6 +332,9 @@ class Store {
   // failed), leaving the database as it was before: its tables dropped. Does nothing to a file
   // (whoever built it removes it).
   virtual void discard_if_empty() = 0;
+  // After the last commit of an unshared build (Options::unshared_build): turns on the WAL and the
+  // syncs that every other opening uses. Does nothing otherwise.
+  virtual void finish_build() = 0;
 };
 
 // Whether location names a database server's ledger (a postgresql:// URL) rather than a file.
