@@ -34,19 +34,20 @@ def median_run(command, runs):
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
-def measure(fl, db, replayed, args, events, label):
+def measure(fl, db, replayed, args, events, label, jsonl=None):
     """Times every operation on one store; returns {operation: (seconds, peak MiB, rate text)}."""
     results = {}
+    jsonl = jsonl or args.jsonl
 
     def record(operation, seconds, peak, count=None, unit=None):
         rate = f"{count / seconds:,.0f} {unit}/s" if count else ""
         results[operation] = (seconds, peak, rate)
         print(f"  {label:<10} {operation:<50} {seconds:9.3f} s  {rate:>22}  {peak:7.0f} MiB", flush=True)
 
-    exported = os.path.join(args.work, f"export-{label.lower()}.jsonl")
+    exported = os.path.join(args.work, f"export-{label.lower().replace(' ', '-')}.jsonl")
     run([fl, "--db", db, "init"])
-    seconds, peak, _ = run([fl, "--db", db, "import", args.jsonl])
-    record("import", seconds, peak, args.entries, "entries")
+    seconds, peak, _ = run([fl, "--db", db, "import", jsonl])
+    record("import", seconds, peak, events, "events")
     seconds, peak, _ = run([fl, "--db", db, "balances", "--format", "csv"])
     record("balances, right after import", seconds, peak)
     seconds, peak = median_run([fl, "--db", db, "balances", "--format", "csv"], args.runs)
@@ -83,6 +84,38 @@ def agree_with_ledger(fl, db, journal):
     return mine == other, len(mine)
 
 
+def floor(args, db, label):
+    """The raw SQLite floor of the import into db: SQLite storing the same rows (events and postings)
+    with prepared inserts, nothing else. None without the floor program."""
+    if not args.floor:
+        return None
+    _, _, said = run([args.floor, db, os.path.join(args.work, "floor.db")], stdout=subprocess.PIPE)
+    seconds = float(said.split(" in ")[1].split(" s")[0])
+    print(f"  {label:<10} {'the floor: ' + said.split(': ')[1].split(' in ')[0]:<50} {seconds:9.3f} s", flush=True)
+    return seconds
+
+
+def targets_of(results, events, floor_seconds, workload):
+    """The targets every workload shares: (name, measured, target, met)."""
+    def per_second(operation):
+        return events / results[operation][0]
+
+    import_seconds = results["import"][0]
+    peak = max(results[operation][1] for operation in ("import", "export", "verify", "replay"))
+    slowest_report = max((results[op][0], op) for op in results if op.startswith(("report", "balances, warm")))
+    return [
+        (f"{workload}: import / raw SQLite floor",
+         f"{import_seconds / floor_seconds:.2f}x" if floor_seconds else "not run", "<= 2x",
+         bool(floor_seconds) and import_seconds / floor_seconds <= 2),
+        (f"{workload}: replay", f"{per_second('replay'):,.0f} events/s", ">= 150,000/s", per_second("replay") >= 150000),
+        (f"{workload}: verify", f"{per_second('verify'):,.0f} events/s", ">= 500,000/s", per_second("verify") >= 500000),
+        (f"{workload}: export", f"{per_second('export'):,.0f} events/s", ">= 400,000/s", per_second("export") >= 400000),
+        (f"{workload}: peak memory of import, export, verify, replay", f"{peak:.0f} MiB", "< 200 MiB", peak < 200),
+        (f"{workload}: slowest report or balances", f"{slowest_report[0]:.3f} s ({slowest_report[1].split(' (')[0]})",
+         "< 0.1 s", slowest_report[0] < 0.1),
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fundledger", required=True)
@@ -94,25 +127,29 @@ def main():
     parser.add_argument("--csv", required=True)
     parser.add_argument("--no-postgresql", action="store_true", help="measure the SQLite store only")
     parser.add_argument("--floor", help="the sqlite_floor program (the raw SQLite floor of an import)")
+    parser.add_argument("--domain", help="the domain workload's journal (tools/bench-domain.py)")
     args = parser.parse_args()
     fl = args.fundledger
     db = os.path.join(args.work, "bench.db")
     replayed = os.path.join(args.work, "replayed.db")
-    for path in (db, db + "-wal", db + "-shm", replayed, replayed + "-wal", replayed + "-shm"):
-        if os.path.exists(path):
-            os.remove(path)
+    domain_db = os.path.join(args.work, "domain.db")
+    domain_replayed = os.path.join(args.work, "domain-replayed.db")
+    for base in (db, replayed, domain_db, domain_replayed):
+        for path in (base, base + "-wal", base + "-shm"):
+            if os.path.exists(path):
+                os.remove(path)
     events = sum(1 for _ in open(args.jsonl))
 
     print(f"fundledger and ledger-cli on {args.entries:,} entries ({events:,} events)")
     stores = {"SQLite": measure(fl, db, replayed, args, events, "SQLite")}
     agree, count = agree_with_ledger(fl, db, args.journal)
-    floor_seconds = None
-    if args.floor:
-        # SQLite storing the same rows (events and postings) with prepared inserts, nothing else.
-        _, _, said = run([args.floor, db, os.path.join(args.work, "floor.db")], stdout=subprocess.PIPE)
-        floor_seconds = float(said.split(" in ")[1].split(" s")[0])
-        print(f"  {'SQLite':<10} {'the floor: ' + said.split(': ')[1].split(' in ')[0]:<50} {floor_seconds:9.3f} s",
-              flush=True)
+    floor_seconds = floor(args, db, "SQLite")
+    domain = None
+    if args.domain:
+        domain_events = sum(1 for _ in open(args.domain))
+        print(f"\nthe domain workload: {domain_events:,} events of a trust fund over twenty years")
+        domain = measure(fl, domain_db, domain_replayed, args, domain_events, "Domain", jsonl=args.domain)
+        domain_floor = floor(args, domain_db, "Domain")
     if not args.no_postgresql:
         # A throwaway server of the benchmark's own, with fsync on, as a real one runs.
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -150,6 +187,12 @@ def main():
     print(f"  {'ledger-cli bal (median of ' + str(ledger_runs) + ')':<50} {ledger_seconds:12.3f}")
     rows.append({"store": "ledger-cli", "operation": "bal", "seconds": f"{ledger_seconds:.3f}", "rate": "",
                  "peak_mib": f"{ledger_peak:.0f}"})
+    if domain:
+        print(f"\n  {'the domain workload (SQLite)':<50} {'s':>12} {'rate':>20} {'MiB':>6}")
+        for operation, (seconds, peak, rate) in domain.items():
+            print(f"  {operation:<50} {seconds:12.3f} {rate:>20} {peak:6.0f}")
+            rows.append({"store": "SQLite, domain workload", "operation": operation, "seconds": f"{seconds:.3f}",
+                         "rate": rate, "peak_mib": f"{peak:.0f}"})
     import_seconds = stores["SQLite"]["import"][0]
     first_balances = stores["SQLite"]["balances, right after import"][0]
     ratio = (import_seconds + first_balances) / ledger_seconds
@@ -158,25 +201,13 @@ def main():
     rows.append({"store": "SQLite", "operation": "ratio (import + balances) / ledger bal", "seconds": f"{ratio:.3f}",
                  "rate": "", "peak_mib": ""})
     # Each target of the benchmark beside what was measured (SQLite store).
-    sqlite = stores["SQLite"]
-
-    def per_second(operation):
-        return events / sqlite[operation][0]
-
-    slowest_report = max((sqlite[op][0], op) for op in sqlite if op.startswith(("report", "balances, warm")))
-    targets = [
-        ("import + balances / ledger-cli bal", f"{ratio:.2f}x", "<= 0.33x", ratio <= 0.33),
-        ("import / raw SQLite floor", f"{import_seconds / floor_seconds:.2f}x" if floor_seconds else "not run",
-         "<= 2x", bool(floor_seconds) and import_seconds / floor_seconds <= 2),
-        ("replay", f"{per_second('replay'):,.0f} events/s", ">= 150,000/s", per_second("replay") >= 150000),
-        ("verify", f"{per_second('verify'):,.0f} events/s", ">= 500,000/s", per_second("verify") >= 500000),
-        ("export", f"{per_second('export'):,.0f} events/s", ">= 400,000/s", per_second("export") >= 400000),
-        ("slowest report or warm balances", f"{slowest_report[0]:.3f} s ({slowest_report[1].split(' (')[0]})",
-         "< 0.1 s", slowest_report[0] < 0.1),
-    ]
-    print(f"\n  {'target':<36} {'measured':>38} {'target':>14}  met")
+    targets = [("generic: import + balances / ledger-cli bal", f"{ratio:.2f}x", "<= 0.33x", ratio <= 0.33)]
+    targets += targets_of(stores["SQLite"], events, floor_seconds, "generic")
+    if domain:
+        targets += targets_of(domain, domain_events, domain_floor, "domain")
+    print(f"\n  {'target':<44} {'measured':>38} {'target':>14}  met")
     for name, measured, target, met in targets:
-        print(f"  {name:<36} {measured:>38} {target:>14}  {'yes' if met else 'NO'}")
+        print(f"  {name:<44} {measured:>38} {target:>14}  {'yes' if met else 'NO'}")
         rows.append({"store": "SQLite", "operation": f"target: {name} {target}", "seconds": "",
                      "rate": measured, "peak_mib": "met" if met else "not met"})
     print(f"  balances agree with ledger-cli: {'yes' if agree else 'NO'} ({count} balances"
