@@ -3,7 +3,8 @@
 before the rules engine and the store were separated, is refused by read-only commands until
 `fundledger upgrade` brings its format up to date; then it verifies with its recorded head, exports
 byte for byte as it did, gives the same balances, and its export replays into a new ledger that
-exports the same bytes again (tests/fixtures/README.md).
+exports the same bytes again (tests/fixtures/README.md). A ledger of the current schema written
+before the index of the postings by pledge gets it from the first command that writes.
 
 Usage: python3 fixtures.py --fundledger PATH
 """
@@ -77,7 +78,35 @@ def main():
         again = read(os.path.join(work, "again.jsonl")) if result.returncode == 0 else b""
         checks.check("the replayed ledger exports the same bytes again", again == expected,
                      f"exit {result.returncode}: {result.stderr!r}")
+        checks.check("the upgraded ledger and the replayed one have the index of the postings by pledge",
+                     has_pledge_index(ledger) and has_pledge_index(os.path.join(work, "new.db")))
+        check_pledge_index_added(checks, fundledger, os.path.join(work, "new.db"), work)
     return checks.finish()
+
+
+def has_pledge_index(path):
+    import sqlite3
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as database:
+        return database.execute("SELECT count(*) FROM sqlite_master WHERE name = 'postings_by_pledge'").fetchone()[0] == 1
+
+
+def check_pledge_index_added(checks, fundledger, ledger, work):
+    """A version-3 ledger written before the index by pledge existed: read-only commands read it as it
+    is, and the first command that writes adds the index, changing nothing recorded."""
+    import sqlite3
+    database = sqlite3.connect(ledger)
+    database.execute("DROP INDEX postings_by_pledge")
+    database.commit()
+    database.close()
+    before = run(fundledger, ["--db", ledger, "export"], work)
+    result = run(fundledger, ["--db", ledger, "verify", "--expect-head", HEAD], work)
+    checks.check("a ledger of schema 3 without the index by pledge verifies read-only, and is left without it",
+                 result.returncode == 0 and not has_pledge_index(ledger), f"exit {result.returncode}: {result.stderr!r}")
+    result = run(fundledger, ["--db", ledger, "upgrade"], work)
+    after = run(fundledger, ["--db", ledger, "export"], work)
+    checks.check("the first command that writes adds the index, and the ledger exports the same bytes",
+                 result.returncode == 0 and has_pledge_index(ledger) and before.stdout == after.stdout
+                 and len(after.stdout) > 0, f"exit {result.returncode}: {result.stderr!r}")
 
 
 if __name__ == "__main__":
