@@ -22,9 +22,11 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <system_error>
 
 namespace fundledger {
@@ -287,6 +289,32 @@ VerifyReport verify(const Ledger& ledger, const VerifyOptions& options, const Pr
 
 namespace {
 
+// The right to build the ledger at a path, for one replay at a time: an exclusive lock on a file
+// beside it, which a replay killed before it could remove it leaves unlocked for the next.
+class BuildLock {
+ public:
+  explicit BuildLock(const std::string& new_path)
+      : path_(new_path + ".replaying.lock"), descriptor_(::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644)) {
+    if (descriptor_ < 0) {
+      throw Error(ErrorCode::output_uncreatable, "cannot create the ledger " + new_path + ": " + std::strerror(errno));
+    }
+    if (::flock(descriptor_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(descriptor_);
+      throw Error(ErrorCode::output_uncreatable, "cannot create the ledger " + new_path + ": another replay is building it");
+    }
+  }
+  BuildLock(const BuildLock&) = delete;
+  BuildLock& operator=(const BuildLock&) = delete;
+  ~BuildLock() {
+    ::unlink(path_.c_str());
+    ::close(descriptor_);
+  }
+
+ private:
+  std::string path_;
+  int descriptor_;
+};
+
 // Flushes a file or a folder to the disk; false (errno set) when it cannot.
 bool sync_path(const std::string& path) {
   const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -469,11 +497,12 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
   if (store::is_database_url(new_path)) return replay_into_database(journal, source_name, new_path, options, progress);
   // The ledger is built under another name and given its own only once complete, so that a replay
   // that fails, or is killed, never leaves a half-built ledger at new_path. A leftover of a killed
-  // replay is cleared first.
+  // replay is cleared first; two replays to the same path at once are one too many (BuildLock).
   std::error_code exists_error;
   if (std::filesystem::exists(new_path, exists_error)) {
     throw Error(ErrorCode::output_uncreatable, "cannot create the ledger " + new_path + ": the file already exists");
   }
+  const BuildLock lock(new_path);
   const std::string building = new_path + ".replaying";
   remove_ledger_files(building);
   ReplayReport report;
@@ -514,6 +543,7 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
     remove_ledger_files(building);
     throw Error(ErrorCode::output_uncreatable, "cannot create the ledger " + new_path + ": " + renamed.message());
   }
+  // The name itself reaches the disk with the folder; the ledger is whole under it either way.
   const std::filesystem::path folder = std::filesystem::path(new_path).parent_path();
   sync_path(folder.empty() ? std::string(".") : folder.string());
   return report;

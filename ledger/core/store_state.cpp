@@ -14,6 +14,31 @@ std::array<std::int64_t, 4> month_key(const StoredPosting& posting, std::int32_t
   return {posting.account_id, posting.fund_id, posting.currency_id, month_index(Date::from_day_number(day))};
 }
 
+namespace {
+
+// total += sign * value; throws Error (overflow) past the range of a stored amount, as the store's
+// own sums do.
+void add_checked(std::int64_t& total, std::int64_t value, int sign = 1) {
+  const bool overflow = sign > 0 ? __builtin_add_overflow(total, value, &total) : __builtin_sub_overflow(total, value, &total);
+  if (overflow) throw Error(ErrorCode::overflow, "a sum of balances would exceed the range of a stored amount");
+}
+
+void add_checked(Position& total, const Position& value, int sign = 1) {
+  add_checked(total.amount_minor, value.amount_minor, sign);
+  add_checked(total.functional_minor, value.functional_minor, sign);
+}
+
+Position net(const BalanceSums& sums) {
+  Position position;
+  add_checked(position.amount_minor, sums.debit);
+  add_checked(position.amount_minor, sums.credit, -1);
+  add_checked(position.functional_minor, sums.functional_debit);
+  add_checked(position.functional_minor, sums.functional_credit, -1);
+  return position;
+}
+
+}  // namespace
+
 void Pending::add(const StoredPosting& posting, std::int32_t day, std::int64_t cash_account, MovementKind kind) {
   const BalanceKeyIds key{posting.account_id, posting.fund_id, posting.donor_id,
                           posting.project_id, posting.pledge_id, posting.currency_id};
@@ -29,12 +54,11 @@ void Pending::add(const StoredPosting& posting, std::int32_t day, std::int64_t c
     auto [found, inserted] = latest_cash_day->try_emplace(posting.fund_id, day);
     if (!inserted && found->second < day) found->second = day;
   }
-  if (const auto usd = cash_usd.find(posting.fund_id); usd != cash_usd.end()) usd->second += posting.functional_minor;
-  const auto held = cash_positions.find({posting.fund_id, posting.currency_id});
-  if (held != cash_positions.end()) {
-    held->second.amount_minor += posting.amount_minor;
-    held->second.functional_minor += posting.functional_minor;
+  if (const auto usd = cash_usd.find(posting.fund_id); usd != cash_usd.end()) {
+    add_checked(usd->second, posting.functional_minor);
   }
+  const auto held = cash_positions.find({posting.fund_id, posting.currency_id});
+  if (held != cash_positions.end()) add_checked(held->second, {posting.amount_minor, posting.functional_minor});
 }
 
 BalanceDeltas Pending::take_deltas() {
@@ -61,16 +85,9 @@ std::map<BalanceKeyIds, Position> sums_as_of(store::ReadTxn& txn, const Pending&
   std::map<BalanceKeyIds, Position> sums;
   for (const KeyedSums& row : txn.stored_balances(accounts, except_currency)) sums[row.key] = row.sums;
   for (const auto& [key, pending_sums] : pending.balances) {
-    if (!wanted(key)) continue;
-    Position& position = sums[key];
-    position.amount_minor += pending_sums.debit - pending_sums.credit;
-    position.functional_minor += pending_sums.functional_debit - pending_sums.functional_credit;
+    if (wanted(key)) add_checked(sums[key], net(pending_sums));
   }
-  for (const KeyedSums& row : txn.sums_after(day, accounts, except_currency)) {
-    Position& position = sums[row.key];
-    position.amount_minor -= row.sums.amount_minor;
-    position.functional_minor -= row.sums.functional_minor;
-  }
+  for (const KeyedSums& row : txn.sums_after(day, accounts, except_currency)) add_checked(sums[row.key], row.sums, -1);
   for (auto it = sums.begin(); it != sums.end();) {
     it = it->second.amount_minor == 0 && it->second.functional_minor == 0 ? sums.erase(it) : std::next(it);
   }
@@ -102,16 +119,14 @@ BalanceSums StoreState::balance(const BalanceKeyIds& key) const {
 Position StoreState::cash_position(std::int64_t fund, std::int64_t currency) const {
   const std::int64_t cash = account_id(account::cash);
   if (cash < 0) return {};
-  auto [cached, fresh] = pending_.cash_positions.try_emplace({fund, currency});
-  if (!fresh) return cached->second;
-  Position& position = cached->second;
-  position = txn_.account_position(cash, fund, currency);
-  for (const auto& [key, sums] : pending_.balances) {
-    if (key[0] == cash && key[1] == fund && key[5] == currency) {
-      position.amount_minor += sums.debit - sums.credit;
-      position.functional_minor += sums.functional_debit - sums.functional_credit;
-    }
+  if (const auto cached = pending_.cash_positions.find({fund, currency}); cached != pending_.cash_positions.end()) {
+    return cached->second;
   }
+  Position position = txn_.account_position(cash, fund, currency);
+  for (const auto& [key, sums] : pending_.balances) {
+    if (key[0] == cash && key[1] == fund && key[5] == currency) add_checked(position, net(sums));
+  }
+  pending_.cash_positions.emplace(std::make_pair(fund, currency), position);
   return position;
 }
 
@@ -124,13 +139,12 @@ std::int64_t StoreState::cash_usd(std::int64_t fund, Date day) const {
   if (found != pending_.latest_cash_day->end() && day.day_number() < found->second) {
     return txn_.account_usd_through(cash, fund, day.day_number());
   }
-  auto [cached, fresh] = pending_.cash_usd.try_emplace(fund);
-  if (!fresh) return cached->second;
-  std::int64_t& total = cached->second;
-  total = txn_.account_usd(cash, fund);
+  if (const auto cached = pending_.cash_usd.find(fund); cached != pending_.cash_usd.end()) return cached->second;
+  std::int64_t total = txn_.account_usd(cash, fund);
   for (const auto& [key, sums] : pending_.balances) {
-    if (key[0] == cash && key[1] == fund) total += sums.functional_debit - sums.functional_credit;
+    if (key[0] == cash && key[1] == fund) add_checked(total, net(sums).functional_minor);
   }
+  pending_.cash_usd.emplace(fund, total);
   return total;
 }
 
@@ -139,7 +153,7 @@ std::vector<std::pair<std::int64_t, std::int64_t>> StoreState::positive_cash_bef
   if (cash < 0) return {};
   std::map<std::int64_t, std::int64_t> by_fund;
   for (const auto& [key, sums] : sums_as_of(txn_, pending_, day.day_number() - 1, {cash}, 0)) {
-    by_fund[key[1]] += sums.functional_minor;
+    add_checked(by_fund[key[1]], sums.functional_minor);
   }
   std::vector<std::pair<std::int64_t, std::int64_t>> positive;
   for (const auto& [fund, usd] : by_fund) {
@@ -166,9 +180,7 @@ std::vector<MonetaryPosition> StoreState::monetary_positions(Date day) const {
   if (const std::int64_t cash = account_id(account::cash); cash >= 0) {
     std::map<BalanceKeyIds, Position> by_fund_and_currency;
     for (const auto& [key, sums] : sums_as_of(txn_, pending_, day.day_number(), {cash}, usd_id)) {
-      Position& position = by_fund_and_currency[{key[0], key[1], 0, 0, 0, key[5]}];
-      position.amount_minor += sums.amount_minor;
-      position.functional_minor += sums.functional_minor;
+      add_checked(by_fund_and_currency[{key[0], key[1], 0, 0, 0, key[5]}], sums);
     }
     for (const auto& [key, sums] : by_fund_and_currency) positions.push_back({key, 0, sums});
   }

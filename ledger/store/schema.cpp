@@ -222,7 +222,7 @@ CREATE TABLE balances (
 
 // The postings of a pledge: what a receipt or a reduction reads of the pledge it settles.
 constexpr const char* pledge_index =
-    "CREATE INDEX postings_by_pledge ON postings (pledge_id, account_id) WHERE pledge_id IS NOT NULL";
+    "CREATE INDEX IF NOT EXISTS postings_by_pledge ON postings (pledge_id, account_id) WHERE pledge_id IS NOT NULL";
 
 // The tables version 3 added: in every new ledger after schema_current, and by migrate_to_3.
 constexpr const char* version_3_tables = R"sql(

@@ -90,6 +90,9 @@ class SqliteConnection final : public Connection {
     // An existing file is checked before anything is set on it: turning on WAL would write to a
     // file that is not a ledger (another application's database, an empty file) before it is
     // refused.
+    // The busy timeout writes nothing, and a migration (or the index a ledger gets at its next
+    // writing) waits for other writers as every write does.
+    database_.setBusyTimeout(busy_timeout_ms);
     if (!create) check_and_migrate(database_, writable);
     configure_connection(database_, writable, busy_timeout_ms);
     if (create) {
