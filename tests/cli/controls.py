@@ -410,6 +410,22 @@ def head_cases(checks, fundledger, work, ledger, export_lines, head):
                  and "goes on after the expected head" in err and not left,
                  shown(result) + f"\nleft behind: {left}")
 
+    # One replay at a time builds a given path: the lock another replay holds beside it refuses a
+    # second, which leaves the first one's files alone; once released, the path is free again.
+    import fcntl
+    lock_path = os.path.join(work, "busy.db.replaying.lock")
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = run(fundledger, ["replay", "full.jsonl", "--db", "busy.db"], work)
+        checks.check("replay to a path another replay is building: exit 73, 'cannot create the ledger busy.db: "
+                     "another replay is building it', no busy.db, the lock file left to its holder",
+                     result.returncode == 73 and "cannot create the ledger busy.db: another replay is building it"
+                     in text(result.stderr) and not leftovers("busy.db") and os.path.exists(lock_path), shown(result))
+    result = run(fundledger, ["replay", "full.jsonl", "--db", "busy.db", "--expect-head", head], work)
+    checks.check("once that lock is released, the replay builds busy.db and removes the lock file",
+                 result.returncode == 0 and os.path.exists(os.path.join(work, "busy.db"))
+                 and not os.path.exists(lock_path), shown(result))
+
 
 # ---- 3. read-only use creates nothing ------------------------------------------------------------
 
