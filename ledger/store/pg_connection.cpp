@@ -234,14 +234,21 @@ class PgConnection final : public Connection {
     std::optional<PgError> failure;
     const bool sync_sent = pq().PQpipelineSync(raw()) == 1;
     if (!sync_sent) failure = PgError("cannot end a pipeline: " + std::string(pq().PQerrorMessage(raw())), "08000");
-    // Each write's answer ends with a null result; the pipeline ends with its sync result.
+    // Each write's answer ends with a null result; the pipeline ends with its sync result. A
+    // connection lost midway may give null results without end, and still read as OK: more ends
+    // than writes sent mean that no sync result is coming.
+    int ends = 0;
     while (sync_sent) {
       if (pq().PQstatus(raw()) != CONNECTION_OK) {
         if (!failure) failure = PgError("the connection to the server was lost", "08006");
         break;
       }
       PGresult* result = pq().PQgetResult(raw());
-      if (!result) continue;  // the end of one write's answer
+      if (!result) {
+        if (++ends <= pending_ + 1) continue;  // the end of one write's answer
+        if (!failure) failure = PgError("the connection to the server was lost", "08006");
+        break;
+      }
       const ExecStatusType status = pq().PQresultStatus(result);
       if (status == PGRES_FATAL_ERROR && !failure) {
         const char* state = pq().PQresultErrorField(result, PG_DIAG_SQLSTATE);
