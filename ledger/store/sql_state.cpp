@@ -323,16 +323,13 @@ std::map<std::int64_t, std::int32_t> SqlTxn::latest_days(std::int64_t account) {
 
 namespace {
 
-// The moves of the events dated through a day, by holding.
-constexpr const char* moves_through =
+// The moves of the events dated through a day, by holding; for one holding alone (its seq the
+// second parameter), only that holding's moves are read.
+const std::string moves_of_events_through =
     "SELECT m.holding_seq, SUM(m.amount_minor) AS amount_minor, SUM(m.functional_minor) AS functional_minor "
-    "FROM holding_moves m JOIN events e ON e.seq = m.event_seq WHERE e.date <= ? GROUP BY m.holding_seq";
-
-// The same for one holding (seq the second parameter): the moves of that holding alone are read.
-constexpr const char* one_holding_moves_through =
-    "SELECT m.holding_seq, SUM(m.amount_minor) AS amount_minor, SUM(m.functional_minor) AS functional_minor "
-    "FROM holding_moves m JOIN events e ON e.seq = m.event_seq WHERE e.date <= ? AND m.holding_seq = ? "
-    "GROUP BY m.holding_seq";
+    "FROM holding_moves m JOIN events e ON e.seq = m.event_seq WHERE e.date <= ?";
+const std::string moves_through = moves_of_events_through + " GROUP BY m.holding_seq";
+const std::string one_holding_moves_through = moves_of_events_through + " AND m.holding_seq = ? GROUP BY m.holding_seq";
 
 Holding holding_of(const Statement& query) {
   Holding holding;
