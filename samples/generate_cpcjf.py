@@ -668,8 +668,9 @@ def contributions():
 # Implementing partners: advances of cash (1400), reported in part or in full by partner_report
 # events (5100 with PSC). EUR advances are paid from EUR that the treasury buys on the 28th of the
 # month before (held over that month end, then paid out at the next month's rate: an exchange
-# difference); the PSC on a EUR report is settled in USD between the fund and the PSC account on the
-# 28th of its month, so that no other foreign-currency cash stays in a fund over a month end.
+# difference); the PSC on a EUR report is paid from EUR the treasury buys for the fund the day
+# before, and the PSC account sells the EUR it earned for USD on the 28th of the month, so that no
+# other foreign-currency cash stays in a fund over a month end and no fund spends cash it lacks.
 
 PARTNERS = {
     "NGO-KE-014": "shelters and support for victims of trafficking, Kenya",
@@ -763,12 +764,16 @@ def advance(day, project, partner, currency, amount, purpose, reports):
         psc_usd = usd(psc, currency, report_day)
         SPENT.append((report_day, project, psc_usd, psc_usd))
         if currency != "USD":
+            bought = report_day - datetime.timedelta(days=1)
+            treasury_entry(bought, "Treasury: {} {:,.2f} bought for {} at the operational rate {}, for the PSC on {}'s "
+                                   "report of {}".format(currency, psc, fund, rate(currency, bought), partner,
+                                                         report_day.isoformat()),
+                           [(fund, currency, psc)])
             settled = report_day.replace(day=28)
-            treasury_entry(settled, "Treasury: the {} {:,.2f} of PSC charged on {}'s report of {} settled in USD "
-                                    "between {} and the PSC account at the operational rate {}".format(
-                                        currency, psc, partner, report_day.isoformat(), fund,
-                                        rate(currency, settled)),
-                           [(fund, currency, psc), ("PSC", currency, -psc)])
+            treasury_entry(settled, "Treasury: the {} {:,.2f} of PSC earned on {}'s report of {} sold for USD by the "
+                                    "PSC account at the operational rate {}".format(
+                                        currency, psc, partner, report_day.isoformat(), rate(currency, settled)),
+                           [("PSC", currency, -psc)])
     return event
 
 

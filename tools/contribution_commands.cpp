@@ -107,6 +107,7 @@ const std::vector<EventSpec>& event_specs() {
         {"pledge", "the pledge it relates to"},
         {"paid", "paid at once", FieldKind::flag},
         {"pays", "the id of the payable refund this pays"},
+        {"allow_overdraft", "pay it even beyond the fund's cash", FieldKind::flag},
         {"memo", "a note"}},
        "fundledger refund REF-2024-01 --donor SWE --fund UNCAC --date 2024-11-15 --currency SEK \\\n"
        "    --amount 120000.00 --paid"},
@@ -131,6 +132,7 @@ const std::vector<EventSpec>& event_specs() {
         {"amount", "amount advanced", FieldKind::text, true},
         {"partner", "the implementing partner's code", FieldKind::text, true},
         {"project", "project code"},
+        {"allow_overdraft", "advance it even beyond the fund's cash", FieldKind::flag},
         {"memo", "a note"}},
        "fundledger advance ADV-2024-07 --fund UNTOC --date 2024-07-15 --currency USD --amount 80000.00 \
 "
@@ -141,6 +143,7 @@ const std::vector<EventSpec>& event_specs() {
         {"date", "YYYY-MM-DD", FieldKind::text, true},
         {"amount", "amount reported, in the advance's currency", FieldKind::text, true},
         {"psc_rate", "PSC rate (default: the project's, else the ledger's)"},
+        {"allow_overdraft", "charge its PSC even beyond the fund's cash", FieldKind::flag},
         {"memo", "a note"}},
        "fundledger partner-report PR-2024-07-1 --advance ADV-2024-07 --date 2024-10-31 --amount 52000.00"},
       {"budget", "budget", "record an approved budget in USD for a fund's year (a later one revises it)",
@@ -159,6 +162,7 @@ const std::vector<EventSpec>& event_specs() {
         {"to_fund", "the fund receiving", FieldKind::text, true},
         {"currency", "currency", FieldKind::text, true},
         {"amount", "amount", FieldKind::text, true},
+        {"allow_overdraft", "transfer it even beyond the paying fund's cash", FieldKind::flag},
         {"memo", "a note"}},
        "fundledger transfer TRF-2024-01 --date 2024-07-01 --from-fund CPCJF --to-fund UNTOC \\\n"
        "    --currency USD --amount 250000.00"},
@@ -186,6 +190,8 @@ const std::vector<EventSpec>& event_specs() {
        {{"id", "this event's id", FieldKind::text, true, true},
         {"reverses", "the id of the event to reverse", FieldKind::text, true},
         {"date", "YYYY-MM-DD", FieldKind::text, true},
+        {"allow_overdraft", "take back cash even beyond the fund's cash (a returned payment already spent)",
+         FieldKind::flag},
         {"memo", "why"}},
        "fundledger reversal REV-2024-0001 --reverses BNK-2024-0107 --date 2024-03-05 --memo \"Duplicate\""},
   };
@@ -274,7 +280,7 @@ Listing pledges_listing(const std::vector<PledgeStatus>& pledges, const std::opt
   if (as_of) listing.meta.push_back({"as_of", as_of->to_string()});
   listing.keys = {"pledge", "donor", "fund", "project", "purpose", "currency", "signed", "status", "pledged",
                   "received", "reduced", "written_off", "outstanding", "receivable", "carrying_usd", "deferred",
-                  "allowance"};
+                  "allowance", "paid_ahead"};
   const std::vector<std::string> shown_in_table = {"pledge",   "donor",       "fund",        "purpose",
                                                    "currency", "signed",      "status",      "pledged",
                                                    "received", "reduced",     "written_off", "outstanding",
@@ -298,7 +304,8 @@ Listing pledges_listing(const std::vector<PledgeStatus>& pledges, const std::opt
         {"receivable", amount(p.receivable)},
         {"carrying_usd", amount(p.carrying_usd)},
         {"deferred", amount(p.deferred)},
-        {"allowance", amount(p.allowance)}};
+        {"allowance", amount(p.allowance)},
+        {"paid_ahead", amount(p.paid_ahead)}};
     std::vector<std::string> row;
     for (const std::string& key : table ? shown_in_table : listing.keys) row.push_back(cells.at(key));
     listing.rows.push_back(std::move(row));
@@ -322,8 +329,8 @@ std::vector<std::pair<const char*, const Decimal*>> figures_of(const PledgeStatu
   return {
       {"pledged", &p.pledged},         {"received", &p.received},         {"reduced", &p.reduced},
       {"written_off", &p.written_off}, {"outstanding", &p.outstanding},   {"receivable", &p.receivable},
-      {"deferred", &p.deferred},       {"allowance", &p.allowance},       {"held_as_advance", &p.held_as_advance},
-      {"advance_remaining", &p.advance_remaining}};
+      {"deferred", &p.deferred},       {"allowance", &p.allowance},       {"paid_ahead", &p.paid_ahead},
+      {"held_as_advance", &p.held_as_advance}, {"advance_remaining", &p.advance_remaining}};
 }
 
 }  // namespace
@@ -413,6 +420,10 @@ void print_pledge(const PledgeStatus& p, Format format) {
                      format_amount(p.carrying_usd));
   if (!p.deferred.is_zero()) figure("deferred", p.deferred);
   if (!p.allowance.is_zero()) figure("allowance", p.allowance);
+  if (!p.paid_ahead.is_zero()) {
+    out += fmt::format("  {:<13}{:>20} {}, held for instalments not yet due (2100), applied as they fall due\n",
+                       "paid ahead", format_amount(p.paid_ahead), p.currency);
+  }
   if (!p.held_as_advance.is_zero()) {
     auto plain = [](const Decimal& value) {
       std::string text = format_amount(value);

@@ -173,7 +173,7 @@ void register_setup_commands(CLI::App& app, Context& context) {
     auto effective = std::make_shared<std::string>();
     set->add_option("key", *key,
                     "rounding, psc_rate, psc_fund, recognition, max_future_days, year_end, psc_own_spending, "
-                    "iati_org_ref, iati_org_name or iati_sector")
+                    "rules_version, iati_org_ref, iati_org_name or iati_sector")
         ->required();
     set->add_option("value", *value, "the value")->required();
     set->add_option("--effective", *effective, "first day it applies, YYYY-MM-DD");

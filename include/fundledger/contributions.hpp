@@ -65,6 +65,9 @@ struct PledgeStatus {
   Decimal deferred;      // conditions not yet met (2200)
   Decimal allowance;     // allowance for doubtful collection (1290)
   std::vector<InstalmentStatus> installments;
+  // Paid ahead of instalments not yet recognized, held for the pledge (2100) and applied to them
+  // as they are recognized: what remains held.
+  Decimal paid_ahead;
   // Received beyond what the pledge had outstanding and held for the donor as an advance (2100),
   // and what of it is still held: filled by find_pledge only.
   Decimal held_as_advance;

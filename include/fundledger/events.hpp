@@ -179,6 +179,7 @@ struct RefundEvent {
   std::string pays;  // the id of a payable refund this payment settles; empty: none
   std::string memo;
   std::string receipt;  // the id of the receipt whose held money is returned; empty: none
+  bool allow_overdraft = false;  // paid beyond the fund's cash
 };
 
 enum class ExpenseCategory : int { grant = 1, programme = 2 };
@@ -204,6 +205,7 @@ struct TransferEvent {
   std::string currency;
   Decimal amount;
   std::string memo;
+  bool allow_overdraft = false;  // beyond the cash of the fund it leaves
 };
 
 // Investment income in USD, apportioned across the funds by their cash.
@@ -236,6 +238,7 @@ struct ReversalEvent {
   std::string reverses;
   Date date = Date::from_day_number(0);
   std::string memo;
+  bool allow_overdraft = false;  // taking back cash beyond what the fund has (a returned payment already spent)
 };
 
 // An advance to an implementing partner: Dr 1400 / Cr 1100 in the fund (the cash at the USD it
@@ -250,6 +253,7 @@ struct AdvanceEvent {
   std::string partner;  // the implementing partner's code
   std::string project;  // empty: none
   std::string memo;
+  bool allow_overdraft = false;  // beyond the fund's cash
 };
 
 // A partner's report of expenditure against its advance (in the advance's currency): Dr 5100 /
@@ -261,6 +265,7 @@ struct PartnerReportEvent {
   Decimal amount;
   std::optional<Decimal> psc_rate;  // else the project's, else the ledger's
   std::string memo;
+  bool allow_overdraft = false;  // its PSC charged beyond the fund's cash
 };
 
 // An approved budget in USD (IPSAS 24) for a fund's year, optionally for a project and a category

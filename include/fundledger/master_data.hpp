@@ -62,7 +62,8 @@ struct SettingInfo {
   std::string value;
 };
 
-// By code.
+// By code. The names (and a donor's category and country) in force on as_of, or today (UTC) when
+// it is not given: a change effective later shows from its day on.
 std::vector<AccountInfo> list_accounts(const Ledger& ledger);
 std::vector<FundInfo> list_funds(const Ledger& ledger, std::optional<Date> as_of = std::nullopt);
 std::vector<DonorInfo> list_donors(const Ledger& ledger, std::optional<Date> as_of = std::nullopt);

@@ -4,6 +4,7 @@
 // ledger.
 #include "audit/difference.hpp"
 #include "audit/hash.hpp"
+#include "audit/invariants.hpp"
 #include "audit/table_compare.hpp"
 #include "core/event_json.hpp"
 #include "core/journal_lines.hpp"
@@ -209,15 +210,17 @@ std::string chain_problem(const store::JournalRow& row, const detail::MasterStat
 
 // Walks the journal, checking the chain and recording every event again into the rebuild.
 struct JournalCheck {
-  JournalCheck(const detail::MasterState& stored_master, const VerifyOptions& verify_options,
-               const ProgressCallback& callback, std::uint64_t events)
-      : master(stored_master), options(verify_options), progress(callback), total(events) {}
+  JournalCheck(const detail::Snapshot& snapshot, const VerifyOptions& verify_options, const ProgressCallback& callback,
+               std::uint64_t events)
+      : master(snapshot.master), options(verify_options), progress(callback), total(events),
+        invariants(snapshot.master, *snapshot.txn) {}
 
   const detail::MasterState& master;
   const VerifyOptions& options;
   const ProgressCallback& progress;
   std::uint64_t total = 0;
   Rebuild rebuild;
+  audit::InvariantCheck invariants;
   VerifyReport report;
   std::string expected_prev = audit::genesis_hash;
   std::int64_t expected_head_seq = 0;
@@ -244,6 +247,8 @@ struct JournalCheck {
     }
     // The event recorded again must post and hash exactly as stored.
     if (std::string problem = rebuild.record(row, master); !problem.empty()) return fail(row.event.seq, problem);
+    // What holds whatever the rules did.
+    if (const auto failure = invariants.add(row)) return fail(failure->seq, failure->describe());
     if (row.event.hash == options.expect_head) expected_head_seq = row.event.seq;
     expected_prev = row.event.hash;
     ++report.events;
@@ -259,7 +264,7 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) { re
 VerifyReport verify(const Ledger& ledger, const VerifyOptions& options, const ProgressCallback& progress) {
   return detail::guarded(detail::LedgerAccess::store(ledger), "verifying the ledger", [&] {
     const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger);
-    JournalCheck check(snapshot.master, options, progress, static_cast<std::uint64_t>(snapshot.txn->head().seq));
+    JournalCheck check(snapshot, options, progress, static_cast<std::uint64_t>(snapshot.txn->head().seq));
     snapshot.txn->scan_journal(std::ref(check));
     if (!check.report.ok) return check.report;
     check.report.head_hash = check.expected_prev;
@@ -274,6 +279,10 @@ VerifyReport verify(const Ledger& ledger, const VerifyOptions& options, const Pr
     if (audit::TableDifference difference = audit::first_difference(snapshot.master, *snapshot.txn, *rebuilt);
         !difference.problem.empty()) {
       check.fail(difference.seq, difference.problem);
+      return check.report;
+    }
+    if (const auto failure = check.invariants.finish(snapshot)) {
+      check.fail(failure->seq, failure->describe());
       return check.report;
     }
     if (std::string problem =

@@ -92,7 +92,7 @@ std::string readable(const MasterState& master, const std::string& column, const
   if (column == "project_id") return number ? code(state.projects) : "none";
   if (column == "pledge_id") return number ? code(state.pledges) : "none";
   if (column == "currency_id") return code(state.currencies);
-  if ((column == "effective" || column == "due" || column == "date" || column == "signed") &&
+  if ((column == "effective" || column == "due" || column == "date" || column == "signed" || column == "day") &&
       number > -1000000 && number < 3000000) {
     return Date::from_day_number(static_cast<std::int32_t>(number)).to_string();
   }

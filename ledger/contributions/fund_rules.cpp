@@ -1,5 +1,4 @@
-// The rules of money leaving or moving between funds, and of corrections: refund, expense,
-// transfer, interest, reversal.
+// The rules of money leaving or moving between funds: refund, expense, transfer, interest.
 #include "contributions/pledge_rules.hpp"
 #include "contributions/spending.hpp"
 
@@ -76,7 +75,7 @@ void pay_refund(RuleContext& context, PostingBuilder& builder, const RefundEvent
                                                 {holding->donor_id, 0, holding->pledge_id});
   builder.relieve(builder.account(account::cash), fund_id, currency, -refund.amount,
                   context.state.cash_position(fund_id, currency.id), {donor_id, 0, 0});
-  context.change.moves.push_back({holding->seq, -amount_minor, -relieved});
+  context.change.move(holding->seq, -amount_minor, -relieved);
 }
 
 // A refund returning money held (naming its receipt) or recognized revenue (4900), payable in 2300
@@ -90,7 +89,7 @@ void refund_due(RuleContext& context, PostingBuilder& builder, const RefundEvent
     drawn = refunded_holding(context, refund, currency, donor_id, fund_id);
     const std::int64_t relieved = builder.relieve(drawn->account_id, fund_id, currency, refund.amount, drawn->position(),
                                                   {drawn->donor_id, 0, drawn->pledge_id});
-    context.change.moves.push_back({drawn->seq, -refund.amount.to_minor_units(currency.minor_units), -relieved});
+    context.change.move(drawn->seq, -refund.amount.to_minor_units(currency.minor_units), -relieved);
   } else {
     // Revenue already recognized is given back.
     builder.add(builder.account(account::refunds_and_reductions), fund_id, currency, refund.amount, {donor_id, 0, pledge_id});
@@ -98,7 +97,14 @@ void refund_due(RuleContext& context, PostingBuilder& builder, const RefundEvent
   builder.add(payable, fund_id, currency, -refund.amount, {donor_id, 0, pledge_id});
   const StoredPosting owed = builder.postings().back();
   if (refund.paid) {
-    builder.add_with_usd(payable, fund_id, currency, refund.amount, -owed.functional_minor, {donor_id, 0, pledge_id});
+    if (whole_holdings_on(context.master, refund.date)) {
+      // Paid at once posts what the two steps post: the payable relieved at the USD it carries,
+      // its difference from the day's value realized (4700), then the cash.
+      builder.relieve(payable, fund_id, currency, refund.amount, {owed.amount_minor, owed.functional_minor},
+                      {donor_id, 0, pledge_id});
+    } else {
+      builder.add_with_usd(payable, fund_id, currency, refund.amount, -owed.functional_minor, {donor_id, 0, pledge_id});
+    }
     builder.relieve(builder.account(account::cash), fund_id, currency, -refund.amount,
                     context.state.cash_position(fund_id, currency.id), {donor_id, 0, 0});
   } else {
@@ -133,6 +139,8 @@ void rule_refund(RuleContext& context, const RefundEvent& given) {
     refund_due(context, builder, refund, currency, donor.id, fund.id, pledge_id);
   }
   context.change.postings = builder.finish();
+  check_cash_taken(context, "refund " + refund.id, refund.date, context.change.postings, refund.allow_overdraft,
+                   CashRuleSince::version_2);
 }
 
 Decimal psc_rate_for(const RuleContext& context, const std::optional<Decimal>& own, const ProjectRecord* project,
@@ -173,18 +181,79 @@ void charge_psc(RuleContext& context, PostingBuilder& builder, const FundRecord&
   }
 }
 
-void check_cash_available(const RuleContext& context, const std::string& what, const FundRecord& fund, Date day,
-                          const std::vector<StoredPosting>& postings, std::int64_t cash_account, bool allow_overdraft) {
-  if (allow_overdraft) return;
-  std::int64_t spent = 0;
+namespace {
+
+// What postings add to the cash of each fund, in USD and by currency.
+struct CashAdded {
+  std::map<std::int64_t, Decimal::Coefficient> usd;
+  std::map<std::pair<std::int64_t, std::int64_t>, Decimal::Coefficient> amounts;
+};
+
+CashAdded cash_added(const RuleContext& context, const std::vector<StoredPosting>& postings) {
+  CashAdded added;
+  const auto* cash = context.master.accounts.find(account::cash);
+  if (!cash) return added;
   for (const StoredPosting& p : postings) {
-    if (p.account_id == cash_account && p.fund_id == fund.id) spent -= p.functional_minor;
+    if (p.account_id != cash->id) continue;
+    added.usd[p.fund_id] += p.functional_minor;
+    added.amounts[{p.fund_id, p.currency_id}] += p.amount_minor;
   }
-  const std::int64_t available = context.state.cash_usd(fund.id, day);
-  if (spent > available) {
-    throw Error(ErrorCode::bad_input,
-                what + " of " + usd_text(spent) + " (with PSC) is more than the cash of fund " + fund.code + " (" +
-                    usd_text(available) + "); record it with allow_overdraft (--allow-overdraft) to spend beyond it");
+  return added;
+}
+
+[[noreturn]] void refuse_overdraft(const std::string& what, Decimal::Coefficient taken, const CurrencyRecord* currency,
+                                   const FundRecord& fund, Decimal::Coefficient available, std::string_view note,
+                                   const std::string& when) {
+  const int units = currency ? currency->minor_units : 2;
+  const std::string code = currency ? currency->code : std::string(functional_currency_code);
+  throw Error(ErrorCode::bad_input,
+              what + " of " + Decimal::from_coefficient(taken, units).to_string() + " " + code + std::string(note) +
+                  " is more than the " + (currency ? code + " " : std::string()) + "cash of fund " + fund.code + " (" +
+                  Decimal::from_coefficient(available, units).to_string() + " " + code + when +
+                  "); record it with allow_overdraft (--allow-overdraft) to spend beyond it");
+}
+
+// The currencies other than one that a fund holds cash in: "EUR 1000.00, GBP 20.00".
+std::string other_cash(const RuleContext& context, std::int64_t fund_id, std::int64_t except_currency) {
+  std::string held;
+  for (const CurrencyRecord& currency : context.master.currencies.all()) {
+    if (currency.id == except_currency) continue;
+    const std::int64_t amount = context.state.cash_position(fund_id, currency.id).amount_minor;
+    if (amount <= 0) continue;
+    held += (held.empty() ? "" : ", ") + currency.code + " " + Decimal::from_minor_units(amount, currency.minor_units).to_string();
+  }
+  return held;
+}
+
+}  // namespace
+
+void check_cash_taken(const RuleContext& context, const std::string& what, Date date,
+                      const std::vector<StoredPosting>& postings, bool allow_overdraft, CashRuleSince since,
+                      std::string_view note) {
+  const bool whole = whole_holdings_on(context.master, date);
+  if (allow_overdraft || (!whole && since == CashRuleSince::version_2)) return;
+  const CashAdded added = cash_added(context, postings);
+  for (const auto& [fund_id, usd] : added.usd) {
+    if (usd >= 0) continue;
+    const FundRecord& fund = context.master.funds.by_id(fund_id);
+    const Decimal::Coefficient at_end_of_day = context.state.cash_usd(fund_id, date);
+    if (at_end_of_day + usd < 0) refuse_overdraft(what, -usd, nullptr, fund, at_end_of_day, note, "");
+    if (!whole) continue;
+    // A later-dated event may have spent it already.
+    const Decimal::Coefficient now = context.state.cash_usd_now(fund_id);
+    if (now + usd < 0) refuse_overdraft(what, -usd, nullptr, fund, now, note, " with what is recorded after " + date.to_string());
+  }
+  if (!whole) return;
+  for (const auto& [fund_currency, amount] : added.amounts) {
+    if (amount >= 0) continue;
+    const auto [fund_id, currency_id] = fund_currency;
+    const Decimal::Coefficient held = context.state.cash_position(fund_id, currency_id).amount_minor;
+    if (held + amount < 0) {
+      // Cash is kept by currency: spending one the fund does not hold needs a conversion first.
+      const std::string others = other_cash(context, fund_id, currency_id);
+      refuse_overdraft(what, -amount, &context.currency(currency_id), context.master.funds.by_id(fund_id), held, note,
+                       others.empty() ? "" : "; it holds " + others + ", which a generic entry through 1900 can convert");
+    }
   }
 }
 
@@ -218,8 +287,9 @@ void rule_expense(RuleContext& context, const ExpenseEvent& given) {
   held.amount_minor -= expense.amount.to_minor_units(currency.minor_units);
   charge_psc(context, builder, fund, currency, psc, on_project, held);
   context.change.postings = builder.finish();
-  check_cash_available(context, "expense " + expense.id, fund, expense.date, context.change.postings, cash,
-                       expense.allow_overdraft);
+  const bool with_psc = !psc.is_zero() && !psc_exempt(context, fund, expense.date);
+  check_cash_taken(context, "expense " + expense.id, expense.date, context.change.postings, expense.allow_overdraft,
+                   CashRuleSince::version_1, with_psc ? " (with PSC)" : "");
 }
 
 void rule_transfer(RuleContext& context, const TransferEvent& given) {
@@ -236,16 +306,12 @@ void rule_transfer(RuleContext& context, const TransferEvent& given) {
   const std::int64_t cash = builder.account(account::cash);
   const std::int64_t transfers = builder.account(account::transfers);
   builder.add(transfers, from.id, currency, transfer.amount);
-  const std::int64_t usd =
-      -builder.relieve(cash, from.id, currency, -transfer.amount, context.state.cash_position(from.id, currency.id));
+  builder.relieve(cash, from.id, currency, -transfer.amount, context.state.cash_position(from.id, currency.id));
   builder.add(cash, to.id, currency, transfer.amount);
   builder.add(transfers, to.id, currency, -transfer.amount);
   context.change.postings = builder.finish();
-  const std::int64_t available = context.state.cash_usd(from.id, transfer.date);
-  if (usd > available) {
-    throw Error(ErrorCode::bad_input, "transfer " + transfer.id + " of " + usd_text(usd) +
-                                          " is more than the cash of fund " + from.code + " (" + usd_text(available) + ")");
-  }
+  check_cash_taken(context, "transfer " + transfer.id, transfer.date, context.change.postings, transfer.allow_overdraft,
+                   CashRuleSince::version_1);
 }
 
 void rule_interest(RuleContext& context, const InterestEvent& given) {
@@ -276,82 +342,6 @@ void rule_interest(RuleContext& context, const InterestEvent& given) {
     builder.add(revenue, funds[i], usd_currency, -parts[i]);
   }
   context.change.postings = builder.finish();
-}
-
-namespace {
-
-// The event a reversal names, checked: it exists, is no reversal, is not reversed yet, posted
-// something, is not dated after the reversal, and nothing has moved what it holds or settled it.
-EventRef reversed_event(RuleContext& context, const ReversalEvent& reversal) {
-  const auto target = context.state.event(reversal.reverses);
-  if (!target) {
-    throw Error(ErrorCode::unknown_reference, field_error("reverses", "no event with id " + quote(reversal.reverses)));
-  }
-  context.check_open(reversal.date, "reversal " + reversal.id);
-  if (target->type == "reversal") {
-    throw Error(ErrorCode::bad_input, field_error("reverses", quote(reversal.reverses) +
-                                                                  " is itself a reversal: record the original event "
-                                                                  "again under a new id instead"));
-  }
-  if (const auto by = context.state.reversal_of(target->seq)) {
-    throw Error(ErrorCode::conflict, field_error("reverses", quote(reversal.reverses) + " is already reversed (seq " +
-                                                                 std::to_string(*by) + ")"));
-  }
-  return *target;
-}
-
-void check_reversible(RuleContext& context, const ReversalEvent& reversal, const EventRef& target,
-                      const std::optional<Holding>& holding) {
-  if (target.day && reversal.date.day_number() < *target.day) {
-    throw Error(ErrorCode::bad_input, field_error("date", "a reversal cannot be dated before the event it reverses (" +
-                                                              Date::from_day_number(*target.day).to_string() + ")"));
-  }
-  if (holding && holding->amount_minor != holding->initial_minor) {
-    throw Error(ErrorCode::bad_input, field_error("reverses", "part of what " + reversal.reverses +
-                                                                  " holds was applied or paid: reverse that first"));
-  }
-  if (target.type == "pledge" &&
-      context.state.pledge_has_other_postings(context.pledge(reversal.reverses, "reverses").id)) {
-    throw Error(ErrorCode::bad_input, field_error("reverses", "pledge " + reversal.reverses +
-                                                                  " has receipts or other events against it: reverse "
-                                                                  "them first, or record a reduction"));
-  }
-}
-
-}  // namespace
-
-void rule_reversal(RuleContext& context, const ReversalEvent& reversal) {
-  const std::string body = body_fields(Event{reversal}).render();
-  if (context.already_recorded(reversal.id, "reversal", body)) return;
-  context.change.body = body;
-  const EventRef target = reversed_event(context, reversal);
-  std::vector<StoredPosting> postings = context.state.postings_of(target.seq);
-  if (postings.empty()) {
-    throw Error(ErrorCode::bad_input, field_error("reverses", quote(reversal.reverses) + " posted nothing to reverse"));
-  }
-  const auto holding = context.state.holding(target.seq);
-  check_reversible(context, reversal, target, holding);
-  for (StoredPosting& posting : postings) {
-    posting.amount_minor = -posting.amount_minor;
-    posting.functional_minor = -posting.functional_minor;
-    posting.date.reset();  // every negation is dated the reversal's day, in an open period
-  }
-  Change& change = context.change;
-  change.postings = std::move(postings);
-  change.reverses = target.seq;
-  // Its postings count as the kind of event it reverses (an expense by its category).
-  const bool grant = target.type == "expense" &&
-                     std::get<ExpenseEvent>(parse_stored_body(target.body)).category == ExpenseCategory::grant;
-  change.kind = event_movement_kind(target.type, grant);
-  // The holding loses what its event's posting gave it; a year-end revaluation of it stays with it,
-  // as it stays on the account. The moves the reversed event made are undone, and the instalments
-  // it recognized fall due again.
-  if (holding) change.moves.push_back({holding->seq, -holding->initial_minor, -holding->initial_functional_minor});
-  for (const HoldingMove& move : context.state.moves_by(target.seq)) {
-    change.moves.push_back({move.holding_seq, -move.amount_minor, -move.functional_minor});
-  }
-  change.unrecognized_by = target.seq;
-  if (target.type == "pledge") change.pledge_reversed = context.pledge(reversal.reverses, "reverses").id;
 }
 
 }  // namespace fundledger::detail

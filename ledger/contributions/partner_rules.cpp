@@ -68,7 +68,8 @@ void rule_advance(RuleContext& context, const AdvanceEvent& given) {
   const StoredPosting owed = builder.postings().back();
   builder.relieve(cash, fund.id, currency, -advance.amount, context.state.cash_position(fund.id, currency.id));
   context.change.postings = builder.finish();
-  check_cash_available(context, "advance " + advance.id, fund, advance.date, context.change.postings, cash, false);
+  check_cash_taken(context, "advance " + advance.id, advance.date, context.change.postings, advance.allow_overdraft,
+                   CashRuleSince::version_1);
   context.change.holdings_added.push_back(owed);
   context.change.partner = advance.partner;
 }
@@ -95,12 +96,14 @@ void rule_partner_report(RuleContext& context, const PartnerReportEvent& given) 
   builder.add(builder.account(account::grants), fund.id, *currency, report.amount, on_project);
   const std::int64_t relieved = builder.relieve(builder.account(account::partner_advances), fund.id, *currency,
                                                 -report.amount, advance.position(), on_project);
-  context.change.moves.push_back({advance.seq, -amount_minor, relieved});
+  context.change.move(advance.seq, -amount_minor, relieved);
   const Decimal psc = psc_on(context, report.amount, psc_rate_for(context, report.psc_rate, project, report.date),
                              *currency, report.date);
   Position held = context.state.cash_position(fund.id, currency->id);
   charge_psc(context, builder, fund, *currency, psc, on_project, held);
   context.change.postings = builder.finish();
+  check_cash_taken(context, "partner_report " + report.id, report.date, context.change.postings, report.allow_overdraft,
+                   CashRuleSince::version_2, " (its PSC)");
 }
 
 void rule_budget(RuleContext& context, const BudgetEvent& given) {

@@ -13,6 +13,7 @@
 #include <fundledger/money.hpp>
 
 #include <algorithm>
+#include <limits>
 
 namespace fundledger::detail {
 
@@ -116,13 +117,21 @@ void rule_pledge(RuleContext& context, const PledgeEvent& given) {
   context.change.pledge_added = record;
 }
 
+Position pledge_position(const RuleContext& context, const PostingBuilder& builder, const PledgeRecord& pledge,
+                         std::string_view account) {
+  const BalanceKeyIds key = context.pledge_key(pledge, account);
+  if (key[0] == 0) return {};
+  Position position = context.pledge_balance(pledge, account);
+  const Position added = builder.added_to(key);
+  position.amount_minor += added.amount_minor;
+  position.functional_minor += added.functional_minor;
+  return position;
+}
+
 Settlement settle_pledge(RuleContext& context, PostingBuilder& builder, const PledgeRecord& pledge,
-                         const CurrencyRecord& money_currency, const Decimal& money_amount, std::int64_t money_usd,
-                         Position recognized_now) {
+                         const CurrencyRecord& money_currency, const Decimal& money_amount, std::int64_t money_usd) {
   const auto& pledge_currency = context.currency(pledge.currency_id);
-  Position receivable = context.pledge_balance(pledge, account::receivable);
-  receivable.amount_minor += recognized_now.amount_minor;
-  receivable.functional_minor += recognized_now.functional_minor;
+  const Position receivable = pledge_position(context, builder, pledge, account::receivable);
   Decimal in_pledge_currency = money_amount;
   const bool across_currencies = money_currency.id != pledge_currency.id;
   if (across_currencies) {
@@ -152,26 +161,81 @@ Settlement settle_pledge(RuleContext& context, PostingBuilder& builder, const Pl
     builder.relieve(builder.account(account::receivable), pledge.fund_id, pledge_currency,
                     -Decimal::from_minor_units(settled, pledge_currency.minor_units), receivable,
                     {pledge.donor_id, 0, pledge.id}, value_now);
+    release_excess_allowance(context, builder, pledge);
   }
   return {settled, value_minor - settled};
 }
+
+namespace {
+
+// A holding as this change has moved it so far.
+Holding as_moved(const Change& change, Holding holding) {
+  for (const HoldingMove& move : change.moves) {
+    if (move.holding_seq != holding.seq) continue;
+    holding.amount_minor += move.amount_minor;
+    holding.functional_minor += move.functional_minor;
+  }
+  return holding;
+}
+
+// The money paid ahead for the pledge, applied to its receivable on day (an instalment just
+// recognized): each holding, oldest first, relieved at the USD it carries, as an apply would.
+void apply_paid_ahead(RuleContext& context, PostingBuilder& builder, const PledgeRecord& pledge, std::int32_t day) {
+  const auto& currency = context.currency(pledge.currency_id);
+  const std::int64_t receivable_account = builder.account(account::receivable);
+  builder.post_on(Date::from_day_number(day));
+  builder.mark(PostingKind::applied_ahead);
+  for (const Holding& stored : context.state.paid_ahead(pledge.id)) {
+    const Holding holding = as_moved(context.change, stored);
+    const Position receivable = pledge_position(context, builder, pledge, account::receivable);
+    if (receivable.amount_minor <= 0) break;
+    const std::int64_t applied = std::min(holding.amount_minor, receivable.amount_minor);
+    if (applied <= 0) continue;
+    const Decimal amount = Decimal::from_minor_units(applied, currency.minor_units);
+    const std::int64_t relieved = builder.relieve(holding.account_id, holding.fund_id, currency, amount, holding.position(),
+                                                  {holding.donor_id, 0, holding.pledge_id});
+    builder.relieve(receivable_account, pledge.fund_id, currency, -amount, receivable, {pledge.donor_id, 0, pledge.id});
+    const std::optional<std::int32_t> move_day =
+        day == builder.date().day_number() ? std::nullopt : std::optional<std::int32_t>(day);
+    context.change.move(holding.seq, -applied, -relieved, move_day);
+  }
+  release_excess_allowance(context, builder, pledge);
+  builder.mark(PostingKind::ordinary);
+  builder.post_on(builder.date());
+}
+
+// The first day of the open periods: a recognition due in a closed month is dated then.
+std::int32_t first_open_day(const RuleContext& context) {
+  const auto closed = context.state.last_closed();
+  return closed ? closed->last_day().day_number() + 1 : std::numeric_limits<std::int32_t>::min();
+}
+
+}  // namespace
 
 Position recognize_due_instalments(RuleContext& context, PostingBuilder& builder, const PledgeRecord& pledge, Date day) {
   Position added;
   Change::Recognition recognition{pledge.id, {}};
   const auto& currency = context.currency(pledge.currency_id);
-  builder.mark(PostingKind::recognition);
+  const bool whole = whole_holdings_on(context.master, day);
+  const std::int64_t receivable = builder.account(account::receivable);
+  const std::int64_t revenue =
+      builder.account(pledge.conditional ? account::deferred_revenue : RuleContext::revenue_account(pledge.purpose));
   for (const InstalmentRow& instalment : context.state.instalments(pledge.id)) {
     if (instalment.recognized_seq != 0 || instalment.due > day.day_number()) continue;
-    const Date due = Date::from_day_number(instalment.due);
-    const Decimal amount = Decimal::from_minor_units(instalment.amount_minor, currency.minor_units);
-    builder.post_on(due);
-    builder.add(builder.account(account::receivable), pledge.fund_id, currency, amount, {pledge.donor_id, 0, pledge.id});
-    added.functional_minor += builder.postings().back().functional_minor;
-    builder.add(builder.account(pledge.conditional ? account::deferred_revenue : RuleContext::revenue_account(pledge.purpose)),
-                pledge.fund_id, currency, -amount, {pledge.donor_id, pledge.project_id, pledge.id});
-    added.amount_minor += instalment.amount_minor;
+    // What reductions cut off it is never recognized (rules version 2; version 1 had no cuts).
+    const std::int64_t remaining = instalment.amount_minor - (whole ? instalment.cut_minor : 0);
+    if (remaining <= 0) continue;  // cut in full: it never falls due
     recognition.lines.push_back(instalment.line);
+    const std::int32_t on = whole ? std::max(instalment.due, first_open_day(context)) : instalment.due;
+    const Decimal amount = Decimal::from_minor_units(remaining, currency.minor_units);
+    builder.mark(PostingKind::recognition);
+    builder.post_on(Date::from_day_number(on));
+    builder.add(receivable, pledge.fund_id, currency, amount, {pledge.donor_id, 0, pledge.id});
+    added.functional_minor += builder.postings().back().functional_minor;
+    builder.add(revenue, pledge.fund_id, currency, -amount, {pledge.donor_id, pledge.project_id, pledge.id});
+    added.amount_minor += remaining;
+    builder.mark(PostingKind::ordinary);
+    if (whole) apply_paid_ahead(context, builder, pledge, on);
   }
   builder.post_on(builder.date());
   builder.mark(PostingKind::ordinary);
@@ -179,15 +243,71 @@ Position recognize_due_instalments(RuleContext& context, PostingBuilder& builder
   return added;
 }
 
-StoredPosting hold_excess(RuleContext& context, PostingBuilder& builder, std::int64_t fund_id, std::int64_t donor_id,
-                          const CurrencyRecord& currency, std::int64_t excess_minor, const std::string& pledge) {
-  context.change.notes.push_back(
-      currency.code + " " + Decimal::from_minor_units(excess_minor, currency.minor_units).to_string() +
-      " is more than pledge " + pledge + " had outstanding: it is held for donor " +
-      context.master.donors.by_id(donor_id).code +
-      " as an advance (2100), to apply to another pledge (apply --receipt) or to refund (refund --receipt)");
+Unrecognized unrecognized_of(const RuleContext& context, const PledgeRecord& pledge) {
+  Unrecognized result;
+  for (const InstalmentRow& instalment : context.state.instalments(pledge.id)) {
+    if (instalment.recognized_seq == 0) result.remaining_minor += instalment.amount_minor - instalment.cut_minor;
+  }
+  for (const Holding& holding : context.state.paid_ahead(pledge.id)) {
+    result.paid_ahead_minor += as_moved(context.change, holding).amount_minor;
+  }
+  result.paid_ahead_minor = std::min(result.paid_ahead_minor, result.remaining_minor);
+  return result;
+}
+
+void release_excess_allowance(RuleContext& context, PostingBuilder& builder, const PledgeRecord& pledge) {
+  if (!whole_holdings_on(context.master, builder.date())) return;
+  const BalanceKeyIds key = context.pledge_key(pledge, account::allowance);
+  if (key[0] == 0) return;
+  const Position allowance = pledge_position(context, builder, pledge, account::allowance);
+  const Position receivable = pledge_position(context, builder, pledge, account::receivable);
+  const std::int64_t allowed = -allowance.amount_minor;  // a credit
+  const std::int64_t allowed_usd = -allowance.functional_minor;
+  if (allowed <= 0 && allowed_usd <= 0) return;
+  const std::int64_t owed = std::max<std::int64_t>(0, receivable.amount_minor);
+  const std::int64_t owed_usd = std::max<std::int64_t>(0, receivable.functional_minor);
+  if (allowed <= owed && allowed_usd <= owed_usd) return;
+  // What stays allowed for: no more than is owed, and the allowance's carrying USD in proportion,
+  // no more than the receivable carries.
+  const std::int64_t kept = std::min(allowed, owed);
+  const std::int64_t kept_usd =
+      std::max<std::int64_t>(0, std::min(proportional_minor(allowed_usd, kept, allowed), owed_usd));
+  const auto& currency = context.currency(pledge.currency_id);
+  const Decimal released = Decimal::from_minor_units(allowed - kept, currency.minor_units);
+  const Dimensions dimensions{pledge.donor_id, 0, pledge.id};
+  builder.add_with_usd(key[0], pledge.fund_id, currency, released, allowed_usd - kept_usd, dimensions);
+  builder.add_with_usd(builder.account(account::impairment), pledge.fund_id, currency, -released, kept_usd - allowed_usd,
+                       dimensions);
+}
+
+StoredPosting hold_excess(RuleContext& context, PostingBuilder& builder, const PledgeRecord& pledge,
+                          std::int64_t fund_id, std::int64_t excess_minor) {
+  const auto& currency = context.currency(pledge.currency_id);
+  const std::string shown = currency.code + " " + Decimal::from_minor_units(excess_minor, currency.minor_units).to_string();
+  const std::string& donor = context.master.donors.by_id(pledge.donor_id).code;
+  std::int64_t for_pledge = 0;
+  if (whole_holdings_on(context.master, builder.date())) {
+    const Unrecognized ahead = unrecognized_of(context, pledge);
+    const std::int64_t not_paid_ahead = ahead.remaining_minor - ahead.paid_ahead_minor;
+    if (not_paid_ahead > 0) {
+      for_pledge = pledge.id;
+      const std::int64_t ahead_minor = std::min(excess_minor, not_paid_ahead);
+      context.change.notes.push_back(
+          currency.code + " " + Decimal::from_minor_units(ahead_minor, currency.minor_units).to_string() +
+          " is paid ahead of instalments of pledge " + pledge.code +
+          " not yet due: it is held for the pledge (2100) and applied to them as they are recognized" +
+          (ahead_minor < excess_minor ? "; the rest is more than the pledge and can be applied to another pledge "
+                                        "(apply --receipt) or refunded (refund --receipt)"
+                                      : ""));
+    }
+  }
+  if (!for_pledge) {
+    context.change.notes.push_back(shown + " is more than pledge " + pledge.code + " had outstanding: it is held for donor " +
+                                   donor + " as an advance (2100), to apply to another pledge (apply --receipt) or to "
+                                   "refund (refund --receipt)");
+  }
   builder.add(builder.account(account::received_in_advance), fund_id, currency,
-              -Decimal::from_minor_units(excess_minor, currency.minor_units), {donor_id, 0, 0});
+              -Decimal::from_minor_units(excess_minor, currency.minor_units), {pledge.donor_id, 0, for_pledge});
   return builder.postings().back();
 }
 
@@ -229,13 +349,11 @@ void rule_receipt(RuleContext& context, const ReceiptEvent& given) {
   const std::int64_t usd = builder.usd_minor(currency, receipt.amount);
   builder.add_with_usd(builder.account(account::cash), fund.id, currency, receipt.amount, usd, {donor_id, 0, 0});
   if (pledge) {
-    const Position recognized = recognize_due_instalments(context, builder, *pledge, receipt.date);
-    const Settlement settlement = settle_pledge(context, builder, *pledge, currency, receipt.amount, usd, recognized);
+    recognize_due_instalments(context, builder, *pledge, receipt.date);
+    const Settlement settlement = settle_pledge(context, builder, *pledge, currency, receipt.amount, usd);
     if (settlement.excess_minor > 0) {
-      // What the pledge cannot take is held for the donor (2100) at the day's rate.
-      context.change.holdings_added.push_back(
-          hold_excess(context, builder, fund.id, donor_id, context.currency(pledge->currency_id),
-                      settlement.excess_minor, pledge->code));
+      // What the pledge cannot take is held (2100) at the day's rate.
+      context.change.holdings_added.push_back(hold_excess(context, builder, *pledge, fund.id, settlement.excess_minor));
     }
   } else {
     builder.add(builder.account(donor_id ? account::received_in_advance : account::unidentified), fund.id, currency,

@@ -1,4 +1,5 @@
 // The pledge projection: each pledge's figures, instalments and movements, from the journal.
+#include "contributions/pledge_status.hpp"
 #include "core/chart.hpp"
 #include "core/ledger_access.hpp"
 #include "core/text.hpp"
@@ -8,6 +9,7 @@
 
 
 #include <algorithm>
+#include <map>
 
 namespace fundledger {
 
@@ -43,8 +45,9 @@ Figures movements_of(const detail::Snapshot& snapshot, const detail::PledgeRecor
     if (status && (row.type == "receipt" || row.type == "apply")) {
       // An over-payment: what the receipt (or the advance applied) held beyond the pledge.
       const std::optional<detail::Holding> held = snapshot.txn->holding(row.seq, std::nullopt);
+      // Money paid ahead of instalments, held for this pledge, is not paid beyond it.
       if (held && !snapshot.txn->reversal_of(row.seq) && held->account_id == account_id(snapshot.master, detail::account::received_in_advance) &&
-          held->currency_id == pledge.currency_id) {
+          held->currency_id == pledge.currency_id && held->pledge_id != pledge.id) {
         figures.held += held->initial_minor;
         figures.held_remaining += held->amount_minor;
       }
@@ -58,20 +61,42 @@ Figures movements_of(const detail::Snapshot& snapshot, const detail::PledgeRecor
   return figures;
 }
 
-// Instalments: receipts pay the oldest first; reductions and write-offs take the latest first.
-void add_instalments(const detail::Snapshot& snapshot, const detail::PledgeRecord& pledge, std::int64_t received,
-                     std::int64_t cut_total, int units, PledgeStatus& status) {
-  const std::vector<detail::InstalmentRow> schedule = snapshot.txn->instalments(pledge.id);
+// What reductions cut off each instalment before it was recognized, by line (by as_of, when set).
+std::map<std::int64_t, std::int64_t> cuts_by_line(const detail::Snapshot& snapshot, const detail::PledgeRecord& pledge,
+                                                  const std::vector<detail::InstalmentRow>& schedule,
+                                                  const std::optional<Date>& as_of) {
+  std::map<std::int64_t, std::int64_t> cuts;
+  if (!as_of) {
+    for (const detail::InstalmentRow& row : schedule) {
+      if (row.cut_minor != 0) cuts[row.line] = row.cut_minor;
+    }
+  } else {
+    for (const auto& [day, cut] : snapshot.txn->pledge_cuts(pledge.id)) {
+      if (within(day, as_of)) cuts[cut.line] += cut.amount_minor;
+    }
+  }
+  return cuts;
+}
+
+// Instalments: what reductions cut off them before they were recognized stays with each; receipts
+// pay the oldest first; reductions and write-offs of what was recognized take the latest first.
+void add_instalments(const std::vector<detail::InstalmentRow>& schedule, const std::map<std::int64_t, std::int64_t>& cuts,
+                     std::int64_t received, std::int64_t cut_total, int units, PledgeStatus& status) {
   std::vector<std::int64_t> paid(schedule.size()), cut(schedule.size());
+  for (std::size_t i = 0; i < schedule.size(); ++i) {
+    const auto found = cuts.find(schedule[i].line);
+    cut[i] = found == cuts.end() ? 0 : found->second;
+  }
   std::int64_t to_pay = std::max<std::int64_t>(0, received);
   for (std::size_t i = 0; i < schedule.size() && to_pay > 0; ++i) {
-    paid[i] = std::min(to_pay, schedule[i].amount_minor);
+    paid[i] = std::min(to_pay, schedule[i].amount_minor - cut[i]);
     to_pay -= paid[i];
   }
   std::int64_t to_cut = std::max<std::int64_t>(0, cut_total);
   for (std::size_t i = schedule.size(); i-- > 0 && to_cut > 0;) {
-    cut[i] = std::min(to_cut, schedule[i].amount_minor - paid[i]);
-    to_cut -= cut[i];
+    const std::int64_t part = std::min(to_cut, schedule[i].amount_minor - cut[i] - paid[i]);
+    cut[i] += part;
+    to_cut -= part;
   }
   for (std::size_t i = 0; i < schedule.size(); ++i) {
     status.installments.push_back({Date::from_day_number(schedule[i].due),
@@ -79,6 +104,24 @@ void add_instalments(const detail::Snapshot& snapshot, const detail::PledgeRecor
                                    Decimal::from_minor_units(paid[i], units), Decimal::from_minor_units(cut[i], units),
                                    Decimal::from_minor_units(schedule[i].amount_minor - paid[i] - cut[i], units)});
   }
+}
+
+// What is paid ahead for the pledge and still held (at the end of as_of, when set).
+std::int64_t paid_ahead_of(const detail::Snapshot& snapshot, const detail::PledgeRecord& pledge,
+                           const std::optional<Date>& as_of) {
+  const std::int64_t held = account_id(snapshot.master, detail::account::received_in_advance);
+  std::int64_t total = 0;
+  if (held < 0) return total;
+  for (const detail::Holding& holding : snapshot.txn->paid_ahead(pledge.id, held)) {
+    if (!as_of) {
+      total += holding.amount_minor;
+      continue;
+    }
+    const std::optional<detail::EventRef> event = snapshot.txn->event_at(holding.seq);
+    if (!event || !event->day || !within(*event->day, as_of)) continue;
+    if (const auto then = snapshot.txn->holding(holding.seq, as_of->day_number())) total += then->amount_minor;
+  }
+  return total;
 }
 
 // Whether the pledge event itself was reversed (by as_of, when set).
@@ -124,6 +167,12 @@ PledgeStatus status_of(const detail::Snapshot& snapshot, const detail::PledgeRec
         {id, pledge.fund_id, pledge.donor_id, revenue_side ? pledge.project_id : 0, pledge.id, pledge.currency_id});
     return sums.credit - sums.debit;
   };
+  const std::vector<detail::InstalmentRow> schedule = snapshot.txn->instalments(pledge.id);
+  const std::map<std::int64_t, std::int64_t> cuts = cuts_by_line(snapshot, pledge, schedule, as_of);
+  std::int64_t cut_before_recognition = 0;
+  for (const auto& [line, cut] : cuts) cut_before_recognition += cut;
+  const std::int64_t reduced_by_postings = figures.reduced;
+  figures.reduced += cut_before_recognition;
   status.pledged = Decimal::from_minor_units(pledged, units);
   status.received = Decimal::from_minor_units(figures.received, units);
   status.reduced = Decimal::from_minor_units(figures.reduced, units);
@@ -143,11 +192,17 @@ PledgeStatus status_of(const detail::Snapshot& snapshot, const detail::PledgeRec
   } else {
     status.status = figures.reduced > 0 || figures.written_off > 0 ? "reduced" : "paid";
   }
-  add_instalments(snapshot, pledge, figures.received, figures.reduced + figures.written_off, units, status);
+  add_instalments(schedule, cuts, figures.received, reduced_by_postings + figures.written_off, units, status);
+  const bool unrecognized = std::any_of(schedule.begin(), schedule.end(), [](const auto& row) { return row.recognized_seq == 0; });
+  status.paid_ahead = Decimal::from_minor_units(with_movements || unrecognized ? paid_ahead_of(snapshot, pledge, as_of) : 0, units);
   return status;
 }
 
 }  // namespace
+
+PledgeStatus detail::pledge_status(const Snapshot& snapshot, const PledgeRecord& pledge) {
+  return status_of(snapshot, pledge, false);
+}
 
 std::vector<PledgeStatus> list_pledges(const Ledger& ledger, const PledgeQuery& query) {
   return detail::guarded(detail::LedgerAccess::store(ledger), "reading pledges", [&] {

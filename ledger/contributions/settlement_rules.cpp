@@ -4,6 +4,7 @@
 
 #include "core/chart.hpp"
 #include "core/event_json.hpp"
+#include "core/master.hpp"
 #include "core/text.hpp"
 
 #include <fundledger/error.hpp>
@@ -91,9 +92,8 @@ void apply_to_pledge(RuleContext& context, PostingBuilder& builder, const ApplyE
   const PledgeRecord& pledge = pledge_to_apply(context, apply, source);
   const Holding& holding = source.holding;
   const auto& currency = context.currency(holding.currency_id);
-  const Position recognized = recognize_due_instalments(context, builder, pledge, apply.date);
-  Position receivable = context.pledge_balance(pledge, account::receivable);
-  receivable.amount_minor += recognized.amount_minor;
+  recognize_due_instalments(context, builder, pledge, apply.date);
+  const Position receivable = pledge_position(context, builder, pledge, account::receivable);
   if (receivable.amount_minor <= 0) {
     throw Error(ErrorCode::bad_input, field_error("pledge", "pledge " + apply.pledge + " has nothing outstanding"));
   }
@@ -103,14 +103,11 @@ void apply_to_pledge(RuleContext& context, PostingBuilder& builder, const ApplyE
   const Decimal amount = Decimal::from_minor_units(applied, currency.minor_units);
   const std::int64_t relieved = builder.relieve(holding.account_id, holding.fund_id, currency, amount, holding.position(),
                                                 {holding.donor_id, 0, holding.pledge_id});
-  const Settlement settlement =
-      settle_pledge(context, builder, pledge, currency, amount, builder.usd_minor(currency, amount), recognized);
+  const Settlement settlement = settle_pledge(context, builder, pledge, currency, amount, builder.usd_minor(currency, amount));
   if (settlement.excess_minor > 0) {
-    context.change.holdings_added.push_back(hold_excess(context, builder, holding.fund_id, pledge.donor_id,
-                                                        context.currency(pledge.currency_id), settlement.excess_minor,
-                                                        pledge.code));
+    context.change.holdings_added.push_back(hold_excess(context, builder, pledge, holding.fund_id, settlement.excess_minor));
   }
-  context.change.moves.push_back({holding.seq, -applied, -relieved});
+  context.change.move(holding.seq, -applied, -relieved);
 }
 
 // No pledge: the money is the donor's contribution, recognized as revenue now at the USD it
@@ -128,7 +125,7 @@ void apply_to_revenue(RuleContext& context, PostingBuilder& builder, const Apply
   const Purpose purpose = fund.event.kind == FundKind::special ? Purpose::special : Purpose::general;
   builder.add_with_usd(builder.account(RuleContext::revenue_account(purpose)), fund.id, currency, -amount, -relieved,
                        {source.donor_id, 0, 0});
-  context.change.moves.push_back({holding.seq, -source.wanted, -relieved});
+  context.change.move(holding.seq, -source.wanted, -relieved);
 }
 
 }  // namespace
@@ -202,6 +199,60 @@ Position reduce_deferred(RuleContext& context, PostingBuilder& builder, const Pl
 
 }  // namespace
 
+namespace {
+
+// Cuts up to amount off the pledge's instalments not yet recognized, the latest first (into the
+// change); returns what it cut.
+std::int64_t cut_unrecognized(RuleContext& context, const PledgeRecord& pledge, std::int64_t amount) {
+  std::vector<InstalmentRow> instalments = context.state.instalments(pledge.id);
+  std::int64_t cut = 0;
+  for (auto it = instalments.rbegin(); it != instalments.rend() && cut < amount; ++it) {
+    if (it->recognized_seq != 0) continue;
+    const std::int64_t part = std::min(amount - cut, it->amount_minor - it->cut_minor);
+    if (part <= 0) continue;
+    context.change.cuts.push_back({pledge.id, it->line, part});
+    cut += part;
+  }
+  return cut;
+}
+
+// What a reduction may take: the receivable, and from rules version 2 the instalments not yet
+// recognized that are not paid ahead; Error naming what is outstanding otherwise. Returns the part
+// to cut off instalments not yet recognized (the rest reduces the receivable).
+std::int64_t reduction_cut(const RuleContext& context, const ReductionEvent& event, const PledgeRecord& pledge,
+                           std::int64_t amount, const Position& receivable) {
+  const auto& currency = context.currency(pledge.currency_id);
+  const std::int64_t recognized = std::max<std::int64_t>(0, receivable.amount_minor);
+  if (!whole_holdings_on(context.master, event.date)) {
+    if (amount > receivable.amount_minor) {
+      throw Error(ErrorCode::bad_input, field_error("amount", "a reduction of " + amount_text(amount, currency) +
+                                                                  " is more than pledge " + event.pledge +
+                                                                  " has outstanding (" + amount_text(recognized, currency) + ")"));
+    }
+    return 0;
+  }
+  const Unrecognized unrecognized = unrecognized_of(context, pledge);
+  const std::int64_t cuttable = unrecognized.remaining_minor - unrecognized.paid_ahead_minor;
+  if (amount > recognized + cuttable) {
+    std::string outstanding = amount_text(recognized + unrecognized.remaining_minor, currency);
+    if (unrecognized.remaining_minor > 0) {
+      outstanding += ": " + amount_text(recognized, currency) + " recognized, " +
+                     amount_text(unrecognized.remaining_minor, currency) + " of instalments not yet recognized";
+    }
+    std::string paid_ahead;
+    if (unrecognized.paid_ahead_minor > 0) {
+      paid_ahead = "; " + amount_text(unrecognized.paid_ahead_minor, currency) +
+                   " of it is paid ahead: apply it to another pledge or refund it first (apply --receipt, refund --receipt)";
+    }
+    throw Error(ErrorCode::bad_input, field_error("amount", "a reduction of " + amount_text(amount, currency) +
+                                                                " is more than pledge " + event.pledge + " has outstanding (" +
+                                                                outstanding + ")" + paid_ahead));
+  }
+  return std::min(amount, cuttable);
+}
+
+}  // namespace
+
 void rule_reduction(RuleContext& context, const ReductionEvent& given) {
   const auto& pledge = context.pledge(given.pledge, "pledge");
   const auto& currency = context.currency(pledge.currency_id);
@@ -212,16 +263,14 @@ void rule_reduction(RuleContext& context, const ReductionEvent& given) {
   context.change.body = body;
   context.check_not_before_signing(pledge, event.date, "reduction " + event.id);
   const Position receivable = context.pledge_balance(pledge, account::receivable);
-  const std::int64_t amount = event.amount.to_minor_units(currency.minor_units);
-  if (amount > receivable.amount_minor) {
-    throw Error(ErrorCode::bad_input,
-                field_error("amount", "a reduction of " + amount_text(amount, currency) + " is more than pledge " +
-                                          event.pledge + " has outstanding (" +
-                                          amount_text(std::max<std::int64_t>(0, receivable.amount_minor), currency) + ")"));
-  }
   PostingBuilder builder(context, event.date, "reduction " + event.id);
+  // Instalments not yet recognized are cut first, with no posting: they will never be recognized.
+  const std::int64_t to_cut = reduction_cut(context, event, pledge, event.amount.to_minor_units(currency.minor_units), receivable);
+  const std::int64_t amount = event.amount.to_minor_units(currency.minor_units) - cut_unrecognized(context, pledge, to_cut);
+  if (amount == 0) return;
+  const Decimal reduced = Decimal::from_minor_units(amount, currency.minor_units);
   const std::int64_t carrying = proportional_minor(receivable.functional_minor, amount, receivable.amount_minor);
-  builder.add_with_usd(builder.account(account::receivable), pledge.fund_id, currency, -event.amount, -carrying,
+  builder.add_with_usd(builder.account(account::receivable), pledge.fund_id, currency, -reduced, -carrying,
                        {pledge.donor_id, 0, pledge.id});
   Position remaining{amount, carrying};
   if (pledge.conditional) {
@@ -236,6 +285,7 @@ void rule_reduction(RuleContext& context, const ReductionEvent& given) {
                          Decimal::from_minor_units(remaining.amount_minor, currency.minor_units),
                          remaining.functional_minor, {pledge.donor_id, pledge.project_id, pledge.id});
   }
+  release_excess_allowance(context, builder, pledge);
   context.change.postings = builder.finish();
 }
 
@@ -259,7 +309,11 @@ void allow_for(RuleContext& context, const PledgeRecord& pledge, const std::stri
                                                                   " has outstanding and not yet allowed for (" +
                                                                   amount_text(std::max<std::int64_t>(0, uncovered), currency) + ")"));
     }
-    const std::int64_t usd = proportional_minor(receivable.functional_minor, amount, receivable.amount_minor);
+    // The carrying USD of the receivable not yet allowed for, in proportion (rules version 2), so
+    // that the allowance never carries more than the receivable; version 1 took the receivable's.
+    const std::int64_t usd = whole_holdings_on(context.master, date)
+                                 ? proportional_minor(receivable.functional_minor + allowance.functional_minor, amount, uncovered)
+                                 : proportional_minor(receivable.functional_minor, amount, receivable.amount_minor);
     builder.add_with_usd(builder.account(account::impairment), pledge.fund_id, currency, amount_given, usd, dimensions);
     builder.add_with_usd(builder.account(account::allowance), pledge.fund_id, currency, -amount_given, -usd, dimensions);
   } else {
@@ -277,6 +331,7 @@ void allow_for(RuleContext& context, const PledgeRecord& pledge, const std::stri
     builder.add_with_usd(builder.account(account::receivable), pledge.fund_id, currency, -amount_given, -carrying, dimensions);
     // What the allowance and the receivable carry can differ by cents: impairment takes it.
     builder.close_usd_difference(builder.account(account::impairment));
+    release_excess_allowance(context, builder, pledge);
   }
   context.change.postings = builder.finish();
 }

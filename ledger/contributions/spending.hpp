@@ -29,10 +29,18 @@ bool psc_exempt(const RuleContext& context, const FundRecord& fund, Date day);
 void charge_psc(RuleContext& context, PostingBuilder& builder, const FundRecord& fund, const CurrencyRecord& currency,
                 const Decimal& psc, Dimensions on_project, Position& held);
 
-// Error (bad_input) when the postings take more cash (in USD) out of the fund than it has at the end
-// of the day, unless allow_overdraft; what names the event ("expense EXP-1").
-void check_cash_available(const RuleContext& context, const std::string& what, const FundRecord& fund, Date day,
-                          const std::vector<StoredPosting>& postings, std::int64_t cash_account, bool allow_overdraft);
+// Which events the cash rule checks under rules version 1: expenses, advances and transfers did, the
+// others only from version 2 on.
+enum class CashRuleSince { version_1, version_2 };
+
+// The cash rule (ledger/README.md, "Cash is cash whoever takes it"), unless allow_overdraft: every
+// fund whose cash (1100) the postings lower must have, after them, zero or more in USD at the end
+// of date and, from rules version 2, in USD with every posting so far and in each currency they
+// lower. Error (bad_input) naming the event (what, "expense EXP-1"), the fund and the cash it has;
+// note follows the amount taken (" (with PSC)").
+void check_cash_taken(const RuleContext& context, const std::string& what, Date date,
+                      const std::vector<StoredPosting>& postings, bool allow_overdraft, CashRuleSince since,
+                      std::string_view note = "");
 
 // The USD amount as messages show it: "1234.50 USD".
 std::string usd_text(std::int64_t minor);

@@ -60,6 +60,7 @@ struct Change {
   std::vector<Recognition> recognized;             // instalments this event recognizes
   std::optional<std::int64_t> unrecognized_by;     // instalments recognized by that seq fall due again
   std::optional<std::int64_t> pledge_reversed;     // a pledge this event cancels by reversing it
+  std::vector<InstalmentCut> cuts;                 // instalments not yet recognized that it reduces
 
   // Money held, and what moved it; which event this one reverses.
   // Each the posting of a holding this event creates: a liability's credit, or the debit of an
@@ -67,6 +68,11 @@ struct Change {
   std::vector<StoredPosting> holdings_added;
   std::string partner;  // the implementing partner of an advance, kept with its holding
   std::vector<HoldingMove> moves;
+  // Records a move of a holding, in effect on its event's date unless a day is given.
+  void move(std::int64_t holding_seq, std::int64_t amount_minor, std::int64_t functional_minor,
+            std::optional<std::int32_t> day = std::nullopt) {
+    moves.push_back({holding_seq, amount_minor, functional_minor, day});
+  }
   std::optional<std::int64_t> reverses;
 
   std::optional<BudgetRow> budget_added;  // its seq is this event's

@@ -455,6 +455,7 @@ Event read_refund(Fields& fields, std::string_view, bool, bool) {
   if (fields.has("pays")) event.pays = fields.event_id("pays");
   if (fields.has("receipt")) event.receipt = fields.event_id("receipt");
   event.memo = fields.optional_string("memo").value_or("");
+  event.allow_overdraft = fields.optional_bool("allow_overdraft").value_or(false);
   if (event.paid && !event.pays.empty()) fail("paid", "a payment of a payable refund (\"pays\") is paid by definition");
   if (!event.receipt.empty() && !event.pays.empty()) {
     fail("receipt", "a payment of a payable refund (\"pays\") returns no money held: the payable already did");
@@ -487,6 +488,7 @@ Event read_transfer(Fields& fields, std::string_view, bool, bool) {
   event.currency = fields.code("currency");
   event.amount = fields.decimal("amount");
   event.memo = fields.optional_string("memo").value_or("");
+  event.allow_overdraft = fields.optional_bool("allow_overdraft").value_or(false);
   return event;
 }
 
@@ -505,6 +507,7 @@ Event read_reversal(Fields& fields, std::string_view, bool, bool) {
   event.reverses = fields.event_id("reverses");
   event.date = fields.date("date");
   event.memo = fields.optional_string("memo").value_or("");
+  event.allow_overdraft = fields.optional_bool("allow_overdraft").value_or(false);
   return event;
 }
 
@@ -533,6 +536,7 @@ Event read_advance(Fields& fields, std::string_view, bool, bool) {
   event.partner = fields.code("partner");
   event.project = fields.code("project", false);
   event.memo = fields.optional_string("memo").value_or("");
+  event.allow_overdraft = fields.optional_bool("allow_overdraft").value_or(false);
   return event;
 }
 
@@ -544,6 +548,7 @@ Event read_partner_report(Fields& fields, std::string_view, bool, bool) {
   event.amount = fields.decimal("amount");
   if (fields.has("psc_rate")) event.psc_rate = fields.decimal("psc_rate");
   event.memo = fields.optional_string("memo").value_or("");
+  event.allow_overdraft = fields.optional_bool("allow_overdraft").value_or(false);
   return event;
 }
 
@@ -703,6 +708,7 @@ void add_contribution_fields(json::Object& object, const RefundEvent& e) {
   add_optional(object, "pays", e.pays);
   add_optional(object, "receipt", e.receipt);
   add_optional(object, "memo", e.memo);
+  if (e.allow_overdraft) object.add_bool("allow_overdraft", true);
 }
 
 void add_contribution_fields(json::Object& object, const ExpenseEvent& e) {
@@ -720,6 +726,7 @@ void add_contribution_fields(json::Object& object, const TransferEvent& e) {
       .add_string("to_fund", e.to_fund).add_string("currency", e.currency)
       .add_string("amount", e.amount.to_string());
   add_optional(object, "memo", e.memo);
+  if (e.allow_overdraft) object.add_bool("allow_overdraft", true);
 }
 
 void add_contribution_fields(json::Object& object, const InterestEvent& e) {
@@ -741,6 +748,7 @@ void add_contribution_fields(json::Object& object, const AdvanceEvent& e) {
       .add_string("currency", e.currency).add_string("amount", e.amount.to_string()).add_string("partner", e.partner);
   add_optional(object, "project", e.project);
   add_optional(object, "memo", e.memo);
+  if (e.allow_overdraft) object.add_bool("allow_overdraft", true);
 }
 
 void add_contribution_fields(json::Object& object, const PartnerReportEvent& e) {
@@ -748,6 +756,7 @@ void add_contribution_fields(json::Object& object, const PartnerReportEvent& e) 
       .add_string("amount", e.amount.to_string());
   if (e.psc_rate) object.add_string("psc_rate", e.psc_rate->to_string());
   add_optional(object, "memo", e.memo);
+  if (e.allow_overdraft) object.add_bool("allow_overdraft", true);
 }
 
 void add_contribution_fields(json::Object& object, const BudgetEvent& e) {
@@ -779,6 +788,7 @@ void add_contribution_fields(json::Object& object, const AmendEvent& e) {
 void add_contribution_fields(json::Object& object, const ReversalEvent& e) {
   object.add_string("id", e.id).add_string("reverses", e.reverses).add_string("date", e.date.to_string());
   add_optional(object, "memo", e.memo);
+  if (e.allow_overdraft) object.add_bool("allow_overdraft", true);
 }
 
 }  // namespace

@@ -76,9 +76,9 @@ std::string render_export_line(std::string_view body, std::int64_t seq, std::str
 }
 
 std::string render_postings(const MasterState& state, const std::vector<StoredPosting>& postings) {
-  // Written field by field in the sorted order of the keys (account, amount, currency, date,
-  // donor, functional_amount, fund, pledge, project, recognition, residual, year_end): the canonical form,
-  // without building an object per posting.
+  // Written field by field in the sorted order of the keys (account, amount, applied, currency,
+  // date, donor, functional_amount, fund, pledge, project, recognition, residual, year_end): the
+  // canonical form, without building an object per posting.
   std::string out = "[";
   for (std::size_t i = 0; i < postings.size(); ++i) {
     const StoredPosting& p = postings[i];
@@ -88,7 +88,7 @@ std::string render_postings(const MasterState& state, const std::vector<StoredPo
     json::append_string(out, state.accounts.by_id(p.account_id).code);
     out += ",\"amount\":\"";
     out += Decimal::from_minor_units(p.amount_minor, currency.minor_units).to_string();
-    out += "\",\"currency\":";
+    out += p.kind == PostingKind::applied_ahead ? "\",\"applied\":true,\"currency\":" : "\",\"currency\":";
     json::append_string(out, currency.code);
     if (p.date) {
       out += ",\"date\":\"";

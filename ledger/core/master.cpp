@@ -43,6 +43,11 @@ std::string setting_on(const MasterState& master, std::string_view key, Date day
 
 Rounding rounding_on(const MasterState& master, Date day) { return parse_rounding(setting_on(master, "rounding", day)); }
 
+int rules_version_on(const MasterState& master, Date day) {
+  const std::string value = setting_on(master, "rules_version", day);
+  return value.empty() ? 1 : std::stoi(value);
+}
+
 std::int64_t usd_value_minor(const MasterState& master, const CurrencyRecord& currency, const Decimal& amount,
                              Date day) {
   try {

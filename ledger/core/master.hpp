@@ -15,6 +15,15 @@ const Decimal& rate_on(const CurrencyRecord& currency, Date day);
 // The value of a setting in force on day, or the standard value of a ledger created without it.
 std::string setting_on(const MasterState& master, std::string_view key, Date day);
 Rounding rounding_on(const MasterState& master, Date day);
+
+// The version of the accounting rules in force on day: the rules_version setting, 1 when a ledger
+// has none (ledgers made before it), 2 in every ledger init makes. A rule that changed says which
+// version it follows, so that a journal replays exactly as it was recorded (ledger/README.md,
+// "Versions of the rules").
+int rules_version_on(const MasterState& master, Date day);
+// The rules that keep a holding whole in any order (ledger/README.md, "Order, corrections and the
+// corners of a holding") are in force on day: rules_version 2 or later.
+inline bool whole_holdings_on(const MasterState& master, Date day) { return rules_version_on(master, day) >= 2; }
 // amount in USD cents at the rate in force on day, rounded with the ledger's rounding in force that
 // day, with the amount's own sign. Throws Error (bad_input) naming the field "amount" when the USD
 // value is beyond what the ledger holds.

@@ -1,4 +1,5 @@
 // The listings of master data (fundledger/master_data.hpp), from one snapshot of the ledger.
+#include "core/journal_lines.hpp"
 #include "core/ledger_access.hpp"
 #include "core/master.hpp"
 
@@ -12,8 +13,11 @@ namespace {
 
 using detail::MasterState;
 
-// The day names are taken on: the one asked, else the latest possible.
-Date naming_day(std::optional<Date> as_of) { return as_of.value_or(Date::from_ymd(9999, 12, 31)); }
+// The day names are taken on: the one asked, else today (UTC), so that a change effective later
+// does not show before its day.
+Date naming_day(std::optional<Date> as_of) {
+  return as_of ? *as_of : Date::parse(std::string_view(detail::utc_timestamp_now()).substr(0, 10));
+}
 
 template <class Info, class Make>
 std::vector<Info> listed(const Ledger& ledger, const char* what, Make make) {

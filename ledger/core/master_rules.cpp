@@ -4,6 +4,7 @@
 
 #include "core/countries.hpp"
 #include "core/event_json.hpp"
+#include "core/master.hpp"
 #include "core/text.hpp"
 
 #include <fundledger/error.hpp>
@@ -37,6 +38,13 @@ bool recorded_as(RuleContext& context, const Record* known, const EventType& giv
   return true;
 }
 
+// Names are never blank (from rules version 2, as of the day the event is recorded).
+void check_name(const RuleContext& context, const std::string& name, const std::string& what) {
+  if (name.find_first_not_of(" \t\r\n") != std::string::npos) return;
+  if (rules_version_on(context.master, context.recorded_day) < 2) return;
+  throw Error(ErrorCode::bad_input, field_error("name", what + " needs a name that is not blank"));
+}
+
 }  // namespace
 
 void rule_currency(RuleContext& context, const CurrencyEvent& e) {
@@ -64,11 +72,13 @@ void rule_currency(RuleContext& context, const CurrencyEvent& e) {
 
 void rule_account(RuleContext& context, const AccountEvent& e) {
   if (recorded_as(context, context.master.accounts.find(e.code), e, "account " + e.code)) return;
+  check_name(context, e.name, "account " + e.code);
   context.change.account_added = AccountRecord{context.master.accounts.next_id(), e.code, e};
 }
 
 void rule_fund(RuleContext& context, const FundEvent& e) {
   if (recorded_as(context, context.master.funds.find(e.code), e, "fund " + e.code)) return;
+  check_name(context, e.name, "fund " + e.code);
   if (!e.parent.empty()) context.change.fund_parent_id = context.fund(e.parent, "parent").id;
   context.change.fund_added = FundRecord{context.master.funds.next_id(), e.code, e, 0, {}};
 }
@@ -76,11 +86,13 @@ void rule_fund(RuleContext& context, const FundEvent& e) {
 void rule_donor(RuleContext& context, const DonorEvent& e) {
   check_donor_category_and_country(e.category, e.country);
   if (recorded_as(context, context.master.donors.find(e.code), e, "donor " + e.code)) return;
+  check_name(context, e.name, "donor " + e.code);
   context.change.donor_added = DonorRecord{context.master.donors.next_id(), e.code, e, 0, {}};
 }
 
 void rule_project(RuleContext& context, const ProjectEvent& e) {
   if (recorded_as(context, context.master.projects.find(e.code), e, "project " + e.code)) return;
+  check_name(context, e.name, "project " + e.code);
   const auto& fund = context.fund(e.fund, "fund");
   check_rate(e.psc_rate, "psc_rate", "");
   context.change.project_added = ProjectRecord{context.master.projects.next_id(), e.code, e, fund.id, 0, {}};
@@ -140,6 +152,9 @@ void check_setting(const SettingEvent& event, const MasterState& master) {
     if (!master.funds.find(value)) bad("the code of a recorded fund");
   } else if (event.key == "psc_own_spending") {
     if (value != "exempt" && value != "charged") bad("exempt or charged");
+  } else if (event.key == "rules_version") {
+    // Rules only move forward: version 1 is what a ledger without the setting follows.
+    if (value != "2") bad("2 (the rules that keep every holding whole in any order)");
   } else if (event.key == "year_end") {
     if (value != "usd" && value != "by-currency") bad("usd or by-currency");
   } else if (event.key == "iati_org_ref") {
@@ -159,7 +174,7 @@ void check_setting(const SettingEvent& event, const MasterState& master) {
     throw Error(ErrorCode::bad_input,
                 field_error("key", "unknown setting " + json::quoted(event.key) +
                                        ": expected rounding, psc_rate, psc_fund, recognition, functional_currency, "
-                                       "max_future_days, year_end, psc_own_spending, iati_org_ref, iati_org_name or iati_sector"));
+                                       "max_future_days, year_end, psc_own_spending, rules_version, iati_org_ref, iati_org_name or iati_sector"));
   }
 }
 
@@ -218,6 +233,7 @@ void rule_amend(RuleContext& context, const AmendEvent& e) {
   std::string kind;
   const std::int64_t record_id = amended_record(context, e, kind);
   if (e.kind == AmendKind::donor) check_donor_category_and_country(e.category.value_or(""), e.country.value_or(""));
+  if (e.name) check_name(context, *e.name, "amend " + e.id);
   context.check_open_from(e.effective, "amend " + e.id);
   context.change.amendment_added = AmendmentRow{kind, record_id, {0, e.effective.day_number(), e.name, e.category, e.country}};
 }

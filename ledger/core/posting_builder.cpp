@@ -12,9 +12,9 @@
 
 namespace fundledger::detail {
 
-PostingBuilder::PostingBuilder(RuleContext& context, Date date, std::string label)
+PostingBuilder::PostingBuilder(RuleContext& context, Date date, std::string label, bool check_open)
     : context_(context), date_(date), label_(std::move(label)) {
-  context.check_open(date, label_);
+  if (check_open) context.check_open(date, label_);
 }
 
 std::int64_t PostingBuilder::account(std::string_view code) const { return context_.account(code, label_); }
@@ -73,8 +73,40 @@ std::int64_t PostingBuilder::relieve(std::int64_t account_id, std::int64_t fund_
     usd = carried + beyond;
   }
   add_with_usd(account_id, fund_id, currency, amount, usd, dimensions);
-  exchange_[{fund_id, current_day()}] += static_cast<Decimal::Coefficient>(usd) - value;
+  exchange_of_kind()[{fund_id, current_day()}] += static_cast<Decimal::Coefficient>(usd) - value;
   return usd;
+}
+
+Position PostingBuilder::added_to(const BalanceKeyIds& key) const {
+  Position added;
+  for (const StoredPosting& p : postings_) {
+    if (BalanceKeyIds{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id} != key) continue;
+    added.amount_minor += p.amount_minor;
+    added.functional_minor += p.functional_minor;
+  }
+  return added;
+}
+
+StoredPosting usd_only(const BalanceKeyIds& key, std::int64_t functional_minor) {
+  StoredPosting posting;
+  posting.account_id = key[0];
+  posting.fund_id = key[1];
+  posting.donor_id = key[2];
+  posting.project_id = key[3];
+  posting.pledge_id = key[4];
+  posting.currency_id = key[5];
+  posting.functional_minor = functional_minor;
+  return posting;
+}
+
+void PostingBuilder::restate_relief(const BalanceKeyIds& balance_key, std::int32_t day, std::int64_t usd) {
+  if (usd == 0) return;
+  StoredPosting posting = usd_only(balance_key, usd);
+  posting.kind = kind_;
+  if (day != date_.day_number()) posting.date = day;
+  postings_.push_back(posting);
+  // The relief carried usd more: the realized exchange of its day is that much less.
+  exchange_[{balance_key[1], day}] += usd;
 }
 
 void PostingBuilder::close_by_fund_and_day(
@@ -117,11 +149,15 @@ void PostingBuilder::close_usd_difference(std::int64_t account_id) {
 }
 
 std::vector<StoredPosting> PostingBuilder::finish() {
-  // Realized exchange: the carrying USD of what was relieved against its value today.
-  std::map<std::pair<std::int64_t, std::int32_t>, Decimal::Coefficient> realized;
-  for (const auto& [fund_day, difference] : exchange_) realized[fund_day] = -difference;
-  close_by_fund_and_day(realized, "4700", PostingKind::ordinary);
-  exchange_.clear();
+  // Realized exchange: the carrying USD of what was relieved against its value today; that of money
+  // paid ahead applied to an instalment counts as the application.
+  for (auto [exchange, kind] : {std::make_pair(&exchange_, PostingKind::ordinary),
+                                std::make_pair(&applied_exchange_, PostingKind::applied_ahead)}) {
+    std::map<std::pair<std::int64_t, std::int32_t>, Decimal::Coefficient> realized;
+    for (const auto& [fund_day, difference] : *exchange) realized[fund_day] = -difference;
+    close_by_fund_and_day(realized, "4700", kind);
+    exchange->clear();
+  }
   // What the rounding of each posting to cents leaves, per fund and day, is the residual (5900).
   std::map<std::pair<std::int64_t, std::int32_t>, Decimal::Coefficient> residual;
   for (const StoredPosting& p : postings_) {

@@ -30,7 +30,9 @@ struct Dimensions {
 // of each posting left to 5900 (marked as the ledger's residual), and checks invariants 1-3.
 class PostingBuilder {
  public:
-  PostingBuilder(RuleContext& context, Date date, std::string label);
+  // Error (closed_period) when date falls in a closed month, unless the event is the one that
+  // reopens it (check_open false).
+  PostingBuilder(RuleContext& context, Date date, std::string label, bool check_open = true);
 
   // The id of a standard account, or an Error naming it when the chart lacks it.
   std::int64_t account(std::string_view code) const;
@@ -60,6 +62,11 @@ class PostingBuilder {
   void add_posting(const StoredPosting& posting) { postings_.push_back(posting); }
   bool empty() const { return postings_.empty(); }
   const std::vector<StoredPosting>& postings() const { return postings_; }
+  // What the postings built so far add to one balance, by its full key.
+  Position added_to(const BalanceKeyIds& key) const;
+  // Posts a USD-only restatement of what a relief of balance_key on day carried (amount 0, usd
+  // signed as a posting on that balance), its difference realized (4700) on the same day.
+  void restate_relief(const BalanceKeyIds& balance_key, std::int32_t day, std::int64_t usd);
 
   // Posts each fund's remaining USD difference to account_id (amount 0, in the currency of the
   // fund's first posting): for events whose own rule names where a difference goes.
@@ -83,7 +90,14 @@ class PostingBuilder {
   std::vector<StoredPosting> postings_;
   // Realized exchange by (fund, day): carrying USD minus the value at the day's rate.
   std::map<std::pair<std::int64_t, std::int32_t>, Decimal::Coefficient> exchange_;
+  std::map<std::pair<std::int64_t, std::int32_t>, Decimal::Coefficient> applied_exchange_;  // of applied_ahead
+  std::map<std::pair<std::int64_t, std::int32_t>, Decimal::Coefficient>& exchange_of_kind() {
+    return kind_ == PostingKind::applied_ahead ? applied_exchange_ : exchange_;
+  }
 };
+
+// A posting of USD alone (amount 0) on the balance with this key: a revaluation or a restatement.
+StoredPosting usd_only(const BalanceKeyIds& key, std::int64_t functional_minor);
 
 // The USD share of total_minor for part/whole: total * part / whole rounded half-even to cents,
 // all of it when part == whole. Used to relieve a balance carried at historical rates.

@@ -11,6 +11,7 @@
 #include <fundledger/error.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -28,6 +29,7 @@ void LedgerCache::refresh(store::ReadTxn& txn) {
 void Recorder::begin(std::optional<std::string> recorded_at) {
   txn_ = store_.write();
   pending_.clear();
+  totals_.reset();
   unchecked_.clear();
   recorded_at_ = recorded_at ? *recorded_at : utc_timestamp_now();
   last_postings_json_.reset();
@@ -96,6 +98,29 @@ std::string Recorder::headroom_message(const StoredPosting& p) const {
                                    cache_.master.currencies.by_id(p.currency_id).code +
                                    ") would exceed what the ledger can hold exactly (9223372036854775807 minor "
                                    "units, in the currency and in USD cents)");
+}
+
+void Recorder::check_totals() {
+  if (!totals_) totals_ = txn_->grand_totals();
+  const Decimal::Coefficient limit = std::numeric_limits<std::int64_t>::max();
+  for (const Unchecked& event : unchecked_) {
+    for (const StoredPosting& p : event.postings) {
+      store::GrandTotals::Sums& sums = totals_->by_currency[p.currency_id];
+      const Decimal::Coefficient amount = p.amount_minor;
+      const Decimal::Coefficient usd = p.functional_minor;
+      (amount > 0 ? sums.debit : sums.credit) += amount > 0 ? amount : -amount;
+      (usd > 0 ? totals_->usd.debit : totals_->usd.credit) += usd > 0 ? usd : -usd;
+      const bool beyond_currency = sums.debit > limit || sums.credit > limit;
+      if (!beyond_currency && totals_->usd.debit <= limit && totals_->usd.credit <= limit) continue;
+      const std::string& code = beyond_currency ? cache_.master.currencies.by_id(p.currency_id).code : "USD";
+      throw BatchRefusal(event.seq, Error(ErrorCode::bad_input,
+                                          field_error("amount", "the ledger's total of " + code +
+                                                                    " debits or credits, across every account and "
+                                                                    "fund, would exceed what reports can add up exactly "
+                                                                    "(9223372036854775807 minor units): the amounts are "
+                                                                    "beyond what the ledger holds")));
+    }
+  }
 }
 
 void Recorder::check_own_headroom(const Change& change) {
@@ -201,6 +226,7 @@ void Recorder::check_balances() {
   for (const auto& month : months) {
     check_key(month, pending_.stored_monthly.at(month), pending_.monthly.at(month), posting_month);
   }
+  check_totals();
   unchecked_.clear();
   // A long transaction adds its sums to the store as it goes, so that memory stays flat however
   // many events it records; the tables are read again from there.
@@ -269,7 +295,10 @@ void Recorder::store_master(const Change& change, std::int64_t seq) {
 
 void Recorder::apply_projections(const Change& change, std::int64_t seq) {
   for (const StoredPosting& held : change.holdings_added) txn_->add_holding(seq, held, change.partner);
-  for (const HoldingMove& move : change.moves) txn_->add_move(seq, move);
+  // Every event that moves a holding is dated.
+  const std::int32_t day = change.date ? change.date->day_number() : 0;
+  for (const HoldingMove& move : change.moves) txn_->add_move(seq, day, move);
+  for (const InstalmentCut& cut : change.cuts) txn_->add_cut(seq, cut);
   for (const Change::Recognition& recognition : change.recognized) txn_->recognize(recognition.pledge_id, recognition.lines, seq);
   if (change.unrecognized_by) txn_->unrecognize(*change.unrecognized_by);
   if (change.pledge_reversed) txn_->set_pledge_reversed(*change.pledge_reversed);
@@ -339,6 +368,7 @@ void Recorder::commit() {
 void Recorder::rollback() noexcept {
   txn_.reset();  // a transaction not committed is rolled back
   pending_.clear();
+  totals_.reset();
   unchecked_.clear();
   cache_.loaded = false;  // what the transaction cached is forgotten
 }

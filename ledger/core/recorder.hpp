@@ -77,6 +77,10 @@ class Recorder {
 
  private:
   void check_own_headroom(const Change& change);
+  // Every sum a report can print stays exact: the ledger's total debits and credits, by currency
+  // and in USD, stay within the range of a stored amount; throws BatchRefusal (bad_input) naming
+  // the first unchecked event that takes one past it.
+  void check_totals();
   std::string headroom_message(const StoredPosting& posting) const;
   template <class Key, class KeyOf>
   void check_key(const Key& key, const BalanceSums& stored, const BalanceSums& pending, KeyOf key_of);
@@ -97,6 +101,9 @@ class Recorder {
   std::vector<Unchecked> unchecked_;
   std::string recorded_at_;
   std::optional<std::string> last_postings_json_;
+  // The ledger's grand totals, read at the first event of the transaction that posts, with what the
+  // transaction posted since.
+  std::optional<store::GrandTotals> totals_;
 };
 
 }  // namespace fundledger::detail

@@ -121,19 +121,29 @@ std::string_view RuleContext::revenue_account(Purpose purpose) {
   return purpose == Purpose::special ? account::special_purpose : account::general_purpose;
 }
 
-Position RuleContext::pledge_balance(const PledgeRecord& pledge, std::string_view code) const {
+BalanceKeyIds RuleContext::pledge_key(const PledgeRecord& pledge, std::string_view code) const {
   const auto* record = master.accounts.find(code);
-  if (!record) return {};
   const bool on_revenue_side = code == account::deferred_revenue;
-  const BalanceSums sums = state.balance({record->id, pledge.fund_id, pledge.donor_id,
-                                          on_revenue_side ? pledge.project_id : 0, pledge.id, pledge.currency_id});
+  return {record ? record->id : 0, pledge.fund_id, pledge.donor_id, on_revenue_side ? pledge.project_id : 0, pledge.id,
+          pledge.currency_id};
+}
+
+Position RuleContext::pledge_balance(const PledgeRecord& pledge, std::string_view code) const {
+  const BalanceKeyIds key = pledge_key(pledge, code);
+  if (key[0] == 0) return {};
+  const BalanceSums sums = state.balance(key);
   return {sums.debit - sums.credit, sums.functional_debit - sums.functional_credit};
 }
 
 bool RuleContext::pledge_cancelled(const PledgeRecord& pledge) const {
   if (pledge.reversed) return true;
   const PledgeCancellation figures = state.pledge_cancellation(pledge.id);
-  return figures.received_minor == 0 && figures.reduced_minor >= pledge.amount_minor;
+  if (figures.received_minor != 0) return false;
+  std::int64_t reduced = figures.reduced_minor;
+  if (reduced >= pledge.amount_minor) return true;
+  // Instalments cut before they were recognized are reduced too, with no posting.
+  for (const InstalmentRow& instalment : state.instalments(pledge.id)) reduced += instalment.cut_minor;
+  return reduced >= pledge.amount_minor;
 }
 
 void check_not_far_future(const MasterState& master, const Event& event, Date recorded_day) {
@@ -143,6 +153,12 @@ void check_not_far_future(const MasterState& master, const Event& event, Date re
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, RateEvent> || std::is_same_v<T, SettingEvent>) {
           return {e.effective, "effective"};
+        } else if constexpr (std::is_same_v<T, AmendEvent>) {
+          return {e.effective, "effective"};
+        } else if constexpr (std::is_same_v<T, BudgetEvent>) {
+          // The first day of the year it budgets.
+          if (e.year < 1 || e.year > 9999) return {std::nullopt, ""};
+          return {Date::from_ymd(e.year, 1, 1), "year"};
         } else if constexpr (std::is_same_v<T, PledgeEvent>) {
           return {e.signed_on, "signed"};
         } else if constexpr (std::is_same_v<T, PeriodCloseEvent> || std::is_same_v<T, PeriodReopenEvent>) {
@@ -155,10 +171,16 @@ void check_not_far_future(const MasterState& master, const Event& event, Date re
       },
       event);
   if (!day) return;
+  // Amendments and budgets are held to it from rules version 2.
+  if ((std::holds_alternative<AmendEvent>(event) || std::holds_alternative<BudgetEvent>(event)) &&
+      rules_version_on(master, recorded_day) < 2) {
+    return;
+  }
   const std::int64_t limit = std::stoll(setting_on(master, "max_future_days", recorded_day));
   if (static_cast<std::int64_t>(day->day_number()) - recorded_day.day_number() > limit) {
+    const std::string what = std::string(field) == "year" ? "year " + std::to_string(day->year()) + " begins on " : "";
     throw Error(ErrorCode::bad_input,
-                field_error(field, day->to_string() + " is more than " + std::to_string(limit) + " days after " +
+                field_error(field, what + day->to_string() + " is more than " + std::to_string(limit) + " days after " +
                                        recorded_day.to_string() + ", the day it is recorded: a mistyped year? (the "
                                        "limit is the setting max_future_days)"));
   }

@@ -51,6 +51,9 @@ class RuleContext {
 
   // The revenue account of a purpose: 4100 general, 4200 special.
   static std::string_view revenue_account(Purpose purpose);
+  // The key of a pledge's balance in one account (1200, 2200 by its project, 1290); account 0 when
+  // the chart lacks it.
+  BalanceKeyIds pledge_key(const PledgeRecord& pledge, std::string_view account) const;
   // What a pledge carries in one account (1200, 2200 by its project, 1290): currency amount (debit
   // positive) and USD.
   Position pledge_balance(const PledgeRecord& pledge, std::string_view account) const;

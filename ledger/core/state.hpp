@@ -44,6 +44,10 @@ class StateView {
   // Pledges: instalments (by due date), what received and what reduced them, whether anything but
   // the pledge posted to one.
   virtual std::vector<InstalmentRow> instalments(std::int64_t pledge_id) const = 0;
+  // What one event cut off instalments not yet recognized.
+  virtual std::vector<InstalmentCut> cuts_by(std::int64_t event_seq) const = 0;
+  // The money paid ahead for a pledge (held in 2100 for it) that remains, oldest first.
+  virtual std::vector<Holding> paid_ahead(std::int64_t pledge_id) const = 0;
   virtual PledgeCancellation pledge_cancellation(std::int64_t pledge_id) const = 0;
   virtual bool pledge_has_other_postings(std::int64_t pledge_id) const = 0;
 
@@ -56,6 +60,15 @@ class StateView {
   virtual std::vector<KeyedSums> results(Date from, Date through) const = 0;
   // The balances of these accounts by full key, of every posting dated through day, that are not zero.
   virtual std::vector<KeyedSums> balances_through(Date day, const std::vector<std::int64_t>& accounts) const = 0;
+
+  // The walks through what was recorded after a point, in the order it was recorded: the first seq
+  // that posted anything dated after day (none: nothing did), the postings to these accounts from
+  // seq on, and the moves of holdings by the events from seq on.
+  virtual std::optional<std::int64_t> first_seq_dated_after(Date day) const = 0;
+  virtual std::vector<DatedPosting> postings_from(std::int64_t seq, const std::vector<std::int64_t>& accounts) const = 0;
+  virtual std::vector<DatedMove> moves_from(std::int64_t seq) const = 0;
+  // A fund's cash in USD cents, every posting so far, whatever its date.
+  virtual std::int64_t cash_usd_now(std::int64_t fund) const = 0;
 };
 
 }  // namespace fundledger::detail

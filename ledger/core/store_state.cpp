@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <limits>
 
 namespace fundledger::detail {
 
@@ -130,14 +131,16 @@ Position StoreState::cash_position(std::int64_t fund, std::int64_t currency) con
   return position;
 }
 
-std::int64_t StoreState::cash_usd(std::int64_t fund, Date day) const {
+std::int64_t StoreState::cash_usd(std::int64_t fund, Date day) const { return cash_usd_through(fund, day.day_number()); }
+
+std::int64_t StoreState::cash_usd_through(std::int64_t fund, std::int32_t day) const {
   const std::int64_t cash = account_id(account::cash);
   if (cash < 0) return 0;
   if (!pending_.latest_cash_day) pending_.latest_cash_day = txn_.latest_days(cash);
   const auto found = pending_.latest_cash_day->find(fund);
   // A day before the latest movement: what had moved by then (the postings appended so far included).
-  if (found != pending_.latest_cash_day->end() && day.day_number() < found->second) {
-    return txn_.account_usd_through(cash, fund, day.day_number());
+  if (found != pending_.latest_cash_day->end() && day < found->second) {
+    return txn_.account_usd_through(cash, fund, day);
   }
   if (const auto cached = pending_.cash_usd.find(fund); cached != pending_.cash_usd.end()) return cached->second;
   std::int64_t total = txn_.account_usd(cash, fund);
@@ -146,6 +149,21 @@ std::int64_t StoreState::cash_usd(std::int64_t fund, Date day) const {
   }
   pending_.cash_usd.emplace(fund, total);
   return total;
+}
+
+std::int64_t StoreState::cash_usd_now(std::int64_t fund) const {
+  // Every posting so far: through the end of any day a posting can have.
+  return cash_usd_through(fund, std::numeric_limits<std::int32_t>::max());
+}
+
+std::vector<Holding> StoreState::paid_ahead(std::int64_t pledge_id) const {
+  const std::int64_t held = account_id(account::received_in_advance);
+  std::vector<Holding> holdings;
+  if (held < 0) return holdings;
+  for (Holding& holding : txn_.paid_ahead(pledge_id, held)) {
+    if (holding.amount_minor > 0) holdings.push_back(std::move(holding));
+  }
+  return holdings;
 }
 
 std::vector<std::pair<std::int64_t, std::int64_t>> StoreState::positive_cash_before(Date day) const {

@@ -79,6 +79,8 @@ class StoreState final : public StateView {
   std::vector<HoldingMove> moves_by(std::int64_t event_seq) const override { return txn_.moves_by(event_seq); }
   std::optional<std::int64_t> reversal_of(std::int64_t seq) const override { return txn_.reversal_of(seq); }
   std::vector<InstalmentRow> instalments(std::int64_t pledge_id) const override { return txn_.instalments(pledge_id); }
+  std::vector<InstalmentCut> cuts_by(std::int64_t event_seq) const override { return txn_.cuts_by(event_seq); }
+  std::vector<Holding> paid_ahead(std::int64_t pledge_id) const override;
   PledgeCancellation pledge_cancellation(std::int64_t pledge_id) const override;
   bool pledge_has_other_postings(std::int64_t pledge_id) const override {
     return txn_.pledge_has_other_postings(pledge_id);
@@ -89,6 +91,14 @@ class StoreState final : public StateView {
   std::vector<MonetaryPosition> monetary_positions(Date day) const override;
   std::vector<KeyedSums> results(Date from, Date through) const override;
   std::vector<KeyedSums> balances_through(Date day, const std::vector<std::int64_t>& accounts) const override;
+  std::optional<std::int64_t> first_seq_dated_after(Date day) const override {
+    return txn_.first_seq_dated_after(day.day_number());
+  }
+  std::vector<DatedPosting> postings_from(std::int64_t seq, const std::vector<std::int64_t>& accounts) const override {
+    return txn_.postings_from(seq, accounts);
+  }
+  std::vector<DatedMove> moves_from(std::int64_t seq) const override { return txn_.moves_from(seq); }
+  std::int64_t cash_usd_now(std::int64_t fund) const override;
 
   // What the store holds for a balance or a monthly balance, as the transaction began.
   BalanceSums stored_balance(const BalanceKeyIds& key) const;
@@ -96,6 +106,7 @@ class StoreState final : public StateView {
 
  private:
   std::int64_t account_id(std::string_view code) const;
+  std::int64_t cash_usd_through(std::int64_t fund, std::int32_t day) const;
 
   store::ReadTxn& txn_;
   const MasterState& master_;

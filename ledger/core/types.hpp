@@ -147,6 +147,16 @@ struct InstalmentRow {
   std::int32_t due = 0;
   std::int64_t amount_minor = 0;
   std::int64_t recognized_seq = 0;
+  // What reductions took off it before it was recognized (instalment_cuts): never to be recognized.
+  std::int64_t cut_minor = 0;
+};
+
+// What a reduction took off an instalment not yet recognized (a reversal of the reduction adds the
+// negation): in the pledge currency, no posting.
+struct InstalmentCut {
+  std::int64_t pledge_id = 0;
+  std::int64_t line = 0;
+  std::int64_t amount_minor = 0;
 };
 
 // A setting's value from day (the earliest possible day when given without one), recorded by seq.
@@ -179,6 +189,7 @@ enum class PostingKind : int {
   rounding_residual = 1,  // the USD residual the ledger posts to 5900 ("residual": true)
   year_end = 2,           // the year-end closing of revenue and expenses ("year_end": true)
   recognition = 3,        // an instalment recognized when it fell due ("recognition": true)
+  applied_ahead = 4,      // money paid ahead applied to an instalment as it is recognized ("applied": true)
 };
 
 // The kind of event a posting counts as in the table of movements the reports read
@@ -214,6 +225,7 @@ MovementKind event_movement_kind(std::string_view type, bool grant = false);
 inline MovementKind movement_kind(MovementKind event_kind, int posting_kind) {
   if (posting_kind == 3) return MovementKind::recognition;  // PostingKind::recognition
   if (posting_kind == 2) return MovementKind::year_end;     // PostingKind::year_end
+  if (posting_kind == 4) return MovementKind::apply;        // PostingKind::applied_ahead
   return event_kind;
 }
 
@@ -337,11 +349,27 @@ struct BudgetRow {
   std::int64_t amount_minor = 0;
 };
 
-// What an event took from a holding (negative) or gave back to it.
+// What an event took from a holding (negative) or gave back to it; day, when set, the day it takes
+// effect if not the event's own (a close restating the relief of a later day).
 struct HoldingMove {
   std::int64_t holding_seq = 0;
   std::int64_t amount_minor = 0;
   std::int64_t functional_minor = 0;
+  std::optional<std::int32_t> day;
+};
+
+// A move as a walk through a holding's history reads it: recorded by event_seq, effective on day.
+struct DatedMove {
+  std::int64_t event_seq = 0;
+  std::int32_t day = 0;
+  HoldingMove move;
+};
+
+// A posting as a walk through the journal reads it: recorded by seq, dated day.
+struct DatedPosting {
+  std::int64_t seq = 0;
+  std::int32_t day = 0;
+  StoredPosting posting;
 };
 
 // A balance by its full key: currency amount and USD, each the sum of the postings (debit

@@ -61,19 +61,38 @@ void recognize_falling_due(RuleContext& context, PostingBuilder& builder, Date l
   builder.mark(PostingKind::ordinary);
 }
 
-// The monetary positions on the last day, with the receivables step 1 just recognized.
+// The monetary positions on the last day, with what step 1 just did: the receivables (and
+// allowances) it recognized or relieved, and the money paid ahead it applied.
 std::vector<MonetaryPosition> positions_on(const RuleContext& context, const PostingBuilder& builder, Date last_day) {
   std::vector<MonetaryPosition> positions = context.state.monetary_positions(last_day);
   const auto* usd = context.master.currencies.find(functional_currency_code);
   const auto* receivable = context.master.accounts.find(account::receivable);
+  const auto* allowance = context.master.accounts.find(account::allowance);
+  std::map<BalanceKeyIds, std::size_t> by_key;
+  std::map<std::int64_t, std::size_t> by_holding;
+  for (std::size_t i = 0; i < positions.size(); ++i) {
+    if (positions[i].holding_seq) {
+      by_holding[positions[i].holding_seq] = i;
+    } else {
+      by_key.emplace(positions[i].key, i);
+    }
+  }
   for (const StoredPosting& p : builder.postings()) {
-    if ((usd && p.currency_id == usd->id) || !receivable || p.account_id != receivable->id) continue;
+    if ((usd && p.currency_id == usd->id) || p.date.value_or(builder.date().day_number()) > last_day.day_number()) continue;
+    if (!(receivable && p.account_id == receivable->id) && !(allowance && p.account_id == allowance->id)) continue;
     const BalanceKeyIds key{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id};
-    auto found = std::find_if(positions.begin(), positions.end(),
-                              [&key](const MonetaryPosition& position) { return position.key == key; });
-    if (found == positions.end()) found = positions.insert(positions.end(), MonetaryPosition{key, 0, {}});
-    found->balance.amount_minor += p.amount_minor;
-    found->balance.functional_minor += p.functional_minor;
+    auto [found, fresh] = by_key.try_emplace(key, positions.size());
+    if (fresh) positions.push_back(MonetaryPosition{key, 0, {}});
+    positions[found->second].balance.amount_minor += p.amount_minor;
+    positions[found->second].balance.functional_minor += p.functional_minor;
+  }
+  for (const HoldingMove& move : context.change.moves) {
+    const auto found = by_holding.find(move.holding_seq);
+    if (found == by_holding.end() || move.day.value_or(last_day.day_number()) > last_day.day_number()) continue;
+    MonetaryPosition& position = positions[found->second];
+    const int sign = position.asset_holding ? 1 : -1;
+    position.balance.amount_minor += sign * move.amount_minor;
+    position.balance.functional_minor += sign * move.functional_minor;
   }
   return positions;
 }
@@ -98,22 +117,20 @@ void check_rates_in_force(const RuleContext& context, const std::vector<Monetary
                   "allow_stale_rates (--allow-stale-rates) to revalue at the latest earlier rate");
 }
 
-StoredPosting usd_only(const BalanceKeyIds& key, std::int64_t functional_minor) {
-  StoredPosting posting;
-  posting.account_id = key[0];
-  posting.fund_id = key[1];
-  posting.donor_id = key[2];
-  posting.project_id = key[3];
-  posting.pledge_id = key[4];
-  posting.currency_id = key[5];
-  posting.functional_minor = functional_minor;
-  return posting;
-}
+// What a revaluation changed in the carrying USD of the holdings: by balance key (cash by fund and
+// currency, a pledge's receivable or allowance), in the balance's sign, and by the event holding
+// money, in what it holds.
+struct CarryingChanges {
+  std::map<BalanceKeyIds, std::int64_t> by_key;
+  std::map<std::int64_t, std::int64_t> by_holding;
+};
 
 // 2. Restates every position at the last day's rate, the difference to 4710 per fund and
-// currency; at the year-end, keeps each holding's restatement as a move against it.
-void revalue(RuleContext& context, PostingBuilder& builder, const std::vector<MonetaryPosition>& positions,
-             bool year_end, Date next_first_day) {
+// currency; at the year-end, keeps each holding's restatement as a move against it. Returns what
+// it restated.
+CarryingChanges revalue(RuleContext& context, PostingBuilder& builder, const std::vector<MonetaryPosition>& positions,
+                        bool year_end, Date next_first_day) {
+  CarryingChanges changes;
   std::map<BalanceKeyIds, std::int64_t> by_key;
   std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> unrealized;  // (fund, currency) -> USD
   for (const MonetaryPosition& position : positions) {
@@ -124,10 +141,14 @@ void revalue(RuleContext& context, PostingBuilder& builder, const std::vector<Mo
     if (difference == 0) continue;
     by_key[position.key] += difference;
     unrealized[{position.key[1], position.key[5]}] -= difference;
-    if (position.holding_seq && year_end) {
+    if (position.holding_seq) {
       // What the holding carries moves with its balance: up for an advance owed to the fund, down
       // for money the fund holds.
-      context.change.moves.push_back({position.holding_seq, 0, position.asset_holding ? difference : -difference});
+      const std::int64_t held = position.asset_holding ? difference : -difference;
+      changes.by_holding[position.holding_seq] += held;
+      if (year_end) context.change.move(position.holding_seq, 0, held);
+    } else {
+      changes.by_key[position.key] += difference;
     }
   }
   std::vector<StoredPosting> revaluation;
@@ -140,13 +161,109 @@ void revalue(RuleContext& context, PostingBuilder& builder, const std::vector<Mo
     revaluation.push_back(usd_only({account, fund_currency.first, 0, 0, 0, fund_currency.second}, amount));
   }
   for (const StoredPosting& posting : revaluation) builder.add_posting(posting);
-  if (year_end) return;
+  if (year_end) return changes;
   // Reversed on the first day of the next month, so that realized differences are measured
   // against the original carrying rate.
   for (StoredPosting posting : revaluation) {
     posting.functional_minor = -posting.functional_minor;
     posting.date = next_first_day.day_number();
     builder.add_posting(posting);
+  }
+  return {};
+}
+
+// The share of the change still untaken (delta) that a relief of covered out of balance takes, both
+// in the currency and positive: in proportion, all of it for a relief that empties the holding.
+std::int64_t share_of(std::int64_t delta, std::int64_t covered, std::int64_t balance) {
+  return covered >= balance ? delta : proportional_minor(delta, covered, balance);
+}
+
+// From rules version 2: a change in the carrying USD of holdings as of a day (a year-end
+// revaluation kept, or a reopening that takes it back) reaches the reliefs of them recorded from
+// from_seq on (events of the days after, recorded before the close; or recorded after the close
+// that a reopening undoes): walking each holding's history in the order recorded, each relief takes
+// the share of the change it would have carried, posted to the holding against 4700 on its day (no
+// earlier than earliest_day). Here by balance key: cash by fund and currency, a pledge's receivable
+// and allowance.
+void restate_key_reliefs(RuleContext& context, PostingBuilder& builder, const std::map<BalanceKeyIds, std::int64_t>& changes,
+                         std::int64_t from_seq, std::int32_t earliest_day) {
+  const std::int64_t cash = builder.account(account::cash);
+  std::vector<std::int64_t> accounts;
+  for (const auto& [key, delta] : changes) {
+    if (delta != 0 && std::find(accounts.begin(), accounts.end(), key[0]) == accounts.end()) accounts.push_back(key[0]);
+  }
+  if (accounts.empty()) return;
+  // The postings recorded since, by the holding they belong to: cash is one pool per fund and
+  // currency, whoever paid it in.
+  std::map<BalanceKeyIds, std::vector<DatedPosting>> by_holding;
+  for (DatedPosting& row : context.state.postings_from(from_seq, accounts)) {
+    const StoredPosting& p = row.posting;
+    const BalanceKeyIds key = p.account_id == cash ? BalanceKeyIds{cash, p.fund_id, 0, 0, 0, p.currency_id}
+                                                   : BalanceKeyIds{p.account_id, p.fund_id, p.donor_id, p.project_id,
+                                                                   p.pledge_id, p.currency_id};
+    by_holding[key].push_back(std::move(row));
+  }
+  for (const auto& [key, delta] : changes) {
+    const auto found = by_holding.find(key);
+    if (delta == 0 || found == by_holding.end()) continue;
+    std::int64_t balance = 0;
+    if (key[0] == cash) {
+      balance = context.state.cash_position(key[1], key[5]).amount_minor;
+    } else {
+      const BalanceSums sums = context.state.balance(key);
+      balance = sums.debit - sums.credit;
+    }
+    for (const DatedPosting& row : found->second) balance -= row.posting.amount_minor;
+    std::int64_t untaken = delta;
+    for (const DatedPosting& row : found->second) {
+      const std::int64_t covered = covered_minor(row.posting.amount_minor, {balance, 0});
+      if (covered != 0 && untaken != 0) {
+        const std::int64_t share = share_of(untaken, covered < 0 ? -covered : covered, balance < 0 ? -balance : balance);
+        builder.restate_relief(key, std::max(row.day, earliest_day), -share);
+        untaken -= share;
+      }
+      balance += row.posting.amount_minor;
+    }
+  }
+}
+
+// The same for the money an event holds (2100, 2150, 2300, 1400), by the moves recorded since;
+// changes are in what each holds.
+void restate_holding_reliefs(RuleContext& context, PostingBuilder& builder, const std::map<std::int64_t, std::int64_t>& changes,
+                             std::int64_t from_seq, std::int32_t earliest_day) {
+  if (changes.empty()) return;
+  std::map<std::int64_t, std::vector<DatedMove>> by_holding;
+  for (DatedMove& row : context.state.moves_from(from_seq)) {
+    if (changes.count(row.move.holding_seq)) by_holding[row.move.holding_seq].push_back(std::move(row));
+  }
+  for (const auto& [seq, moves] : by_holding) {
+    const std::int64_t delta = changes.at(seq);
+    const std::optional<Holding> holding = context.state.holding(seq);
+    if (delta == 0 || !holding) continue;
+    // What it held before the first of these moves, or nothing where it was made since.
+    std::int64_t held = holding->seq >= from_seq ? 0 : holding->amount_minor;
+    if (holding->seq < from_seq) {
+      for (const DatedMove& row : moves) held -= row.move.amount_minor;
+    }
+    std::int64_t untaken = delta;
+    bool made = holding->seq < from_seq;
+    const BalanceKeyIds key{holding->account_id, holding->fund_id,  holding->donor_id,
+                            holding->project_id, holding->pledge_id, holding->currency_id};
+    for (const DatedMove& row : moves) {
+      if (!made) {
+        held += holding->initial_minor;  // every move of it comes after the event that made it
+        made = true;
+      }
+      const std::int64_t covered = row.move.amount_minor < 0 ? std::min(-row.move.amount_minor, held) : 0;
+      if (covered > 0 && untaken != 0) {
+        const std::int64_t share = share_of(untaken, covered, held);
+        const std::int32_t day = std::max(row.day, earliest_day);
+        builder.restate_relief(key, day, holding->asset ? -share : share);
+        context.change.move(seq, 0, -share, day);
+        untaken -= share;
+      }
+      held += row.move.amount_minor;
+    }
   }
 }
 
@@ -166,6 +283,8 @@ std::map<BalanceKeyIds, Position> year_results(RuleContext& context, PostingBuil
   for (const StoredPosting& p : builder.postings()) {
     const auto account_class = context.master.accounts.by_id(p.account_id).event.account_class;
     if (account_class != AccountClass::revenue && account_class != AccountClass::expense) continue;
+    // A relief of the next year restated (4700) belongs to that year.
+    if (p.date && *p.date > period.last_day().day_number()) continue;
     Position& sums = results[{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id}];
     sums.amount_minor += p.amount_minor;
     sums.functional_minor += p.functional_minor;
@@ -188,8 +307,11 @@ StoredPosting year_end_posting(const BalanceKeyIds& key, std::int64_t amount_min
 // currency's part in that currency.
 void close_year(RuleContext& context, PostingBuilder& builder, const Period& period) {
   const bool in_usd = setting_on(context.master, "year_end", period.last_day()) == "usd";
+  // From rules version 2 the transfers are closed by currency too, and a ledger with no USD posting
+  // yet closes in USD all the same.
+  const bool whole = whole_holdings_on(context.master, period.last_day());
   std::map<std::pair<std::int64_t, std::int64_t>, Position> surplus;  // (fund, currency) -> closed
-  for (const auto& [key, sums] : year_results(context, builder, period, in_usd)) {
+  for (const auto& [key, sums] : year_results(context, builder, period, in_usd || whole)) {
     if (sums.amount_minor == 0 && sums.functional_minor == 0) continue;
     builder.add_posting(year_end_posting(key, -sums.amount_minor, -sums.functional_minor));
     Position& total = surplus[{key[1], key[5]}];
@@ -197,7 +319,8 @@ void close_year(RuleContext& context, PostingBuilder& builder, const Period& per
     total.functional_minor += sums.functional_minor;
   }
   const std::int64_t surplus_account = builder.account(account::accumulated_surplus);
-  const auto* usd = context.master.currencies.find(functional_currency_code);
+  const CurrencyRecord* usd = context.master.currencies.find(functional_currency_code);
+  if (!usd && in_usd && whole && !surplus.empty()) usd = &context.currency_for_use(functional_currency_code, "period");
   std::map<std::int64_t, Position> in_dollars;  // fund -> its result into 3100, in USD
   for (const auto& [fund_currency, sums] : surplus) {
     if (sums.amount_minor == 0 && sums.functional_minor == 0) continue;
@@ -254,11 +377,50 @@ void rule_period_close(RuleContext& context, const PeriodCloseEvent& event) {
   // The positions include what step 1 just recognized, which is already at its own day's rate.
   const std::vector<MonetaryPosition> positions = positions_on(context, builder, last_day);
   if (!event.allow_stale_rates) check_rates_in_force(context, positions, period);
-  revalue(context, builder, positions, year_end, period.next().first_day());
+  const CarryingChanges restated = revalue(context, builder, positions, year_end, period.next().first_day());
+  if (year_end && whole_holdings_on(context.master, last_day)) {
+    // A close recorded after events of the next year: what they relieved is restated.
+    if (const auto from_seq = context.state.first_seq_dated_after(last_day)) {
+      const std::int32_t earliest_day = period.next().first_day().day_number();
+      restate_key_reliefs(context, builder, restated.by_key, *from_seq, earliest_day);
+      restate_holding_reliefs(context, builder, restated.by_holding, *from_seq, earliest_day);
+    }
+  }
   if (year_end) close_year(context, builder, period);
   if (!builder.empty()) context.change.postings = builder.finish();
   context.change.closes = period;
 }
+
+namespace {
+
+// From rules version 2, reopening takes back what the close changed in the carrying USD of
+// holdings (its revaluation kept and its restatements): the reliefs recorded after the close took
+// that carrying USD, and are restated as the close restated those before it.
+void restate_after_close(RuleContext& context, const Period& period, std::int64_t close_seq,
+                         const std::vector<StoredPosting>& close_postings) {
+  const auto* usd = context.master.currencies.find(functional_currency_code);
+  std::vector<std::int64_t> holding_accounts;
+  for (std::string_view code : {account::cash, account::receivable, account::allowance}) {
+    if (const auto* record = context.master.accounts.find(code)) holding_accounts.push_back(record->id);
+  }
+  CarryingChanges taken_back;
+  for (const StoredPosting& p : close_postings) {
+    const bool holding = std::find(holding_accounts.begin(), holding_accounts.end(), p.account_id) != holding_accounts.end();
+    if (!holding || p.amount_minor != 0 || (usd && p.currency_id == usd->id)) continue;
+    taken_back.by_key[{p.account_id, p.fund_id, p.donor_id, p.project_id, p.pledge_id, p.currency_id}] -= p.functional_minor;
+  }
+  for (const HoldingMove& move : context.state.moves_by(close_seq)) {
+    if (move.amount_minor == 0) taken_back.by_holding[move.holding_seq] -= move.functional_minor;
+  }
+  PostingBuilder builder(context, period.last_day(), "period_reopen " + period.to_string(), false);
+  const std::int32_t earliest_day = period.next().first_day().day_number();
+  restate_key_reliefs(context, builder, taken_back.by_key, close_seq + 1, earliest_day);
+  restate_holding_reliefs(context, builder, taken_back.by_holding, close_seq + 1, earliest_day);
+  if (builder.empty()) return;
+  for (const StoredPosting& posting : builder.finish()) context.change.postings.push_back(posting);
+}
+
+}  // namespace
 
 void rule_period_reopen(RuleContext& context, const PeriodReopenEvent& event) {
   const Period period = event.period;
@@ -274,7 +436,8 @@ void rule_period_reopen(RuleContext& context, const PeriodReopenEvent& event) {
   context.change.body = body_fields(Event{event}).render();
   // The negation of every posting of the close, on the same days.
   const std::int32_t last_day = period.last_day().day_number();
-  for (StoredPosting posting : context.state.postings_of(*close_seq)) {
+  const std::vector<StoredPosting> close_postings = context.state.postings_of(*close_seq);
+  for (StoredPosting posting : close_postings) {
     posting.amount_minor = -posting.amount_minor;
     posting.functional_minor = -posting.functional_minor;
     if (!posting.date) posting.date = last_day;
@@ -283,8 +446,9 @@ void rule_period_reopen(RuleContext& context, const PeriodReopenEvent& event) {
   }
   // The close's restatement of money held, and its recognitions, are undone with it.
   for (const HoldingMove& move : context.state.moves_by(*close_seq)) {
-    context.change.moves.push_back({move.holding_seq, -move.amount_minor, -move.functional_minor});
+    context.change.move(move.holding_seq, -move.amount_minor, -move.functional_minor, move.day);
   }
+  if (whole_holdings_on(context.master, period.last_day())) restate_after_close(context, period, *close_seq, close_postings);
   context.change.unrecognized_by = *close_seq;
   context.change.reopens = period;
 }

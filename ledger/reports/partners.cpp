@@ -29,13 +29,14 @@ Report partners(const Scope& scope) {
   for (const store::AdvanceRow& advance : rows) {
     const detail::Holding& held = advance.holding;
     if (held.amount_minor == 0 && held.functional_minor == 0 && advance.day < scope.from.day_number()) continue;
+    if (advance.reversed) continue;  // never made: its reversal took it back
     const auto& currency = master.currencies.by_id(held.currency_id);
     auto in_currency = [&currency](std::int64_t minor) { return Decimal::from_minor_units(minor, currency.minor_units); };
     ReportRow row{RowKind::line,
                   {held.partner, advance.event_id, Date::from_day_number(advance.day).to_string(),
                    master.funds.by_id(held.fund_id).code,
                    held.project_id ? master.projects.by_id(held.project_id).code : std::string(), currency.code,
-                   in_currency(held.initial_minor), in_currency(held.initial_minor - held.amount_minor),
+                   in_currency(held.initial_minor), in_currency(advance.reported_minor),
                    in_currency(held.amount_minor), usd(held.functional_minor)},
                   "advance:" + advance.event_id};
     if (held.amount_minor != 0) {

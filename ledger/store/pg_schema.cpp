@@ -124,7 +124,8 @@ CREATE TABLE holding_moves (
   event_seq bigint NOT NULL REFERENCES events(seq),
   holding_seq bigint NOT NULL REFERENCES holdings(seq),
   amount_minor bigint NOT NULL,
-  functional_minor bigint NOT NULL
+  functional_minor bigint NOT NULL,
+  day bigint NOT NULL
 );
 CREATE INDEX holding_moves_by_holding ON holding_moves (holding_seq);
 CREATE INDEX holding_moves_by_event ON holding_moves (event_seq);
@@ -253,6 +254,20 @@ CREATE TRIGGER postings_are_never_truncated BEFORE TRUNCATE ON postings
   FOR EACH STATEMENT EXECUTE FUNCTION fundledger_refuse_change();
 )sql";
 
+// The tables and indexes version 4 added (see schema.cpp): in every new ledger, and by the
+// migration from version 3.
+constexpr const char* pg_version_4_tables = R"sql(
+CREATE TABLE instalment_cuts (
+  event_seq bigint NOT NULL REFERENCES events(seq),
+  pledge_id bigint NOT NULL REFERENCES pledges(id),
+  line bigint NOT NULL,
+  amount_minor bigint NOT NULL
+);
+CREATE INDEX instalment_cuts_by_pledge ON instalment_cuts (pledge_id);
+CREATE INDEX instalment_cuts_by_event ON instalment_cuts (event_seq);
+CREATE INDEX holdings_by_pledge ON holdings (pledge_id) WHERE pledge_id != 0;
+)sql";
+
 std::int64_t count_of(Connection& connection, const std::string& sql) {
   auto statement = connection.prepare_once(sql);
   return statement->step() ? statement->integer(0) : 0;
@@ -264,6 +279,26 @@ bool holds_meta_table(Connection& connection) {
                   "AND table_name = 'fundledger_meta'") > 0;
 }
 
+// Version 4 (see schema.cpp): holding_moves.day, instalment_cuts and holdings_by_pledge, nothing of
+// version 3 changed. One writer migrates: the head row is locked first, and the version read again.
+void migrate_pg_to_4(Connection& connection) {
+  connection.execute("BEGIN");
+  try {
+    connection.execute("SELECT id FROM fundledger_head FOR UPDATE");
+    if (count_of(connection, "SELECT count(*) FROM fundledger_meta WHERE key = 'schema_version' AND value = '3'") == 1) {
+      connection.execute("ALTER TABLE holding_moves ADD COLUMN day bigint NOT NULL DEFAULT 0");
+      connection.execute("UPDATE holding_moves m SET day = e.date FROM events e WHERE e.seq = m.event_seq");
+      connection.execute("ALTER TABLE holding_moves ALTER COLUMN day DROP DEFAULT");
+      connection.execute(pg_version_4_tables);
+      connection.execute("UPDATE fundledger_meta SET value = '4' WHERE key = 'schema_version'");
+    }
+    connection.execute("COMMIT");
+  } catch (...) {
+    connection.rollback();
+    throw;
+  }
+}
+
 }  // namespace
 
 void create_pg_schema(Connection& connection) {
@@ -272,7 +307,7 @@ void create_pg_schema(Connection& connection) {
     const std::int64_t tables = count_of(
         connection, "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()");
     if (tables > 0 && holds_meta_table(connection)) {
-      check_pg_schema(connection);
+      check_pg_schema(connection, false);
       const std::int64_t events = count_of(connection, "SELECT count(*) FROM events");
       if (events > 0) {
         throw Error(ErrorCode::output_uncreatable,
@@ -287,6 +322,7 @@ void create_pg_schema(Connection& connection) {
                       " other table(s): create the ledger in an empty database (or schema)");
     }
     connection.execute(pg_schema_current);
+    connection.execute(pg_version_4_tables);
     connection.execute("INSERT INTO fundledger_meta (key, value) VALUES ('application', 'fundledger'), "
                        "('schema_version', '" + std::to_string(schema_version) + "')");
     connection.execute("COMMIT");
@@ -304,7 +340,7 @@ void drop_empty_pg_ledger(Connection& connection) {
       return;
     }
     connection.execute(
-        "DROP TABLE amendments, monthly_kinds, movements, budgets, monthly_balances, balances, postings, settings, rates, reversals, periods, holding_moves, "
+        "DROP TABLE instalment_cuts, amendments, monthly_kinds, movements, budgets, monthly_balances, balances, postings, settings, rates, reversals, periods, holding_moves, "
         "holdings, instalments, pledges, projects, donors, funds, accounts, currencies, events, fundledger_head, "
         "fundledger_meta");
     connection.execute("DROP FUNCTION fundledger_refuse_change()");
@@ -315,7 +351,7 @@ void drop_empty_pg_ledger(Connection& connection) {
   }
 }
 
-void check_pg_schema(Connection& connection) {
+void check_pg_schema(Connection& connection, bool migrate) {
   if (!holds_meta_table(connection)) {
     throw Error(ErrorCode::input_unreadable, "the database holds no ledger (create one with fundledger init)");
   }
@@ -332,9 +368,13 @@ void check_pg_schema(Connection& connection) {
                                         ", newer than this fundledger (" + std::to_string(schema_version) +
                                         "): upgrade fundledger");
   }
-  if (version < schema_version) {
+  if (version == 3 && migrate && connection.writable()) {
+    migrate_pg_to_4(connection);
+  } else if (version < schema_version) {
     throw Error(ErrorCode::storage, "it has schema version " + std::to_string(version) +
-                                        ", which this fundledger cannot read");
+                                        (version == 3 ? ": open it once to write (any command that writes brings it "
+                                                        "up to version 4)"
+                                                      : ", which this fundledger cannot read"));
   }
 }
 

@@ -12,8 +12,9 @@ namespace fundledger::store {
 void create_pg_schema(Connection& connection);
 // Drops the ledger's tables and function when it holds no event; leaves a ledger with events.
 void drop_empty_pg_ledger(Connection& connection);
-// Checks that the database holds a fundledger ledger of a schema version this build reads; Error
+// Checks that the database holds a fundledger ledger of a schema version this build reads, bringing
+// one of version 3 up to date first when migrate and the connection may write; Error
 // (input_unreadable when it holds no ledger, storage for another application or a newer schema).
-void check_pg_schema(Connection& connection);
+void check_pg_schema(Connection& connection, bool migrate = true);
 
 }  // namespace fundledger::store

@@ -1,6 +1,6 @@
 // The ledger's SQLite schema and its migrations.
 //
-// On-disk format, schema version 3 (PRAGMA user_version = 3, PRAGMA application_id = 0x464C4447):
+// On-disk format, schema version 4 (PRAGMA user_version = 4, PRAGMA application_id = 0x464C4447):
 //
 //   events      the journal, one row per recorded event, append-only.
 //               seq          1, 2, 3... with no gaps (the INTEGER PRIMARY KEY)
@@ -43,7 +43,14 @@
 //               of its posting (donor and pledge, 0 when absent) and the amount and USD it held at
 //               first (positive). holding_moves records what later events took from it (negative)
 //               or gave back (a reversal), and the year-end revaluation of its USD by a December
-//               close; what remains is the sum, and the USD its carrying USD.
+//               close; what remains is the sum, and the USD its carrying USD. A move's day is the
+//               day it takes effect: its event's date, except where a close recorded after the
+//               events of the next year restates what they relieved, on their own days.
+//               Indexed by pledge: the money paid ahead of a pledge's instalments is held for it.
+//   instalment_cuts
+//               what a reduction took off a pledge's instalments not yet recognized (which are then
+//               never recognized), by the seq of the reduction; a reversal of the reduction appends
+//               the negation under its own seq. An instalment's cut is the sum of its rows.
 //   reversals   which event reversed which: an event is reversed at most once.
 //   periods     the closed months, each with the seq of the close, its seal: the hash of the close
 //               event (the head of the journal when it closed) and the SHA-256 of the closing
@@ -55,7 +62,8 @@
 //
 // Version 1 had no holdings.pledge_id; the migration adds it, taken from the holding's posting.
 // Version 2 had no budgets, amendments, movements, monthly_kinds, holdings.partner or
-// holdings.project_id (see migrate_to_3).
+// holdings.project_id (see migrate_to_3). Version 3 had no holding_moves.day, instalment_cuts or
+// holdings_by_pledge (see migrate_to_4): what a ledger of version 3 holds reads the same in 4.
 #include "store/schema.hpp"
 
 #include "store/sql_txn.hpp"
@@ -148,7 +156,8 @@ CREATE TABLE holding_moves (
   event_seq INTEGER NOT NULL REFERENCES events(seq),
   holding_seq INTEGER NOT NULL REFERENCES holdings(seq),
   amount_minor INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer'),
-  functional_minor INTEGER NOT NULL CHECK (typeof(functional_minor) = 'integer')
+  functional_minor INTEGER NOT NULL CHECK (typeof(functional_minor) = 'integer'),
+  day INTEGER NOT NULL CHECK (typeof(day) = 'integer')
 );
 CREATE INDEX holding_moves_by_holding ON holding_moves (holding_seq);
 CREATE INDEX holding_moves_by_event ON holding_moves (event_seq);
@@ -271,6 +280,19 @@ CREATE TABLE monthly_kinds (
 ) WITHOUT ROWID;
 )sql";
 
+// The tables and indexes version 4 added: in every new ledger, and by migrate_to_4.
+constexpr const char* version_4_tables = R"sql(
+CREATE TABLE instalment_cuts (
+  event_seq INTEGER NOT NULL REFERENCES events(seq),
+  pledge_id INTEGER NOT NULL REFERENCES pledges(id),
+  line INTEGER NOT NULL,
+  amount_minor INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer')
+);
+CREATE INDEX instalment_cuts_by_pledge ON instalment_cuts (pledge_id);
+CREATE INDEX instalment_cuts_by_event ON instalment_cuts (event_seq);
+CREATE INDEX holdings_by_pledge ON holdings (pledge_id) WHERE pledge_id != 0;
+)sql";
+
 // The rest of the current schema: the monthly balances and the triggers that keep the journal
 // append-only.
 constexpr const char* schema_triggers = R"sql(
@@ -323,12 +345,24 @@ void migrate_to_3(SQLite::Database& database) {
   transaction.commit();
 }
 
+// Version 4: a holding's moves may take effect on a day of their own; reductions cut instalments
+// not yet recognized; holdings by pledge. Nothing of version 3 changes.
+void migrate_to_4(SQLite::Database& database) {
+  SQLite::Transaction transaction(database);
+  database.exec("ALTER TABLE holding_moves ADD COLUMN day INTEGER NOT NULL DEFAULT 0");
+  database.exec("UPDATE holding_moves SET day = (SELECT date FROM events WHERE seq = holding_moves.event_seq)");
+  database.exec(version_4_tables);
+  database.exec("PRAGMA user_version = 4");
+  transaction.commit();
+}
+
 }  // namespace
 
 void create_schema(SQLite::Database& database) {
   database.exec(schema_current);
   database.exec(pledge_index);
   database.exec(version_3_tables);
+  database.exec(version_4_tables);
   database.exec(schema_triggers);
   database.exec("PRAGMA application_id = " + std::to_string(application_id));
   database.exec("PRAGMA user_version = " + std::to_string(schema_version));
@@ -366,6 +400,7 @@ void check_and_migrate(SQLite::Database& database, bool writable) {
     transaction.commit();
   }
   if (version < 3) migrate_to_3(database);
+  if (version < 4) migrate_to_4(database);
   // The index of the postings by pledge (what a receipt reads of its pledge) came within version 3,
   // which needs no other change for it: a ledger written before it gets it at its next writing.
   if (writable &&

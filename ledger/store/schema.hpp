@@ -10,7 +10,7 @@ namespace fundledger::store {
 // PRAGMA application_id of every fundledger ledger: "FLDG". Persisted: never change.
 inline constexpr std::int32_t application_id = 0x464C4447;
 // The schema this build writes (PRAGMA user_version).
-inline constexpr int schema_version = 3;
+inline constexpr int schema_version = 4;
 // Creates every table, index and trigger of the current schema in an empty database.
 void create_schema(SQLite::Database& database);
 // Checks that the database is a fundledger ledger and brings an older schema up to date (a

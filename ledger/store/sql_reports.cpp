@@ -119,7 +119,7 @@ std::vector<DonorFundSums> SqlTxn::settlement_exchange(std::int64_t exchange_acc
   auto query = connection_.prepare_once(
       "SELECT COALESCE((SELECT MAX(q.donor_id) " + held + "), 0), p.fund_id, COALESCE((SELECT MIN(q.currency_id) " + held +
       "), p.currency_id), SUM(p.functional_minor)" + std::string(events_with_reversed) +
-      "WHERE p.account_id = ? AND p.date >= ? AND p.date <= ? AND " + kind_of_event + " IN ('receipt', 'apply') "
+      "WHERE p.account_id = ? AND p.date >= ? AND p.date <= ? AND " + kind_of_posting + " IN ('receipt', 'apply') "
       "AND p.fund_id IN " + placeholders(funds.size()) + " GROUP BY 1, 2, 3");
   int next = 1;
   bind_all(*query, next, held_accounts);
@@ -183,6 +183,23 @@ std::vector<AdvanceRow> SqlTxn::advances(std::int64_t account, std::int32_t day,
       row.holding = *held;
       rows.push_back(std::move(row));
     }
+  }
+  // What the partner reported, by the moves of its reports (a reversed report gives it back), and
+  // whether a reversal of the advance itself came by the day.
+  Statement& reported = prepare(std::string("SELECT COALESCE(SUM(-m.amount_minor), 0) FROM holding_moves m JOIN events e ON "
+                                            "e.seq = m.event_seq LEFT JOIN reversals r ON r.reversal_seq = m.event_seq "
+                                            "LEFT JOIN events o ON o.seq = r.reversed_seq WHERE m.holding_seq = ? AND "
+                                            "m.day <= ? AND ") + kind_of_event + " = 'partner_report'");
+  Statement& reversal = prepare(
+      "SELECT e.date FROM reversals r JOIN events e ON e.seq = r.reversal_seq WHERE r.reversed_seq = ?");
+  for (AdvanceRow& row : rows) {
+    reported.bind(1, row.holding.seq);
+    reported.bind(2, day);
+    if (reported.step()) row.reported_minor = reported.integer(0);
+    reported.reset();
+    reversal.bind(1, row.holding.seq);
+    if (reversal.step()) row.reversed = reversal.integer(0) <= day;
+    reversal.reset();
   }
   return rows;
 }

@@ -277,6 +277,27 @@ std::vector<BalanceSums> SqlTxn::monthly_balances_of(const std::vector<std::arra
   return sums_of_keys<4>(connection_, "monthly_balances", {"account_id", "fund_id", "currency_id", "month"}, keys);
 }
 
+GrandTotals SqlTxn::grand_totals() {
+  // Each column summed in two halves, the quotient and the remainder by 2^32, so that no SUM can
+  // leave the range of a 64-bit integer however large the ledger (the amounts are never negative).
+  std::string sql = "SELECT currency_id";
+  for (const char* column : {"debit_minor", "credit_minor", "functional_debit_minor", "functional_credit_minor"}) {
+    sql += std::string(", SUM(") + column + " / 4294967296), SUM(" + column + " % 4294967296)";
+  }
+  Statement& query = prepare(sql + " FROM balances GROUP BY currency_id");
+  const Decimal::Coefficient half = Decimal::Coefficient(1) << 32;
+  GrandTotals totals;
+  while (query.step()) {
+    auto column = [&](int first) { return Decimal::Coefficient(query.integer(first)) * half + query.integer(first + 1); };
+    GrandTotals::Sums& sums = totals.by_currency[query.integer(0)];
+    sums.debit = column(1);
+    sums.credit = column(3);
+    totals.usd.debit += column(5);
+    totals.usd.credit += column(7);
+  }
+  return totals;
+}
+
 Position SqlTxn::account_position(std::int64_t account, std::int64_t fund, std::int64_t currency) {
   Statement& query = prepare(
       "SELECT COALESCE(SUM(debit_minor - credit_minor), 0), "
@@ -323,13 +344,19 @@ std::map<std::int64_t, std::int32_t> SqlTxn::latest_days(std::int64_t account) {
 
 namespace {
 
-// The moves of the events dated through a day, by holding; for one holding alone (its seq the
-// second parameter), only that holding's moves are read.
+// The moves taking effect through a day, by holding; for one holding alone (its seq the second
+// parameter), only that holding's moves are read.
 const std::string moves_of_events_through =
     "SELECT m.holding_seq, SUM(m.amount_minor) AS amount_minor, SUM(m.functional_minor) AS functional_minor "
-    "FROM holding_moves m JOIN events e ON e.seq = m.event_seq WHERE e.date <= ?";
+    "FROM holding_moves m WHERE m.day <= ?";
 const std::string moves_through = moves_of_events_through + " GROUP BY m.holding_seq";
 const std::string one_holding_moves_through = moves_of_events_through + " AND m.holding_seq = ? GROUP BY m.holding_seq";
+
+// The columns holding_of reads, of holdings h, accounts a and the sums of moves m.
+const std::string holding_columns =
+    "SELECT h.seq, h.account_id, h.fund_id, h.donor_id, h.pledge_id, h.currency_id, h.amount_minor, "
+    "h.functional_minor, COALESCE(m.amount_minor, 0), COALESCE(m.functional_minor, 0), a.class, h.partner, "
+    "h.project_id FROM holdings h JOIN accounts a ON a.id = h.account_id ";
 
 Holding holding_of(const Statement& query) {
   Holding holding;
@@ -352,11 +379,8 @@ Holding holding_of(const Statement& query) {
 }  // namespace
 
 std::optional<Holding> SqlTxn::holding(std::int64_t seq, std::optional<std::int32_t> as_of) {
-  Statement& query = prepare(
-      std::string("SELECT h.seq, h.account_id, h.fund_id, h.donor_id, h.pledge_id, h.currency_id, h.amount_minor, "
-                  "h.functional_minor, COALESCE(m.amount_minor, 0), COALESCE(m.functional_minor, 0), a.class, h.partner, "
-                  "h.project_id FROM holdings h JOIN accounts a ON a.id = h.account_id LEFT JOIN (") +
-      one_holding_moves_through + ") m ON m.holding_seq = h.seq WHERE h.seq = ?");
+  Statement& query =
+      prepare(holding_columns + "LEFT JOIN (" + one_holding_moves_through + ") m ON m.holding_seq = h.seq WHERE h.seq = ?");
   query.bind(1, as_of ? *as_of : std::numeric_limits<std::int32_t>::max());
   query.bind(2, seq);
   query.bind(3, seq);
@@ -367,12 +391,8 @@ std::optional<Holding> SqlTxn::holding(std::int64_t seq, std::optional<std::int3
 }
 
 std::vector<Holding> SqlTxn::holdings_as_of(std::int32_t day, std::int64_t except_currency) {
-  Statement& query = prepare(
-      std::string("SELECT h.seq, h.account_id, h.fund_id, h.donor_id, h.pledge_id, h.currency_id, h.amount_minor, "
-                  "h.functional_minor, COALESCE(m.amount_minor, 0), COALESCE(m.functional_minor, 0), a.class, h.partner, "
-                  "h.project_id FROM holdings h JOIN accounts a ON a.id = h.account_id JOIN events e ON e.seq = h.seq "
-                  "LEFT JOIN (") +
-      moves_through + ") m ON m.holding_seq = h.seq WHERE e.date <= ? AND h.currency_id != ? ORDER BY h.seq");
+  Statement& query = prepare(holding_columns + "JOIN events e ON e.seq = h.seq LEFT JOIN (" + moves_through +
+                             ") m ON m.holding_seq = h.seq WHERE e.date <= ? AND h.currency_id != ? ORDER BY h.seq");
   query.bind(1, day);
   query.bind(2, day);
   query.bind(3, except_currency);
@@ -383,11 +403,88 @@ std::vector<Holding> SqlTxn::holdings_as_of(std::int32_t day, std::int64_t excep
 
 std::vector<detail::HoldingMove> SqlTxn::moves_by(std::int64_t event_seq) {
   Statement& query = prepare(
-      "SELECT holding_seq, amount_minor, functional_minor FROM holding_moves WHERE event_seq = ? "
-      "ORDER BY holding_seq, amount_minor, functional_minor");
+      "SELECT holding_seq, amount_minor, functional_minor, day FROM holding_moves WHERE event_seq = ? "
+      "ORDER BY holding_seq, day, amount_minor, functional_minor");
   query.bind(1, event_seq);
   std::vector<detail::HoldingMove> moves;
-  while (query.step()) moves.push_back({query.integer(0), query.integer(1), query.integer(2)});
+  while (query.step()) {
+    moves.push_back({query.integer(0), query.integer(1), query.integer(2), static_cast<std::int32_t>(query.integer(3))});
+  }
+  return moves;
+}
+
+std::vector<Holding> SqlTxn::paid_ahead(std::int64_t pledge_id, std::int64_t account) {
+  Statement& query = prepare(holding_columns +
+                             "LEFT JOIN (SELECT m.holding_seq, SUM(m.amount_minor) AS amount_minor, SUM(m.functional_minor) "
+                             "AS functional_minor FROM holding_moves m JOIN holdings g ON g.seq = m.holding_seq WHERE "
+                             "g.pledge_id = ? AND g.pledge_id != 0 GROUP BY m.holding_seq) m ON m.holding_seq = h.seq "
+                             "WHERE h.pledge_id = ? AND h.pledge_id != 0 AND h.account_id = ? ORDER BY h.seq");
+  query.bind(1, pledge_id);
+  query.bind(2, pledge_id);
+  query.bind(3, account);
+  std::vector<Holding> holdings;
+  while (query.step()) holdings.push_back(holding_of(query));
+  return holdings;
+}
+
+std::vector<std::pair<std::int32_t, detail::InstalmentCut>> SqlTxn::pledge_cuts(std::int64_t pledge_id) {
+  Statement& query = prepare(
+      "SELECT e.date, c.line, c.amount_minor FROM instalment_cuts c JOIN events e ON e.seq = c.event_seq "
+      "WHERE c.pledge_id = ? ORDER BY c.event_seq, c.line");
+  query.bind(1, pledge_id);
+  std::vector<std::pair<std::int32_t, detail::InstalmentCut>> cuts;
+  while (query.step()) {
+    cuts.push_back({static_cast<std::int32_t>(query.integer(0)), {pledge_id, query.integer(1), query.integer(2)}});
+  }
+  return cuts;
+}
+
+std::vector<detail::InstalmentCut> SqlTxn::cuts_by(std::int64_t event_seq) {
+  Statement& query = prepare(
+      "SELECT pledge_id, line, amount_minor FROM instalment_cuts WHERE event_seq = ? ORDER BY pledge_id, line");
+  query.bind(1, event_seq);
+  std::vector<detail::InstalmentCut> cuts;
+  while (query.step()) cuts.push_back({query.integer(0), query.integer(1), query.integer(2)});
+  return cuts;
+}
+
+std::optional<std::int64_t> SqlTxn::first_seq_dated_after(std::int32_t day) {
+  Statement& query = prepare("SELECT MIN(seq) FROM postings WHERE date > ?");
+  query.bind(1, day);
+  std::optional<std::int64_t> seq;
+  if (query.step() && !query.is_null(0)) seq = query.integer(0);
+  query.reset();
+  return seq;
+}
+
+std::vector<detail::DatedPosting> SqlTxn::postings_from(std::int64_t seq, const std::vector<std::int64_t>& accounts) {
+  auto query = connection_.prepare_once(
+      "SELECT seq, date, account_id, fund_id, COALESCE(donor_id, 0), COALESCE(project_id, 0), COALESCE(pledge_id, 0), "
+      "currency_id, amount_minor, functional_minor, kind FROM postings WHERE seq >= ? AND account_id IN " +
+      placeholders(accounts.size()) + " ORDER BY seq, line");
+  query->bind(1, seq);
+  bind_all(*query, 2, accounts);
+  std::vector<detail::DatedPosting> postings;
+  while (query->step()) {
+    detail::DatedPosting row{query->integer(0), static_cast<std::int32_t>(query->integer(1)), {}};
+    row.posting = {query->integer(2), query->integer(3), query->integer(4), query->integer(5), query->integer(6),
+                   query->integer(7), query->integer(8), query->integer(9),
+                   static_cast<detail::PostingKind>(query->integer(10)), row.day};
+    postings.push_back(row);
+  }
+  return postings;
+}
+
+std::vector<detail::DatedMove> SqlTxn::moves_from(std::int64_t seq) {
+  Statement& query = prepare(
+      "SELECT event_seq, day, holding_seq, amount_minor, functional_minor FROM holding_moves WHERE event_seq >= ? "
+      "ORDER BY event_seq, holding_seq, day, amount_minor, functional_minor");
+  query.bind(1, seq);
+  std::vector<detail::DatedMove> moves;
+  while (query.step()) {
+    const auto day = static_cast<std::int32_t>(query.integer(1));
+    moves.push_back({query.integer(0), day, {query.integer(2), query.integer(3), query.integer(4), day}});
+  }
   return moves;
 }
 
@@ -402,17 +499,20 @@ std::optional<std::int64_t> SqlTxn::reversal_of(std::int64_t seq) {
 
 std::vector<detail::InstalmentRow> SqlTxn::instalments(std::int64_t pledge_id) {
   Statement& query = prepare(
-      "SELECT line, due, amount_minor, recognized FROM instalments WHERE pledge_id = ? ORDER BY due, line");
+      "SELECT i.line, i.due, i.amount_minor, i.recognized, COALESCE((SELECT SUM(c.amount_minor) FROM instalment_cuts c "
+      "WHERE c.pledge_id = i.pledge_id AND c.line = i.line), 0) FROM instalments i WHERE i.pledge_id = ? "
+      "ORDER BY i.due, i.line");
   query.bind(1, pledge_id);
   std::vector<detail::InstalmentRow> rows;
   while (query.step()) {
-    rows.push_back({query.integer(0), static_cast<std::int32_t>(query.integer(1)), query.integer(2), query.integer(3)});
+    rows.push_back({query.integer(0), static_cast<std::int32_t>(query.integer(1)), query.integer(2), query.integer(3),
+                    query.integer(4)});
   }
   return rows;
 }
 
 detail::PledgeCancellation SqlTxn::pledge_cancellation(std::int64_t pledge_id, std::int64_t account) {
-  Statement& query = prepare(std::string("SELECT COALESCE(SUM(CASE WHEN ") + kind_of_event +
+  Statement& query = prepare(std::string("SELECT COALESCE(SUM(CASE WHEN ") + kind_of_posting +
                              " IN ('receipt', 'apply') THEN -p.amount_minor END), 0), COALESCE(SUM(CASE WHEN " +
                              kind_of_event + " IN ('reduction', 'write_off') THEN -p.amount_minor END), 0)" +
                              events_with_reversed + "WHERE p.pledge_id = ? AND p.account_id = ?");
@@ -437,7 +537,9 @@ bool SqlTxn::pledge_has_other_postings(std::int64_t pledge_id) {
 std::vector<std::int64_t> SqlTxn::pledges_due(std::int32_t day) {
   Statement& query = prepare(
       "SELECT DISTINCT i.pledge_id FROM instalments i JOIN pledges p ON p.id = i.pledge_id "
-      "WHERE i.recognized = 0 AND p.reversed = 0 AND i.due <= ? ORDER BY i.pledge_id");
+      "WHERE i.recognized = 0 AND p.reversed = 0 AND i.due <= ? AND i.amount_minor > COALESCE((SELECT "
+      "SUM(c.amount_minor) FROM instalment_cuts c WHERE c.pledge_id = i.pledge_id AND c.line = i.line), 0) "
+      "ORDER BY i.pledge_id");
   query.bind(1, day);
   std::vector<std::int64_t> pledges;
   while (query.step()) pledges.push_back(query.integer(0));

@@ -19,15 +19,17 @@ inline constexpr const char* events_with_reversed =
     " FROM postings p JOIN events e ON e.seq = p.seq LEFT JOIN reversals r ON r.reversal_seq = p.seq"
     " LEFT JOIN events o ON o.seq = r.reversed_seq ";
 inline constexpr const char* kind_of_event = "COALESCE(o.type, e.type)";
+// ... money paid ahead applied as an instalment is recognized as an application (PostingKind 4) ...
+inline constexpr const char* kind_of_posting = "CASE WHEN p.kind = 4 THEN 'apply' ELSE COALESCE(o.type, e.type) END";
 // ... and an instalment recognized when it fell due counts as a recognition (bind PostingKind).
 inline constexpr const char* kind_or_recognition =
-    "CASE WHEN p.kind = ? THEN 'recognition' ELSE COALESCE(o.type, e.type) END";
+    "CASE WHEN p.kind = ? THEN 'recognition' WHEN p.kind = 4 THEN 'apply' ELSE COALESCE(o.type, e.type) END";
 
 // The MovementKind (core/types.hpp) a posting p of event e counts as, o being the event e reverses
 // (if any): what the recorder computes, for the edges of a report's period that the movements table
 // does not cover by whole months, and for the migration that fills that table.
 inline constexpr const char* movement_kind_sql =
-    "(CASE WHEN p.kind = 3 THEN 3 WHEN p.kind = 2 THEN 17 ELSE (CASE COALESCE(o.type, e.type) "
+    "(CASE WHEN p.kind = 3 THEN 3 WHEN p.kind = 2 THEN 17 WHEN p.kind = 4 THEN 5 ELSE (CASE COALESCE(o.type, e.type) "
     "WHEN 'pledge' THEN 1 WHEN 'condition_met' THEN 2 WHEN 'receipt' THEN 4 WHEN 'apply' THEN 5 "
     "WHEN 'reduction' THEN 6 WHEN 'allowance' THEN 7 WHEN 'write_off' THEN 8 WHEN 'refund' THEN 9 "
     "WHEN 'expense' THEN (CASE WHEN COALESCE(o.body, e.body) LIKE '%\"category\":\"grant\"%' THEN 11 ELSE 10 END) "
@@ -55,6 +57,7 @@ class SqlTxn final : public WriteTxn {
                               std::int64_t month) override;
   std::vector<BalanceSums> balances_of(const std::vector<BalanceKeyIds>& keys) override;
   std::vector<BalanceSums> monthly_balances_of(const std::vector<std::array<std::int64_t, 4>>& keys) override;
+  GrandTotals grand_totals() override;
   Position account_position(std::int64_t account, std::int64_t fund, std::int64_t currency) override;
   std::int64_t account_usd(std::int64_t account, std::int64_t fund) override;
   std::int64_t account_usd_through(std::int64_t account, std::int64_t fund, std::int32_t day) override;
@@ -62,6 +65,11 @@ class SqlTxn final : public WriteTxn {
   std::optional<detail::Holding> holding(std::int64_t seq, std::optional<std::int32_t> as_of) override;
   std::vector<detail::Holding> holdings_as_of(std::int32_t day, std::int64_t except_currency) override;
   std::vector<detail::HoldingMove> moves_by(std::int64_t event_seq) override;
+  std::vector<detail::Holding> paid_ahead(std::int64_t pledge_id, std::int64_t account) override;
+  std::vector<detail::InstalmentCut> cuts_by(std::int64_t event_seq) override;
+  std::optional<std::int64_t> first_seq_dated_after(std::int32_t day) override;
+  std::vector<detail::DatedPosting> postings_from(std::int64_t seq, const std::vector<std::int64_t>& accounts) override;
+  std::vector<detail::DatedMove> moves_from(std::int64_t seq) override;
   std::optional<std::int64_t> reversal_of(std::int64_t seq) override;
   std::vector<detail::InstalmentRow> instalments(std::int64_t pledge_id) override;
   detail::PledgeCancellation pledge_cancellation(std::int64_t pledge_id, std::int64_t account) override;
@@ -100,6 +108,7 @@ class SqlTxn final : public WriteTxn {
   std::vector<RecognizedInstalment> recognized_instalments(std::int32_t day,
                                                             const std::vector<std::int64_t>& funds) override;
   std::vector<PledgeMovementRow> pledge_movements(std::int64_t pledge_id, std::int64_t account) override;
+  std::vector<std::pair<std::int32_t, detail::InstalmentCut>> pledge_cuts(std::int64_t pledge_id) override;
   std::vector<detail::SealRow> seals() override;
 
   // ---- sql_writes.cpp ----
@@ -118,7 +127,8 @@ class SqlTxn final : public WriteTxn {
   void unrecognize(std::int64_t by_seq) override;
   void set_pledge_reversed(std::int64_t pledge_id) override;
   void add_holding(std::int64_t seq, const StoredPosting& posting, const std::string& partner) override;
-  void add_move(std::int64_t event_seq, const detail::HoldingMove& move) override;
+  void add_move(std::int64_t event_seq, std::int32_t day, const detail::HoldingMove& move) override;
+  void add_cut(std::int64_t event_seq, const detail::InstalmentCut& cut) override;
   void add_reversal(std::int64_t reversed_seq, std::int64_t reversal_seq) override;
   void add_budget(const detail::BudgetRow& budget) override;
   void add_amendment(const detail::AmendmentRow& amendment) override;

@@ -272,13 +272,23 @@ void SqlTxn::add_holding(std::int64_t seq, const StoredPosting& posting, const s
   run(insert);
 }
 
-void SqlTxn::add_move(std::int64_t event_seq, const detail::HoldingMove& move) {
+void SqlTxn::add_move(std::int64_t event_seq, std::int32_t day, const detail::HoldingMove& move) {
   Statement& insert = prepare(
-      "INSERT INTO holding_moves (event_seq, holding_seq, amount_minor, functional_minor) VALUES (?, ?, ?, ?)");
+      "INSERT INTO holding_moves (event_seq, holding_seq, amount_minor, functional_minor, day) VALUES (?, ?, ?, ?, ?)");
   insert.bind(1, event_seq);
   insert.bind(2, move.holding_seq);
   insert.bind(3, move.amount_minor);
   insert.bind(4, move.functional_minor);
+  insert.bind(5, move.day.value_or(day));
+  run(insert);
+}
+
+void SqlTxn::add_cut(std::int64_t event_seq, const detail::InstalmentCut& cut) {
+  Statement& insert = prepare("INSERT INTO instalment_cuts (event_seq, pledge_id, line, amount_minor) VALUES (?, ?, ?, ?)");
+  insert.bind(1, event_seq);
+  insert.bind(2, cut.pledge_id);
+  insert.bind(3, cut.line);
+  insert.bind(4, cut.amount_minor);
   run(insert);
 }
 

@@ -182,6 +182,20 @@ struct AdvanceRow {
   detail::Holding holding;
   std::int32_t day = 0;  // the advance's date
   std::string event_id;
+  std::int64_t reported_minor = 0;  // what the partner's reports took from it (net of their reversals)
+  bool reversed = false;            // the advance itself was reversed by the day
+};
+
+// The sums of every posting of a ledger, exact: debits and credits (positive) by currency in its
+// minor units, and in USD cents across every currency. What a report or query can add up is never
+// more than these.
+struct GrandTotals {
+  struct Sums {
+    Decimal::Coefficient debit = 0;
+    Decimal::Coefficient credit = 0;
+  };
+  std::map<std::int64_t, Sums> by_currency;
+  Sums usd;
 };
 
 class ReadTxn {
@@ -206,6 +220,8 @@ class ReadTxn {
   // few queries (a key not stored: zero): what a batch of events checks its balances against.
   virtual std::vector<BalanceSums> balances_of(const std::vector<BalanceKeyIds>& keys) = 0;
   virtual std::vector<BalanceSums> monthly_balances_of(const std::vector<std::array<std::int64_t, 4>>& keys) = 0;
+  // The sums of every posting the balance table holds.
+  virtual GrandTotals grand_totals() = 0;
   // Every posting of account in fund and currency, summed (all dates).
   virtual Position account_position(std::int64_t account, std::int64_t fund, std::int64_t currency) = 0;
   // The USD of account in fund: stored balance (all dates), and the sum of the postings through day.
@@ -218,6 +234,16 @@ class ReadTxn {
   // Every holding in a currency other than except_currency held on day, as it stood then.
   virtual std::vector<detail::Holding> holdings_as_of(std::int32_t day, std::int64_t except_currency) = 0;
   virtual std::vector<detail::HoldingMove> moves_by(std::int64_t event_seq) = 0;
+  // The holdings of account kept for a pledge (money paid ahead of its instalments), as they stand,
+  // oldest first.
+  virtual std::vector<detail::Holding> paid_ahead(std::int64_t pledge_id, std::int64_t account) = 0;
+  // What one event cut off instalments not yet recognized.
+  virtual std::vector<detail::InstalmentCut> cuts_by(std::int64_t event_seq) = 0;
+  // The first seq with a posting dated after day; the postings to these accounts from seq on, in
+  // the order recorded (each posting's date set); the moves recorded by the events from seq on.
+  virtual std::optional<std::int64_t> first_seq_dated_after(std::int32_t day) = 0;
+  virtual std::vector<detail::DatedPosting> postings_from(std::int64_t seq, const std::vector<std::int64_t>& accounts) = 0;
+  virtual std::vector<detail::DatedMove> moves_from(std::int64_t seq) = 0;
   virtual std::optional<std::int64_t> reversal_of(std::int64_t seq) = 0;
   virtual std::vector<detail::InstalmentRow> instalments(std::int64_t pledge_id) = 0;
   // What received and what reduced or wrote off a pledge's receivable (account), net of reversals.
@@ -283,6 +309,9 @@ class ReadTxn {
   virtual std::vector<RecognizedInstalment> recognized_instalments(std::int32_t day,
                                                                     const std::vector<std::int64_t>& funds) = 0;
   virtual std::vector<PledgeMovementRow> pledge_movements(std::int64_t pledge_id, std::int64_t account) = 0;
+  // What reductions cut off one pledge's instalments not yet recognized, each with the day of its
+  // event (a reversal's negation on its own day), in the order recorded.
+  virtual std::vector<std::pair<std::int32_t, detail::InstalmentCut>> pledge_cuts(std::int64_t pledge_id) = 0;
   virtual std::vector<detail::SealRow> seals() = 0;
 };
 
@@ -306,7 +335,9 @@ class WriteTxn : public ReadTxn {
   virtual void unrecognize(std::int64_t by_seq) = 0;
   virtual void set_pledge_reversed(std::int64_t pledge_id) = 0;
   virtual void add_holding(std::int64_t seq, const StoredPosting& posting, const std::string& partner) = 0;
-  virtual void add_move(std::int64_t event_seq, const detail::HoldingMove& move) = 0;
+  // A move recorded by event_seq, in effect from the move's own day, else day (the event's date).
+  virtual void add_move(std::int64_t event_seq, std::int32_t day, const detail::HoldingMove& move) = 0;
+  virtual void add_cut(std::int64_t event_seq, const detail::InstalmentCut& cut) = 0;
   virtual void add_reversal(std::int64_t reversed_seq, std::int64_t reversal_seq) = 0;
   virtual void add_budget(const detail::BudgetRow& budget) = 0;
   virtual void add_amendment(const detail::AmendmentRow& amendment) = 0;

@@ -116,7 +116,7 @@ std::string joined(const std::vector<std::string>& lines) {
 // residual (34) and a USD entry (35).
 //   R1: 1.00 + 1.00 EUR debit, 2.00 EUR credit at 0.912: 1.10 + 1.10 - 2.19 = 0.01 -> 5900 -0.01
 //   U1: 500.00 USD from 4100 to 1100
-constexpr std::int64_t journal_events = 35;
+constexpr std::int64_t journal_events = 36;
 
 Ledger journal_ledger(const std::string& path) {
   Ledger ledger = Ledger::init(path);
@@ -167,7 +167,7 @@ TEST_CASE("An entry's export line carries the postings it produced, the residual
   Ledger ledger = journal_ledger(directory.file("fund.db"));
   const std::vector<std::string> lines = lines_of(export_text(ledger));
   REQUIRE(lines.size() == static_cast<std::size_t>(journal_events));
-  const std::string& line = lines[33];
+  const std::string& line = lines[34];
   CHECK(line ==
         R"({"date":"2024-01-15","hash":")" + text_field(line, "hash") +
             R"(","id":"R1","memo":"Three \"EUR\" postings","postings":[)"
@@ -176,13 +176,13 @@ TEST_CASE("An entry's export line carries the postings it produced, the residual
             R"({"account":"4100","amount":"-2.00","currency":"EUR","functional_amount":"-2.19","fund":"CPCJF"},)"
             R"({"account":"5900","amount":"0.00","currency":"EUR","functional_amount":"-0.01","fund":"CPCJF",)"
             R"("residual":true}],"prev_hash":")" +
-            text_field(lines[32], "hash") + R"(","recorded_at":")" + text_field(line, "recorded_at") +
-            R"(","seq":34,"type":"entry"})");
+            text_field(lines[33], "hash") + R"(","recorded_at":")" + text_field(line, "recorded_at") +
+            R"(","seq":35,"type":"entry"})");
   // Master data lines have no postings.
-  CHECK(lines[31] == R"({"code":"CPCJF","hash":")" + text_field(lines[31], "hash") +
-                         R"(","kind":"general","name":"CPCJ Fund","prev_hash":")" + text_field(lines[30], "hash") +
-                         R"(","recorded_at":")" + text_field(lines[31], "recorded_at") +
-                         R"(","seq":32,"type":"fund"})");
+  CHECK(lines[32] == R"({"code":"CPCJF","hash":")" + text_field(lines[32], "hash") +
+                         R"(","kind":"general","name":"CPCJ Fund","prev_hash":")" + text_field(lines[31], "hash") +
+                         R"(","recorded_at":")" + text_field(lines[32], "recorded_at") +
+                         R"(","seq":33,"type":"fund"})");
   CHECK(lines[32].find("postings") == std::string::npos);
 }
 
@@ -321,52 +321,52 @@ TEST_CASE("Replay of an export whose amounts were changed stops at that event an
   };
 
   SECTION("500.00 made 600.00 everywhere in U1, functional amounts included: only the hash tells") {
-    lines[34] = replaced(lines[34], "500.00", "600.00");
+    lines[35] = replaced(lines[35], "500.00", "600.00");
+    const fundledger::ReplayReport report = replay_of(lines);
+    CHECK_FALSE(report.ok);
+    CHECK(report.first_bad_seq == 36);
+    CHECK(report.events == 35);
+    INFO(report.problem);
+    CHECK(report.problem.rfind("tampered.jsonl:36: hash differs: re-derived ", 0) == 0);
+    CHECK(report.problem.find(", recorded " + text_field(lines[35], "hash")) != std::string::npos);
+  }
+  SECTION("one amount of R1 changed: the entry no longer balances") {
+    lines[34] = replaced(lines[34], R"("amount":"-2.00")", R"("amount":"-2.01")");
     const fundledger::ReplayReport report = replay_of(lines);
     CHECK_FALSE(report.ok);
     CHECK(report.first_bad_seq == 35);
-    CHECK(report.events == 34);
-    INFO(report.problem);
-    CHECK(report.problem.rfind("tampered.jsonl:35: hash differs: re-derived ", 0) == 0);
-    CHECK(report.problem.find(", recorded " + text_field(lines[34], "hash")) != std::string::npos);
-  }
-  SECTION("one amount of R1 changed: the entry no longer balances") {
-    lines[33] = replaced(lines[33], R"("amount":"-2.00")", R"("amount":"-2.01")");
-    const fundledger::ReplayReport report = replay_of(lines);
-    CHECK_FALSE(report.ok);
-    CHECK(report.first_bad_seq == 34);
     // The line no longer hashes to its recorded hash: replay says so before what the change makes
     // the ledger refuse.
     CHECK(report.problem ==
-          "tampered.jsonl:34: hash differs: the line was changed after export (its content no longer hashes to " +
-              text_field(lines[33], "hash") +
+          "tampered.jsonl:35: hash differs: the line was changed after export (its content no longer hashes to " +
+              text_field(lines[34], "hash") +
               "), and re-executed, the event is refused: entry R1 does not balance: in fund CPCJF the EUR "
               "postings sum to -0.01, expected 0");
   }
   SECTION("one functional amount of U1 changed: the re-derived postings differ") {
-    lines[34] = replaced(lines[34], R"("amount":"500.00","currency":"USD","functional_amount":"500.00")",
+    lines[35] = replaced(lines[35], R"("amount":"500.00","currency":"USD","functional_amount":"500.00")",
                          R"("amount":"500.00","currency":"USD","functional_amount":"499.99")");
     const fundledger::ReplayReport report = replay_of(lines);
     CHECK_FALSE(report.ok);
-    CHECK(report.first_bad_seq == 35);
+    CHECK(report.first_bad_seq == 36);
     // The posting and the field that differ are named, not both whole arrays.
     INFO(report.problem);
-    CHECK(report.problem.rfind("tampered.jsonl:35: postings differ: postings[", 0) == 0);
+    CHECK(report.problem.rfind("tampered.jsonl:36: postings differ: postings[", 0) == 0);
     CHECK(report.problem.find(R"(.functional_amount: re-derived "500.00", recorded "499.99")") != std::string::npos);
   }
   SECTION("the rate changed: the rate event's own hash differs") {
-    lines[32] = replaced(lines[32], R"("per_usd":"0.912")", R"("per_usd":"0.913")");
+    lines[33] = replaced(lines[33], R"("per_usd":"0.912")", R"("per_usd":"0.913")");
+    const fundledger::ReplayReport report = replay_of(lines);
+    CHECK_FALSE(report.ok);
+    CHECK(report.first_bad_seq == 34);
+    CHECK(report.problem.rfind("tampered.jsonl:34: hash differs: re-derived ", 0) == 0);
+  }
+  SECTION("a line removed") {
+    lines.erase(lines.begin() + 32);
     const fundledger::ReplayReport report = replay_of(lines);
     CHECK_FALSE(report.ok);
     CHECK(report.first_bad_seq == 33);
-    CHECK(report.problem.rfind("tampered.jsonl:33: hash differs: re-derived ", 0) == 0);
-  }
-  SECTION("a line removed") {
-    lines.erase(lines.begin() + 31);
-    const fundledger::ReplayReport report = replay_of(lines);
-    CHECK_FALSE(report.ok);
-    CHECK(report.first_bad_seq == 32);
-    CHECK(report.problem == "tampered.jsonl:32: seq is 33, expected 32 (an event is missing, repeated or moved)");
+    CHECK(report.problem == "tampered.jsonl:33: seq is 34, expected 33 (an event is missing, repeated or moved)");
   }
   CHECK_FALSE(std::filesystem::exists(copy_path));
   CHECK_FALSE(std::filesystem::exists(copy_path + "-wal"));

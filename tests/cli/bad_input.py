@@ -36,7 +36,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import Checks  # noqa: E402 - shared by the CLI tests
+from checks import Checks, INIT_EVENTS  # noqa: E402 - shared by the CLI tests
 
 
 def run(fundledger, args, cwd, stdin=None, timeout=60):
@@ -73,7 +73,6 @@ def remove_ledger(path):
 
 # ---- the ledger the bad input is thrown at -------------------------------------------------------
 
-INIT_EVENTS = 31  # 6 standard settings and the 25 accounts of the standard chart
 SETUP = [
     {"type": "fund", "code": "CPCJF", "name": "Crime Prevention and Criminal Justice Fund", "kind": "general"},
     {"type": "fund", "code": "UNTOC", "name": "UNTOC funding mechanism", "kind": "special", "parent": "CPCJF"},

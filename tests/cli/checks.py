@@ -1,4 +1,8 @@
-"""The pass/fail tally the CLI test scripts print: a line per check, then "N passed, M failed"."""
+"""The pass/fail tally the CLI test scripts print: a line per check, then "N passed, M failed"; and what
+every script knows of a ledger made by init."""
+
+# The events init records: 7 standard settings and the 25 accounts of the standard chart.
+INIT_EVENTS = 32
 
 
 class Checks:

@@ -46,12 +46,11 @@ import time
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import Checks  # noqa: E402 - shared by the CLI tests
+from checks import Checks, INIT_EVENTS  # noqa: E402 - shared by the CLI tests
 import stores
 
 FUNDS = ["F1", "F2", "F3", "F4"]
 SEED_CASH = Decimal("1000000.00")
-INIT_EVENTS = 31  # 6 standard settings and the 25 accounts of the standard chart
 SHORT_TIMEOUT_MS = "200"
 SAFE_TO_RETRY = re.compile(r"safe to retry", re.I)
 MAX_ATTEMPTS = 400

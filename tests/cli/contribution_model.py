@@ -240,6 +240,60 @@ class Model:
     def revenue_account(self, purpose):
         return "4200" if purpose == "special" else "4100"
 
+    def position(self, entry, account, fund, pledge, currency):
+        """A balance with what the entry has posted to it so far; cash is one pool per fund and currency."""
+        if account == "1100":
+            amount, usd = self.cash_position(fund, currency)
+            same = lambda p: p[0] == "1100" and p[1] == fund and p[3] == currency  # noqa: E731
+        else:
+            amount, usd = self.balance(account, fund, pledge, currency)
+            same = lambda p: p[0] == account and p[1] == fund and p[2] == pledge and p[3] == currency  # noqa: E731
+        for posting in entry.postings:
+            if same(posting):
+                amount += posting[4]
+                usd += posting[5]
+        return amount, usd
+
+    def release_allowance(self, entry, pledge_id):
+        """Allowances follow their receivable: what 1290 holds beyond 1200, in the currency or in USD, is
+        released (Dr 1290 / Cr 5400); what stays is its carrying USD in proportion, never more than the
+        receivable carries."""
+        p = self.pledges[pledge_id]
+        fund, pc = p["fund"], p["currency"]
+        allowed, allowed_usd = self.position(entry, "1290", fund, pledge_id, pc)
+        owed, owed_usd = self.position(entry, "1200", fund, pledge_id, pc)
+        allowed, allowed_usd = -allowed, -allowed_usd
+        if allowed <= 0 and allowed_usd <= 0:
+            return
+        owed, owed_usd = max(0, owed), max(0, owed_usd)
+        if allowed <= owed and allowed_usd <= owed_usd:
+            return
+        kept = min(allowed, owed)
+        kept_usd = max(0, min(proportional(allowed_usd, kept, allowed), owed_usd))
+        entry.given("1290", fund, pledge_id, pc, allowed - kept, allowed_usd - kept_usd)
+        entry.given("5400", fund, pledge_id, pc, kept - allowed, kept_usd - allowed_usd)
+
+    def check_cash(self, event, postings, what):
+        """The cash rule: unless the event says allow_overdraft, every fund whose cash it lowers keeps
+        zero or more in USD at the end of the event's date and with every posting so far, and in each
+        currency it lowers."""
+        if event.get("allow_overdraft"):
+            return
+        usd_added, amount_added = defaultdict(int), defaultdict(int)
+        for account, fund, _, currency, amount, usd in postings:
+            if account == "1100":
+                usd_added[fund] += usd
+                amount_added[(fund, currency)] += amount
+        for fund, added in usd_added.items():
+            if added < 0:
+                later = self.cash_days[bisect.bisect_right(self.cash_days, event["date"]):]
+                at_end_of_day = self.cash_total[fund] - sum(self.cash_by_day[d][fund] for d in later)
+                if min(at_end_of_day, self.cash_total[fund]) + added < 0:
+                    raise ModelError(f"{what} {event['id']}: more than the USD cash of fund {fund}")
+        for (fund, currency), added in amount_added.items():
+            if added < 0 and self.cash_minor[(fund, currency)] + added < 0:
+                raise ModelError(f"{what} {event['id']}: more than the {currency} cash of fund {fund}")
+
     # -- recording
     def record(self, event):
         handler = getattr(self, "on_" + event["type"])
@@ -354,6 +408,7 @@ class Model:
             value_now = -proportional(money_usd, settled, value) if cross else None
             entry.relieve("1200", p["fund"], pledge_id, pc, -settled, outstanding, carrying, value_now)
             p["received"] += settled
+            self.release_allowance(entry, pledge_id)
         excess = value - settled
         if excess > 0:
             # Money held for the donor: a new posting, converted at the date's rate.
@@ -436,8 +491,11 @@ class Model:
         # Reduced in full before anything was received, net of reversals: cancelled.
         if amount == outstanding and p["received"] == 0:
             p["cancelled"] = True
-        return [("1200", p["fund"], e["pledge"], p["currency"], -amount, -carry),
-                (account, p["fund"], e["pledge"], p["currency"], amount, carry)]
+        entry = Entry(self, e["date"])
+        entry.given("1200", p["fund"], e["pledge"], p["currency"], -amount, -carry)
+        entry.given(account, p["fund"], e["pledge"], p["currency"], amount, carry)
+        self.release_allowance(entry, e["pledge"])
+        return entry.postings
 
     def on_allowance(self, e):
         p = self.pledges[e["pledge"]]
@@ -447,7 +505,8 @@ class Model:
         allowed, _ = self.balance("1290", p["fund"], e["pledge"], pc)
         if amount > outstanding + allowed:
             raise ModelError(f"allowance {e['id']}: more than is outstanding and not allowed for")
-        usd = proportional(carrying, amount, outstanding)
+        # The carrying USD of what is not yet allowed for, in proportion.
+        usd = proportional(carrying + self.balance("1290", p["fund"], e["pledge"], pc)[1], amount, outstanding + allowed)
         return [("5400", p["fund"], e["pledge"], pc, amount, usd),
                 ("1290", p["fund"], e["pledge"], pc, -amount, -usd)]
 
@@ -462,6 +521,9 @@ class Model:
         postings = [("1290", p["fund"], e["pledge"], pc, amount, proportional(-allowed_usd, amount, -allowed)),
                     ("1200", p["fund"], e["pledge"], pc, -amount, -proportional(carrying, amount, outstanding))]
         self.close_usd(postings, "5400")
+        entry = Entry(self, e["date"])
+        entry.postings = postings
+        self.release_allowance(entry, e["pledge"])
         p["written_off"] += amount
         # Written off in full before anything was received, net of reversals: cancelled.
         if amount == outstanding and p["received"] == 0:
@@ -485,8 +547,10 @@ class Model:
             entry.add("4900", fund, pledge, currency, amount)
         owed = entry.add("2300", fund, pledge, currency, -amount)
         if e.get("paid"):
-            entry.given("2300", fund, pledge, currency, amount, -owed)
+            # Paid at once posts what the two steps would: the payable relieved at the USD it carries.
+            entry.relieve("2300", fund, pledge, currency, amount, -amount, owed)
             entry.relieve("1100", fund, None, currency, -amount, *self.cash_position(fund, currency))
+            self.check_cash(e, entry.postings, "refund")
         else:
             self.hold(e["id"], "2300", fund, e["donor"], currency, amount, -owed, pledge)
         if h is not None:
@@ -531,9 +595,7 @@ class Model:
 
     def on_expense(self, e):
         postings, _ = self.expense_postings(e)
-        spent = -sum(p[5] for p in postings if p[0] == "1100" and p[1] == e["fund"])
-        if not e.get("allow_overdraft") and spent > self.cash_total[e["fund"]]:
-            raise ModelError(f"expense {e['id']}: more than the fund's cash")
+        self.check_cash(e, postings, "expense")
         return postings
 
     def transfer_postings(self, e):
@@ -548,9 +610,8 @@ class Model:
         return entry.finish(), usd
 
     def on_transfer(self, e):
-        postings, usd = self.transfer_postings(e)
-        if usd > self.cash_total[e["from_fund"]]:
-            raise ModelError(f"transfer {e['id']}: more than the fund's cash")
+        postings, _ = self.transfer_postings(e)
+        self.check_cash(e, postings, "transfer")
         return postings
 
     def interest_parts(self, e):
@@ -568,16 +629,36 @@ class Model:
         return postings
 
     def on_reversal(self, e):
+        """Negates every posting of the event; a negation that takes from a foreign-currency holding (the
+        event's own money held, a fund's cash, a pledge's receivable or allowance) is relieved at the USD
+        the holding carries, the difference from the original USD realized (4700)."""
         target = e["reverses"]
         if target not in self.postings_of or target in self.reversed or self.type_of[target] == "reversal":
             raise ModelError(f"reversal {e['id']}: cannot reverse {target}")
         h = self.holdings.get(target)
         if h is not None and h["amount"] != h["initial"]:
             raise ModelError(f"reversal {e['id']}: part of {target} was applied")
-        postings = [(a, f, pl, c, -amt, -usd) for a, f, pl, c, amt, usd in self.postings_of[target]]
         if self.type_of[target] == "pledge":
             if self.pledges[target]["touched"]:
                 raise ModelError(f"reversal {e['id']}: pledge {target} has events against it")
+        entry = Entry(self, e["date"])
+        own_usd, own_done = 0, False
+        for account, fund, pledge, currency, amount, usd in self.postings_of[target]:
+            if h is not None and not own_done and account == h["account"] and fund == h["fund"] \
+                    and currency == h["currency"] and amount == -h["initial"]:
+                own_done = True
+                own_usd = entry.relieve(account, fund, pledge, currency, -amount, -h["amount"], -h["usd"], -usd)
+                continue
+            if currency != "USD" and amount != 0 and account in ("1100", "1200", "1290"):
+                balance = self.position(entry, account, fund, pledge, currency)
+                if (-amount > 0 and balance[0] < 0) or (-amount < 0 and balance[0] > 0):
+                    entry.relieve(account, fund, pledge, currency, -amount, balance[0], balance[1], -usd)
+                    continue
+            entry.given(account, fund, pledge, currency, -amount, -usd)
+        postings = entry.finish()
+        if self.type_of[target] != "entry":
+            self.check_cash(e, postings, "reversal")
+        if self.type_of[target] == "pledge":
             self.pledges[target]["cancelled"] = True
         for p in self.pledges.values():
             p["touched"].discard(target)
@@ -586,7 +667,7 @@ class Model:
                 self.pledges[pl]["received"] -= amt  # amt > 0: a reversed receipt is no longer received
         if h is not None:
             h["amount"] -= h["initial"]
-            h["usd"] -= h["initial_usd"]
+            h["usd"] += own_usd
         for holding_id, amount, usd in self.moves_of.get(target, []):
             self.holdings[holding_id]["amount"] -= amount
             self.holdings[holding_id]["usd"] -= usd

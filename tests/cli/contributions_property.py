@@ -295,7 +295,10 @@ class Generator:
             event = {"type": "refund", "id": self.new_id("REF"), "donor": h["donor"] or rng.choice(DONORS),
                      "fund": h["fund"], "date": date, "currency": h["currency"],
                      "amount": self.text(amount, h["currency"]), "receipt": receipt_id}
-            if rng.random() < 0.75:
+            # Paid at once only from cash the fund still holds in that currency (the cash rule).
+            usd = self.model.usd(amount, h["currency"], date)
+            if rng.random() < 0.75 and self.model.cash_minor[(h["fund"], h["currency"])] >= amount \
+                    and self.model.cash_total[h["fund"]] >= 2 * usd:
                 event["paid"] = True
             return event
         positions = self.cash_positions(PLEDGE_FUNDS)

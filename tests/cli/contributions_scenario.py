@@ -214,8 +214,9 @@ BY_COMMAND = [
      "amount": "80000.00", "category": "grant", "project": "GLOT59"},
     {"type": "transfer", "id": "TRF-2024-0101", "date": "2024-12-10", "from_fund": "UNCAC", "to_fund": "CPCJF",
      "currency": "JPY", "amount": "5000000"},
+    # UNCAC holds no NOK: the treasury pays the refund before it buys the NOK, an overdraft it allows.
     {"type": "refund", "id": "REF-2024-0101", "donor": "NOR", "fund": "UNCAC", "date": "2024-12-15",
-     "currency": "NOK", "amount": "50000.00", "paid": True},
+     "currency": "NOK", "amount": "50000.00", "paid": True, "allow_overdraft": True},
     {"type": "reduction", "id": "RED-2024-0101", "pledge": "USA-2024-01", "date": "2024-12-20",
      "amount": "300000.00"},
     {"type": "interest", "id": "INT-2024-12", "date": "2024-12-31", "amount": "9876.54"},

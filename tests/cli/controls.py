@@ -40,15 +40,15 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import Checks  # noqa: E402 - shared by the CLI tests
+from checks import Checks, INIT_EVENTS  # noqa: E402 - shared by the CLI tests
 
-INIT_EVENTS = 31  # 6 standard settings and the 25 accounts of the standard chart
 TRIGGERS = ["events_are_immutable", "events_are_never_deleted", "postings_are_immutable",
             "postings_are_never_deleted"]
 # Every table of the store (ledger/store/schema.cpp, compared_tables in ledger/audit/journal.cpp).
 STORE_TABLES = ["events", "postings", "currencies", "accounts", "funds", "donors", "projects", "pledges",
                 "instalments", "rates", "settings", "holdings", "holding_moves", "reversals", "periods",
-                "balances", "monthly_balances", "movements", "monthly_kinds", "budgets", "amendments"]
+                "balances", "monthly_balances", "movements", "monthly_kinds", "budgets", "amendments",
+                "instalment_cuts"]
 ZEROS = "0" * 64
 HEAD_LINE = re.compile(r"verify: ok, (\d+) events, head ([0-9a-f]{64})\n?\Z")
 
@@ -117,6 +117,12 @@ def journal_events():
         # A dated change of a donor's name (an amendments row).
         {"type": "amend", "id": "AMD-DEU", "kind": "donor", "code": "DEU", "effective": "2024-02-01",
          "name": "Federal Republic of Germany"},
+        # A reduction of an instalment not yet recognized (an instalment_cuts row).
+        {"type": "setting", "key": "recognition", "value": "per-instalment", "effective": "2024-02-01"},
+        {"type": "pledge", "id": "FRA-2024-01", "donor": "FRA", "fund": "CPCJF", "purpose": "general",
+         "currency": "USD", "amount": "5000.00", "signed": "2024-02-05",
+         "installments": [{"due": "2024-02-05", "amount": "2500.00"}, {"due": "2025-02-05", "amount": "2500.00"}]},
+        {"type": "reduction", "id": "RED-FRA", "pledge": "FRA-2024-01", "date": "2024-02-10", "amount": "1000.00"},
     ]
 
 
@@ -192,9 +198,9 @@ def verify_cases(checks, fundledger, work, ledger, head, events_count):
     path = os.path.join(work, ledger)
     seq, ids, counts, tables, seal = lookups(path)
     empty = [table for table in STORE_TABLES if counts[table] == 0]
-    checks.check("the ledger under test has at least one row in every one of the 21 tables of the store",
+    checks.check("the ledger under test has at least one row in every one of the 22 tables of the store",
                  not empty, f"empty tables: {empty}; counts {counts}")
-    checks.check("the store has exactly the 21 tables this test tampers with (a new table needs a case here)",
+    checks.check("the store has exactly the 22 tables this test tampers with (a new table needs a case here)",
                  tables == sorted(STORE_TABLES), f"tables in the store: {tables}")
 
     account = ids["accounts"]
@@ -265,7 +271,7 @@ def verify_cases(checks, fundledger, work, ledger, head, events_count):
         ("holding_moves: the amount APP-1 took from BNK-2 (one cent more)",
          [("UPDATE holding_moves SET amount_minor = amount_minor - 1 WHERE event_seq = ? AND holding_seq = ?",
            (s_app1, s_bnk2))],
-         [f"the holding_moves row of event_seq {s_app1}, holding_seq {s_bnk2}, amount_minor -2000001",
+         [f"the holding_moves row of event_seq {s_app1}, holding_seq {s_bnk2}, day 2024-01-20, amount_minor -2000001",
           "is stored, but the journal gives no such row"]),
         ("reversals: the reversal_seq of BNK-3's reversal pointed at BNK-4",
          [("UPDATE reversals SET reversal_seq = ? WHERE reversed_seq = ?", (s_bnk4, s_bnk3))],
@@ -304,9 +310,13 @@ def verify_cases(checks, fundledger, work, ledger, head, events_count):
          [("UPDATE amendments SET name = 'Germany (changed)' WHERE seq = ?", (seq["AMD-DEU"],))],
          [f"verify: FAILED at seq {seq['AMD-DEU']}: the amendments row of seq {seq['AMD-DEU']} differs from what "
           "the journal gives: name stored Germany (changed), the journal gives Federal Republic of Germany"]),
+        ("instalment_cuts: what RED-FRA cut off FRA-2024-01's second instalment (one cent more)",
+         [("UPDATE instalment_cuts SET amount_minor = amount_minor + 1 WHERE event_seq = ?", (seq["RED-FRA"],))],
+         [f"verify: FAILED at seq {seq['RED-FRA']}: the instalment_cuts row of event_seq {seq['RED-FRA']}, "
+          "pledge FRA-2024-01, line 1, amount_minor 100000 is missing, though the journal gives it"]),
         ("a holding_moves row DELETED (APP-1's move of BNK-2)",
          [("DELETE FROM holding_moves WHERE event_seq = ? AND holding_seq = ?", (s_app1, s_bnk2))],
-         [f"the holding_moves row of event_seq {s_app1}, holding_seq {s_bnk2}, amount_minor -2000000",
+         [f"the holding_moves row of event_seq {s_app1}, holding_seq {s_bnk2}, day 2024-01-20, amount_minor -2000000",
           "is missing, though the journal gives it"]),
         ("a balances row INSERTED (account 4100, fund CPCJF, donor FRA, USD, all zero)",
          [("INSERT INTO balances VALUES (?, ?, ?, 0, 0, ?, 0, 0, 0, 0)",
@@ -584,7 +594,7 @@ def body(checks, fundledger, work):
     if export_lines and export_lines[-1] == "":
         export_lines.pop()
     events_count = INIT_EVENTS + len(journal_events())
-    checks.check(f"the export has {events_count} events (31 from init, {len(journal_events())} imported)",
+    checks.check(f"the export has {events_count} events ({INIT_EVENTS} from init, {len(journal_events())} imported)",
                  len(export_lines) == events_count, f"{len(export_lines)} lines")
     head = json.loads(export_lines[-1])["hash"]
     result = run(fundledger, ["--db", ledger, "verify"], work)

@@ -33,6 +33,7 @@ import tempfile
 import time
 from decimal import Decimal
 import stores
+from checks import INIT_EVENTS
 
 decimal.getcontext().prec = 80
 decimal.getcontext().traps[decimal.Inexact] = False
@@ -453,7 +454,7 @@ def body(checks, fundledger, work, count, seed):
     ledger = "ledger.db"
     result = run(fundledger, ["--db", ledger, "init"], work)
     checks.check("init creates the ledger (exit 0)", result.returncode == 0, text(result.stderr))
-    init_events = 31  # 6 standard settings and the 25 accounts of the standard chart
+    init_events = INIT_EVENTS
 
     result = run(fundledger, ["--db", ledger, "import", "journal.jsonl"], work)
     checks.check("import of the journal exits 0", result.returncode == 0, text(result.stderr))

@@ -331,8 +331,9 @@ def check_readme_tour(checks, fundledger):
         checks.check("the README's tour runs as written", result.returncode == 0, err)
         balances = subprocess.run([fundledger, "--db", os.path.join(directory, "cpcjf.db"), "balances", "--format",
                                    "csv"], capture_output=True, timeout=60).stdout.decode()
-        checks.check("the tour's expense earns its PSC in the PSC fund: 13% of 120,000.00",
-                     "4300,PSC,0.00,15600.00,-15600.00" in balances.splitlines(), balances)
+        # 13% of EUR 120,000.00 is 15,600.00 EUR, at March's 0.925: 16,864.86 USD.
+        checks.check("the tour's expense earns its PSC in the PSC fund: 13% of 120,000.00 EUR, in USD",
+                     "4300,PSC,0.00,16864.86,-16864.86" in balances.splitlines(), balances)
 
 
 def main():

@@ -26,10 +26,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import Checks  # noqa: E402 - shared by the CLI tests
+from checks import Checks, INIT_EVENTS  # noqa: E402 - shared by the CLI tests
 import stores
 
-INIT_EVENTS = 31  # 6 standard settings and the 25 accounts of the standard chart
 
 
 def run(fundledger, args, cwd, timeout=60):

@@ -32,9 +32,8 @@ import time
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import Checks  # noqa: E402 - shared by the CLI tests
+from checks import Checks, INIT_EVENTS  # noqa: E402 - shared by the CLI tests
 
-INIT_EVENTS = 31  # 6 standard settings and the 25 accounts of the standard chart
 TRIGGERS = ["events_are_immutable", "events_are_never_deleted", "postings_are_immutable",
             "postings_are_never_deleted"]
 
@@ -61,7 +60,7 @@ def names_seq(message, seq):
 # ---- the ledger under test -----------------------------------------------------------------------
 
 def journal_events():
-    """Master data, rates and 30 entries; entry E-nn is the nn-th entry (seq 35 + nn)."""
+    """Master data, rates and 30 entries; entry E-nn is the nn-th entry (seq INIT_EVENTS + 6 + nn)."""
     events = [
         {"type": "fund", "code": "CPCJF", "name": "Crime Prevention and Criminal Justice Fund", "kind": "general"},
         {"type": "donor", "code": "DEU", "name": "Germany", "category": "government", "country": "DE"},

@@ -58,7 +58,7 @@ TEST_CASE("Master data: donors with the names in force on a day, the amendment k
   CHECK_FALSE(record(ledger, R"({"type":"amend","id":"AMD-TUR","kind":"donor","code":"TUR","effective":"2022-06-01","name":"Türkiye"})")
                   .recorded);
   check_refused(ledger, R"({"type":"amend","id":"AMD-TUR","kind":"donor","code":"TUR","effective":"2022-06-01","name":"Turkiye"})",
-                ErrorCode::conflict, "field \"id\": id \"AMD-TUR\" is already recorded (seq 39) with a different body");
+                ErrorCode::conflict, "field \"id\": id \"AMD-TUR\" is already recorded (seq 40) with a different body");
   // An unknown donor, and a country that is no ISO 3166-1 alpha-2 code, are refused.
   check_refused(ledger, R"({"type":"amend","id":"AMD-X","kind":"donor","code":"XXX","effective":"2022-06-01","name":"X"})",
                 ErrorCode::unknown_reference, "field \"code\": unknown donor \"XXX\"");

@@ -85,6 +85,7 @@ Event entry(const std::string& id, const std::string& date, std::initializer_lis
   return parse_event(entry_json(id, date, postings, memo));
 }
 
+
 // The events of the standard ledger after Ledger::init (seq 32 to 38).
 const char* const standard_master_data[] = {
     R"({"type":"fund","code":"CPCJF","name":"Crime Prevention and Criminal Justice Fund","kind":"general"})",
@@ -95,8 +96,8 @@ const char* const standard_master_data[] = {
     R"({"type":"rate","currency":"EUR","effective":"2024-02-01","per_usd":"0.925"})",
     R"({"type":"rate","currency":"JPY","effective":"2024-01-01","per_usd":"148"})",
 };
-constexpr std::int64_t init_events = 31;      // 6 settings + 25 accounts
-constexpr std::int64_t standard_events = 38;  // init_events + the 7 above
+constexpr std::int64_t init_events = 32;      // 7 settings + 25 accounts
+constexpr std::int64_t standard_events = 39;  // init_events + the 7 above
 
 // A ledger with the standard chart, two funds (UNTOC a child of CPCJF), a donor, a project of
 // CPCJF, and EUR and JPY rates.
@@ -202,7 +203,7 @@ TEST_CASE("Ledger::init records the 25 accounts of the standard chart and the 4 
 TEST_CASE("Ledger::init --bare records the settings but no account, and create records nothing") {
   TemporaryDirectory directory;
   Ledger bare = Ledger::init(directory.file("bare.db"), true);
-  CHECK(bare.event_count() == 6);
+  CHECK(bare.event_count() == 7);
   CHECK(record(bare, R"({"type":"fund","code":"F","name":"Fund","kind":"general"})").recorded);
   const Error error = error_from([&] {
     bare.record(entry("E1", "2024-01-15", {posting("1100", "F", "USD", "1.00"), posting("4100", "F", "USD", "-1.00")}));
@@ -548,14 +549,14 @@ TEST_CASE("Recording the same entry again is a no-op that reports the earlier se
   const Event original = entry("BNK-2024-0001", "2024-01-15",
                                {posting("1100", "CPCJF", "EUR", "1000.00"), posting("4800", "CPCJF", "EUR", "-1000.00")},
                                "Interest received");
-  CHECK(outcome(ledger.record(original)) == recorded_as(39));
+  CHECK(outcome(ledger.record(original)) == recorded_as(40));
   const std::string head = ledger.head_hash();
-  CHECK(outcome(ledger.record(original)) == already_as(39));
+  CHECK(outcome(ledger.record(original)) == already_as(40));
   // The amounts written with fewer decimals are the same amounts.
   CHECK(outcome(ledger.record(entry("BNK-2024-0001", "2024-01-15",
                             {posting("1100", "CPCJF", "EUR", "1000"), posting("4800", "CPCJF", "EUR", "-1000.0")},
-                            "Interest received"))) == already_as(39));
-  CHECK(ledger.event_count() == 39);
+                            "Interest received"))) == already_as(40));
+  CHECK(ledger.event_count() == 40);
   CHECK(ledger.head_hash() == head);
   CHECK(balances(ledger, {BalanceKey::account, BalanceKey::currency}) ==
         std::vector<std::string>{"1100,EUR|EUR|1000.00|0.00", "4800,EUR|EUR|0.00|1000.00"});
@@ -566,8 +567,8 @@ TEST_CASE("The same entry id with a different body is a conflict") {
   Ledger ledger = standard_ledger(directory.file("fund.db"));
   REQUIRE(outcome(ledger.record(entry("BNK-1", "2024-01-15",
                               {posting("1100", "CPCJF", "EUR", "1000.00"), posting("4800", "CPCJF", "EUR", "-1000.00")},
-                              "memo"))) == recorded_as(39));
-  const std::string message = R"(field "id": id "BNK-1" is already recorded (seq 39) with a different body)";
+                              "memo"))) == recorded_as(40));
+  const std::string message = R"(field "id": id "BNK-1" is already recorded (seq 40) with a different body)";
   const Event different[] = {
       // another amount
       entry("BNK-1", "2024-01-15",
@@ -592,7 +593,7 @@ TEST_CASE("The same entry id with a different body is a conflict") {
     CHECK(error.code() == ErrorCode::conflict);
     CHECK(std::string(error.what()) == message);
   }
-  CHECK(ledger.event_count() == 39);
+  CHECK(ledger.event_count() == 40);
 }
 
 TEST_CASE("Re-sending identical master data and settings is a no-op") {
@@ -620,7 +621,7 @@ TEST_CASE("A no-op re-send of master data reports the seq it was recorded at") {
     CHECK(outcome(record(ledger, event)) == already_as(++seq));
   }
   CHECK(outcome(record(ledger, R"({"type":"setting","key":"functional_currency","value":"USD"})")) == already_as(1));
-  CHECK(outcome(record(ledger, account_json(standard_chart[0]))) == already_as(7));
+  CHECK(outcome(record(ledger, account_json(standard_chart[0]))) == already_as(8));
 }
 
 TEST_CASE("Master data that conflicts with what is recorded is refused") {
@@ -757,7 +758,7 @@ TEST_CASE("Master data and settings that name what does not exist, or are out of
        R"(field "per_usd": the rate must be positive, not -0.8)"},
       {R"({"type":"setting","key":"colour","value":"red"})", ErrorCode::bad_input,
        R"(field "key": unknown setting "colour": expected rounding, psc_rate, psc_fund, recognition, )"
-       R"(functional_currency, max_future_days, year_end, psc_own_spending, iati_org_ref, iati_org_name or iati_sector)"},
+       R"(functional_currency, max_future_days, year_end, psc_own_spending, rules_version, iati_org_ref, iati_org_name or iati_sector)"},
       {R"({"type":"setting","key":"rounding","value":"nearest","effective":"2024-01-01"})", ErrorCode::bad_input,
        R"(field "value": invalid value "nearest" for setting rounding: expected down, up, half-up, half-down, )"
        R"(half-even, ceiling or floor)"},
@@ -809,11 +810,11 @@ TEST_CASE("record_batch records every event or none, and names the event it refu
   // Without the bad event the batch goes through, and an event repeated inside it is a no-op.
   const std::vector<RecordResult> results = ledger.record_batch({batch[0], batch[1], batch[3], batch[1]});
   REQUIRE(results.size() == 4);
-  CHECK(outcome(results[0]) == recorded_as(39));
-  CHECK(outcome(results[1]) == recorded_as(40));
-  CHECK(outcome(results[2]) == recorded_as(41));
-  CHECK(outcome(results[3]) == already_as(40));
-  CHECK(ledger.event_count() == 41);
+  CHECK(outcome(results[0]) == recorded_as(40));
+  CHECK(outcome(results[1]) == recorded_as(41));
+  CHECK(outcome(results[2]) == recorded_as(42));
+  CHECK(outcome(results[3]) == already_as(41));
+  CHECK(ledger.event_count() == 42);
   CHECK(fundledger::verify(ledger).ok);
 }
 

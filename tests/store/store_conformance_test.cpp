@@ -177,7 +177,10 @@ TEST_CASE("Store: master data and pledges round trip through load_master") {
       pledge.purpose = fundledger::Purpose::special;
       pledge.signed_on = fundledger::Date::parse("2024-01-15");
       pledge.amount_minor = 30000;
-      txn->add_pledge(pledge, {{0, 19737, 10000, 6}, {1, 20102, 20000, 0}});
+      txn->add_pledge(pledge, {{0, 19737, 10000, 6, 0}, {1, 20102, 20000, 0, 0}});
+      // A reduction cuts 5000 of the second instalment, not yet recognized.
+      txn->append(event_row(2, "RED-1", "reduction", 19800), {});
+      txn->add_cut(2, {1, 1, 5000});
       txn->commit();
     }
     auto txn = store->read();
@@ -203,6 +206,10 @@ TEST_CASE("Store: master data and pledges round trip through load_master") {
     REQUIRE(instalments.size() == 2);
     CHECK(instalments[0].recognized_seq == 6);
     CHECK(instalments[1].recognized_seq == 0);
+    CHECK(instalments[1].cut_minor == 5000);
+    REQUIRE(txn->cuts_by(2).size() == 1);
+    CHECK(txn->cuts_by(2)[0].line == 1);
+    CHECK(txn->cuts_by(1).empty());
     CHECK(txn->pledges_due(20200) == std::vector<std::int64_t>{1});
     CHECK(txn->pledges_due(20000).empty());
   }
@@ -218,7 +225,10 @@ TEST_CASE("Store: holdings, moves, reversals, recognition and seals") {
       txn->append(event_row(1, "R1", "receipt", 19740), {posting(1, 1, 2, 1000, 1100), posting(2, 1, 2, -1000, -1100)});
       txn->add_holding(1, posting(2, 1, 2, -1000, -1100), "");
       txn->append(event_row(2, "A1", "apply", 19800), {});
-      txn->add_move(2, {1, -400, -440});
+      txn->add_move(2, 19800, {1, -400, -440, std::nullopt});
+      // A close of the month before, recorded later, restating the apply on its own day.
+      txn->append(event_row(4, "", "period_close", 19783), {});
+      txn->add_move(4, 19783, {1, 0, -7, 19800});
       txn->append(event_row(3, "V1", "reversal", 19801), {});
       txn->add_reversal(2, 3);
       txn->add_seal({"2024-01", 1, "", std::string(64, 'b'), std::string(64, 'c')});
@@ -227,10 +237,27 @@ TEST_CASE("Store: holdings, moves, reversals, recognition and seals") {
     {
       auto txn = store->read();
       CHECK(txn->holding(1, std::nullopt)->amount_minor == 600);
-      CHECK(txn->holding(1, std::nullopt)->functional_minor == 660);
+      CHECK(txn->holding(1, std::nullopt)->functional_minor == 653);
       CHECK(txn->holding(1, 19799)->amount_minor == 1000);  // the apply is dated later
+      CHECK(txn->holding(1, 19799)->functional_minor == 1100);  // and so is its restatement
       CHECK(txn->holdings_as_of(19799, 1).size() == 1);
       CHECK(txn->moves_by(2).size() == 1);
+      REQUIRE(txn->moves_by(4).size() == 1);
+      CHECK(txn->moves_by(4)[0].day == 19800);
+      const auto moves = txn->moves_from(3);
+      REQUIRE(moves.size() == 1);
+      CHECK(moves[0].event_seq == 4);
+      CHECK(moves[0].day == 19800);
+      CHECK(moves[0].move.functional_minor == -7);
+      CHECK(txn->moves_from(2).size() == 2);
+      CHECK(txn->first_seq_dated_after(19739) == 1);
+      CHECK(txn->first_seq_dated_after(19740) == std::nullopt);
+      const auto postings = txn->postings_from(1, {2});
+      REQUIRE(postings.size() == 1);
+      CHECK(postings[0].seq == 1);
+      CHECK(postings[0].day == 19740);
+      CHECK(postings[0].posting.amount_minor == -1000);
+      CHECK(txn->paid_ahead(0, 2).empty());
       CHECK(txn->reversal_of(2) == 3);
       CHECK(txn->close_seq(Period::parse("2024-01")) == 1);
       CHECK(txn->last_closed() == Period::parse("2024-01"));
