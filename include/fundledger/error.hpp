@@ -35,7 +35,7 @@ enum class ErrorCode : int {
 // The short, stable name of a code ("bad_input", "overflow", ...).
 const char* error_code_name(ErrorCode code) noexcept;
 
-// The exit status of the command line for an error of this code (see INTERFACES.md):
+// The exit status of the command line for an error of this code (README.md, "Exit status"):
 // 1 verification, 64 usage, 65 bad input data, 66 unreadable input, 73 uncreatable output,
 // 74 storage, 75 busy.
 int exit_status(ErrorCode code) noexcept;

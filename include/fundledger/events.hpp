@@ -4,7 +4,7 @@
 // Every writer (the command line, import, replay, an embedding program) builds these values and
 // hands them to Ledger::record, which validates them against what is stored, derives the postings
 // and appends them to the journal. parse_event() reads one event from its JSON Lines form
-// (INTERFACES.md), and canonical_json() writes the form that is stored, exported and hashed.
+// (README.md, "The journal and its events"), and canonical_json() writes the form that is stored, exported and hashed.
 //
 // Thread-safety: plain values; the free functions are reentrant.
 #pragma once
@@ -94,7 +94,7 @@ struct EntryEvent {
   std::vector<PostingInput> postings;
 };
 
-// ---- Contributions and expenditure (ACCOUNTING.md, "Events and their postings") ----
+// ---- Contributions and expenditure (ledger/README.md, "Events and their postings") ----
 
 // Persisted in the pledges table: never renumber.
 enum class Purpose : int { general = 1, special = 2 };
@@ -296,7 +296,7 @@ struct AmendEvent {
   std::string memo;
 };
 
-// ---- The close (ACCOUNTING.md, "Periods and the close") ----
+// ---- The close (ledger/README.md, "Periods and the close") ----
 
 // Closes a month: revaluation, year-end at December, instalments falling due, the lock and seal.
 // A close needs a rate effective within the month for every currency holding a monetary balance,

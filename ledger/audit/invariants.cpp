@@ -39,7 +39,7 @@ bool outside_cash_rule(const std::string& kind) {
 
 std::string InvariantFailure::describe() const {
   return "invariant " + std::to_string(invariant) + " (" + invariant_names[invariant] + ") fails for " + key + ": " +
-         problem + ", after seq " + std::to_string(seq);
+         problem;
 }
 
 InvariantCheck::InvariantCheck(const detail::MasterState& master, store::ReadTxn& txn) : master_(master), txn_(txn) {

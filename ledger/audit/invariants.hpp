@@ -32,7 +32,7 @@
 namespace fundledger::audit {
 
 // The first invariant that fails: which (1 to 6), its key in words, what is wrong, and the seq of
-// the event after which it fails.
+// the event after which it fails (the report names it apart).
 struct InvariantFailure {
   int invariant = 0;
   std::string key;

@@ -5,6 +5,7 @@
 #include "core/chart.hpp"
 #include "core/event_json.hpp"
 #include "core/master.hpp"
+#include "core/mutants.hpp"
 #include "core/text.hpp"
 
 #include <fundledger/error.hpp>
@@ -231,7 +232,7 @@ void check_cash_taken(const RuleContext& context, const std::string& what, Date 
                       const std::vector<StoredPosting>& postings, bool allow_overdraft, CashRuleSince since,
                       std::string_view note) {
   const bool whole = whole_holdings_on(context.master, date);
-  if (allow_overdraft || (!whole && since == CashRuleSince::version_2)) return;
+  if (allow_overdraft || (!whole && since == CashRuleSince::version_2) || FUNDLEDGER_MUTANT("let_overdraft_through")) return;
   const CashAdded added = cash_added(context, postings);
   for (const auto& [fund_id, usd] : added.usd) {
     if (usd >= 0) continue;

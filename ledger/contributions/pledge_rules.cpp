@@ -1,4 +1,4 @@
-// The rules of pledges and what settles them: pledge, receipt, apply (ACCOUNTING.md, "Events and
+// The rules of pledges and what settles them: pledge, receipt, apply (ledger/README.md, "Events and
 // their postings"). Every amount a pledge carries lives in the balance of account 1200 keyed by
 // (fund, donor, pledge, currency): its currency balance is what is outstanding and its USD balance
 // the carrying USD, relieved in proportion by a settlement, all of it by the one that clears it.
@@ -7,6 +7,7 @@
 #include "core/chart.hpp"
 #include "core/event_json.hpp"
 #include "core/master.hpp"
+#include "core/mutants.hpp"
 #include "core/text.hpp"
 
 #include <fundledger/error.hpp>
@@ -150,7 +151,8 @@ Settlement settle_pledge(RuleContext& context, PostingBuilder& builder, const Pl
     }
     const std::int64_t trading = builder.account(account::currency_exchange);
     builder.add_with_usd(trading, pledge.fund_id, money_currency, -money_amount, -money_usd);
-    builder.add_with_usd(trading, pledge.fund_id, pledge_currency, in_pledge_currency, money_usd);
+    builder.add_with_usd(trading, pledge.fund_id, pledge_currency, in_pledge_currency,
+                         money_usd + (FUNDLEDGER_MUTANT("skew_trading_leg") ? 1 : 0));
   }
   const std::int64_t value_minor = in_pledge_currency.to_minor_units(pledge_currency.minor_units);
   const std::int64_t settled = std::clamp<std::int64_t>(receivable.amount_minor, 0, value_minor);
@@ -256,7 +258,7 @@ Unrecognized unrecognized_of(const RuleContext& context, const PledgeRecord& ple
 }
 
 void release_excess_allowance(RuleContext& context, PostingBuilder& builder, const PledgeRecord& pledge) {
-  if (!whole_holdings_on(context.master, builder.date())) return;
+  if (!whole_holdings_on(context.master, builder.date()) || FUNDLEDGER_MUTANT("skip_allowance_release")) return;
   const BalanceKeyIds key = context.pledge_key(pledge, account::allowance);
   if (key[0] == 0) return;
   const Position allowance = pledge_position(context, builder, pledge, account::allowance);

@@ -2,6 +2,7 @@
 #include "contributions/pledge_status.hpp"
 #include "core/chart.hpp"
 #include "core/ledger_access.hpp"
+#include "core/mutants.hpp"
 #include "core/text.hpp"
 
 #include <fundledger/contributions.hpp>
@@ -39,7 +40,9 @@ Figures movements_of(const detail::Snapshot& snapshot, const detail::PledgeRecor
     if (!within(row.day, as_of)) continue;
     figures.receivable += row.amount_minor;
     figures.carrying += row.functional_minor;
-    if (row.kind == "receipt" || row.kind == "apply") figures.received -= row.amount_minor;
+    if (row.kind == "receipt" || (row.kind == "apply" && !FUNDLEDGER_MUTANT("miscount_received"))) {
+      figures.received -= row.amount_minor;
+    }
     if (row.kind == "reduction") figures.reduced -= row.amount_minor;
     if (row.kind == "write_off") figures.written_off -= row.amount_minor;
     if (status && (row.type == "receipt" || row.type == "apply")) {

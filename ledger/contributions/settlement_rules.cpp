@@ -5,6 +5,7 @@
 #include "core/chart.hpp"
 #include "core/event_json.hpp"
 #include "core/master.hpp"
+#include "core/mutants.hpp"
 #include "core/text.hpp"
 
 #include <fundledger/error.hpp>
@@ -107,7 +108,7 @@ void apply_to_pledge(RuleContext& context, PostingBuilder& builder, const ApplyE
   if (settlement.excess_minor > 0) {
     context.change.holdings_added.push_back(hold_excess(context, builder, pledge, holding.fund_id, settlement.excess_minor));
   }
-  context.change.move(holding.seq, -applied, -relieved);
+  if (!FUNDLEDGER_MUTANT("apply_twice")) context.change.move(holding.seq, -applied, -relieved);
 }
 
 // No pledge: the money is the donor's contribution, recognized as revenue now at the USD it

@@ -1,4 +1,4 @@
-// Private: the codes of the standard chart of accounts (ACCOUNTING.md), by name, and which events
+// Private: the codes of the standard chart of accounts (ledger/README.md), by name, and which events
 // own the control accounts.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Private: the journal's lines as exported and hashed (INTERFACES.md, "The journal format"): the
+// Private: the journal's lines as exported and hashed (README.md, "The journal and its events"): the
 // canonical JSON of an event's postings, and the export line of an event.
 #pragma once
 

@@ -3,6 +3,7 @@
 #include "core/posting_builder.hpp"
 
 #include "core/master.hpp"
+#include "core/mutants.hpp"
 #include "core/text.hpp"
 
 #include <fundledger/error.hpp>
@@ -61,7 +62,7 @@ std::int64_t PostingBuilder::relieve(std::int64_t account_id, std::int64_t fund_
   const std::int64_t value = value_now ? *value_now : usd_minor(currency, amount);
   const std::int64_t covered = covered_minor(posting_minor, balance);
   std::int64_t usd = value;
-  if (covered != 0) {
+  if (covered != 0 && !FUNDLEDGER_MUTANT("skip_carrying_relief")) {
     const std::int64_t whole = balance.amount_minor < 0 ? -balance.amount_minor : balance.amount_minor;
     const std::int64_t part = covered < 0 ? -covered : covered;
     // The carrying USD of the part covered, with the posting's sign; beyond it, the day's value.

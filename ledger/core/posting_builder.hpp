@@ -18,7 +18,7 @@ struct Dimensions {
   std::int64_t pledge_id = 0;
 };
 
-// Collects the postings of one event dated `date` (ACCOUNTING.md, "Dimensions of a posting"):
+// Collects the postings of one event dated `date` (ledger/README.md, "Dimensions of a posting"):
 //   add          converts the amount at the rate in force with the ledger's rounding, each posting
 //                with its own sign (under floor, EUR -100.00 at 0.9 is USD -111.12, EUR 100.00 is
 //                111.11);
@@ -103,7 +103,7 @@ StoredPosting usd_only(const BalanceKeyIds& key, std::int64_t functional_minor);
 // all of it when part == whole. Used to relieve a balance carried at historical rates.
 std::int64_t proportional_minor(std::int64_t total_minor, std::int64_t part_minor, std::int64_t whole_minor);
 
-// Checks invariants 1-3 of ACCOUNTING.md (at least two postings; each fund and currency sums to
+// Checks invariants 1-3 of an entry (ledger/README.md, "Dimensions of a posting") (at least two postings; each fund and currency sums to
 // zero; each fund's USD sums to zero) and returns the postings; throws Error (unbalanced) naming
 // the fund and currency otherwise.
 std::vector<StoredPosting> check_balanced(const std::string& label, std::vector<StoredPosting> postings,

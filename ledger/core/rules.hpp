@@ -1,4 +1,4 @@
-// Private: the rules of the ledger (ACCOUNTING.md), one function per event type. Each reads the
+// Private: the rules of the ledger (ledger/README.md), one function per event type. Each reads the
 // state through the context and fills the context's Change: the event as stored, its postings, and
 // the projections it updates. No rule writes, reads a clock or speaks SQL: given the same state and
 // event, a rule gives the same Change, which is what lets verify and replay run them again.

@@ -1,4 +1,4 @@
-// The standard chart of accounts and settings (ACCOUNTING.md), that Ledger::init records.
+// The standard chart of accounts and settings (ledger/README.md, "Standard chart of accounts"), that Ledger::init records.
 #include "core/standard_chart.hpp"
 
 namespace fundledger::detail {
@@ -11,7 +11,7 @@ struct StandardAccount {
   AccountClass account_class;
 };
 
-// The standard chart of ACCOUNTING.md. Contra accounts keep the class of what they reduce.
+// The standard chart of ledger/README.md. Contra accounts keep the class of what they reduce.
 constexpr StandardAccount standard_chart[] = {
     {"1100", "Cash and cash equivalents (share of the cash pool)", AccountClass::asset},
     {"1200", "Voluntary contributions receivable", AccountClass::asset},

@@ -1,6 +1,6 @@
 // Tests of the auditors' side: export of the hash-chained journal, verify, and replay.
 //
-// The export is the contract with auditors (INTERFACES.md): one canonical JSON object per line,
+// The export is the contract with auditors (README.md, "The auditors' walk-through"): one canonical JSON object per line,
 // each event with seq, recorded_at, the postings it produced and the hash chain. These tests pin
 // the exact bytes of a line, the chain from 64 zeros through every hash, and that replaying an
 // export re-creates the ledger byte for byte, while an export changed by even one amount is caught

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The rules of the period close (ACCOUNTING.md, "Periods and the close"), with exact figures.
+"""The rules of the period close (ledger/README.md, "Periods and the close"), with exact figures.
 
 A small ledger of three funds (CPCJF, UNTOC operated within it, a PSC fund named by the psc_fund
 setting), two donors and an EUR rate that moves in February and December is closed month by month

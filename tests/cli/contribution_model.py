@@ -1,5 +1,5 @@
 """The model shared by the contribution tests: what each contribution event should post, computed
-exactly in whole minor units and fractions, independently of the program, following ACCOUNTING.md:
+exactly in whole minor units and fractions, independently of the program, following ledger/README.md:
 each posting converted as amount / per_usd, half-even to cents, at the latest rate on or before its
 date; carrying USD relieved in proportion (half-even), the settlement that clears a pledge taking all
 that remains, any excess held at the day's rate; the exchange difference to 4700; PSC = amount x rate,
@@ -105,7 +105,7 @@ class ModelError(Exception):
 
 
 class Entry:
-    """The postings of one event as ACCOUNTING.md builds them: each converted at the day's rate with
+    """The postings of one event as ledger/README.md builds them: each converted at the day's rate with
     its own sign (add), or at a USD given (given), or relieving a monetary balance at the USD it
     carries (relieve), whose difference from the day's value is realized exchange. finish() posts,
     per fund, the realized exchange to 4700 and what the rounding of each posting left to 5900."""
@@ -159,7 +159,7 @@ class Entry:
 
 
 class Model:
-    """The ledger's postings per ACCOUNTING.md, computed independently of the program.
+    """The ledger's postings per ledger/README.md, computed independently of the program.
 
     Amounts are integers in minor units; USD in cents. A posting is (account, fund, pledge,
     currency, amount, usd); donor and project are not modelled (no check groups by them).

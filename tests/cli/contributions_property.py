@@ -8,7 +8,7 @@ minor units, to a paid pledge), advances and unidentified receipts, applies (to 
 full), reductions within what is outstanding, allowances and write-offs within their limits,
 refunds, expenses and transfers within the fund's cash, interest, and reversals of receipts not yet
 applied, of applies, of pledges with nothing against them and of expenses. A model of the ledger
-(ACCOUNTING.md's rules, exact integers and fractions) keeps what is outstanding, held and in cash so
+(ledger/README.md's rules, exact integers and fractions) keeps what is outstanding, held and in cash so
 that every event is valid; the whole sequence is imported as one file, which must exit 0. Then:
 
   - every fund balances in USD (`balances --group-by fund`) and in every currency

@@ -14,7 +14,7 @@ unidentified receipt; then more events through the subcommands (`fundledger pled
 --installments DUE:AMOUNT`, `receipt`, `expense`, `transfer`, `refund --paid`, `reduction`,
 `interest`).
 
-An independent model in Python (exact integers and fractions, ACCOUNTING.md's rules: each posting
+An independent model in Python (exact integers and fractions, ledger/README.md's rules: each posting
 converted amount / per_usd at the latest rate on or before its date, half-even to cents; carrying USD
 relieved in proportion, half-even, the settlement that leaves nothing outstanding taking all that
 remains; the FX difference to 4700; a cross-currency settlement worth the receipt's USD at the

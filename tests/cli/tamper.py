@@ -49,7 +49,7 @@ def text(data):
 
 
 def canonical(obj):
-    """The canonical JSON of INTERFACES.md: keys sorted, no whitespace, UTF-8."""
+    """The canonical JSON of the journal format (README.md): keys sorted, no whitespace, UTF-8."""
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -352,7 +352,7 @@ def body(checks, fundledger, work):
                  and all(e["seq"] == seq_of_entry(int(e["id"][2:])) for e in events if e["type"] == "entry"),
                  f"{len(events)} events")
 
-    # The hash chain as INTERFACES.md defines it, recomputed here: the tampering below breaks it.
+    # The hash chain as the README defines it, recomputed here: the tampering below breaks it.
     prev = "0" * 64
     broken = []
     for event in events:

@@ -1,4 +1,4 @@
-// The controls that keep the books whole (ACCOUNTING.md, "Controls that keep the books whole"):
+// The controls that keep the books whole (ledger/README.md, "Controls that keep the books whole"):
 // each test is named after what the ledger once got wrong, and checks the figures it must give now.
 //
 //   - control accounts take postings only from the events that own them;

@@ -1,4 +1,4 @@
-// Worked examples of the contribution and expenditure events (ACCOUNTING.md, "Events and their
+// Worked examples of the contribution and expenditure events (ledger/README.md, "Events and their
 // postings"), one test case per event, through the public library only.
 //
 // Each example writes down every posting the event must produce, with its currency amount and its
@@ -709,7 +709,7 @@ TEST_CASE(
       ErrorCode::bad_input, R"(field "pledge": pledge P-GBR-C is cancelled)");
 
   // No rate in force: a receipt in NOK, which has none, and a pledge dated before the first EUR
-  // rate. The message must say which field is concerned (INTERFACES.md: every error message names
+  // rate. The message must say which field is concerned (README.md: every error message names
   // the field).
   {
     const Error error = error_from([&] {

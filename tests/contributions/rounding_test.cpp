@@ -1,6 +1,6 @@
 // Every rounding mode, in every event: each posting is converted to USD on its own, amount /
 // per_usd rounded to cents by the ledger's rounding with the posting's own sign, and what that
-// leaves in a fund goes to 5900 (ACCOUNTING.md, "Dimensions of a posting"). Under a directed mode
+// leaves in a fund goes to 5900 (ledger/README.md, "Dimensions of a posting"). Under a directed mode
 // (ceiling, floor, up, down) a debit and a credit of the same amount round to different cents.
 #include "support/ledger_helpers.hpp"
 

@@ -1,6 +1,6 @@
 // Tests of fundledger::Ledger through the public library, on ledger files in a temporary directory.
 //
-// They pin down what ACCOUNTING.md and INTERFACES.md promise about recording: the standard chart,
+// They pin down what ledger/README.md and README.md promise about recording: the standard chart,
 // the invariants of every journal entry (each refusal with its ErrorCode and message), the
 // conversion to USD at the rate in force with the rounding residual posted to 5900, idempotency of
 // events and master data, batches and imports that are all or nothing, balances grouped by every
@@ -137,7 +137,7 @@ struct StandardAccount {
   const char* account_class;
 };
 
-// The standard chart of ACCOUNTING.md, written out independently of the library's copy.
+// The standard chart of ledger/README.md, written out independently of the library's copy.
 const StandardAccount standard_chart[] = {
     {"1100", "Cash and cash equivalents (share of the cash pool)", "asset"},
     {"1200", "Voluntary contributions receivable", "asset"},
@@ -184,7 +184,7 @@ TEST_CASE("Ledger::init records the 25 accounts of the standard chart and the 4 
   CHECK(ledger.head_hash() != std::string(64, '0'));
   CHECK(ledger.balances({}).empty());
 
-  // Each standard account, sent again exactly as ACCOUNTING.md names it, is already recorded.
+  // Each standard account, sent again exactly as ledger/README.md names it, is already recorded.
   for (const StandardAccount& account : standard_chart) {
     INFO(account.code);
     CHECK_FALSE(record(ledger, account_json(account)).recorded);
@@ -1036,7 +1036,7 @@ TEST_CASE("Ledger::open refuses a missing file and a file that is not a ledger")
       const Error error = error_from([&] { Ledger::open(path, mode); });
       CHECK(error.code() == ErrorCode::storage);
       INFO(error.what());
-      // Every error message names the file it is about (INTERFACES.md).
+      // Every error message names the file it is about (README.md).
       CHECK(std::string(error.what()).find(path) != std::string::npos);
     }
   }
