@@ -42,9 +42,15 @@ std::string InvariantFailure::describe() const {
          problem;
 }
 
-InvariantCheck::InvariantCheck(const detail::MasterState& master, store::ReadTxn& txn) : master_(master), txn_(txn) {
-  roles_.assign(static_cast<std::size_t>(master.accounts.next_id()), Role::none);
-  for (const detail::AccountRecord& account : master.accounts.all()) {
+InvariantCheck::InvariantCheck(const detail::MasterState& master) : master_(master) {
+  if (const auto* usd = master.currencies.find(functional_currency_code)) usd_id_ = usd->id;
+}
+
+// Each account's role, from its code and class; the accounts the ledger gained since are added as
+// they are first met.
+void InvariantCheck::learn_roles() {
+  roles_.assign(static_cast<std::size_t>(master_.accounts.next_id()), Role::none);
+  for (const detail::AccountRecord& account : master_.accounts.all()) {
     Role role = Role::none;
     const std::string& code = account.code;
     if (code == detail::account::cash) role = Role::cash;
@@ -64,11 +70,11 @@ InvariantCheck::InvariantCheck(const detail::MasterState& master, store::ReadTxn
     }
     roles_[static_cast<std::size_t>(account.id)] = role;
   }
-  if (const auto* usd = master.currencies.find(functional_currency_code)) usd_id_ = usd->id;
 }
 
-InvariantCheck::Role InvariantCheck::role_of(std::int64_t account_id) const {
+InvariantCheck::Role InvariantCheck::role_of(std::int64_t account_id) {
   const auto index = static_cast<std::size_t>(account_id);
+  if (index >= roles_.size()) learn_roles();
   return index < roles_.size() ? roles_[index] : Role::none;
 }
 
@@ -86,20 +92,20 @@ std::string InvariantCheck::key_text(const BalanceKeyIds& key) const {
 }
 
 // The kind of event the postings count as: its type, a reversal's the type it reverses.
-std::string InvariantCheck::kind_of(const store::JournalRow& row) {
+std::string InvariantCheck::kind_of(const store::JournalRow& row, store::ReadTxn& txn) const {
   if (row.event.type != "reversal") return row.event.type;
   const auto reversal = std::get<ReversalEvent>(detail::parse_stored_body(row.event.body));
-  const auto target = txn_.find_event(reversal.reverses);
+  const auto target = txn.find_event(reversal.reverses);
   return target ? target->type : std::string();
 }
 
-std::optional<InvariantFailure> InvariantCheck::add(const store::JournalRow& row) {
+std::optional<InvariantFailure> InvariantCheck::add(const store::JournalRow& row, store::ReadTxn& txn) {
   const std::int32_t day = row.event.day.value_or(Date::parse(std::string_view(row.event.recorded_at).substr(0, 10)).day_number());
   const bool whole = detail::whole_holdings_on(master_, Date::from_day_number(day));
   const bool posts_to_pledge = std::any_of(row.postings.begin(), row.postings.end(), [](const StoredPosting& p) {
     return p.pledge_id != 0;
   });
-  const std::string kind = posts_to_pledge ? kind_of(row) : row.event.type;
+  const std::string kind = posts_to_pledge ? kind_of(row, txn) : row.event.type;
   // What the event posts to 1900 in USD, by fund.
   std::map<std::int64_t, std::int64_t> exchange_usd;
   for (std::size_t i = 0; i < row.postings.size(); ++i) {
@@ -143,7 +149,7 @@ std::optional<InvariantFailure> InvariantCheck::add(const store::JournalRow& row
   }
   // The rules pass each currency through 1900 at the same USD on both legs; a generic entry posts
   // 1900 as the officer wrote it.
-  const bool by_rules = row.event.type != "entry" && !(row.event.type == "reversal" && kind_of(row) == "entry");
+  const bool by_rules = row.event.type != "entry" && !(row.event.type == "reversal" && kind_of(row, txn) == "entry");
   for (const auto& [fund, usd] : exchange_usd) {
     if (!by_rules) break;
     ++counts_.checked[1];
@@ -154,7 +160,7 @@ std::optional<InvariantFailure> InvariantCheck::add(const store::JournalRow& row
     }
   }
   if (auto failure = check_holdings(row, whole)) return failure;
-  if (auto failure = check_cash(row, whole)) return failure;
+  if (auto failure = check_cash(row, whole, txn)) return failure;
   return check_year_end(row, whole);
 }
 
@@ -217,12 +223,13 @@ std::optional<InvariantFailure> InvariantCheck::check_holdings(const store::Jour
 }
 
 // Invariant 4, for the funds whose cash the event lowered.
-std::optional<InvariantFailure> InvariantCheck::check_cash(const store::JournalRow& row, bool whole) {
+std::optional<InvariantFailure> InvariantCheck::check_cash(const store::JournalRow& row, bool whole,
+                                                           store::ReadTxn& txn) {
   if (!whole || outside_cash_rule(row.event.type)) return std::nullopt;
   const bool takes_cash = std::any_of(row.postings.begin(), row.postings.end(), [this](const StoredPosting& p) {
     return role_of(p.account_id) == Role::cash && p.amount_minor < 0;
   });
-  if (!takes_cash || (row.event.type == "reversal" && outside_cash_rule(kind_of(row)))) return std::nullopt;
+  if (!takes_cash || (row.event.type == "reversal" && outside_cash_rule(kind_of(row, txn)))) return std::nullopt;
   // The canonical body writes the flag as this, and a string field could only hold it escaped.
   if (row.event.body.find("\"allow_overdraft\":true") != std::string::npos) return std::nullopt;
   std::map<std::int64_t, std::int64_t> usd_added;

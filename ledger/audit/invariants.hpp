@@ -50,11 +50,13 @@ struct InvariantCounts {
 
 class InvariantCheck {
  public:
-  InvariantCheck(const detail::MasterState& master, store::ReadTxn& txn);
+  // master is the ledger's master data, which may grow as events are added.
+  explicit InvariantCheck(const detail::MasterState& master);
 
-  // Takes one event of the journal, as stored, after its chain and postings are checked; returns
-  // the first invariant it breaks.
-  std::optional<InvariantFailure> add(const store::JournalRow& row);
+  // Takes one event of the journal, as stored, after its chain and postings are checked (every
+  // event from the first, in order); returns the first invariant it breaks. txn reads the event a
+  // reversal names.
+  std::optional<InvariantFailure> add(const store::JournalRow& row, store::ReadTxn& txn);
   // At the end of the journal: each pledge's figures, as the snapshot's pledge projection gives
   // them, against its postings.
   std::optional<InvariantFailure> finish(const detail::Snapshot& snapshot);
@@ -77,16 +79,16 @@ class InvariantCheck {
 
  private:
   enum class Role { none, cash, receivable, allowance, held_credit, held_debit, deferred, exchange, year_result };
-  Role role_of(std::int64_t account_id) const;
-  std::string kind_of(const store::JournalRow& row);
+  Role role_of(std::int64_t account_id);
+  void learn_roles();
+  std::string kind_of(const store::JournalRow& row, store::ReadTxn& txn) const;
   std::optional<InvariantFailure> check_holdings(const store::JournalRow& row, bool whole);
-  std::optional<InvariantFailure> check_cash(const store::JournalRow& row, bool whole);
+  std::optional<InvariantFailure> check_cash(const store::JournalRow& row, bool whole, store::ReadTxn& txn);
   std::optional<InvariantFailure> check_year_end(const store::JournalRow& row, bool whole);
   std::string key_text(const detail::BalanceKeyIds& key) const;
   std::string amount_text(std::int64_t minor, std::int64_t currency_id) const;
 
   const detail::MasterState& master_;
-  store::ReadTxn& txn_;
   std::vector<Role> roles_;  // by account id
   std::int64_t usd_id_ = 0;
   std::map<detail::BalanceKeyIds, Sums> holdings_;  // cash by (fund, currency), the others by full key

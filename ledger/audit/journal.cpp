@@ -108,7 +108,7 @@ std::int64_t export_journal(const Ledger& ledger, std::ostream& out, const Progr
     const auto total = static_cast<std::uint64_t>(snapshot.txn->head().seq);
     std::int64_t written = 0;
     std::string line;
-    snapshot.txn->scan_journal([&](const store::JournalRow& row) {
+    snapshot.txn->scan_journal(1, [&](const store::JournalRow& row) {
       if (!references_exist(snapshot.master, row.postings)) {
         throw Error(ErrorCode::storage, "event " + std::to_string(row.event.seq) +
                                             " names a master record that does not exist: run fundledger verify");
@@ -172,12 +172,15 @@ class Rebuild {
 
  private:
   // The event as recorded: its stored body, and for an entry the postings it was given (the stored
-  // ones but the residual the ledger added).
+  // ones but those the ledger added: the residual, and the exchange realized on cash, version 3;
+  // both have no amount, which a given posting never has).
   static Event stored_event(const store::JournalRow& row, const detail::MasterState& stored) {
     Event event = detail::parse_stored_body(row.event.body);
     if (auto* entry = std::get_if<EntryEvent>(&event)) {
       for (const StoredPosting& p : row.postings) {
-        if (p.kind != detail::PostingKind::rounding_residual) entry->postings.push_back(detail::posting_input_of(stored, p));
+        if (p.kind != detail::PostingKind::rounding_residual && p.amount_minor != 0) {
+          entry->postings.push_back(detail::posting_input_of(stored, p));
+        }
       }
     }
     return event;
@@ -213,13 +216,14 @@ struct JournalCheck {
   JournalCheck(const detail::Snapshot& snapshot, const VerifyOptions& verify_options, const ProgressCallback& callback,
                std::uint64_t events)
       : master(snapshot.master), options(verify_options), progress(callback), total(events),
-        invariants(snapshot.master, *snapshot.txn) {}
+        txn(*snapshot.txn), invariants(snapshot.master) {}
 
   const detail::MasterState& master;
   const VerifyOptions& options;
   const ProgressCallback& progress;
   std::uint64_t total = 0;
   Rebuild rebuild;
+  store::ReadTxn& txn;
   audit::InvariantCheck invariants;
   VerifyReport report;
   std::string expected_prev = audit::genesis_hash;
@@ -248,7 +252,7 @@ struct JournalCheck {
     // The event recorded again must post and hash exactly as stored.
     if (std::string problem = rebuild.record(row, master); !problem.empty()) return fail(row.event.seq, problem);
     // What holds whatever the rules did.
-    if (const auto failure = invariants.add(row)) return fail(failure->seq, failure->describe());
+    if (const auto failure = invariants.add(row, txn)) return fail(failure->seq, failure->describe());
     if (row.event.hash == options.expect_head) expected_head_seq = row.event.seq;
     expected_prev = row.event.hash;
     ++report.events;
@@ -265,7 +269,7 @@ VerifyReport verify(const Ledger& ledger, const VerifyOptions& options, const Pr
   return detail::guarded(detail::LedgerAccess::store(ledger), "verifying the ledger", [&] {
     const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger);
     JournalCheck check(snapshot, options, progress, static_cast<std::uint64_t>(snapshot.txn->head().seq));
-    snapshot.txn->scan_journal(std::ref(check));
+    snapshot.txn->scan_journal(1, std::ref(check));
     if (!check.report.ok) return check.report;
     check.report.head_hash = check.expected_prev;
     // Postings after the last event.

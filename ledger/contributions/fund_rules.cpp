@@ -67,6 +67,14 @@ void pay_refund(RuleContext& context, PostingBuilder& builder, const RefundEvent
     throw Error(ErrorCode::bad_input, field_error("pays", "refund " + refund.pays + " is owed to another donor, "
                                                               "fund or currency"));
   }
+  // Version 3: a payment is not dated before what it pays.
+  if (payable_event->day && refund.date.day_number() < *payable_event->day &&
+      rules_at_least(context.master, refund.date, 3)) {
+    throw Error(ErrorCode::bad_input,
+                field_error("date", "refund " + refund.id + " is dated " + refund.date.to_string() +
+                                        ", before the payable refund " + refund.pays + " it pays (" +
+                                        Date::from_day_number(*payable_event->day).to_string() + ")"));
+  }
   const std::int64_t amount_minor = refund.amount.to_minor_units(currency.minor_units);
   if (amount_minor > holding->amount_minor) {
     throw Error(ErrorCode::bad_input, field_error("amount", "refund " + refund.pays + " has only " +

@@ -245,10 +245,22 @@ Position recognize_due_instalments(RuleContext& context, PostingBuilder& builder
   return added;
 }
 
-Unrecognized unrecognized_of(const RuleContext& context, const PledgeRecord& pledge) {
+Unrecognized unrecognized_of(const RuleContext& context, const PledgeRecord& pledge, Date on) {
+  // Version 3: what the event itself has just recognized is recognized.
+  std::vector<std::int64_t> just_recognized;
+  if (rules_at_least(context.master, on, 3)) {
+    for (const Change::Recognition& recognition : context.change.recognized) {
+      if (recognition.pledge_id != pledge.id) continue;
+      just_recognized.insert(just_recognized.end(), recognition.lines.begin(), recognition.lines.end());
+    }
+  }
   Unrecognized result;
   for (const InstalmentRow& instalment : context.state.instalments(pledge.id)) {
-    if (instalment.recognized_seq == 0) result.remaining_minor += instalment.amount_minor - instalment.cut_minor;
+    if (instalment.recognized_seq != 0 ||
+        std::find(just_recognized.begin(), just_recognized.end(), instalment.line) != just_recognized.end()) {
+      continue;
+    }
+    result.remaining_minor += instalment.amount_minor - instalment.cut_minor;
   }
   for (const Holding& holding : context.state.paid_ahead(pledge.id)) {
     result.paid_ahead_minor += as_moved(context.change, holding).amount_minor;
@@ -289,7 +301,7 @@ StoredPosting hold_excess(RuleContext& context, PostingBuilder& builder, const P
   const std::string& donor = context.master.donors.by_id(pledge.donor_id).code;
   std::int64_t for_pledge = 0;
   if (whole_holdings_on(context.master, builder.date())) {
-    const Unrecognized ahead = unrecognized_of(context, pledge);
+    const Unrecognized ahead = unrecognized_of(context, pledge, builder.date());
     const std::int64_t not_paid_ahead = ahead.remaining_minor - ahead.paid_ahead_minor;
     if (not_paid_ahead > 0) {
       for_pledge = pledge.id;

@@ -39,7 +39,7 @@ struct Unrecognized {
   std::int64_t remaining_minor = 0;
   std::int64_t paid_ahead_minor = 0;
 };
-Unrecognized unrecognized_of(const RuleContext& context, const PledgeRecord& pledge);
+Unrecognized unrecognized_of(const RuleContext& context, const PledgeRecord& pledge, Date on);
 
 // Allowances follow their receivable (rules version 2): where the pledge's allowance (1290, with
 // the builder's postings) is more than its receivable, in the currency or in USD, the excess is

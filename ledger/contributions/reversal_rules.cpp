@@ -20,6 +20,9 @@
 #include <fundledger/error.hpp>
 #include <fundledger/money.hpp>
 
+#include <algorithm>
+#include <optional>
+
 namespace fundledger::detail {
 
 namespace {
@@ -177,6 +180,19 @@ void restore_cuts(RuleContext& context, PostingBuilder& builder, const std::vect
 
 }  // namespace
 
+// For the reversal of a receipt or an apply under version 3: the holding whose moves are the
+// event's own (an apply's receipt; 0 for a receipt, whose moves are all of money paid ahead).
+// Empty for every other reversal, which undoes the recognitions of the event it reverses.
+std::optional<std::int64_t> recognitions_kept(RuleContext& context, const ReversalEvent& reversal,
+                                              const EventRef& target) {
+  if (!rules_at_least(context.master, reversal.date, 3)) return std::nullopt;
+  if (target.type == "receipt") return 0;
+  if (target.type != "apply") return std::nullopt;
+  const auto apply = std::get<ApplyEvent>(parse_stored_body(target.body));
+  const auto receipt = context.state.event(apply.receipt);
+  return receipt ? receipt->seq : 0;
+}
+
 void rule_reversal(RuleContext& context, const ReversalEvent& reversal) {
   const std::string body = body_fields(Event{reversal}).render();
   if (context.already_recorded(reversal.id, "reversal", body)) return;
@@ -184,8 +200,20 @@ void rule_reversal(RuleContext& context, const ReversalEvent& reversal) {
   const EventRef target = reversed_event(context, reversal);
   const bool whole = whole_holdings_on(context.master, reversal.date);
   std::vector<StoredPosting> postings = context.state.postings_of(target.seq);
+  // Version 3: what a receipt or an apply recognized as fallen due, and the money paid ahead it
+  // applied to that, stay: the close would have done both whatever became of the payment.
+  const std::optional<std::int64_t> kept_recognitions = recognitions_kept(context, reversal, target);
+  if (kept_recognitions) {
+    postings.erase(std::remove_if(postings.begin(), postings.end(),
+                                  [](const StoredPosting& p) {
+                                    return p.kind == PostingKind::recognition || p.kind == PostingKind::applied_ahead;
+                                  }),
+                   postings.end());
+  }
   const std::vector<InstalmentCut> cuts = whole ? context.state.cuts_by(target.seq) : std::vector<InstalmentCut>{};
-  if (postings.empty() && cuts.empty()) {
+  // A pledge that posted nothing yet (recognized per instalment, none due at signing) can still be
+  // taken back: the reversal then posts nothing and the pledge is reversed.
+  if (postings.empty() && cuts.empty() && target.type != "pledge") {
     throw Error(ErrorCode::bad_input, field_error("reverses", quote(reversal.reverses) + " posted nothing to reverse"));
   }
   const auto holding = context.state.holding(target.seq);
@@ -210,9 +238,11 @@ void rule_reversal(RuleContext& context, const ReversalEvent& reversal) {
     if (holding) change.move(holding->seq, -holding->initial_minor, -holding->initial_functional_minor);
   }
   for (const HoldingMove& move : context.state.moves_by(target.seq)) {
+    // Kept with the recognitions: the moves of money paid ahead (any holding but an apply's own).
+    if (kept_recognitions && move.holding_seq != *kept_recognitions) continue;
     change.move(move.holding_seq, -move.amount_minor, -move.functional_minor);
   }
-  change.unrecognized_by = target.seq;
+  if (!kept_recognitions) change.unrecognized_by = target.seq;
   if (target.type == "pledge") change.pledge_reversed = context.pledge(reversal.reverses, "reverses").id;
   // A generic entry posts what it says, cash included, and so does its reversal.
   if (target.type != "entry") {

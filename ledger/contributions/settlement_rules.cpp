@@ -189,7 +189,10 @@ Position reduce_deferred(RuleContext& context, PostingBuilder& builder, const Pl
   const Position deferred = context.pledge_balance(pledge, account::deferred_revenue);
   const std::int64_t from_deferred = std::min(remaining.amount_minor, -deferred.amount_minor);
   if (from_deferred <= 0) return {};
-  const std::int64_t usd = from_deferred == remaining.amount_minor
+  // Version 3: 2200 gives up what it carries (it is never revalued, the receivable is); what the
+  // receivable gave up beyond it for that part is realized exchange, which the caller posts.
+  const bool own_carrying = rules_at_least(context.master, builder.date(), 3);
+  const std::int64_t usd = from_deferred == remaining.amount_minor && !own_carrying
                                ? remaining.functional_minor
                                : proportional_minor(-deferred.functional_minor, from_deferred, -deferred.amount_minor);
   builder.add_with_usd(builder.account(account::deferred_revenue), pledge.fund_id, currency,
@@ -232,7 +235,7 @@ std::int64_t reduction_cut(const RuleContext& context, const ReductionEvent& eve
     }
     return 0;
   }
-  const Unrecognized unrecognized = unrecognized_of(context, pledge);
+  const Unrecognized unrecognized = unrecognized_of(context, pledge, event.date);
   const std::int64_t cuttable = unrecognized.remaining_minor - unrecognized.paid_ahead_minor;
   if (amount > recognized + cuttable) {
     std::string outstanding = amount_text(recognized + unrecognized.remaining_minor, currency);
@@ -276,7 +279,21 @@ void rule_reduction(RuleContext& context, const ReductionEvent& given) {
   Position remaining{amount, carrying};
   if (pledge.conditional) {
     const Position deferred = reduce_deferred(context, builder, pledge, remaining);
-    remaining = {remaining.amount_minor - deferred.amount_minor, remaining.functional_minor - deferred.functional_minor};
+    if (deferred.amount_minor > 0 && rules_at_least(context.master, event.date, 3)) {
+      // The revenue takes the receivable's carrying USD for its own part; the rest of what the
+      // receivable gave up, against what 2200 carried, is realized exchange.
+      const std::int64_t rest = remaining.amount_minor - deferred.amount_minor;
+      const std::int64_t revenue_usd = proportional_minor(remaining.functional_minor, rest, remaining.amount_minor);
+      const std::int64_t exchange = remaining.functional_minor - deferred.functional_minor - revenue_usd;
+      if (exchange != 0) {
+        builder.add_with_usd(builder.account(account::realized_exchange), pledge.fund_id, currency, Decimal(),
+                             exchange);
+      }
+      remaining = {rest, revenue_usd};
+    } else {
+      remaining = {remaining.amount_minor - deferred.amount_minor,
+                   remaining.functional_minor - deferred.functional_minor};
+    }
   }
   if (remaining.amount_minor > 0 || remaining.functional_minor != 0) {
     // Revenue of the same fiscal year is reversed; an earlier year's stays, and 4900 takes it.

@@ -110,7 +110,9 @@ void add_residuals(const RuleContext& context, const EntryEvent& entry, std::vec
 void check_identical(RuleContext& context, const EntryEvent& entry, const EventRef& stored) {
   std::vector<PostingInput> stored_inputs;
   for (const StoredPosting& p : context.state.postings_of(stored.seq)) {
-    if (p.kind == PostingKind::rounding_residual) continue;
+    // The residual and (version 3) the exchange realized on cash are the rule's, not the input's:
+    // both have no amount, which a given posting never has.
+    if (p.kind == PostingKind::rounding_residual || p.amount_minor == 0) continue;
     stored_inputs.push_back(posting_input_of(context.master, p));
   }
   EntryEvent given = entry;
@@ -126,6 +128,50 @@ void check_identical(RuleContext& context, const EntryEvent& entry, const EventR
                                                            std::to_string(stored.seq) + ") with a different body"));
   }
   context.change.already_recorded_seq = stored.seq;
+}
+
+// Version 3: foreign cash an entry takes out of a fund leaves at the USD it carries, in proportion
+// (all of it when the entry empties it), like every other relief of cash; the difference from the
+// day's value is realized exchange (4700) in the fund. Beyond what the fund holds, the day's value.
+void relieve_cash_at_carrying(RuleContext& context, const EntryEvent& entry, std::vector<StoredPosting>& postings) {
+  const auto* cash = context.master.accounts.find(account::cash);
+  if (!cash || !rules_at_least(context.master, entry.date, 3)) return;
+  std::map<std::pair<std::int64_t, std::int64_t>, Position> held;  // (fund, currency) as the entry goes
+  std::map<std::int64_t, std::int64_t> realized;                  // fund -> USD to 4700
+  std::map<std::int64_t, std::int64_t> realized_currency;         // fund -> the currency it is posted in
+  for (StoredPosting& p : postings) {
+    const auto& currency = context.currency(p.currency_id);
+    if (p.account_id != cash->id || currency.code == functional_currency_code) continue;
+    const auto key = std::make_pair(p.fund_id, p.currency_id);
+    if (!held.count(key)) held[key] = context.state.cash_position(p.fund_id, p.currency_id);
+    Position& position = held[key];
+    if (p.amount_minor < 0 && position.amount_minor > 0) {
+      const std::int64_t taken = std::min(-p.amount_minor, position.amount_minor);
+      const std::int64_t carried = proportional_minor(position.functional_minor, taken, position.amount_minor);
+      const std::int64_t beyond = -p.amount_minor - taken;
+      const std::int64_t beyond_usd =
+          beyond == 0 ? 0
+                      : usd_value_minor(context.master, currency,
+                                        Decimal::from_minor_units(-beyond, currency.minor_units), entry.date);
+      const std::int64_t relieved = -carried + beyond_usd;
+      realized[p.fund_id] += p.functional_minor - relieved;
+      realized_currency.emplace(p.fund_id, p.currency_id);
+      p.functional_minor = relieved;
+    }
+    position.amount_minor += p.amount_minor;
+    position.functional_minor += p.functional_minor;
+  }
+  const auto* exchange = context.master.accounts.find(account::realized_exchange);
+  for (const auto& [fund, usd] : realized) {
+    if (usd == 0) continue;
+    if (!exchange) throw Error(ErrorCode::unknown_reference, "entry " + entry.id + " realizes exchange on cash, and account 4700 does not exist to take it");
+    StoredPosting posting;
+    posting.account_id = exchange->id;
+    posting.fund_id = fund;
+    posting.currency_id = realized_currency[fund];
+    posting.functional_minor = usd;
+    postings.push_back(posting);
+  }
 }
 
 }  // namespace
@@ -161,6 +207,7 @@ void rule_entry(RuleContext& context, const EntryEvent& entry) {
         entry_posting(context, normalized.postings[i], "postings[" + std::to_string(i) + "].", entry.date));
   }
   check_currency_balance("entry " + entry.id, postings, context);
+  relieve_cash_at_carrying(context, entry, postings);
   add_residuals(context, entry, postings);
   context.change.postings = check_balanced("entry " + entry.id, std::move(postings), context);
   context.change.body = body_fields(Event{normalized}).render();

@@ -285,8 +285,9 @@ std::vector<PostingInput> read_postings(Fields& fields, bool export_line, bool s
       residual = posting.optional_bool("residual").value_or(false);
     }
     posting.refuse_unknown();
-    // The ledger adds the rounding residual itself: replay leaves it out of the input.
-    if (!residual) postings.push_back(std::move(input));
+    // The ledger adds the rounding residual and (version 3) the exchange realized on cash itself, each
+    // with no amount: replay leaves them out of the input.
+    if (!residual && !(export_line && input.amount.is_zero())) postings.push_back(std::move(input));
   }
   return postings;
 }

@@ -24,6 +24,10 @@ int rules_version_on(const MasterState& master, Date day);
 // The rules that keep a holding whole in any order (ledger/README.md, "Order, corrections and the
 // corners of a holding") are in force on day: rules_version 2 or later.
 inline bool whole_holdings_on(const MasterState& master, Date day) { return rules_version_on(master, day) >= 2; }
+// Whether the rules of version (or a later one) are in force on day.
+inline bool rules_at_least(const MasterState& master, Date day, int version) {
+  return rules_version_on(master, day) >= version;
+}
 // amount in USD cents at the rate in force on day, rounded with the ledger's rounding in force that
 // day, with the amount's own sign. Throws Error (bad_input) naming the field "amount" when the USD
 // value is beyond what the ledger holds.

@@ -154,7 +154,10 @@ void check_setting(const SettingEvent& event, const MasterState& master) {
     if (value != "exempt" && value != "charged") bad("exempt or charged");
   } else if (event.key == "rules_version") {
     // Rules only move forward: version 1 is what a ledger without the setting follows.
-    if (value != "2") bad("2 (the rules that keep every holding whole in any order)");
+    if (value != "2" && value != "3") bad("2 or 3");
+    // Never back: no lower than the version in force from its date (without one, the latest).
+    const int in_force = rules_version_on(master, event.effective ? *event.effective : Date::from_ymd(3000, 1, 1));
+    if (std::stoi(value) < in_force) bad("no lower than version " + std::to_string(in_force) + ", already in force");
   } else if (event.key == "year_end") {
     if (value != "usd" && value != "by-currency") bad("usd or by-currency");
   } else if (event.key == "iati_org_ref") {

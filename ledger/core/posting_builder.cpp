@@ -149,6 +149,28 @@ void PostingBuilder::close_usd_difference(std::int64_t account_id) {
   }
 }
 
+void PostingBuilder::settle_through(std::int32_t day) {
+  for (auto [exchange, kind] : {std::make_pair(&exchange_, PostingKind::ordinary),
+                                std::make_pair(&applied_exchange_, PostingKind::applied_ahead)}) {
+    std::map<std::pair<std::int64_t, std::int32_t>, Decimal::Coefficient> realized;
+    for (auto it = exchange->begin(); it != exchange->end();) {
+      if (it->first.second > day) {
+        ++it;
+        continue;
+      }
+      realized[it->first] = -it->second;
+      it = exchange->erase(it);
+    }
+    close_by_fund_and_day(realized, "4700", kind);
+  }
+  std::map<std::pair<std::int64_t, std::int32_t>, Decimal::Coefficient> residual;
+  for (const StoredPosting& p : postings_) {
+    const std::int32_t posted = p.date ? *p.date : date_.day_number();
+    if (posted <= day) residual[{p.fund_id, posted}] -= p.functional_minor;
+  }
+  close_by_fund_and_day(residual, "5900", PostingKind::rounding_residual);
+}
+
 std::vector<StoredPosting> PostingBuilder::finish() {
   // Realized exchange: the carrying USD of what was relieved against its value today; that of money
   // paid ahead applied to an instalment counts as the application.

@@ -71,6 +71,9 @@ class PostingBuilder {
   // Posts each fund's remaining USD difference to account_id (amount 0, in the currency of the
   // fund's first posting): for events whose own rule names where a difference goes.
   void close_usd_difference(std::int64_t account_id);
+  // Posts the realized exchange and the rounding residual of the postings so far dated through day
+  // (a year-end close does so before it sums the year's results, which include them).
+  void settle_through(std::int32_t day);
   // Posts the realized exchange and the rounding residual, checks invariants 1-3 and returns the
   // postings.
   std::vector<StoredPosting> finish();

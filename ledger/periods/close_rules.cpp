@@ -134,10 +134,16 @@ CarryingChanges revalue(RuleContext& context, PostingBuilder& builder, const std
   CarryingChanges changes;
   std::map<BalanceKeyIds, std::int64_t> by_key;
   std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> unrealized;  // (fund, currency) -> USD
+  // From version 3 an allowance is valued as the contra of its receivable: its amount rounded as a
+  // debit, negated, so that under floor or ceiling it never carries more USD than its receivable.
+  const std::int64_t contra =
+      rules_at_least(context.master, builder.date(), 3) ? builder.account(account::allowance) : -1;
   for (const MonetaryPosition& position : positions) {
     const auto& currency = context.currency(position.key[5]);
+    const std::int64_t sign = position.key[0] == contra ? -1 : 1;
     const std::int64_t restated =
-        builder.usd_minor(currency, Decimal::from_minor_units(position.balance.amount_minor, currency.minor_units));
+        sign * builder.usd_minor(currency, Decimal::from_minor_units(sign * position.balance.amount_minor,
+                                                                      currency.minor_units));
     const std::int64_t difference = restated - position.balance.functional_minor;
     if (difference == 0) continue;
     by_key[position.key] += difference;
@@ -311,6 +317,9 @@ void close_year(RuleContext& context, PostingBuilder& builder, const Period& per
   // From rules version 2 the transfers are closed by currency too, and a ledger with no USD posting
   // yet closes in USD all the same.
   const bool whole = whole_holdings_on(context.master, period.last_day());
+  // What the close realized through the year's last day (money paid ahead applied to an instalment
+  // it recognized) belongs to the year's results.
+  if (rules_at_least(context.master, period.last_day(), 3)) builder.settle_through(period.last_day().day_number());
   std::map<std::pair<std::int64_t, std::int64_t>, Position> surplus;  // (fund, currency) -> closed
   const bool transfers = (in_usd || whole) && !FUNDLEDGER_MUTANT("skip_year_end_3200");
   for (const auto& [key, sums] : year_results(context, builder, period, transfers)) {

@@ -228,7 +228,7 @@ std::int64_t export_iati(const Ledger& ledger, std::ostream& out, const IatiOpti
                         options.period ? to : Date::from_day_number(snapshot.txn->last_posting_day().value_or(0)));
     std::string stamp = "1970-01-01T00:00:00Z";
     std::set<int> years;
-    snapshot.txn->scan_journal([&](const store::JournalRow& row) {
+    snapshot.txn->scan_journal(1, [&](const store::JournalRow& row) {
       stamp = row.event.recorded_at;
       if (!row.event.day) return true;
       const Date date = Date::from_day_number(*row.event.day);

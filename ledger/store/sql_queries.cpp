@@ -6,12 +6,15 @@
 
 namespace fundledger::store {
 
-void SqlTxn::scan_journal(const std::function<bool(const JournalRow&)>& row) {
+void SqlTxn::scan_journal(std::int64_t first_seq, const std::function<bool(const JournalRow&)>& row) {
   auto events = connection_.prepare_once(
-      "SELECT seq, COALESCE(event_id, ''), type, date, body, recorded_at, prev_hash, hash FROM events ORDER BY seq");
+      "SELECT seq, COALESCE(event_id, ''), type, date, body, recorded_at, prev_hash, hash FROM events "
+      "WHERE seq >= ? ORDER BY seq");
+  events->bind(1, first_seq);
   auto postings = connection_.prepare_once(
       "SELECT seq, account_id, fund_id, COALESCE(donor_id, 0), COALESCE(project_id, 0), COALESCE(pledge_id, 0), "
-      "currency_id, amount_minor, functional_minor, kind, date FROM postings ORDER BY seq, line");
+      "currency_id, amount_minor, functional_minor, kind, date FROM postings WHERE seq >= ? ORDER BY seq, line");
+  postings->bind(1, first_seq);
   bool posting_pending = postings->step();
   JournalRow current;
   while (events->step()) {

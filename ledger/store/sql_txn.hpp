@@ -97,7 +97,7 @@ class SqlTxn final : public WriteTxn {
   std::vector<AdvanceRow> advances(std::int64_t account, std::int32_t day, const std::vector<std::int64_t>& funds) override;
 
   // ---- sql_queries.cpp ----
-  void scan_journal(const std::function<bool(const JournalRow&)>& row) override;
+  void scan_journal(std::int64_t first_seq, const std::function<bool(const JournalRow&)>& row) override;
   std::int64_t stray_posting_seq(std::int64_t seq) override;
   std::unique_ptr<RowCursor> table_rows(const TableSpec& table) override;
   std::vector<GroupedSums> grouped_balances(const BalanceGrouping& grouping) override;

@@ -269,8 +269,8 @@ class ReadTxn {
                                             std::int64_t except_currency) = 0;
 
   // ---- The journal, for export and verify ----
-  // Calls row for every event in seq order until it returns false.
-  virtual void scan_journal(const std::function<bool(const JournalRow&)>& row) = 0;
+  // Calls row for every event from first_seq on, in seq order, until it returns false.
+  virtual void scan_journal(std::int64_t first_seq, const std::function<bool(const JournalRow&)>& row) = 0;
   // The highest seq of a posting above seq (a posting that belongs to no event), 0 if none.
   virtual std::int64_t stray_posting_seq(std::int64_t seq) = 0;
   // Every row of a table in key order, each value as text ("NULL" for a null).

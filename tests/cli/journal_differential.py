@@ -8,8 +8,9 @@ imported into a new ledger. Python's decimal module then recomputes, independent
   (a) the balances by account, fund, donor and currency, in each currency (exact sums), and
   (b) the USD (functional) balances by account and fund: each posting's USD is amount / per_usd at
       the rate with the latest effective date on or before the entry date, rounded half-even to
-      cents, and per entry and fund the residual (minus the sum of that fund's USD) goes to account
-      5900 in that fund,
+      cents, except foreign cash taken (1100, a credit), which leaves at the USD the fund's cash in
+      that currency carries, in proportion (rules version 3), the difference to 4700; and per entry
+      and fund the residual (minus the sum of that fund's USD) goes to account 5900 in that fund,
 
 for all time, as of 2023-12-31, and from 2024-01-01 to 2024-06-30, and compares them byte for byte
 with `balances --format csv`. It also checks `verify`, that importing the same file again records
@@ -20,6 +21,7 @@ Exit status 0 when every check passes, 1 otherwise; the last line is "N passed, 
 """
 
 import argparse
+from fractions import Fraction
 import datetime
 import decimal
 import json
@@ -194,6 +196,11 @@ class RateTable:
         return best
 
 
+def half_even_div(numerator, denominator):
+    """numerator / denominator rounded half-even to an integer, exactly (a Fraction rounds so)."""
+    return round(Fraction(Decimal(numerator)) / Fraction(Decimal(denominator)))
+
+
 def usd_cents(amount, per_usd):
     """amount / per_usd rounded half-even to cents, exactly, as an integer number of cents."""
     numerator = amount * 100
@@ -332,15 +339,35 @@ def derive_postings(entries, rates):
     """Every posting with its date, amount (Decimal) and USD cents, and the 5900 residuals."""
     derived = []  # (date, account, fund, donor, currency, amount Decimal, usd cents, residual?)
     per_entry = {}
+    pools = {}  # (fund, currency) -> [amount, usd cents]: each fund's foreign cash, in the order recorded
     for entry in entries:
         day = entry["date"]
         usd_by_fund = {}
         rows = []
+        realized = {}  # fund -> [currency of the first cash taken, cents]
         for p in entry["postings"]:
             amount = Decimal(p["amount"])
-            cents = int(amount * 100) if p["currency"] == "USD" else usd_cents(amount, rates.on(p["currency"], day))
+            currency = p["currency"]
+            cents = int(amount * 100) if currency == "USD" else usd_cents(amount, rates.on(currency, day))
+            if p["account"] == "1100" and currency != "USD":
+                pool = pools.setdefault((p["fund"], currency), [Decimal(0), 0])
+                if amount < 0 and pool[0] > 0:
+                    # Rules version 3: foreign cash leaves at the USD it carries, in proportion (all
+                    # of it when emptied), beyond what is held at the day's rate; 4700 the difference.
+                    taken = min(-amount, pool[0])
+                    carried = pool[1] if taken == pool[0] else half_even_div(pool[1] * taken, pool[0])
+                    beyond = -amount - taken
+                    relieved = -carried + (usd_cents(-beyond, rates.on(currency, day)) if beyond else 0)
+                    realized.setdefault(p["fund"], [currency, 0])[1] += cents - relieved
+                    cents = relieved
+                pool[0] += amount
+                pool[1] += cents
             usd_by_fund[p["fund"]] = usd_by_fund.get(p["fund"], 0) + cents
-            rows.append((day, p["account"], p["fund"], p.get("donor", ""), p["currency"], amount, cents, False))
+            rows.append((day, p["account"], p["fund"], p.get("donor", ""), currency, amount, cents, False))
+        for fund, (currency, cents) in realized.items():
+            if cents:
+                usd_by_fund[fund] += cents
+                rows.append((day, "4700", fund, "", currency, Decimal(0), cents, False))
         for fund, total in usd_by_fund.items():
             if total != 0:
                 rows.append((day, "5900", fund, "", None, Decimal(0), -total, True))

@@ -573,3 +573,162 @@ TEST_CASE("A ledger made before rules version 2 records as it always did until r
   CHECK(Sums(ledger).of("1100 A EUR") == "EUR 0.00 / USD 0.00");
   check_verified(ledger);
 }
+
+// ---- Rules version 3: what the simulator (tests/sim) found, each shrunk to a few events ----
+
+namespace {
+
+// Export, replay into a new ledger, export again: the same bytes.
+void check_replays(const Ledger& ledger, TemporaryDirectory& directory) {
+  std::ostringstream first;
+  fundledger::export_journal(ledger, first);
+  std::istringstream input(first.str());
+  const fundledger::ReplayReport report = fundledger::replay(input, "journal.jsonl", directory.file("replayed.db"));
+  INFO("replay: seq " << report.first_bad_seq << ": " << report.problem);
+  REQUIRE(report.ok);
+  std::ostringstream second;
+  fundledger::export_journal(Ledger::open(directory.file("replayed.db"), fundledger::OpenMode::read_only), second);
+  CHECK(second.str() == first.str());
+}
+
+// A treasury conversion in fund A: EUR 450.00 sold for USD 562.50 (the rate 0.8), through 1900.
+std::string conversion(const std::string& id, const std::string& day) {
+  return R"({"type":"entry","id":")" + id + R"(","date":")" + day + R"(","postings":[)"
+         R"({"account":"1100","fund":"A","currency":"EUR","amount":"-450.00"},)"
+         R"({"account":"1900","fund":"A","currency":"EUR","amount":"450.00"},)"
+         R"({"account":"1900","fund":"A","currency":"USD","amount":"-562.50"},)"
+         R"({"account":"1100","fund":"A","currency":"USD","amount":"562.50"}]})";
+}
+
+}  // namespace
+
+TEST_CASE("A December close left the exchange realized on money paid ahead out of the year-end") {
+  TemporaryDirectory directory;
+  Ledger ledger = two_funds(directory.file("fund.db"));
+  recorded(ledger, R"({"type":"setting","key":"recognition","value":"per-instalment","effective":"2022-10-01"})");
+  recorded(ledger, R"({"type":"rate","currency":"EUR","effective":"2022-11-01","per_usd":"0.9"})");
+  recorded(ledger, R"({"type":"pledge","id":"PL","donor":"DEU","fund":"A","purpose":"general","currency":"EUR","amount":"2000.00","signed":"2022-11-03","installments":[{"due":"2022-12-20","amount":"1000.00"},{"due":"2023-06-01","amount":"1000.00"}]})");
+  // Paid ahead of the first instalment: held for the pledge at 900.00 / 0.9 = 1000.00.
+  recorded(ledger, R"({"type":"receipt","id":"R","date":"2022-11-04","fund":"A","currency":"EUR","amount":"900.00","pledge":"PL"})");
+  close(ledger, "2022-11");
+  recorded(ledger, R"({"type":"rate","currency":"EUR","effective":"2022-12-01","per_usd":"0.8"})");
+  close(ledger, "2022-12");
+  // December's close recognizes the first instalment at 0.8 (1250.00) and applies the 900.00 held
+  // to it: 1200 gives up 1250.00 x 900 / 1000 = 1125.00 against the 1000.00 the money carried, a
+  // loss of 125.00 in 4700 dated 2022-12-20 (the cash's revaluation gains it back in 4710), which
+  // the year-end closes with the revenue: 3100 takes 1250.00 - 125.00 + 125.00.
+  const std::int64_t closing = last_seq(ledger);
+  CHECK(postings_of(ledger, closing) ==
+        sorted({"1200|A|DEU||PL|EUR|1000.00|1250.00", "4100|A|DEU||PL|EUR|-1000.00|-1250.00",
+                "2100|A|DEU||PL|EUR|900.00|1000.00", "1200|A|DEU||PL|EUR|-900.00|-1125.00",
+                "4700|A||||EUR|0.00|125.00", "1100|A||||EUR|0.00|125.00", "4710|A||||EUR|0.00|-125.00",
+                "4100|A|DEU||PL|EUR|1000.00|1250.00", "4700|A||||EUR|0.00|-125.00", "4710|A||||EUR|0.00|125.00",
+                "1900|A||||EUR|-1000.00|-1250.00", "1900|A||||USD|1250.00|1250.00",
+                "3100|A||||USD|-1250.00|-1250.00"}));
+  const Sums in_2022(ledger);
+  CHECK(in_2022.of("4700 A EUR") == "EUR 0.00 / USD 0.00");
+  CHECK(in_2022.of("4100 A EUR") == "EUR 0.00 / USD 0.00");
+  CHECK(in_2022.of("3100 A USD") == "USD -1250.00 / USD -1250.00");
+  CHECK(in_2022.of("1200 A DEU PL EUR") == "EUR 100.00 / USD 125.00");
+  CHECK(in_2022.of("2100 A DEU PL EUR") == "EUR 0.00 / USD 0.00");
+  check_verified(ledger);
+  check_replays(ledger, directory);
+}
+
+TEST_CASE("An allowance revalued under floor rounding carried a cent more than its receivable") {
+  TemporaryDirectory directory;
+  Ledger ledger = two_funds(directory.file("fund.db"));
+  recorded(ledger, R"({"type":"setting","key":"rounding","value":"floor","effective":"2023-01-01"})");
+  recorded(ledger, R"({"type":"rate","currency":"GBP","effective":"2023-12-01","per_usd":"0.8271"})");
+  recorded(ledger, R"({"type":"pledge","id":"PL","donor":"DEU","fund":"A","purpose":"general","currency":"GBP","amount":"11515.82","signed":"2023-12-05"})");
+  recorded(ledger, R"({"type":"allowance","id":"AL","pledge":"PL","date":"2023-12-10","amount":"11515.82"})");
+  recorded(ledger, R"({"type":"rate","currency":"GBP","effective":"2023-12-20","per_usd":"0.8360"})");
+  // Pledged at 11515.82 / 0.8271 = 13923.128... -> 13923.12, all of it allowed for. The December
+  // close (whose revaluation stays) restates at 11515.82 / 0.8360 = 13774.904...: the receivable
+  // floors to 13774.90; the allowance, its contra, to -13774.90 (a credit rounded by its own sign
+  // would be -13774.91, a cent more than the receivable it offsets).
+  close(ledger, "2023-12");
+  const Sums sums(ledger);
+  CHECK(sums.of("1200 A DEU PL GBP") == "GBP 11515.82 / USD 13774.90");
+  CHECK(sums.of("1290 A DEU PL GBP") == "GBP -11515.82 / USD -13774.90");
+  check_verified(ledger);
+}
+
+TEST_CASE("A treasury conversion that emptied a fund's euros left the fund carrying dollars for them") {
+  TemporaryDirectory directory;
+  Ledger ledger = two_funds(directory.file("fund.db"));
+  recorded(ledger, R"({"type":"rate","currency":"EUR","effective":"2024-01-01","per_usd":"0.9"})");
+  recorded(ledger, R"({"type":"receipt","id":"R","date":"2024-01-05","fund":"A","currency":"EUR","amount":"900.00","donor":"DEU"})");
+  recorded(ledger, R"({"type":"rate","currency":"EUR","effective":"2024-02-01","per_usd":"0.8"})");
+  // Half the euros sold at 0.8: they leave at half of the 1000.00 they carry, 500.00, and are
+  // worth 562.50 today: 62.50 realized (4700, a gain). Then the rest: all that remains, 500.00.
+  const std::string half = conversion("FX-1", "2024-02-05");
+  const std::int64_t first = recorded(ledger, half);
+  CHECK(postings_of(ledger, first) == sorted({"1100|A||||EUR|-450.00|-500.00", "1900|A||||EUR|450.00|562.50",
+                                              "1900|A||||USD|-562.50|-562.50", "1100|A||||USD|562.50|562.50",
+                                              "4700|A||||EUR|0.00|-62.50"}));
+  // The same entry again is the same entry: a no-op, its 4700 not taken for a posting given.
+  CHECK_FALSE(record(ledger, half).recorded);
+  recorded(ledger, conversion("FX-2", "2024-02-06"));
+  const Sums sums(ledger);
+  CHECK(sums.of("1100 A EUR") == "EUR 0.00 / USD 0.00");
+  CHECK(sums.of("1100 A USD") == "USD 1125.00 / USD 1125.00");
+  CHECK(sums.of("4700 A EUR") == "EUR 0.00 / USD -125.00");
+  check_verified(ledger);
+  check_replays(ledger, directory);
+}
+
+TEST_CASE("Reversing a receipt that recognized an instalment took the recognition back from a settled pledge") {
+  TemporaryDirectory directory;
+  Ledger ledger = two_funds(directory.file("fund.db"));
+  recorded(ledger, R"({"type":"setting","key":"recognition","value":"per-instalment","effective":"2024-01-01"})");
+  recorded(ledger, R"({"type":"rate","currency":"EUR","effective":"2024-01-01","per_usd":"0.9"})");
+  recorded(ledger, R"({"type":"pledge","id":"PL","donor":"DEU","fund":"A","purpose":"general","currency":"EUR","amount":"3000.00","signed":"2024-01-05","installments":[{"due":"2024-01-10","amount":"1000.00"},{"due":"2024-06-01","amount":"2000.00"}]})");
+  // R1 recognizes the first instalment (1111.11) and settles 600.00 of it (666.67); R2 settles
+  // the other 400.00 (444.44) and holds 600.00 ahead of the second instalment.
+  recorded(ledger, R"({"type":"receipt","id":"R1","date":"2024-01-12","fund":"A","currency":"EUR","amount":"600.00","pledge":"PL"})");
+  recorded(ledger, R"({"type":"receipt","id":"R2","date":"2024-01-15","fund":"A","currency":"EUR","amount":"1000.00","pledge":"PL"})");
+  // R1 bounced: the instalment stays recognized, 600.00 of it outstanding again.
+  const std::int64_t reversal =
+      recorded(ledger, R"({"type":"reversal","id":"REV","reverses":"R1","date":"2024-01-20"})");
+  CHECK(postings_of(ledger, reversal) ==
+        sorted({"1100|A|DEU|||EUR|-600.00|-666.67", "1200|A|DEU||PL|EUR|600.00|666.67"}));
+  const Sums sums(ledger);
+  CHECK(sums.of("1200 A DEU PL EUR") == "EUR 600.00 / USD 666.67");
+  CHECK(sums.of("4100 A DEU PL EUR") == "EUR -1000.00 / USD -1111.11");
+  CHECK(sums.of("2100 A DEU PL EUR") == "EUR -600.00 / USD -666.67");
+  check_verified(ledger);
+}
+
+TEST_CASE("A ledger on rules version 2 keeps converting treasury cash at the day's rate") {
+  TemporaryDirectory directory;
+  // What init recorded before version 3: the same events with rules_version 2.
+  Ledger older = Ledger::create(directory.file("older.db"));
+  for (const fundledger::Event& event : fundledger::detail::standard_events(false)) {
+    const auto* setting = std::get_if<fundledger::SettingEvent>(&event);
+    older.record(setting && setting->key == "rules_version"
+                     ? fundledger::parse_event(R"({"type":"setting","key":"rules_version","value":"2"})")
+                     : event);
+  }
+  recorded(older, R"({"type":"fund","code":"A","name":"Fund A","kind":"general"})");
+  recorded(older, R"({"type":"donor","code":"DEU","name":"Germany","category":"government","country":"DE"})");
+  recorded(older, R"({"type":"rate","currency":"EUR","effective":"2024-01-01","per_usd":"0.9"})");
+  recorded(older, R"({"type":"receipt","id":"R","date":"2024-01-05","fund":"A","currency":"EUR","amount":"900.00","donor":"DEU"})");
+  recorded(older, R"({"type":"rate","currency":"EUR","effective":"2024-02-01","per_usd":"0.8"})");
+  const std::int64_t seq = recorded(older, conversion("FX-1", "2024-02-05"));
+  CHECK(postings_of(older, seq) == sorted({"1100|A||||EUR|-450.00|-562.50", "1900|A||||EUR|450.00|562.50",
+                                           "1900|A||||USD|-562.50|-562.50", "1100|A||||USD|562.50|562.50"}));
+  // Version 3 from March: the rest of the euros leave at what they carry (1000.00 - 562.50).
+  recorded(older, R"({"type":"setting","key":"rules_version","value":"3","effective":"2024-03-01"})");
+  const std::int64_t later = recorded(older, conversion("FX-2", "2024-03-05"));
+  CHECK(postings_of(older, later) == sorted({"1100|A||||EUR|-450.00|-437.50", "1900|A||||EUR|450.00|562.50",
+                                             "1900|A||||USD|-562.50|-562.50", "1100|A||||USD|562.50|562.50",
+                                             "4700|A||||EUR|0.00|-125.00"}));
+  // Rules only move forward: back to 2 after 3 is refused.
+  const fundledger::Error error = error_from([&] {
+    record(older, R"({"type":"setting","key":"rules_version","value":"2","effective":"2024-04-01"})");
+  });
+  CHECK(error.code() == ErrorCode::bad_input);
+  CHECK_THAT(error.what(), Catch::Matchers::Contains("no lower than version 3"));
+  check_verified(older);
+}

@@ -102,7 +102,7 @@ TEST_CASE("Store: appended events and postings read back as written, and an unco
     CHECK_FALSE(postings[0].date.has_value());  // on the event's day
     CHECK(postings[1].date == 19741);
     std::vector<std::int64_t> seqs;
-    txn->scan_journal([&](const JournalRow& row) {
+    txn->scan_journal(1, [&](const JournalRow& row) {
       seqs.push_back(row.event.seq);
       if (row.event.seq == 2) CHECK(row.posting_days == std::vector<std::int32_t>{19740, 19741});
       return true;
