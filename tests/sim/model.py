@@ -872,9 +872,11 @@ class Model:
         rest = amt - ca
         usd = cu + (self._v(rest, cur, d) if rest else 0)
         if ca:
-            w = worth if worth is not None else self._v(ca, cur, d)
+            # [Relief at carrying USD] the exchange is what was posted (carrying for the part
+            # covered, the day's value beyond it) against the whole amount's value (decided)
+            w = worth if worth is not None else self._v(amt, cur, d)
             fd = (key[1], d)
-            ctx.fx[fd] = ctx.fx.get(fd, 0) + w - cu
+            ctx.fx[fd] = ctx.fx.get(fd, 0) + w - usd
         self.post(ctx, key[0], key[1], key[2], key[3], cur, amt, usd, d, pos)
         return usd
 
