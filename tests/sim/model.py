@@ -1774,10 +1774,8 @@ class Model:
 
     # ------------------------------------------------------------------ reversal
 
-    def _ev_reversal(self, e, ctx):
-        d = self._event_date(e, ctx)
-        tid = e['reverses']
-        t = self.events.get(tid) if isinstance(tid, str) else None
+    def _check_reversible(self, t, tid, d):
+        """[Reversals] The reversals refused."""
         if t is None:
             raise Refuse('unknown event %r' % (tid,))
         if t.type == 'reversal':
@@ -1807,6 +1805,12 @@ class Model:
             # [Reversals] refused only when 1290 now holds less than the allowance
             if -t.pledge.A.amt < t.amount:
                 raise Refuse('the allowance was used or released: reverse the write-off first')
+
+    def _ev_reversal(self, e, ctx):
+        d = self._event_date(e, ctx)
+        tid = e['reverses']
+        t = self.events.get(tid) if isinstance(tid, str) else None
+        self._check_reversible(t, tid, d)
         allow = self._bool(e, 'allow_overdraft')
         own = set(id(h) for h in t.own)
         # version 3, rule 4: a receipt or apply keeps the instalments it recognized and the money
@@ -1917,6 +1921,50 @@ class Model:
         ctx.fx = {}
         ctx.usd_sum = {}
         # 2. revaluation
+        revals, agg = self._revalue(ctx, P, L, stale)
+        if not december:
+            for pos, x in revals:
+                self.post(ctx, *pos.key, 0, -x, L1, pos, tag='revaluation')
+                rec.changes[pos] -= x
+            for (f, c), x in agg.items():
+                self.post(ctx, '4710', f, '', '', c, 0, x, L1, tag='revaluation')
+        else:
+            self._december(ctx, revals, late, L, L1)
+        self._set(self, 'last_closed', P)
+        self._set(self, 'closed_L', L)
+        self._dset(self.close_recs, P, rec)
+
+    def _december(self, ctx, revals, late, L, L1):
+        """Steps 3 and 4 of a December close: the restatement of later reliefs, the year-end."""
+        # 3. restatement of later reliefs
+        seq0 = None
+        for s, md in self.ev_maxdate:
+            if md > L:
+                seq0 = s
+                break
+        if seq0 is not None:
+            for pos, x in revals:
+                self._walk(ctx, pos, x, seq0, ctx.seq, L, L1)
+        # 4. year-end
+        self._year_end(ctx, L)
+        if late is not None:
+            # steps 2 to 4 net to zero per fund and day but for the exchange the restatement
+            # realized: step 1's sums are added to theirs
+            fx, usd_sum = late
+            for k, v in fx.items():
+                ctx.fx[k] = ctx.fx.get(k, 0) + v
+            for k, v in usd_sum.items():
+                ctx.usd_sum[k] = ctx.usd_sum.get(k, 0) + v
+            self.finalize(ctx)
+        else:
+            # the exchange the restatement realized on days of the next year
+            self.finalize(ctx)
+
+    def _revalue(self, ctx, P, L, stale):
+        """Step 2 of the close: every foreign-currency position restated at L's rate, 4710 the
+        opposite per fund and currency. Returns the restatements and their sums by fund and
+        currency."""
+        rec = ctx.rec
         positions = []
         need = set()
         for pos in self._positions():
@@ -1954,39 +2002,7 @@ class Model:
                 self._set(pos, 'revalued', pos.revalued + 1)
         for (f, c), x in agg.items():
             self.post(ctx, '4710', f, '', '', c, 0, -x, L, tag='revaluation')
-        if not december:
-            for pos, x in revals:
-                self.post(ctx, *pos.key, 0, -x, L1, pos, tag='revaluation')
-                rec.changes[pos] -= x
-            for (f, c), x in agg.items():
-                self.post(ctx, '4710', f, '', '', c, 0, x, L1, tag='revaluation')
-        else:
-            # 3. restatement of later reliefs
-            seq0 = None
-            for s, md in self.ev_maxdate:
-                if md > L:
-                    seq0 = s
-                    break
-            if seq0 is not None:
-                for pos, x in revals:
-                    self._walk(ctx, pos, x, seq0, ctx.seq, L, L1)
-            # 4. year-end
-            self._year_end(ctx, L)
-            if late is not None:
-                # steps 2 to 4 net to zero per fund and day but for the exchange the restatement
-                # realized: step 1's sums are added to theirs
-                fx, usd_sum = late
-                for k, v in fx.items():
-                    ctx.fx[k] = ctx.fx.get(k, 0) + v
-                for k, v in usd_sum.items():
-                    ctx.usd_sum[k] = ctx.usd_sum.get(k, 0) + v
-                self.finalize(ctx)
-            else:
-                # the exchange the restatement realized on days of the next year
-                self.finalize(ctx)
-        self._set(self, 'last_closed', P)
-        self._set(self, 'closed_L', L)
-        self._dset(self.close_recs, P, rec)
+        return revals, agg
 
     def _walk(self, ctx, pos, untaken, seq_from, seq_to, L, L1):
         mv = pos.moves
