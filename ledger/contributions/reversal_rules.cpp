@@ -180,6 +180,23 @@ void restore_cuts(RuleContext& context, PostingBuilder& builder, const std::vect
 
 }  // namespace
 
+// Version 3: an allowance the reversal leaves beyond its receivable (a write-off's negation puts
+// back each at its original USD, which can cross by a cent) is released, as after any event that
+// moves a pledge's receivable.
+void release_after_reversal(RuleContext& context, PostingBuilder& builder, const std::vector<StoredPosting>& postings,
+                            Date date) {
+  if (!rules_at_least(context.master, date, 3)) return;
+  std::vector<std::int64_t> pledges;
+  for (const StoredPosting& p : postings) {
+    if (p.pledge_id && std::find(pledges.begin(), pledges.end(), p.pledge_id) == pledges.end()) {
+      pledges.push_back(p.pledge_id);
+    }
+  }
+  for (const std::int64_t pledge_id : pledges) {
+    release_excess_allowance(context, builder, context.master.pledges.by_id(pledge_id));
+  }
+}
+
 // For the reversal of a receipt or an apply under version 3: the holding whose moves are the
 // event's own (an apply's receipt; 0 for a receipt, whose moves are all of money paid ahead).
 // Empty for every other reversal, which undoes the recognitions of the event it reverses.
@@ -231,6 +248,7 @@ void rule_reversal(RuleContext& context, const ReversalEvent& reversal) {
     PostingBuilder builder(context, reversal.date, "reversal " + reversal.id);
     const std::int64_t own = negate_at_carrying(context, builder, postings, holding);
     restore_cuts(context, builder, cuts);
+    release_after_reversal(context, builder, postings, reversal.date);
     if (!builder.empty()) change.postings = builder.finish();
     if (holding) change.move(holding->seq, -holding->initial_minor, holding->asset ? own : -own);
   } else {

@@ -299,6 +299,23 @@ std::map<BalanceKeyIds, Position> year_results(RuleContext& context, PostingBuil
   return results;
 }
 
+// Version 3: the restated reliefs of a pledge's receivable and allowance, each in proportion, can
+// leave the allowance a cent beyond the receivable; the excess is released on the first day after
+// the period, as after any event that moves the receivable.
+void release_after_restatement(RuleContext& context, PostingBuilder& builder,
+                               const std::map<BalanceKeyIds, std::int64_t>& restated, const Period& period) {
+  if (!rules_at_least(context.master, period.last_day(), 3)) return;
+  std::vector<std::int64_t> pledges;
+  for (const auto& [key, usd] : restated) {
+    if (key[4] && std::find(pledges.begin(), pledges.end(), key[4]) == pledges.end()) pledges.push_back(key[4]);
+  }
+  builder.post_on(period.next().first_day());
+  for (const std::int64_t pledge_id : pledges) {
+    release_excess_allowance(context, builder, context.master.pledges.by_id(pledge_id));
+  }
+  builder.post_on(builder.date());
+}
+
 StoredPosting year_end_posting(const BalanceKeyIds& key, std::int64_t amount_minor, std::int64_t functional_minor) {
   StoredPosting posting = usd_only(key, functional_minor);
   posting.amount_minor = amount_minor;
@@ -395,6 +412,7 @@ void rule_period_close(RuleContext& context, const PeriodCloseEvent& event) {
       const std::int32_t earliest_day = period.next().first_day().day_number();
       restate_key_reliefs(context, builder, restated.by_key, *from_seq, earliest_day);
       restate_holding_reliefs(context, builder, restated.by_holding, *from_seq, earliest_day);
+      release_after_restatement(context, builder, restated.by_key, period);
     }
   }
   if (year_end) close_year(context, builder, period);

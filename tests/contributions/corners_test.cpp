@@ -732,3 +732,27 @@ TEST_CASE("A ledger on rules version 2 keeps converting treasury cash at the day
   CHECK_THAT(error.what(), Catch::Matchers::Contains("no lower than version 3"));
   check_verified(older);
 }
+
+TEST_CASE("Reversing a write-off put the allowance back a cent above its receivable") {
+  TemporaryDirectory directory;
+  Ledger ledger = two_funds(directory.file("fund.db"));
+  recorded(ledger, R"({"type":"rate","currency":"EUR","effective":"2022-03-01","per_usd":"0.8509"})");
+  recorded(ledger, R"({"type":"pledge","id":"PL","donor":"DEU","fund":"A","purpose":"general","currency":"EUR","amount":"6277.56","signed":"2022-03-03","installments":[{"due":"2022-04-26","amount":"2200.48"},{"due":"2022-08-10","amount":"178.69"},{"due":"2022-12-06","amount":"3898.39"}]})");
+  recorded(ledger, R"({"type":"rate","currency":"EUR","effective":"2022-04-01","per_usd":"0.8968"})");
+  recorded(ledger, R"({"type":"rate","currency":"JPY","effective":"2022-04-01","per_usd":"142.691"})");
+  recorded(ledger, R"({"type":"receipt","id":"R","date":"2022-04-03","fund":"A","currency":"JPY","amount":"300376","pledge":"PL"})");
+  recorded(ledger, R"({"type":"allowance","id":"AL","pledge":"PL","date":"2022-04-08","amount":"2649.31"})");
+  recorded(ledger, R"({"type":"write_off","id":"WO","pledge":"PL","date":"2022-05-02","amount":"1188.49"})");
+  recorded(ledger, R"({"type":"reduction","id":"RED","pledge":"PL","date":"2022-06-10","amount":"2327.38"})");
+  // The write-off's negation gives back 1396.75 of allowance and 1396.74 of receivable (their
+  // carrying USD then), their cent to 5400; the allowance is then a cent above the receivable, and
+  // that cent is released.
+  const std::int64_t reversal = recorded(ledger, R"({"type":"reversal","id":"REV","reverses":"WO","date":"2024-04-08"})");
+  CHECK(postings_of(ledger, reversal) ==
+        sorted({"1290|A|DEU||PL|EUR|-1188.49|-1396.75", "1200|A|DEU||PL|EUR|1188.49|1396.74",
+                "5400|A||||EUR|0.00|0.01", "1290|A|DEU||PL|EUR|0.00|0.01", "5400|A|DEU||PL|EUR|0.00|-0.01"}));
+  const Sums sums(ledger);
+  CHECK(sums.of("1200 A DEU PL EUR") == "EUR 2062.34 / USD 2423.71");
+  CHECK(sums.of("1290 A DEU PL EUR") == "EUR -2062.34 / USD -2423.71");
+  check_verified(ledger);
+}

@@ -76,7 +76,8 @@ precise; those items say "decided".
     (decided: "as a relief would"). The own holding ends with all its carrying USD taken (a USD-only
     posting on it for what the original USD leaves, difference to 4700). 2200 and all other
     postings: the negated original USD. A generic entry's reversal is exempt from the cash rule, yet
-    its cash negations are relieved at carrying. A reversal does not release an allowance;
+    its cash negations are relieved at carrying. From version 3 a reversal releases an allowance it
+    leaves beyond the receivable (rule 8);
     recognizing "now" an instalment cut restored by reversing a reduction does not apply money paid
     ahead.
 13. [Reversals] Refused (decided where the document was silent): of a budget or an amendment (no
@@ -1867,6 +1868,12 @@ class Model:
         if t.type == 'pledge':
             self._set(t.pledge, 'reversed', True)
         self._set(t, 'reversed', True)
+        if self._ver(d) >= 3:
+            # [Version 3, rule 8] an allowance the reversal leaves beyond its receivable is released
+            for pid in dict.fromkeys(p.pledge for p in t.postings if p.pledge):
+                pl = self.pledges[pid]
+                if not pl.reversed:
+                    self._release(ctx, pl, d)
         self.finalize(ctx)
         if not allow and t.type != 'entry':
             self._cash_check(ctx)
@@ -1945,6 +1952,11 @@ class Model:
         if seq0 is not None:
             for pos, x in revals:
                 self._walk(ctx, pos, x, seq0, ctx.seq, L, L1)
+            if self._ver(L) >= 3:
+                # [Version 3, rule 8] an allowance the restatement leaves beyond its receivable is
+                # released on the first day after the month
+                for pid in dict.fromkeys(pos.key[3] for pos, _ in revals if pos.kind in ('R', 'A')):
+                    self._release(ctx, self.pledges[pid], L1)
         # 4. year-end
         self._year_end(ctx, L)
         if late is not None:
