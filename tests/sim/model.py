@@ -1496,7 +1496,9 @@ class Model:
         self._against(ctx, pl)
         self.finalize(ctx)
 
-    def _ev_reduction(self, e, ctx):
+    def _against_pledge(self, e, ctx):
+        """An event against a pledge (reduction, allowance, write-off): its date, the pledge, the
+        amount; refused for a reversed pledge or a date before its signing."""
         d = self._event_date(e, ctx)
         pl = self._pledge(e['pledge'])
         a = self._amount(e['amount'], pl.cur)
@@ -1504,6 +1506,10 @@ class Model:
             raise Refuse('pledge %s is reversed' % pl.id)
         if d < pl.signed:
             raise Refuse('dated before the pledge was signed')
+        return d, pl, a
+
+    def _ev_reduction(self, e, ctx):
+        d, pl, a = self._against_pledge(e, ctx)
         r = max(pl.R.amt, 0)
         u = pl.unrecognized()
         ahead = min(pl.paid_ahead(), u)
@@ -1556,13 +1562,7 @@ class Model:
         self.finalize(ctx)
 
     def _ev_allowance(self, e, ctx):
-        d = self._event_date(e, ctx)
-        pl = self._pledge(e['pledge'])
-        a = self._amount(e['amount'], pl.cur)
-        if pl.reversed:
-            raise Refuse('pledge %s is reversed' % pl.id)
-        if d < pl.signed:
-            raise Refuse('dated before the pledge was signed')
+        d, pl, a = self._against_pledge(e, ctx)
         room = pl.R.amt + pl.A.amt
         if a > room:
             raise Refuse('more than is outstanding and not yet allowed for')
@@ -1576,13 +1576,7 @@ class Model:
         self.finalize(ctx)
 
     def _ev_write_off(self, e, ctx):
-        d = self._event_date(e, ctx)
-        pl = self._pledge(e['pledge'])
-        a = self._amount(e['amount'], pl.cur)
-        if pl.reversed:
-            raise Refuse('pledge %s is reversed' % pl.id)
-        if d < pl.signed:
-            raise Refuse('dated before the pledge was signed')
+        d, pl, a = self._against_pledge(e, ctx)
         if a > -pl.A.amt:
             raise Refuse('more than is allowed for')
         if a > pl.R.amt:
