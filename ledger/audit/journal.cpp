@@ -1,7 +1,7 @@
 // The audit trail: export, verify and replay of the hash-chained journal. Verify and replay record
-// the events again through the same rules as every writer (the recorder): verify into a private
-// temporary ledger, whose every table it then compares with the stored ones; replay into the new
-// ledger.
+// the events again through the same rules as every writer (the recorder): verify into a rebuild
+// held in memory, each event compared with its stored row as it goes and every other table at the
+// end; replay into the new ledger.
 #include "audit/difference.hpp"
 #include "audit/hash.hpp"
 #include "audit/invariants.hpp"
@@ -9,16 +9,20 @@
 #include "core/event_json.hpp"
 #include "core/journal_lines.hpp"
 #include "core/ledger_access.hpp"
+#include "core/recorder.hpp"
 #include "core/rules.hpp"
+#include "store/memory_store.hpp"
 
 #include <fundledger/error.hpp>
 #include <fundledger/journal.hpp>
 #include <fundledger/limits.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <istream>
 #include <map>
+#include <set>
 #include <ostream>
 
 #include <fcntl.h>
@@ -130,14 +134,34 @@ std::int64_t export_journal(const Ledger& ledger, std::ostream& out, const Progr
 
 namespace {
 
-// A ledger built from the stored events, through the same recorder as every writer: what the
-// journal says every stored row should be. It is a private temporary SQLite database: its pages
-// live in the page cache and spill to a temporary file deleted on close, so that verify's memory
-// stays flat however long the journal.
+// The ledger built again from the stored events, through the same recorder as every writer, into
+// memory (store/memory_store.hpp): what the journal says every stored row should be. Each event is
+// compared with its stored row and postings as it is recorded; the other tables at the end.
 class Rebuild {
  public:
-  Rebuild() : ledger_(Ledger::create("")), recorder_(detail::LedgerAccess::recorder(ledger_)) {
+  explicit Rebuild(store::ReadTxn& stored)
+      : stored_(stored),
+        recorder_(
+            [this, &stored] {
+              auto memory = std::make_unique<store::MemoryLedger>(stored);
+              memory_ = memory.get();
+              return std::unique_ptr<store::RecordTxn>(std::move(memory));
+            },
+            cache_) {
     recorder_.begin();
+    // The months the journal reopens: their movements are compared at the end, as they end.
+    std::set<std::int64_t> reopened;
+    for (const std::string& body : stored.bodies_of_type("period_reopen")) {
+      try {
+        const Event event = detail::parse_stored_body(body);
+        if (const auto* reopen = std::get_if<PeriodReopenEvent>(&event)) {
+          reopened.insert(detail::month_index(reopen->period.first_day()));
+        }
+      } catch (const Error&) {
+        // A body that is not an event is named when its event is recorded again.
+      }
+    }
+    memory_->keep_months(std::move(reopened));
   }
 
   // Records the stored event again and returns what differs from its stored columns, postings and
@@ -161,16 +185,69 @@ class Rebuild {
         audit::postings_difference(recorder_.last_postings_json(), postings_json_of(stored, row.postings));
     if (!difference.empty()) return "re-executed, the event posts otherwise: " + difference;
     if (recorder_.head().hash != row.event.hash) return "re-executed, the event hashes otherwise: " + recorder_.head().hash;
-    return {};
+    if (std::string problem = stored_rows_difference(row, stored); !problem.empty()) return problem;
+    return closed_months_difference(stored);
   }
 
+  // The months whose movements were compared as they closed: the stored table's rows of them are
+  // left out of the comparison at the end.
+  const std::set<std::int64_t>& compared_months() const { return compared_months_; }
+
   // The rebuilt ledger, committed, for its tables to be compared.
-  std::unique_ptr<store::ReadTxn> finish() {
-    recorder_.commit();
-    return detail::LedgerAccess::store(ledger_).read();
+  store::TableReader& finish() {
+    kept_ = recorder_.commit_and_release();
+    return *memory_;
   }
 
  private:
+  // The movements of the months the event closed (final: the journal never reopens them), against
+  // the stored ones; then memory lets them go.
+  std::string closed_months_difference(const detail::MasterState& stored) {
+    const std::vector<std::int64_t> months = memory_->take_sealed_months();
+    if (months.empty()) return {};
+    recorder_.flush();
+    for (const std::int64_t month : months) {
+      const auto difference = audit::month_difference(stored, stored_, *memory_, month);
+      if (!difference.problem.empty()) return difference.problem;
+      memory_->let_go(month);
+      compared_months_.insert(month);
+    }
+    return {};
+  }
+
+  // The stored event row and postings against those recorded again, column by column.
+  std::string stored_rows_difference(const store::JournalRow& row, const detail::MasterState& stored) {
+    const auto& tables = store::tables();
+    const auto event_values = [](const store::EventRow& event) {
+      return std::vector<std::string>{std::to_string(event.seq), event.event_id.empty() ? "NULL" : event.event_id,
+                                      event.type, event.day ? std::to_string(*event.day) : "NULL", event.body,
+                                      event.recorded_at, event.prev_hash, event.hash};
+    };
+    const auto stored_event = event_values(row.event);
+    const auto rebuilt_event = event_values(memory_->last_event());
+    if (auto difference = audit::row_difference(stored, tables[0], &stored_event, &rebuilt_event); !difference.problem.empty()) {
+      return difference.problem;
+    }
+    const auto posting_values = [&row](const StoredPosting& p, std::size_t line) {
+      auto id = [](std::int64_t value) { return value ? std::to_string(value) : std::string("NULL"); };
+      return std::vector<std::string>{
+          std::to_string(row.event.seq), std::to_string(line), std::to_string(p.date.value_or(row.event.day.value_or(0))),
+          std::to_string(p.account_id), std::to_string(p.fund_id), id(p.donor_id), id(p.project_id), id(p.pledge_id),
+          std::to_string(p.currency_id), std::to_string(p.amount_minor), std::to_string(p.functional_minor),
+          std::to_string(static_cast<int>(p.kind))};
+    };
+    const auto& rebuilt = memory_->last_postings();
+    for (std::size_t line = 0; line < std::max(rebuilt.size(), row.postings.size()); ++line) {
+      std::optional<std::vector<std::string>> kept;
+      std::optional<std::vector<std::string>> given;
+      if (line < row.postings.size()) kept = posting_values(row.postings[line], line);
+      if (line < rebuilt.size()) given = posting_values(rebuilt[line], line);
+      const auto difference = audit::row_difference(stored, tables[1], kept ? &*kept : nullptr, given ? &*given : nullptr);
+      if (!difference.problem.empty()) return difference.problem;
+    }
+    return {};
+  }
+
   // The event as recorded: its stored body, and for an entry the postings it was given (the stored
   // ones but those the ledger added: the residual, and the exchange realized on cash, version 3;
   // both have no amount, which a given posting never has).
@@ -186,8 +263,46 @@ class Rebuild {
     return event;
   }
 
-  Ledger ledger_;
-  detail::Recorder& recorder_;
+  store::ReadTxn& stored_;
+  detail::LedgerCache cache_;
+  store::MemoryLedger* memory_ = nullptr;
+  std::set<std::int64_t> compared_months_;
+  detail::Recorder recorder_;
+  std::unique_ptr<store::RecordTxn> kept_;
+};
+
+// The stored tables but the movements of the months verify compared as they closed.
+class StoredLeavingOut final : public store::TableReader {
+ public:
+  StoredLeavingOut(store::ReadTxn& txn, const std::set<std::int64_t>& months) : txn_(txn), months_(months) {}
+  std::unique_ptr<store::RowCursor> table_rows(const store::TableSpec& table) override {
+    auto rows = txn_.table_rows(table);
+    if (std::string_view(table.name) != "movements" || months_.empty()) return rows;
+    return std::make_unique<Skipping>(std::move(rows), months_);
+  }
+  std::unique_ptr<store::RowCursor> movement_rows(std::int64_t month) override { return txn_.movement_rows(month); }
+
+ private:
+  // The movements rows (account, month, ...) of the other months.
+  class Skipping final : public store::RowCursor {
+   public:
+    Skipping(std::unique_ptr<store::RowCursor> rows, const std::set<std::int64_t>& months)
+        : rows_(std::move(rows)), months_(months) {}
+    bool next() override {
+      while (rows_->next()) {
+        if (!months_.count(std::stoll(rows_->values().at(1)))) return true;
+      }
+      return false;
+    }
+    const std::vector<std::string>& values() const override { return rows_->values(); }
+
+   private:
+    std::unique_ptr<store::RowCursor> rows_;
+    const std::set<std::int64_t>& months_;
+  };
+
+  store::ReadTxn& txn_;
+  const std::set<std::int64_t>& months_;
 };
 
 // What is wrong with one stored event and its postings, before they are recorded again: the chain,
@@ -216,7 +331,7 @@ struct JournalCheck {
   JournalCheck(const detail::Snapshot& snapshot, const VerifyOptions& verify_options, const ProgressCallback& callback,
                std::uint64_t events)
       : master(snapshot.master), options(verify_options), progress(callback), total(events),
-        txn(*snapshot.txn), invariants(snapshot.master) {}
+        rebuild(*snapshot.txn), txn(*snapshot.txn), invariants(snapshot.master) {}
 
   const detail::MasterState& master;
   const VerifyOptions& options;
@@ -279,8 +394,10 @@ VerifyReport verify(const Ledger& ledger, const VerifyOptions& options, const Pr
     }
     // Every row of every table is what the journal gives: the projections, the balances by group
     // and by month, the seals.
-    const auto rebuilt = check.rebuild.finish();
-    if (audit::TableDifference difference = audit::first_difference(snapshot.master, *snapshot.txn, *rebuilt);
+    // (The events and postings were compared as they were recorded again.)
+    store::TableReader& rebuilt = check.rebuild.finish();
+    StoredLeavingOut stored(*snapshot.txn, check.rebuild.compared_months());
+    if (audit::TableDifference difference = audit::first_difference(snapshot.master, stored, rebuilt, {"events", "postings"});
         !difference.problem.empty()) {
       check.fail(difference.seq, difference.problem);
       return check.report;

@@ -38,18 +38,20 @@ std::vector<std::string> column_names(const char* list) {
 // A table's rows in key order, one at a time.
 class TableRows {
  public:
-  TableRows(store::ReadTxn& txn, const store::TableSpec& table) : cursor_(txn.table_rows(table)) { advance(); }
+  explicit TableRows(store::RowCursor& cursor) : cursor_(cursor) { advance(); }
   bool done() const { return done_; }
-  const std::vector<std::string>& values() const { return cursor_->values(); }
-  void advance() { done_ = !cursor_->next(); }
+  const std::vector<std::string>& values() const { return cursor_.values(); }
+  void advance() { done_ = !cursor_.next(); }
 
  private:
-  std::unique_ptr<store::RowCursor> cursor_;
+  store::RowCursor& cursor_;
   bool done_ = false;
 };
 
+// An integer as SQL gives it: digits, a minus sign first if any ("2024-01", a month, is text).
 bool is_integer(const std::string& text) {
-  return !text.empty() && text.find_first_not_of("-0123456789") == std::string::npos;
+  const std::size_t digits = !text.empty() && text[0] == '-' ? 1 : 0;
+  return text.size() > digits && text.find_first_not_of("0123456789", digits) == std::string::npos;
 }
 
 // Key order: numbers as numbers (seq 10 after seq 9), others as text.
@@ -144,32 +146,42 @@ std::int64_t seq_of_row(const std::vector<std::string>& names, const std::vector
 }
 
 
-// The first row in which a table of the store differs from its rebuild, or none.
-TableDifference table_difference(const MasterState& master, store::ReadTxn& stored_txn, store::ReadTxn& rebuilt,
-                                 const store::TableSpec& table) {
+// The names of a table's key columns then its other columns, and how many are key.
+std::pair<std::vector<std::string>, std::size_t> names_of(const store::TableSpec& table) {
   std::vector<std::string> names = column_names(table.key);
   const std::size_t key_count = names.size();
   for (std::string& name : column_names(table.columns)) names.push_back(std::move(name));
-  TableRows stored(stored_txn, table);
-  TableRows expected(rebuilt, table);
+  return {std::move(names), key_count};
+}
+
+// How a stored row and the row the journal gives differ (either absent), or no problem.
+TableDifference compare_rows(const MasterState& master, const store::TableSpec& table,
+                             const std::vector<std::string>& names, std::size_t key_count,
+                             const std::vector<std::string>* stored, const std::vector<std::string>* expected) {
   auto named = [&](const std::vector<std::string>& values) {
     return row_words(table.name) + " " + describe_key(master, table.name, names, values, key_count);
   };
+  const int order = !stored ? 1 : !expected ? -1 : compare_keys(*stored, *expected, key_count);
+  if (order < 0) return {seq_of_row(names, *stored), named(*stored) + " is stored, but the journal gives no such row"};
+  if (order > 0) return {seq_of_row(names, *expected), named(*expected) + " is missing, though the journal gives it"};
+  if (*stored == *expected) return {};
+  return {seq_of_row(names, *expected), named(*stored) + " differs from what the journal gives: " +
+                                            column_differences(master, names, *stored, *expected, key_count)};
+}
+
+// The first row in which two cursors over a table's rows in key order differ, or none.
+TableDifference rows_difference(const MasterState& master, const store::TableSpec& table, store::RowCursor& stored_rows,
+                                store::RowCursor& expected_rows) {
+  const auto [names, key_count] = names_of(table);
+  TableRows stored(stored_rows);
+  TableRows expected(expected_rows);
   while (!stored.done() || !expected.done()) {
     const int order = stored.done()     ? 1
                       : expected.done() ? -1
                                         : compare_keys(stored.values(), expected.values(), key_count);
-    if (order < 0) {
-      return {seq_of_row(names, stored.values()), named(stored.values()) + " is stored, but the journal gives no such row"};
-    }
-    if (order > 0) {
-      return {seq_of_row(names, expected.values()), named(expected.values()) + " is missing, though the journal gives it"};
-    }
-    if (stored.values() != expected.values()) {
-      return {seq_of_row(names, expected.values()),
-              named(stored.values()) + " differs from what the journal gives: " +
-                  column_differences(master, names, stored.values(), expected.values(), key_count)};
-    }
+    TableDifference difference = compare_rows(master, table, names, key_count, order > 0 ? nullptr : &stored.values(),
+                                              order < 0 ? nullptr : &expected.values());
+    if (!difference.problem.empty()) return difference;
     stored.advance();
     expected.advance();
   }
@@ -178,9 +190,25 @@ TableDifference table_difference(const MasterState& master, store::ReadTxn& stor
 
 }  // namespace
 
-TableDifference first_difference(const MasterState& master, store::ReadTxn& stored, store::ReadTxn& rebuilt) {
+TableDifference month_difference(const MasterState& master, store::TableReader& stored, store::TableReader& rebuilt,
+                                 std::int64_t month) {
+  const store::TableSpec& table = *std::find_if(store::tables().begin(), store::tables().end(), [](const auto& spec) {
+    return std::string_view(spec.name) == "movements";
+  });
+  return rows_difference(master, table, *stored.movement_rows(month), *rebuilt.movement_rows(month));
+}
+
+TableDifference row_difference(const MasterState& master, const store::TableSpec& table,
+                               const std::vector<std::string>* stored, const std::vector<std::string>* expected) {
+  const auto [names, key_count] = names_of(table);
+  return compare_rows(master, table, names, key_count, stored, expected);
+}
+
+TableDifference first_difference(const MasterState& master, store::TableReader& stored, store::TableReader& rebuilt,
+                                 const std::vector<std::string>& left_out) {
   for (const store::TableSpec& table : store::tables()) {
-    TableDifference difference = table_difference(master, stored, rebuilt, table);
+    if (std::find(left_out.begin(), left_out.end(), table.name) != left_out.end()) continue;
+    TableDifference difference = rows_difference(master, table, *stored.table_rows(table), *rebuilt.table_rows(table));
     if (!difference.problem.empty()) return difference;
   }
   return {};

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace fundledger::audit {
 
@@ -14,8 +15,18 @@ struct TableDifference {
   std::string problem;   // empty: none
 };
 
-// The first row, over every table in store::tables() order, in which stored differs from rebuilt,
-// named with the codes of master.
-TableDifference first_difference(const detail::MasterState& master, store::ReadTxn& stored, store::ReadTxn& rebuilt);
+// The first row, over every table in store::tables() order but those left out, in which stored
+// differs from rebuilt, named with the codes of master.
+TableDifference first_difference(const detail::MasterState& master, store::TableReader& stored, store::TableReader& rebuilt,
+                                 const std::vector<std::string>& left_out = {});
+
+// The first row of the movements of one month in which stored differs from rebuilt.
+TableDifference month_difference(const detail::MasterState& master, store::TableReader& stored, store::TableReader& rebuilt,
+                                 std::int64_t month);
+
+// How one row of a table differs, its values as text in the order of the table's key and columns
+// (none: absent), or no problem when they are equal.
+TableDifference row_difference(const detail::MasterState& master, const store::TableSpec& table,
+                               const std::vector<std::string>* stored, const std::vector<std::string>* expected);
 
 }  // namespace fundledger::audit

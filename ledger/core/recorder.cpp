@@ -17,7 +17,7 @@
 
 namespace fundledger::detail {
 
-void LedgerCache::refresh(store::ReadTxn& txn) {
+void LedgerCache::refresh(store::StateReader& txn) {
   const store::Head head_now = txn.head();
   if (loaded && head_now.seq == head.seq && head_now.hash == head.hash) return;
   master = txn.load_master();
@@ -27,7 +27,7 @@ void LedgerCache::refresh(store::ReadTxn& txn) {
 }
 
 void Recorder::begin(std::optional<std::string> recorded_at) {
-  txn_ = store_.write();
+  txn_ = begin_();
   pending_.clear();
   totals_.reset();
   unchecked_.clear();
@@ -317,7 +317,7 @@ namespace {
 // balance, sorted by the codes:
 //   account|fund|donor|project|pledge|currency|amount|functional_amount\n
 // (amounts as plain decimals; an absent dimension an empty code).
-std::string closing_balances_hash(const MasterState& master, store::ReadTxn& txn, const Pending& pending, Date day) {
+std::string closing_balances_hash(const MasterState& master, store::StateReader& txn, const Pending& pending, Date day) {
   std::vector<std::pair<std::array<std::string, 6>, std::string>> lines;
   for (const auto& [key, sums] : sums_as_of(txn, pending, day.day_number(), {}, 0)) {
     const KeyedSums row{key, sums};
@@ -357,12 +357,18 @@ void Recorder::seal(const Change& change, std::int64_t seq, const std::string& h
   }
 }
 
-void Recorder::commit() {
+void Recorder::flush() {
   check_balances();
   txn_->add_balances(pending_.take_deltas());
+}
+
+void Recorder::commit() { commit_and_release().reset(); }
+
+std::unique_ptr<store::RecordTxn> Recorder::commit_and_release() {
+  flush();
   txn_->commit();
-  txn_.reset();
   pending_.clear();
+  return std::move(txn_);
 }
 
 void Recorder::rollback() noexcept {

@@ -10,6 +10,7 @@
 
 #include <fundledger/ledger.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,7 +27,7 @@ struct LedgerCache {
   bool loaded = false;
 
   // Reloads from txn when another connection appended events since this one last looked.
-  void refresh(store::ReadTxn& txn);
+  void refresh(store::StateReader& txn);
 };
 
 // An event refused when the balances of its batch were checked (check_balances), after it was
@@ -48,7 +49,10 @@ class Recorder {
     std::vector<StoredPosting> postings;  // each with its date
   };
 
-  Recorder(store::Store& store, LedgerCache& cache) : store_(store), cache_(cache) {}
+  Recorder(store::Store& store, LedgerCache& cache) : begin_([&store] { return store.write(); }), cache_(cache) {}
+  // A recorder into transactions of its own (verify's rebuild in memory).
+  Recorder(std::function<std::unique_ptr<store::RecordTxn>()> begin, LedgerCache& cache)
+      : begin_(std::move(begin)), cache_(cache) {}
 
   // Begins a write transaction; its events are recorded at recorded_at ("YYYY-MM-DDTHH:MM:SSZ"),
   // now when absent.
@@ -64,8 +68,14 @@ class Recorder {
   // Asks the store once which of the ids of the events about to be recorded it holds, so that
   // recording each needs no look-up of its own (a round trip to a database server).
   void look_up(const std::vector<std::string>& event_ids);
+  // Checks the balances and adds the sums recorded so far to the store's tables, within the
+  // transaction.
+  void flush();
   // Adds the balance sums and commits; or rolls back, forgetting what the transaction cached.
   void commit();
+  // Commits and hands back the transaction, whose store lives as long as it does (verify's rebuild
+  // in memory).
+  std::unique_ptr<store::RecordTxn> commit_and_release();
   void rollback() noexcept;
   bool active() const { return txn_ != nullptr; }
 
@@ -94,9 +104,9 @@ class Recorder {
   void seal(const Change& change, std::int64_t seq, const std::string& hash);
   std::int64_t cash_account() const;
 
-  store::Store& store_;
+  std::function<std::unique_ptr<store::RecordTxn>()> begin_;
   LedgerCache& cache_;
-  std::unique_ptr<store::WriteTxn> txn_;
+  std::unique_ptr<store::RecordTxn> txn_;
   Pending pending_;
   std::vector<Unchecked> unchecked_;
   std::string recorded_at_;

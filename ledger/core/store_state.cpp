@@ -77,7 +77,7 @@ BalanceDeltas Pending::take_deltas() {
   return deltas;
 }
 
-std::map<BalanceKeyIds, Position> sums_as_of(store::ReadTxn& txn, const Pending& pending, std::int32_t day,
+std::map<BalanceKeyIds, Position> sums_as_of(store::StateReader& txn, const Pending& pending, std::int32_t day,
                                              const std::vector<std::int64_t>& accounts, std::int64_t except_currency) {
   const auto wanted = [&](const BalanceKeyIds& key) {
     return key[5] != except_currency &&

@@ -54,12 +54,12 @@ std::array<std::int64_t, 4> month_key(const StoredPosting& posting, std::int32_t
 // the currency and in USD: the store's balance table, with what the transaction has not added to
 // it yet (pending), less the postings dated after day. A month being closed is near the end of the
 // journal, so that this reads the balances and a few months of postings, not the whole journal.
-std::map<BalanceKeyIds, Position> sums_as_of(store::ReadTxn& txn, const Pending& pending, std::int32_t day,
+std::map<BalanceKeyIds, Position> sums_as_of(store::StateReader& txn, const Pending& pending, std::int32_t day,
                                              const std::vector<std::int64_t>& accounts, std::int64_t except_currency);
 
 class StoreState final : public StateView {
  public:
-  StoreState(store::ReadTxn& txn, const MasterState& master, const std::optional<Period>& last_closed,
+  StoreState(store::StateReader& txn, const MasterState& master, const std::optional<Period>& last_closed,
              Pending& pending)
       : txn_(txn), master_(master), last_closed_(last_closed), pending_(pending) {}
 
@@ -108,7 +108,7 @@ class StoreState final : public StateView {
   std::int64_t account_id(std::string_view code) const;
   std::int64_t cash_usd_through(std::int64_t fund, std::int32_t day) const;
 
-  store::ReadTxn& txn_;
+  store::StateReader& txn_;
   const MasterState& master_;
   const std::optional<Period>& last_closed_;
   Pending& pending_;

@@ -2,7 +2,9 @@
 // command and the listings.
 #include "store/sql_txn.hpp"
 
+#include <algorithm>
 #include <limits>
+#include <string_view>
 
 namespace fundledger::store {
 
@@ -52,6 +54,23 @@ std::int64_t SqlTxn::stray_posting_seq(std::int64_t seq) {
   return stray;
 }
 
+void SqlTxn::scan_dated_postings(std::int32_t from, std::int32_t through, std::int64_t through_seq,
+                                 const std::function<void(std::int64_t, const StoredPosting&)>& each) {
+  auto query = connection_.prepare_once(
+      "SELECT seq, date, account_id, fund_id, COALESCE(donor_id, 0), COALESCE(project_id, 0), COALESCE(pledge_id, 0), "
+      "currency_id, amount_minor, functional_minor, kind FROM postings WHERE date >= ? AND date <= ? AND seq <= ?");
+  query->bind(1, from);
+  query->bind(2, through);
+  query->bind(3, through_seq);
+  while (query->step()) {
+    const StoredPosting posting{query->integer(2), query->integer(3), query->integer(4), query->integer(5),
+                                query->integer(6), query->integer(7), query->integer(8), query->integer(9),
+                                static_cast<detail::PostingKind>(query->integer(10)),
+                                static_cast<std::int32_t>(query->integer(1))};
+    each(query->integer(0), posting);
+  }
+}
+
 namespace {
 
 class SqlRowCursor final : public RowCursor {
@@ -71,6 +90,37 @@ class SqlRowCursor final : public RowCursor {
 };
 
 }  // namespace
+
+std::vector<std::string> SqlTxn::bodies_of_type(std::string_view type) {
+  Statement& query = prepare("SELECT body FROM events WHERE type = ? ORDER BY seq");
+  query.bind(1, type);
+  std::vector<std::string> bodies;
+  while (query.step()) bodies.push_back(query.text(0));
+  query.reset();
+  return bodies;
+}
+
+std::unique_ptr<RowCursor> SqlTxn::movement_rows(std::int64_t month) {
+  // By account, each a range of the table's key (account, month, ...), rather than one scan of it.
+  const TableSpec& table = *std::find_if(tables().begin(), tables().end(),
+                                         [](const TableSpec& spec) { return std::string_view(spec.name) == "movements"; });
+  Statement& accounts = prepare("SELECT id FROM accounts ORDER BY id");
+  std::vector<std::int64_t> ids;
+  while (accounts.step()) ids.push_back(accounts.integer(0));
+  Statement& query = prepare(std::string("SELECT ") + table.key + ", " + table.columns +
+                             " FROM movements WHERE account_id = ? AND month = ? ORDER BY " + table.key);
+  std::vector<std::vector<std::string>> rows;
+  for (const std::int64_t id : ids) {
+    query.bind(1, id);
+    query.bind(2, month);
+    while (query.step()) {
+      std::vector<std::string>& row = rows.emplace_back();
+      for (int i = 0; i < query.columns(); ++i) row.push_back(query.text(i));
+    }
+    query.reset();
+  }
+  return std::make_unique<RowList>(std::move(rows));
+}
 
 std::unique_ptr<RowCursor> SqlTxn::table_rows(const TableSpec& table) {
   return std::make_unique<SqlRowCursor>(connection_.prepare_once(std::string("SELECT ") + table.key +

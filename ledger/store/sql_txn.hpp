@@ -99,7 +99,11 @@ class SqlTxn final : public WriteTxn {
   // ---- sql_queries.cpp ----
   void scan_journal(std::int64_t first_seq, const std::function<bool(const JournalRow&)>& row) override;
   std::int64_t stray_posting_seq(std::int64_t seq) override;
+  void scan_dated_postings(std::int32_t from, std::int32_t through, std::int64_t through_seq,
+                           const std::function<void(std::int64_t, const StoredPosting&)>& each) override;
   std::unique_ptr<RowCursor> table_rows(const TableSpec& table) override;
+  std::unique_ptr<RowCursor> movement_rows(std::int64_t month) override;
+  std::vector<std::string> bodies_of_type(std::string_view type) override;
   std::vector<GroupedSums> grouped_balances(const BalanceGrouping& grouping) override;
   std::vector<AccountFundSums> monthly_sums(std::int64_t first_month, std::int64_t last_month,
                                             const std::vector<std::int64_t>& funds) override;

@@ -93,6 +93,18 @@ class RowCursor {
   virtual const std::vector<std::string>& values() const = 0;
 };
 
+// Rows already read, one at a time.
+class RowList final : public RowCursor {
+ public:
+  explicit RowList(std::vector<std::vector<std::string>> rows) : rows_(std::move(rows)) {}
+  bool next() override { return ++at_ <= rows_.size(); }
+  const std::vector<std::string>& values() const override { return rows_[at_ - 1]; }
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+  std::size_t at_ = 0;
+};
+
 // ---- Queries of the reports and the listings ----
 
 // Debits and credits (positive) in USD cents by (account, fund).
@@ -198,11 +210,12 @@ struct GrandTotals {
   Sums usd;
 };
 
-class ReadTxn {
+// What the recorder and the rules (through the core's StateView) read: every store's write
+// transaction answers it, and so does verify's rebuild in memory (store/memory_store.hpp).
+class StateReader {
  public:
-  virtual ~ReadTxn() = default;
+  virtual ~StateReader() = default;
 
-  // ---- What the rules read, through the core's StateView ----
   virtual detail::MasterState load_master() = 0;
   virtual Head head() = 0;
   virtual std::optional<Period> last_closed() = 0;
@@ -253,7 +266,6 @@ class ReadTxn {
   // Pledges not reversed with an instalment due by day and not recognized.
   virtual std::vector<std::int64_t> pledges_due(std::int32_t day) = 0;
   virtual std::optional<std::int32_t> first_posting_day() = 0;
-  virtual std::optional<std::int32_t> last_posting_day() = 0;
   virtual std::optional<std::int64_t> close_seq(const Period& period) = 0;
   // Sums by full key of the postings dated from..through to accounts of these classes.
   virtual std::vector<KeyedSums> sums_of_classes(std::int32_t from, std::int32_t through,
@@ -267,16 +279,33 @@ class ReadTxn {
   // in currencies other than except_currency.
   virtual std::vector<KeyedSums> sums_after(std::int32_t day, const std::vector<std::int64_t>& accounts,
                                             std::int64_t except_currency) = 0;
+};
 
+// Every row of a table in key order, each value as text ("NULL" for a null): what verify compares.
+class TableReader {
+ public:
+  virtual ~TableReader() = default;
+  virtual std::unique_ptr<RowCursor> table_rows(const TableSpec& table) = 0;
+  // The rows of the movements table of one month, in the table's key order.
+  virtual std::unique_ptr<RowCursor> movement_rows(std::int64_t month) = 0;
+};
+
+class ReadTxn : public virtual StateReader, public TableReader {
+ public:
   // ---- The journal, for export and verify ----
   // Calls row for every event from first_seq on, in seq order, until it returns false.
   virtual void scan_journal(std::int64_t first_seq, const std::function<bool(const JournalRow&)>& row) = 0;
   // The highest seq of a posting above seq (a posting that belongs to no event), 0 if none.
   virtual std::int64_t stray_posting_seq(std::int64_t seq) = 0;
-  // Every row of a table in key order, each value as text ("NULL" for a null).
-  virtual std::unique_ptr<RowCursor> table_rows(const TableSpec& table) = 0;
+  // The bodies of the events of a type, in seq order.
+  virtual std::vector<std::string> bodies_of_type(std::string_view type) = 0;
+  // Calls each for every posting dated from..through of the events up to through_seq, in no
+  // particular order (the posting's date set).
+  virtual void scan_dated_postings(std::int32_t from, std::int32_t through, std::int64_t through_seq,
+                                   const std::function<void(std::int64_t seq, const StoredPosting&)>& each) = 0;
 
   // ---- What the reports, the balances command and the listings read ----
+  virtual std::optional<std::int32_t> last_posting_day() = 0;
   virtual std::vector<MovementSums> movements(const MovementQuery& query) = 0;
   // The day of the latest posting through day to account with these keys (0: absent), if any.
   virtual std::optional<std::int32_t> latest_posting_day(std::int64_t account, std::int64_t fund, std::int64_t donor,
@@ -315,7 +344,8 @@ class ReadTxn {
   virtual std::vector<detail::SealRow> seals() = 0;
 };
 
-class WriteTxn : public ReadTxn {
+// What the recorder writes through: the reads of the rules and the appends.
+class RecordTxn : public virtual StateReader {
  public:
   // The event and its postings (line 0, 1, 2...; a posting without a date is on the event's day).
   virtual void append(const EventRow& event, const std::vector<StoredPosting>& postings) = 0;
@@ -345,6 +375,8 @@ class WriteTxn : public ReadTxn {
   virtual void remove_seal(const Period& period) = 0;
   virtual void commit() = 0;
 };
+
+class WriteTxn : public ReadTxn, public RecordTxn {};
 
 class Store {
  public:

@@ -360,6 +360,57 @@ def verify_cases(checks, fundledger, work, ledger, head, events_count):
                  and match.group(2) == head, shown(result))
 
 
+def month_cases(checks, fundledger, work):
+    """Verify compares a month's movements when it closes, unless the journal reopens it later: then
+    at the end. A ledger with January closed, and February closed, reopened and closed again."""
+    events = [
+        {"type": "fund", "code": "CPCJF", "name": "Crime Prevention and Criminal Justice Fund", "kind": "general"},
+        {"type": "donor", "code": "FRA", "name": "France", "category": "government", "country": "FR"},
+        {"type": "receipt", "id": "M-1", "date": "2024-01-10", "fund": "CPCJF", "currency": "USD",
+         "amount": "700.00", "donor": "FRA"},
+        {"type": "period_close", "period": "2024-01"},
+        {"type": "receipt", "id": "M-2", "date": "2024-02-10", "fund": "CPCJF", "currency": "USD",
+         "amount": "800.00", "donor": "FRA"},
+        {"type": "period_close", "period": "2024-02"},
+        {"type": "period_reopen", "period": "2024-02", "reason": "A receipt of February came late"},
+        {"type": "receipt", "id": "M-3", "date": "2024-02-27", "fund": "CPCJF", "currency": "USD",
+         "amount": "100.00", "donor": "FRA"},
+        {"type": "period_close", "period": "2024-02"},
+    ]
+    write_journal(os.path.join(work, "months.jsonl"), events)
+    path = os.path.join(work, "months.db")
+    created = run(fundledger, ["--db", "months.db", "init"], work)
+    result = run(fundledger, ["--db", "months.db", "import", "months.jsonl"], work)
+    checks.check("months: the ledger of two closed months, one reopened, is built",
+                 created.returncode == 0 and result.returncode == 0, shown(created) + shown(result))
+    connection = sqlite3.connect(path)
+    try:
+        january_close = connection.execute("SELECT MIN(seq) FROM events WHERE type = 'period_close'").fetchone()[0]
+        cash = connection.execute("SELECT id FROM accounts WHERE code = '1100'").fetchone()[0]
+    finally:
+        connection.close()
+    movement = ("UPDATE movements SET debit_minor = debit_minor + 1 WHERE account_id = ? AND month = ? AND kind = 4",)
+    cases = [
+        ("the movements of January, closed once", [(movement[0], (cash, 2024 * 12))],
+         [f"verify: FAILED at seq {january_close}: the movements row of account 1100, month 2024-01, fund CPCJF, "
+          "kind receipt, donor FRA, currency USD differs from what the journal gives: debit_minor stored 70001, "
+          "the journal gives 70000"]),
+        ("the movements of February, closed, reopened and closed again", [(movement[0], (cash, 2024 * 12 + 1))],
+         ["verify: FAILED", "the movements row of account 1100, month 2024-02, fund CPCJF, kind receipt, donor FRA, "
+          "currency USD differs from what the journal gives: debit_minor stored 90001, the journal gives 90000"]),
+        ("the seal of January deleted, February's kept", [("DELETE FROM periods WHERE period = '2024-01'", ())],
+         [f"verify: FAILED at seq {january_close}: the seal of 2024-01 is missing, though the journal gives it"]),
+    ]
+    for number, (label, statements, fragments) in enumerate(cases, start=1):
+        copy = f"months-{number}.db"
+        tampered(path, os.path.join(work, copy), statements)
+        result = run(fundledger, ["--db", copy, "verify"], work)
+        err = text(result.stderr)
+        missing = [fragment for fragment in fragments if fragment not in err]
+        checks.check(f"months: verify catches {label}: exit 1, stderr says " + " ... ".join(repr(f) for f in fragments),
+                     result.returncode == 1 and not missing, shown(result) + (f"\nmissing {missing}" if missing else ""))
+
+
 # ---- 2. --expect-head ----------------------------------------------------------------------------
 
 def head_cases(checks, fundledger, work, ledger, export_lines, head):
@@ -603,6 +654,7 @@ def body(checks, fundledger, work):
                  shown(result))
 
     verify_cases(checks, fundledger, work, ledger, head, events_count)
+    month_cases(checks, fundledger, work)
     head_cases(checks, fundledger, work, ledger, export_lines, head)
     readonly_cases(checks, fundledger, work, ledger, events_count)
     refusal_cases(checks, fundledger, work, ledger)

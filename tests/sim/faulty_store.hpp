@@ -156,6 +156,12 @@ class FaultyWriteTxn final : public WriteTxn {
   std::int64_t stray_posting_seq(std::int64_t seq) override {
     return inner_->stray_posting_seq(seq);
   }
+  void scan_dated_postings(std::int32_t from, std::int32_t through, std::int64_t through_seq,
+                           const std::function<void(std::int64_t, const StoredPosting&)>& each) override {
+    inner_->scan_dated_postings(from, through, through_seq, each);
+  }
+  std::unique_ptr<RowCursor> movement_rows(std::int64_t month) override { return inner_->movement_rows(month); }
+  std::vector<std::string> bodies_of_type(std::string_view type) override { return inner_->bodies_of_type(type); }
   std::unique_ptr<RowCursor> table_rows(const TableSpec& table) override {
     return inner_->table_rows(table);
   }
