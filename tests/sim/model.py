@@ -18,6 +18,10 @@ precise; those items say "decided".
     cross-currency receipt's 4700 is in the receipt's currency). The close's restatement of later
     reliefs follows the same rule (its 4700 per fund and day).
     The residual makes each fund's USD sum zero per day of the entry.
+    Decided (seed 1826): the close restates holdings in the order the document now gives (cash,
+    1200, 1290 by fund, donor, pledge and currency as the ledger first recorded each; then money
+    held), which decides the currency of a restatement day's 4700, and so, under a by-currency
+    year-end, how 3100's USD splits by currency.
  2. [Events and their postings] Which postings carry a donor / pledge (the balance key): 1200, 1290,
     2200 and the counter-postings of pledge events (4100/4200, 4900, 5400) carry the pledge's donor
     and the pledge; a receipt's 1100 carries the donor ("with the donor"), no pledge; a refund's 1100
@@ -502,6 +506,7 @@ class Model:
         self.accounts = {}
         self.funds = {}
         self.fund_order = []
+        self.currency_order = []     # in the order an accepted event first named each
         self.donors = {}
         self.projects = {}
         self.rates = {}
@@ -559,6 +564,10 @@ class Model:
         if r is NOOP:
             return None
         self.seq += 1
+        named = [e.get('currency'), e.get('code') if t == 'currency' else None] + [p.cur for p in rec.postings]
+        for cur in named:
+            if isinstance(cur, str) and cur not in self.currency_order:
+                self.currency_order.append(cur)
         if eid is not None:
             self.ids[eid] = e
             self.events[eid] = rec
@@ -1944,7 +1953,7 @@ class Model:
                 seq0 = s
                 break
         if seq0 is not None:
-            for pos, x in revals:
+            for pos, x in self._in_ledger_order(revals):
                 self._walk(ctx, pos, x, seq0, ctx.seq, L, L1)
             if self._ver(L) >= 3:
                 # [Version 3, rule 8] an allowance the restatement leaves beyond its receivable is
@@ -2009,6 +2018,26 @@ class Model:
         for (f, c), x in agg.items():
             self.post(ctx, '4710', f, '', '', c, 0, -x, L, tag='revaluation')
         return revals, agg
+
+    def _in_ledger_order(self, items):
+        """[A close recorded after later events] The (position, change) pairs in the order the close
+        restates them: cash, then receivables (1200), then allowances (1290), each by fund, donor,
+        pledge and currency in the order the ledger first recorded each; then money held, by the
+        event that holds it."""
+        funds = {c: i for i, c in enumerate(self.fund_order)}
+        donors = {c: i for i, c in enumerate(self.donors)}
+        pledges = {c: i for i, c in enumerate(self.pledges)}
+        currencies = {c: i for i, c in enumerate(self.currency_order)}
+        holdings = {id(h): i for i, h in enumerate(self.holdings)}
+
+        def order(item):
+            pos = item[0]
+            if isinstance(pos, Holding):
+                return (3, holdings[id(pos)])
+            acct, fund, donor, pledge, cur = pos.key
+            rank = {'1100': 0, '1200': 1, '1290': 2}[acct]
+            return (rank, funds[fund], donors.get(donor, -1), pledges.get(pledge, -1), currencies[cur])
+        return sorted(items, key=order)
 
     def _walk(self, ctx, pos, untaken, seq_from, seq_to, L, L1):
         mv = pos.moves
@@ -2090,7 +2119,7 @@ class Model:
             self._sdiscard(self.pledges[pid].against, crec.seq)
         for pid in crec.consumers:
             self._sdiscard(self.pledges[pid].consumers, crec.seq)
-        for pos, ch in crec.changes.items():
+        for pos, ch in self._in_ledger_order(list(crec.changes.items())):
             if ch:
                 self._walk(ctx, pos, -ch, crec.seq + 1, ctx.seq, L, L1)
         for pos in crec.changes:
