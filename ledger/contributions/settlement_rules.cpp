@@ -94,15 +94,29 @@ void apply_to_pledge(RuleContext& context, PostingBuilder& builder, const ApplyE
   const Holding& holding = source.holding;
   const auto& currency = context.currency(holding.currency_id);
   recognize_due_instalments(context, builder, pledge, apply.date);
+  // The instalments it recognized took the money paid ahead for the pledge, this receipt's
+  // included: the apply draws on what they left, at the USD that carries.
+  Holding left = holding;
+  for (const HoldingMove& move : context.change.moves) {
+    if (move.holding_seq != holding.seq) continue;
+    left.amount_minor += move.amount_minor;
+    left.functional_minor += move.functional_minor;
+  }
+  if (left.amount_minor <= 0) {
+    throw Error(ErrorCode::bad_input,
+                field_error("receipt", "receipt " + apply.receipt + " holds nothing more to apply: the instalments of " +
+                                           apply.pledge + " falling due by " + apply.date.to_string() +
+                                           " took what it held for the pledge"));
+  }
   const Position receivable = pledge_position(context, builder, pledge, account::receivable);
   if (receivable.amount_minor <= 0) {
     throw Error(ErrorCode::bad_input, field_error("pledge", "pledge " + apply.pledge + " has nothing outstanding"));
   }
   // In the pledge currency, apply no more than is outstanding; the rest stays held.
-  std::int64_t applied = source.wanted;
+  std::int64_t applied = std::min(source.wanted, left.amount_minor);
   if (pledge.currency_id == currency.id) applied = std::min(applied, receivable.amount_minor);
   const Decimal amount = Decimal::from_minor_units(applied, currency.minor_units);
-  const std::int64_t relieved = builder.relieve(holding.account_id, holding.fund_id, currency, amount, holding.position(),
+  const std::int64_t relieved = builder.relieve(holding.account_id, holding.fund_id, currency, amount, left.position(),
                                                 {holding.donor_id, 0, holding.pledge_id});
   const Settlement settlement = settle_pledge(context, builder, pledge, currency, amount, builder.usd_minor(currency, amount));
   if (settlement.excess_minor > 0) {

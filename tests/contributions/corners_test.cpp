@@ -756,3 +756,25 @@ TEST_CASE("Reversing a write-off put the allowance back a cent above its receiva
   CHECK(sums.of("1290 A DEU PL EUR") == "EUR -2062.34 / USD -2423.71");
   check_verified(ledger);
 }
+
+TEST_CASE("An apply whose own recognition had applied its money paid ahead took it a second time (seed 3089)") {
+  TemporaryDirectory directory;
+  Ledger ledger = two_funds(directory.file("fund.db"));
+  recorded(ledger, R"({"type":"setting","key":"recognition","value":"per-instalment","effective":"2024-01-01"})");
+  recorded(ledger, R"({"type":"pledge","id":"PL","donor":"DEU","fund":"A","purpose":"general","currency":"USD","amount":"1000.00","signed":"2024-01-05","installments":[{"due":"2024-01-05","amount":"200.00"},{"due":"2024-06-01","amount":"800.00"}]})");
+  // R1 settles the first instalment and holds 300.00 ahead of the second; R2 holds 0.01 more.
+  recorded(ledger, R"({"type":"receipt","id":"R1","date":"2024-01-15","fund":"A","currency":"USD","amount":"500.00","pledge":"PL"})");
+  recorded(ledger, R"({"type":"receipt","id":"R2","date":"2024-02-01","fund":"A","currency":"USD","amount":"0.01","pledge":"PL"})");
+  // Applying R2 in June recognizes the second instalment first, which applies all the money paid
+  // ahead, R2's cent included: nothing is left for the apply to take (it left 2100 a debit).
+  check_refused(ledger, R"({"type":"apply","id":"APP","date":"2024-06-10","receipt":"R2","pledge":"PL","amount":"0.01"})",
+                ErrorCode::bad_input,
+                "field \"receipt\": receipt R2 holds nothing more to apply: the instalments of PL falling due by "
+                "2024-06-10 took what it held for the pledge");
+  // A later receipt recognizes it and applies both, as the apply would have, then settles 100.00.
+  recorded(ledger, R"({"type":"receipt","id":"R3","date":"2024-06-12","fund":"A","currency":"USD","amount":"100.00","pledge":"PL"})");
+  const Sums sums(ledger);
+  CHECK(sums.of("2100 A DEU PL USD") == "USD 0.00 / USD 0.00");
+  CHECK(sums.of("1200 A DEU PL USD") == "USD 399.99 / USD 399.99");
+  check_verified(ledger);
+}
