@@ -217,6 +217,7 @@ class Rebuild {
 
   // The stored event row and postings against those recorded again, column by column.
   std::string stored_rows_difference(const store::JournalRow& row, const detail::MasterState& stored) {
+    if (same_rows(row)) return {};
     const auto& tables = store::tables();
     const auto event_values = [](const store::EventRow& event) {
       return std::vector<std::string>{std::to_string(event.seq), event.event_id.empty() ? "NULL" : event.event_id,
@@ -246,6 +247,31 @@ class Rebuild {
       if (!difference.problem.empty()) return difference.problem;
     }
     return {};
+  }
+
+  // Whether the stored event row and postings are those recorded again, every column (what the
+  // message of a difference is made from, when they are not).
+  bool same_rows(const store::JournalRow& row) const {
+    const store::EventRow& stored = row.event;
+    const store::EventRow& rebuilt = memory_->last_event();
+    if (stored.seq != rebuilt.seq || stored.event_id != rebuilt.event_id || stored.type != rebuilt.type ||
+        stored.day != rebuilt.day || stored.body != rebuilt.body || stored.recorded_at != rebuilt.recorded_at ||
+        stored.prev_hash != rebuilt.prev_hash || stored.hash != rebuilt.hash) {
+      return false;
+    }
+    const auto& postings = memory_->last_postings();
+    if (postings.size() != row.postings.size()) return false;
+    for (std::size_t line = 0; line < postings.size(); ++line) {
+      const StoredPosting& a = row.postings[line];
+      const StoredPosting& b = postings[line];
+      if (a.account_id != b.account_id || a.fund_id != b.fund_id || a.donor_id != b.donor_id ||
+          a.project_id != b.project_id || a.pledge_id != b.pledge_id || a.currency_id != b.currency_id ||
+          a.amount_minor != b.amount_minor || a.functional_minor != b.functional_minor || a.kind != b.kind ||
+          a.date.value_or(stored.day.value_or(0)) != b.date.value_or(stored.day.value_or(0))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // The event as recorded: its stored body, and for an entry the postings it was given (the stored

@@ -110,8 +110,11 @@ void MemoryLedger::append(const EventRow& event, const std::vector<StoredPosting
     auto [latest, fresh] = latest_day_.try_emplace({posting.account_id, posting.fund_id}, day);
     if (!fresh && latest->second < day) latest->second = day;
     if (!first_day_ || day < *first_day_) first_day_ = day;
+    if (!last_day_ || day > *last_day_) last_day_ = day;
     if (day > horizon_) add_to_tail(event.seq, day, posting);
   }
+  // Where no month closes, the tail keeps the last few months of postings alone.
+  if (last_day_ && *last_day_ - tail_days > horizon_ + tail_slack) raise_horizon(*last_day_ - tail_days);
   count_for_pledges(event.type, last_postings_);
 }
 
@@ -124,10 +127,7 @@ void MemoryLedger::add_to_tail(std::int64_t seq, std::int32_t day, const StoredP
 void MemoryLedger::add_balances(const detail::BalanceDeltas& deltas) {
   for (const auto& [key, sums] : deltas.balances) balances_[key] = detail::plus(balances_[key], sums);
   for (const auto& [key, sums] : deltas.monthly) monthly_[key] = detail::plus(monthly_[key], sums);
-  for (const auto& [k, sums] : deltas.movements) {
-    const std::array<std::int64_t, 8> key{k[6], k[0], k[1], k[7], k[2], k[3], k[4], k[5]};
-    movements_[key] = detail::plus(movements_[key], sums);
-  }
+  movements_.add(deltas.movements);
   for (const auto& [key, sums] : deltas.monthly_kinds) {
     const std::array<std::int64_t, 4> ordered{key[2], key[0], key[1], key[3]};
     monthly_kinds_[ordered] = detail::plus(monthly_kinds_[ordered], sums);
@@ -317,20 +317,14 @@ std::map<std::int64_t, std::int32_t> MemoryLedger::latest_days(std::int64_t acco
 }
 
 std::optional<std::int64_t> MemoryLedger::first_seq_dated_after(std::int32_t day) {
+  std::optional<std::int64_t> first;
+  for (auto it = tail_.upper_bound(std::max(day, horizon_)); it != tail_.end(); ++it) {
+    if (!first || it->second.first_seq < *first) first = it->second.first_seq;
+  }
   if (day < horizon_) {
-    const auto in_journal = source_.first_seq_dated_after(day);
-    if (in_journal && *in_journal <= head_.seq) return in_journal;
-    if (!in_journal) return std::nullopt;
-    // The first in the journal came later than the rebuild: the walk below finds the first so far.
-    std::optional<std::int64_t> first;
-    scan_recorded(day + 1, end_of_time, [&first](std::int64_t seq, std::int32_t, const StoredPosting&) {
+    scan_recorded(day + 1, horizon_, [&first](std::int64_t seq, std::int32_t, const StoredPosting&) {
       if (!first || seq < *first) first = seq;
     });
-    return first;
-  }
-  std::optional<std::int64_t> first;
-  for (auto it = tail_.upper_bound(day); it != tail_.end(); ++it) {
-    if (!first || it->second.first_seq < *first) first = it->second.first_seq;
   }
   return first;
 }
@@ -346,14 +340,9 @@ std::vector<KeyedSums> MemoryLedger::sums_of_classes(std::int32_t from, std::int
   return keyed(sums);
 }
 
-void MemoryLedger::set_horizon(std::int32_t horizon) {
-  if (horizon > horizon_) {
-    tail_.erase(tail_.begin(), tail_.upper_bound(horizon));
-  } else if (horizon < horizon_) {
-    scan_recorded(horizon + 1, horizon_, [this](std::int64_t seq, std::int32_t day, const StoredPosting& posting) {
-      add_to_tail(seq, day, posting);
-    });
-  }
+void MemoryLedger::raise_horizon(std::int32_t horizon) {
+  if (horizon <= horizon_) return;
+  tail_.erase(tail_.begin(), tail_.upper_bound(horizon));
   horizon_ = horizon;
 }
 
@@ -374,19 +363,72 @@ void MemoryLedger::add_seal(const detail::SealRow& seal) {
   seals_[seal.period] = seal;
   const std::int64_t month = detail::month_index(Period::parse(seal.period).first_day());
   if (!kept_months_.count(month)) sealed_months_.push_back(month);
-  set_horizon(last_closed()->last_day().day_number());
-}
-
-void MemoryLedger::let_go(std::int64_t month) {
-  constexpr auto lowest = std::numeric_limits<std::int64_t>::min();
-  movements_.erase(movements_.lower_bound({month, lowest, lowest, lowest, lowest, lowest, lowest, lowest}),
-                   movements_.lower_bound({month + 1, lowest, lowest, lowest, lowest, lowest, lowest, lowest}));
+  raise_horizon(last_closed()->last_day().day_number());
 }
 
 void MemoryLedger::remove_seal(const Period& period) {
+  // The tail stays as it is: what a close asks of the days before it is read from the journal.
   seals_.erase(period.to_string());
-  const auto closed = last_closed();
-  set_horizon(closed ? closed->last_day().day_number() : std::numeric_limits<std::int32_t>::min());
+}
+
+void MemoryLedger::let_go(std::int64_t month) { movements_.erase_month(month); }
+
+// ---- The movements table ----
+
+void MovementRows::add(const std::vector<std::pair<detail::MovementKey, BalanceSums>>& batch) {
+  auto narrow = [](std::int64_t value) {
+    if (value < std::numeric_limits<std::int32_t>::min() || value > std::numeric_limits<std::int32_t>::max()) {
+      throw Error(ErrorCode::storage, "a movement's key is beyond what verify's rebuild holds");
+    }
+    return static_cast<std::int32_t>(value);
+  };
+  for (const auto& [k, sums] : batch) {
+    rows_.push_back({{narrow(k[6]), narrow(k[0]), narrow(k[1]), narrow(k[7]), narrow(k[2]), narrow(k[3]), narrow(k[4]),
+                      narrow(k[5])},
+                     sums});
+  }
+  // Merged when what was added since is a fair share of the whole: each row moves a few times.
+  if (rows_.size() - merged_ > std::max<std::size_t>(65536, merged_ / 2)) merge();
+}
+
+void MovementRows::merge() {
+  if (merged_ == rows_.size()) return;
+  const auto by_key = [](const Row& a, const Row& b) { return a.key < b.key; };
+  const auto middle = rows_.begin() + static_cast<std::ptrdiff_t>(merged_);
+  std::sort(middle, rows_.end(), by_key);
+  std::inplace_merge(rows_.begin(), middle, rows_.end(), by_key);
+  // Rows of one key, now side by side, become one.
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    if (kept > 0 && rows_[kept - 1].key == rows_[i].key) {
+      rows_[kept - 1].sums = detail::plus(rows_[kept - 1].sums, rows_[i].sums);
+    } else {
+      rows_[kept++] = rows_[i];
+    }
+  }
+  rows_.resize(kept);
+  merged_ = kept;
+}
+
+const std::deque<MovementRows::Row>& MovementRows::rows() {
+  merge();
+  return rows_;
+}
+
+std::pair<std::deque<MovementRows::Row>::const_iterator, std::deque<MovementRows::Row>::const_iterator>
+MovementRows::month(std::int64_t month) {
+  merge();
+  const auto first = std::lower_bound(rows_.cbegin(), rows_.cend(), month,
+                                      [](const Row& row, std::int64_t m) { return row.key[0] < m; });
+  const auto last = std::lower_bound(first, rows_.cend(), month + 1,
+                                     [](const Row& row, std::int64_t m) { return row.key[0] < m; });
+  return {first, last};
+}
+
+void MovementRows::erase_month(std::int64_t month) {
+  const auto [first, last] = this->month(month);
+  rows_.erase(first, last);
+  merged_ = rows_.size();
 }
 
 // ---- Holdings and their moves ----

@@ -3,8 +3,8 @@
 //
 // It keeps what follows from the events and is bounded by the ledger's keys and records rather
 // than by its length: the master data, the balance tables, the holdings and their moves, the
-// instalments and their cuts, the reversals, the seals, and the postings dated after the last
-// closed month (the open tail, which the close and the cash checks read). What only the journal
+// instalments and their cuts, the reversals, the seals, and the postings of the last months (the
+// open tail, which the close and the cash checks read). What only the journal
 // holds (an event's body, the postings of one event, those of a closed month) it reads from the
 // ledger being verified, no further than the events recorded again so far: those have been
 // compared with the stored ones, event by event, before the next is recorded.
@@ -14,6 +14,7 @@
 
 #include "store/store.hpp"
 
+#include <deque>
 #include <functional>
 #include <limits>
 #include <map>
@@ -22,6 +23,31 @@
 #include <utility>
 
 namespace fundledger::store {
+
+// The movements table, compact: rows by (month, account, fund, kind, donor, project, pledge,
+// currency), ids as 32-bit, sorted in one array, each batch of sums merged into it at once.
+class MovementRows {
+ public:
+  using Key = std::array<std::int32_t, 8>;
+  struct Row {
+    Key key;
+    BalanceSums sums;
+  };
+  // Adds a batch of sums (keys in the table's order: account, month, fund, kind, donor, project,
+  // pledge, currency).
+  void add(const std::vector<std::pair<detail::MovementKey, BalanceSums>>& batch);
+  // Every row, one per key, in key order.
+  const std::deque<Row>& rows();
+  // The rows of one month, and letting them go.
+  std::pair<std::deque<Row>::const_iterator, std::deque<Row>::const_iterator> month(std::int64_t month);
+  void erase_month(std::int64_t month);
+
+ private:
+  // Sorts what was added since into the rows, summing the rows of one key into one.
+  void merge();
+  std::deque<Row> rows_;  // grows by blocks: never two copies of it at once
+  std::size_t merged_ = 0;  // rows_[0, merged_) sorted, one per key; the rest added since
+};
 
 class MemoryLedger final : public RecordTxn, public TableReader {
  public:
@@ -131,7 +157,9 @@ class MemoryLedger final : public RecordTxn, public TableReader {
   };
 
   void add_to_tail(std::int64_t seq, std::int32_t day, const StoredPosting& posting);
-  void set_horizon(std::int32_t horizon);
+  void raise_horizon(std::int32_t horizon);
+  std::unique_ptr<RowCursor> master_rows(std::string_view name);
+  std::unique_ptr<RowCursor> projection_rows(std::string_view name);
   // The postings recorded so far dated from..through, read from the ledger being verified.
   void scan_recorded(std::int32_t from, std::int32_t through,
                      const std::function<void(std::int64_t seq, std::int32_t day, const StoredPosting&)>& each);
@@ -162,8 +190,7 @@ class MemoryLedger final : public RecordTxn, public TableReader {
 
   std::map<BalanceKeyIds, BalanceSums> balances_;
   std::map<std::array<std::int64_t, 4>, BalanceSums> monthly_;
-  // By (month, account, fund, kind, donor, project, pledge, currency): a month's rows together.
-  std::map<std::array<std::int64_t, 8>, BalanceSums> movements_;
+  MovementRows movements_;
   std::set<std::int64_t> kept_months_;
   std::vector<std::int64_t> sealed_months_;
   std::map<std::array<std::int64_t, 4>, BalanceSums> monthly_kinds_;
@@ -172,8 +199,14 @@ class MemoryLedger final : public RecordTxn, public TableReader {
   std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> usd_by_account_fund_;
   std::map<std::pair<std::int64_t, std::int64_t>, std::int32_t> latest_day_;
   std::optional<std::int32_t> first_day_;
-  // The open tail: the postings dated after horizon_ (the last day of the last closed month).
+  // The open tail: the postings dated after horizon_, which only moves forward: to the last day of
+  // the last closed month, or where none closes to some months before the latest posting. What
+  // is asked of the days before it (a month reopened, a back-dated check of cash) is read from the
+  // journal.
+  static constexpr std::int32_t tail_days = 93;
+  static constexpr std::int32_t tail_slack = 31;
   std::int32_t horizon_ = std::numeric_limits<std::int32_t>::min();
+  std::optional<std::int32_t> last_day_;
   std::map<std::int32_t, TailDay> tail_;
   // Per pledge and account: what received and what reduced it; per pledge, how many postings of
   // events other than the pledge, reversed events and reversals aside (excluded_).

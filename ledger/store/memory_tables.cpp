@@ -75,27 +75,24 @@ std::unique_ptr<RowCursor> sums_rows(const Map& sums) {
 }
 
 // A movements row: (account, month, fund, kind, donor, project, pledge, currency) and the sums,
-// from the map's key (month, account, ...).
-void movement_row(const std::pair<const std::array<std::int64_t, 8>, BalanceSums>& entry, Row& row) {
-  const auto& k = entry.first;
-  for (std::int64_t part : {k[1], k[0], k[2], k[3], k[4], k[5], k[6], k[7]}) row.push_back(text(part));
-  add_sums(row, entry.second);
+// from the array's key (month, account, ...).
+void movement_row(const MovementRows::Row& entry, Row& row) {
+  const auto& k = entry.key;
+  for (std::int32_t part : {k[1], k[0], k[2], k[3], k[4], k[5], k[6], k[7]}) row.push_back(text(part));
+  add_sums(row, entry.sums);
 }
 
 }  // namespace
 
 std::unique_ptr<RowCursor> MemoryLedger::movement_rows(std::int64_t month) {
-  constexpr auto lowest = std::numeric_limits<std::int64_t>::min();
   std::vector<Row> rows;
-  for (auto it = movements_.lower_bound({month, lowest, lowest, lowest, lowest, lowest, lowest, lowest});
-       it != movements_.end() && it->first[0] == month; ++it) {
-    movement_row(*it, rows.emplace_back());
-  }
+  const auto [first, last] = movements_.month(month);
+  for (auto it = first; it != last; ++it) movement_row(*it, rows.emplace_back());
   return std::make_unique<RowList>(std::move(rows));
 }
 
-std::unique_ptr<RowCursor> MemoryLedger::table_rows(const TableSpec& table) {
-  const std::string_view name = table.name;
+// The rows of a master table, or none for another table.
+std::unique_ptr<RowCursor> MemoryLedger::master_rows(std::string_view name) {
   if (name == "currencies") {
     return rows_of(master_.currencies.all(), [](const detail::CurrencyRecord& c, Row& row) {
       row = {text(c.id), c.code, text(c.minor_units), text(c.declared_seq)};
@@ -130,16 +127,6 @@ std::unique_ptr<RowCursor> MemoryLedger::table_rows(const TableSpec& table) {
              decimal_or_null(p.psc_rate), text(p.reversed ? 1 : 0)};
     });
   }
-  if (name == "instalments") {
-    std::vector<std::pair<std::int64_t, detail::InstalmentRow>> rows;
-    for (const auto& [pledge_id, lines] : instalments_) {
-      for (const auto& line : lines) rows.emplace_back(pledge_id, line);
-    }
-    return owned_rows(std::move(rows), [](const auto& entry, Row& row) {
-      const detail::InstalmentRow& i = entry.second;
-      row = {text(entry.first), text(i.line), text(i.due), text(i.amount_minor), text(i.recognized_seq)};
-    });
-  }
   if (name == "rates") {
     std::vector<std::tuple<std::int64_t, detail::RateEntry>> rows;
     for (const auto& currency : master_.currencies.all()) {
@@ -157,6 +144,21 @@ std::unique_ptr<RowCursor> MemoryLedger::table_rows(const TableSpec& table) {
     }
     return owned_rows(std::move(rows), [](const auto& entry, Row& row) {
       row = {entry.first, text(entry.second.day), entry.second.value, text(entry.second.seq)};
+    });
+  }
+  return nullptr;
+}
+
+// The rows of a table of what events hold, cut, reverse, seal or approve, or none for another table.
+std::unique_ptr<RowCursor> MemoryLedger::projection_rows(std::string_view name) {
+  if (name == "instalments") {
+    std::vector<std::pair<std::int64_t, detail::InstalmentRow>> rows;
+    for (const auto& [pledge_id, lines] : instalments_) {
+      for (const auto& line : lines) rows.emplace_back(pledge_id, line);
+    }
+    return owned_rows(std::move(rows), [](const auto& entry, Row& row) {
+      const detail::InstalmentRow& i = entry.second;
+      row = {text(entry.first), text(i.line), text(i.due), text(i.amount_minor), text(i.recognized_seq)};
     });
   }
   if (name == "holdings") {
@@ -195,20 +197,6 @@ std::unique_ptr<RowCursor> MemoryLedger::table_rows(const TableSpec& table) {
       row = {seal.period, text(seal.close_seq), seal.head_hash, seal.balances_hash};
     });
   }
-  if (name == "balances") return sums_rows(balances_);
-  if (name == "monthly_balances") return sums_rows(monthly_);
-  if (name == "movements") {
-    // In the table's key order (account, month, ...), from the map's (month, account, ...).
-    std::vector<const std::pair<const std::array<std::int64_t, 8>, BalanceSums>*> rows;
-    rows.reserve(movements_.size());
-    for (const auto& entry : movements_) rows.push_back(&entry);
-    std::sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
-      return std::tie(a->first[1], a->first[0]) < std::tie(b->first[1], b->first[0]) ||
-             (a->first[1] == b->first[1] && a->first[0] == b->first[0] && a->first < b->first);
-    });
-    return owned_rows(std::move(rows), [](const auto* entry, Row& row) { movement_row(*entry, row); });
-  }
-  if (name == "monthly_kinds") return sums_rows(monthly_kinds_);
   if (name == "budgets") {
     return rows_of(budgets_, [](const auto& entry, Row& row) {
       const detail::BudgetRow& b = entry.second;
@@ -222,6 +210,28 @@ std::unique_ptr<RowCursor> MemoryLedger::table_rows(const TableSpec& table) {
              text_or_null(a.amendment.category), text_or_null(a.amendment.country)};
     });
   }
+  return nullptr;
+}
+
+std::unique_ptr<RowCursor> MemoryLedger::table_rows(const TableSpec& table) {
+  const std::string_view name = table.name;
+  if (auto rows = master_rows(name)) return rows;
+  if (auto rows = projection_rows(name)) return rows;
+  if (name == "balances") return sums_rows(balances_);
+  if (name == "monthly_balances") return sums_rows(monthly_);
+  if (name == "movements") {
+    // In the table's key order (account, month, ...), from the array's (month, account, ...).
+    std::vector<const MovementRows::Row*> rows;
+    rows.reserve(movements_.rows().size());
+    for (const auto& entry : movements_.rows()) rows.push_back(&entry);
+    std::sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
+      const auto& x = a->key;
+      const auto& y = b->key;
+      return std::tie(x[1], x[0], x[2], x[3], x[4], x[5], x[6], x[7]) < std::tie(y[1], y[0], y[2], y[3], y[4], y[5], y[6], y[7]);
+    });
+    return owned_rows(std::move(rows), [](const auto* entry, Row& row) { movement_row(*entry, row); });
+  }
+  if (name == "monthly_kinds") return sums_rows(monthly_kinds_);
   throw Error(ErrorCode::storage, "the rebuild in memory keeps no table " + std::string(name) +
                                       ": verify compares it event by event");
 }
