@@ -25,7 +25,8 @@
 namespace fundledger::store {
 
 // The movements table, compact: rows by (month, account, fund, kind, donor, project, pledge,
-// currency), ids as 32-bit, sorted in one array, each batch of sums merged into it at once.
+// currency), ids as 32-bit, in one sorted array; what is added since is merged into it when it is a
+// fair share of the whole, or when the rows are read.
 class MovementRows {
  public:
   using Key = std::array<std::int32_t, 8>;
@@ -33,8 +34,7 @@ class MovementRows {
     Key key;
     BalanceSums sums;
   };
-  // Adds a batch of sums (keys in the table's order: account, month, fund, kind, donor, project,
-  // pledge, currency).
+  // Adds a batch of sums, keyed as the recorder sums them (detail::MovementKey).
   void add(const std::vector<std::pair<detail::MovementKey, BalanceSums>>& batch);
   // Every row, one per key, in key order.
   const std::deque<Row>& rows();
