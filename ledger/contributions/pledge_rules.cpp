@@ -168,9 +168,6 @@ Settlement settle_pledge(RuleContext& context, PostingBuilder& builder, const Pl
   return {settled, value_minor - settled};
 }
 
-namespace {
-
-// A holding as this change has moved it so far.
 Holding as_moved(const Change& change, Holding holding) {
   for (const HoldingMove& move : change.moves) {
     if (move.holding_seq != holding.seq) continue;
@@ -179,6 +176,8 @@ Holding as_moved(const Change& change, Holding holding) {
   }
   return holding;
 }
+
+namespace {
 
 // The money paid ahead for the pledge, applied to its receivable on day (an instalment just
 // recognized): each holding, oldest first, relieved at the USD it carries, as an apply would.

@@ -33,6 +33,9 @@ Settlement settle_pledge(RuleContext& context, PostingBuilder& builder, const Pl
 // to it. Returns what they added to the receivable.
 Position recognize_due_instalments(RuleContext& context, PostingBuilder& builder, const PledgeRecord& pledge, Date day);
 
+// A holding as this change has moved it so far.
+Holding as_moved(const Change& change, Holding holding);
+
 // What is outstanding on a pledge besides its receivable: the instalments not yet recognized (less
 // their cuts) and the money paid ahead of them, held for the pledge (no more than they come to).
 struct Unrecognized {

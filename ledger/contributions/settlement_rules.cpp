@@ -96,12 +96,7 @@ void apply_to_pledge(RuleContext& context, PostingBuilder& builder, const ApplyE
   recognize_due_instalments(context, builder, pledge, apply.date);
   // The instalments it recognized took the money paid ahead for the pledge, this receipt's
   // included: the apply draws on what they left, at the USD that carries.
-  Holding left = holding;
-  for (const HoldingMove& move : context.change.moves) {
-    if (move.holding_seq != holding.seq) continue;
-    left.amount_minor += move.amount_minor;
-    left.functional_minor += move.functional_minor;
-  }
+  const Holding left = as_moved(context.change, holding);
   if (left.amount_minor <= 0) {
     throw Error(ErrorCode::bad_input,
                 field_error("receipt", "receipt " + apply.receipt + " holds nothing more to apply: the instalments of " +

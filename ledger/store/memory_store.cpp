@@ -436,10 +436,10 @@ void MovementRows::erase_month(std::int64_t month) {
 Holding MemoryLedger::holding_as_of(const HeldRecord& held, std::int32_t day) const {
   Holding holding = held.holding;
   for (const std::size_t at : held.moves) {
-    const MoveRow& move = moves_[at];
-    if (move.day > day) continue;
-    holding.amount_minor += move.amount_minor;
-    holding.functional_minor += move.functional_minor;
+    const detail::DatedMove& row = moves_[at];
+    if (row.day > day) continue;
+    holding.amount_minor += row.move.amount_minor;
+    holding.functional_minor += row.move.functional_minor;
   }
   return holding;
 }
@@ -460,51 +460,31 @@ std::vector<Holding> MemoryLedger::holdings_as_of(std::int32_t day, std::int64_t
 
 std::vector<Holding> MemoryLedger::paid_ahead(std::int64_t pledge_id, std::int64_t account) {
   std::vector<Holding> holdings;
-  if (pledge_id == 0) return holdings;
-  for (const auto& [seq, held] : holdings_) {
-    if (held.holding.pledge_id == pledge_id && held.holding.account_id == account) {
-      holdings.push_back(holding_as_of(held, end_of_time));
-    }
+  const auto found = holdings_by_pledge_.find(pledge_id);
+  if (pledge_id == 0 || found == holdings_by_pledge_.end()) return holdings;
+  for (const std::int64_t seq : found->second) {
+    const HeldRecord& held = holdings_.at(seq);
+    if (held.holding.account_id == account) holdings.push_back(holding_as_of(held, end_of_time));
   }
   return holdings;
 }
 
-namespace {
-
-auto move_order(std::int64_t event_seq, std::int64_t holding_seq, std::int32_t day, std::int64_t amount,
-                std::int64_t usd) {
-  return std::make_tuple(event_seq, holding_seq, day, amount, usd);
+std::vector<detail::DatedMove> MemoryLedger::moves_of(std::int64_t event_seq, bool all_after) const {
+  auto it = std::lower_bound(moves_.begin(), moves_.end(), event_seq,
+                             [](const detail::DatedMove& row, std::int64_t seq) { return row.event_seq < seq; });
+  std::vector<detail::DatedMove> moves;
+  for (; it != moves_.end() && (all_after || it->event_seq == event_seq); ++it) moves.push_back(*it);
+  std::sort(moves.begin(), moves.end(), move_order);
+  return moves;
 }
-
-}  // namespace
 
 std::vector<detail::HoldingMove> MemoryLedger::moves_by(std::int64_t event_seq) {
   std::vector<detail::HoldingMove> moves;
-  for (auto it = std::lower_bound(moves_.begin(), moves_.end(), event_seq,
-                                  [](const MoveRow& row, std::int64_t seq) { return row.event_seq < seq; });
-       it != moves_.end() && it->event_seq == event_seq; ++it) {
-    moves.push_back({it->holding_seq, it->amount_minor, it->functional_minor, it->day});
-  }
-  std::sort(moves.begin(), moves.end(), [](const detail::HoldingMove& a, const detail::HoldingMove& b) {
-    return move_order(0, a.holding_seq, *a.day, a.amount_minor, a.functional_minor) <
-           move_order(0, b.holding_seq, *b.day, b.amount_minor, b.functional_minor);
-  });
+  for (const detail::DatedMove& row : moves_of(event_seq, false)) moves.push_back(row.move);
   return moves;
 }
 
-std::vector<detail::DatedMove> MemoryLedger::moves_from(std::int64_t seq) {
-  std::vector<detail::DatedMove> moves;
-  for (auto it = std::lower_bound(moves_.begin(), moves_.end(), seq,
-                                  [](const MoveRow& row, std::int64_t first) { return row.event_seq < first; });
-       it != moves_.end(); ++it) {
-    moves.push_back({it->event_seq, it->day, {it->holding_seq, it->amount_minor, it->functional_minor, it->day}});
-  }
-  std::sort(moves.begin(), moves.end(), [](const detail::DatedMove& a, const detail::DatedMove& b) {
-    return move_order(a.event_seq, a.move.holding_seq, a.day, a.move.amount_minor, a.move.functional_minor) <
-           move_order(b.event_seq, b.move.holding_seq, b.day, b.move.amount_minor, b.move.functional_minor);
-  });
-  return moves;
-}
+std::vector<detail::DatedMove> MemoryLedger::moves_from(std::int64_t seq) { return moves_of(seq, true); }
 
 void MemoryLedger::add_holding(std::int64_t seq, const StoredPosting& posting, const std::string& partner) {
   if (seq != head_.seq) throw Error(ErrorCode::storage, "the rebuild records a holding of an event other than its last");
@@ -524,13 +504,15 @@ void MemoryLedger::add_holding(std::int64_t seq, const StoredPosting& posting, c
   holding.project_id = posting.project_id;
   // An undated event's holding is held on no day.
   held.day = last_event_.day.value_or(end_of_time);
+  if (posting.pledge_id != 0) holdings_by_pledge_[posting.pledge_id].push_back(seq);
 }
 
 void MemoryLedger::add_move(std::int64_t event_seq, std::int32_t day, const detail::HoldingMove& move) {
   if (!moves_.empty() && moves_.back().event_seq > event_seq) {
     throw Error(ErrorCode::storage, "the rebuild records moves out of order");
   }
-  moves_.push_back({event_seq, move.holding_seq, move.day.value_or(day), move.amount_minor, move.functional_minor});
+  const std::int32_t effective = move.day.value_or(day);
+  moves_.push_back({event_seq, effective, {move.holding_seq, move.amount_minor, move.functional_minor, effective}});
   const auto held = holdings_.find(move.holding_seq);
   if (held != holdings_.end()) held->second.moves.push_back(moves_.size() - 1);
 }

@@ -19,6 +19,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -48,6 +49,12 @@ class MovementRows {
   std::deque<Row> rows_;  // grows by blocks: never two copies of it at once
   std::size_t merged_ = 0;  // rows_[0, merged_) sorted, one per key; the rest added since
 };
+
+// The order of the holding_moves table: event, holding, day, amounts.
+inline bool move_order(const detail::DatedMove& a, const detail::DatedMove& b) {
+  return std::tie(a.event_seq, a.move.holding_seq, a.day, a.move.amount_minor, a.move.functional_minor) <
+         std::tie(b.event_seq, b.move.holding_seq, b.day, b.move.amount_minor, b.move.functional_minor);
+}
 
 class MemoryLedger final : public RecordTxn, public TableReader {
  public:
@@ -139,13 +146,6 @@ class MemoryLedger final : public RecordTxn, public TableReader {
     std::int32_t day = 0;     // its event's date
     std::vector<std::size_t> moves;  // into moves_
   };
-  struct MoveRow {
-    std::int64_t event_seq = 0;
-    std::int64_t holding_seq = 0;
-    std::int32_t day = 0;
-    std::int64_t amount_minor = 0;
-    std::int64_t functional_minor = 0;
-  };
   struct CutRow {
     std::int64_t event_seq = 0;
     detail::InstalmentCut cut;
@@ -169,6 +169,8 @@ class MemoryLedger final : public RecordTxn, public TableReader {
   void count_for_pledges(const std::string& type, const std::vector<StoredPosting>& postings);
   void classify(const std::string& type, const StoredPosting& posting, bool only_applied_ahead, int sign);
   detail::Holding holding_as_of(const HeldRecord& held, std::int32_t day) const;
+  // The moves of one event and after (to the end when all_after), in the table's order.
+  std::vector<detail::DatedMove> moves_of(std::int64_t event_seq, bool all_after) const;
   std::string event_type(std::int64_t seq);
 
   ReadTxn& source_;
@@ -183,7 +185,8 @@ class MemoryLedger final : public RecordTxn, public TableReader {
   std::map<std::int64_t, std::vector<detail::InstalmentRow>> instalments_;  // by pledge, in line order
   std::unordered_map<std::int64_t, std::vector<std::pair<std::int64_t, std::int64_t>>> recognized_by_;
   std::map<std::int64_t, HeldRecord> holdings_;
-  std::vector<MoveRow> moves_;  // in the order recorded
+  std::map<std::int64_t, std::vector<std::int64_t>> holdings_by_pledge_;  // their seqs, in order
+  std::vector<detail::DatedMove> moves_;  // in the order recorded, each with its day
   std::vector<CutRow> cuts_;    // in the order recorded
   std::map<std::int64_t, std::int64_t> reversals_;
   std::map<std::string, detail::SealRow> seals_;

@@ -169,13 +169,11 @@ std::unique_ptr<RowCursor> MemoryLedger::projection_rows(std::string_view name) 
     });
   }
   if (name == "holding_moves") {
-    std::vector<MoveRow> rows = moves_;
-    std::sort(rows.begin(), rows.end(), [](const MoveRow& a, const MoveRow& b) {
-      return std::tie(a.event_seq, a.holding_seq, a.day, a.amount_minor, a.functional_minor) <
-             std::tie(b.event_seq, b.holding_seq, b.day, b.amount_minor, b.functional_minor);
-    });
-    return owned_rows(std::move(rows), [](const MoveRow& m, Row& row) {
-      row = {text(m.event_seq), text(m.holding_seq), text(m.day), text(m.amount_minor), text(m.functional_minor)};
+    std::vector<detail::DatedMove> rows = moves_;
+    std::sort(rows.begin(), rows.end(), move_order);
+    return owned_rows(std::move(rows), [](const detail::DatedMove& m, Row& row) {
+      row = {text(m.event_seq), text(m.move.holding_seq), text(m.day), text(m.move.amount_minor),
+             text(m.move.functional_minor)};
     });
   }
   if (name == "instalment_cuts") {
