@@ -426,7 +426,14 @@ VerifyReport verify(const Ledger& ledger, const VerifyOptions& options, const Pr
     // (The events and postings were compared as they were recorded again.)
     store::TableReader& rebuilt = check.rebuild.finish();
     StoredLeavingOut stored(*snapshot.txn, check.rebuild.compared_months());
-    if (audit::TableDifference difference = audit::first_difference(snapshot.master, stored, rebuilt, {"events", "postings"});
+    if (audit::TableDifference difference =
+            audit::first_difference(snapshot.master, stored, rebuilt, {"events", "postings", "movement_totals"});
+        !difference.problem.empty()) {
+      check.fail(difference.seq, difference.problem);
+      return check.report;
+    }
+    // The totals of the movements, against the movements just compared.
+    if (audit::TableDifference difference = audit::totals_difference(snapshot.master, *snapshot.txn);
         !difference.problem.empty()) {
       check.fail(difference.seq, difference.problem);
       return check.report;

@@ -98,7 +98,7 @@ std::string readable(const MasterState& master, const std::string& column, const
       number > -1000000 && number < 3000000) {
     return Date::from_day_number(static_cast<std::int32_t>(number)).to_string();
   }
-  if (column == "kind" && (table == "movements" || table == "monthly_kinds")) return movement_kind_name(static_cast<detail::MovementKind>(number));
+  if (column == "kind" && (table == "movements" || table == "monthly_kinds" || table == "movement_totals")) return movement_kind_name(static_cast<detail::MovementKind>(number));
   if (column == "month") return std::to_string(number / 12) + "-" + (number % 12 < 9 ? "0" : "") + std::to_string(number % 12 + 1);
   return value;
 }
@@ -196,6 +196,13 @@ TableDifference month_difference(const MasterState& master, store::TableReader& 
     return std::string_view(spec.name) == "movements";
   });
   return rows_difference(master, table, *stored.movement_rows(month), *rebuilt.movement_rows(month));
+}
+
+TableDifference totals_difference(const MasterState& master, store::ReadTxn& stored) {
+  const store::TableSpec& table = *std::find_if(store::tables().begin(), store::tables().end(), [](const auto& spec) {
+    return std::string_view(spec.name) == "movement_totals";
+  });
+  return rows_difference(master, table, *stored.table_rows(table), *stored.movements_summed());
 }
 
 TableDifference row_difference(const MasterState& master, const store::TableSpec& table,

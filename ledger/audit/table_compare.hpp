@@ -24,6 +24,10 @@ TableDifference first_difference(const detail::MasterState& master, store::Table
 TableDifference month_difference(const detail::MasterState& master, store::TableReader& stored, store::TableReader& rebuilt,
                                  std::int64_t month);
 
+// The first row in which movement_totals differs from the movements summed over their months (a
+// table the rebuild does not keep: it follows from the movements, compared first).
+TableDifference totals_difference(const detail::MasterState& master, store::ReadTxn& stored);
+
 // How one row of a table differs, its values as text in the order of the table's key and columns
 // (none: absent), or no problem when they are equal.
 TableDifference row_difference(const detail::MasterState& master, const store::TableSpec& table,

@@ -75,7 +75,7 @@ Report aging(const Scope& scope) {
   store::MovementQuery by_donor_query;
   by_donor_query.by_donor = true;
   for (const store::MovementSums& row :
-       flows(scope, {detail::account::allowance}, std::nullopt, scope.to, by_donor_query)) {
+       open_flows(scope, {detail::account::allowance}, scope.to, by_donor_query)) {
     // The allowance is a credit balance, shown as the positive amount it takes off.
     allowance_by_donor[row.donor_id] -= usd_of(row);
     by_donor[row.donor_id];  // a donor with an allowance gets a row

@@ -80,7 +80,7 @@ std::map<RowKey, Figures> figures_of(const Scope& scope) {
     return rows.try_emplace({row.donor_id, row.fund_id, row.currency_id}).first->second;
   };
   const Date before = scope.from.add_days(-1);
-  for (const auto& row : flows(scope, {account::receivable}, std::nullopt, before, donor_currency(false))) {
+  for (const auto& row : open_flows(scope, {account::receivable}, before, donor_currency(false))) {
     at(row)[opening] += usd_of(row);
   }
   for (const auto& row : flows(scope, {account::receivable}, scope.from, scope.to, donor_currency(true))) {
@@ -100,7 +100,7 @@ std::map<RowKey, Figures> figures_of(const Scope& scope) {
       rows.try_emplace({row.donor_id, row.fund_id, row.currency_id}).first->second[realized_fx] -= row.functional_minor;
     }
   }
-  for (const auto& row : flows(scope, {account::received_in_advance}, std::nullopt, scope.to, donor_currency(false))) {
+  for (const auto& row : open_flows(scope, {account::received_in_advance}, scope.to, donor_currency(false))) {
     at(row)[advances_held] -= usd_of(row);
   }
   for (const auto& row : flows(scope, {account::refunds_and_reductions, account::received_in_advance, account::unidentified},

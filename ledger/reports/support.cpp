@@ -185,6 +185,19 @@ std::vector<store::MovementSums> flows(const Scope& scope, const std::vector<std
   return scope.txn.movements(query);
 }
 
+std::vector<store::MovementSums> open_flows(const Scope& scope, const std::vector<std::string_view>& accounts,
+                                            Date through, store::MovementQuery query) {
+  query.accounts.clear();
+  for (std::string_view code : accounts) {
+    if (const std::int64_t id = scope.account(code); id >= 0) query.accounts.push_back(id);
+  }
+  if (!accounts.empty() && query.accounts.empty()) return {};
+  query.funds = scope.fund_ids;
+  query.from.reset();
+  query.through = through.day_number();
+  return scope.txn.open_movements(query);
+}
+
 namespace {
 
 // What the figures rest on, as of the report's last day.
@@ -319,7 +332,7 @@ std::vector<ReceivableGroups> receivable_by_group(const Scope& scope, Date as_of
   std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t>, Receivable> receivables;
   store::MovementQuery query;
   query.by_pledge = query.by_donor = query.by_currency = query.by_kind = true;
-  for (const store::MovementSums& row : flows(scope, {detail::account::receivable}, std::nullopt, as_of, query)) {
+  for (const store::MovementSums& row : open_flows(scope, {detail::account::receivable}, as_of, query)) {
     Receivable& receivable = receivables[{row.pledge_id, row.donor_id, row.currency_id, row.fund_id}];
     receivable.amount_minor += amount_of(row);
     receivable.usd_minor += usd_of(row);
@@ -333,8 +346,12 @@ std::vector<ReceivableGroups> receivable_by_group(const Scope& scope, Date as_of
 
   // The instalments recognized by the last day: at signing (the pledge event recognized them), or
   // by a close, whose recognition is dated the instalment's due date.
+  std::vector<std::int64_t> pledges;
+  for (const auto& [key, receivable] : receivables) {
+    if (std::get<0>(key) != 0 && (pledges.empty() || pledges.back() != std::get<0>(key))) pledges.push_back(std::get<0>(key));
+  }
   std::map<std::int64_t, PledgeSchedule> schedules;
-  for (const store::RecognizedInstalment& row : scope.txn.recognized_instalments(last_day, scope.fund_ids)) {
+  for (const store::RecognizedInstalment& row : scope.txn.recognized_instalments(last_day, scope.fund_ids, pledges)) {
     PledgeSchedule& schedule = schedules[row.pledge_id];
     schedule.currency_id = row.currency_id;
     schedule.instalments.push_back({row.due, row.amount_minor});

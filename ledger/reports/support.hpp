@@ -62,6 +62,11 @@ Decimal usd(std::int64_t minor);
 // the first posting when from is absent), by the dimensions the query asks for.
 std::vector<store::MovementSums> flows(const Scope& scope, const std::vector<std::string_view>& accounts,
                                        std::optional<Date> from, Date through, store::MovementQuery dimensions = {});
+// The same from the first posting through a day, of what was outstanding that day alone: the
+// movements of each (account, fund, donor, pledge, currency) whose postings through it do not sum
+// to nothing (store::ReadTxn::open_movements), by the dimensions the query asks for.
+std::vector<store::MovementSums> open_flows(const Scope& scope, const std::vector<std::string_view>& accounts,
+                                            Date through, store::MovementQuery dimensions = {});
 // A movement's USD, debit positive; and in its currency.
 inline std::int64_t usd_of(const store::MovementSums& row) { return row.sums.functional_debit - row.sums.functional_credit; }
 inline std::int64_t amount_of(const store::MovementSums& row) { return row.sums.debit - row.sums.credit; }

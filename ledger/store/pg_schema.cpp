@@ -21,6 +21,7 @@
 
 #include <fundledger/error.hpp>
 
+#include <functional>
 #include <string>
 
 namespace fundledger::store {
@@ -268,6 +269,25 @@ CREATE INDEX instalment_cuts_by_event ON instalment_cuts (event_seq);
 CREATE INDEX holdings_by_pledge ON holdings (pledge_id) WHERE pledge_id != 0;
 )sql";
 
+// The table version 5 added (see schema.cpp): in every new ledger, and by the migration from
+// version 4.
+constexpr const char* pg_version_5_tables = R"sql(
+CREATE TABLE movement_totals (
+  account_id bigint NOT NULL,
+  fund_id bigint NOT NULL,
+  donor_id bigint NOT NULL,
+  project_id bigint NOT NULL,
+  pledge_id bigint NOT NULL,
+  currency_id bigint NOT NULL,
+  kind bigint NOT NULL,
+  debit_minor bigint NOT NULL,
+  credit_minor bigint NOT NULL,
+  functional_debit_minor bigint NOT NULL,
+  functional_credit_minor bigint NOT NULL,
+  PRIMARY KEY (account_id, fund_id, donor_id, pledge_id, currency_id, project_id, kind)
+);
+)sql";
+
 std::int64_t count_of(Connection& connection, const std::string& sql) {
   auto statement = connection.prepare_once(sql);
   return statement->step() ? statement->integer(0) : 0;
@@ -279,24 +299,42 @@ bool holds_meta_table(Connection& connection) {
                   "AND table_name = 'fundledger_meta'") > 0;
 }
 
-// Version 4 (see schema.cpp): holding_moves.day, instalment_cuts and holdings_by_pledge, nothing of
-// version 3 changed. One writer migrates: the head row is locked first, and the version read again.
-void migrate_pg_to_4(Connection& connection) {
+// Brings a ledger of version from up to from + 1 by steps, under one writer: the head row is locked
+// first, and the version read again (another writer may have migrated it meanwhile).
+void migrate_pg(Connection& connection, int from, const std::function<void()>& steps) {
   connection.execute("BEGIN");
   try {
     connection.execute("SELECT id FROM fundledger_head FOR UPDATE");
-    if (count_of(connection, "SELECT count(*) FROM fundledger_meta WHERE key = 'schema_version' AND value = '3'") == 1) {
-      connection.execute("ALTER TABLE holding_moves ADD COLUMN day bigint NOT NULL DEFAULT 0");
-      connection.execute("UPDATE holding_moves m SET day = e.date FROM events e WHERE e.seq = m.event_seq");
-      connection.execute("ALTER TABLE holding_moves ALTER COLUMN day DROP DEFAULT");
-      connection.execute(pg_version_4_tables);
-      connection.execute("UPDATE fundledger_meta SET value = '4' WHERE key = 'schema_version'");
+    if (count_of(connection, "SELECT count(*) FROM fundledger_meta WHERE key = 'schema_version' AND value = '" +
+                                 std::to_string(from) + "'") == 1) {
+      steps();
+      connection.execute("UPDATE fundledger_meta SET value = '" + std::to_string(from + 1) +
+                         "' WHERE key = 'schema_version'");
     }
     connection.execute("COMMIT");
   } catch (...) {
     connection.rollback();
     throw;
   }
+}
+
+// Version 4 (see schema.cpp): holding_moves.day, instalment_cuts and holdings_by_pledge, nothing of
+// version 3 changed.
+void migrate_pg_to_4(Connection& connection) {
+  migrate_pg(connection, 3, [&connection] {
+    connection.execute("ALTER TABLE holding_moves ADD COLUMN day bigint NOT NULL DEFAULT 0");
+    connection.execute("UPDATE holding_moves m SET day = e.date FROM events e WHERE e.seq = m.event_seq");
+    connection.execute("ALTER TABLE holding_moves ALTER COLUMN day DROP DEFAULT");
+    connection.execute(pg_version_4_tables);
+  });
+}
+
+// Version 5 (see schema.cpp): movement_totals, from the movements; nothing of version 4 changed.
+void migrate_pg_to_5(Connection& connection) {
+  migrate_pg(connection, 4, [&connection] {
+    connection.execute(pg_version_5_tables);
+    connection.execute(movement_totals_fill);
+  });
 }
 
 }  // namespace
@@ -323,6 +361,7 @@ void create_pg_schema(Connection& connection) {
     }
     connection.execute(pg_schema_current);
     connection.execute(pg_version_4_tables);
+    connection.execute(pg_version_5_tables);
     connection.execute("INSERT INTO fundledger_meta (key, value) VALUES ('application', 'fundledger'), "
                        "('schema_version', '" + std::to_string(schema_version) + "')");
     connection.execute("COMMIT");
@@ -340,7 +379,7 @@ void drop_empty_pg_ledger(Connection& connection) {
       return;
     }
     connection.execute(
-        "DROP TABLE instalment_cuts, amendments, monthly_kinds, movements, budgets, monthly_balances, balances, postings, settings, rates, reversals, periods, holding_moves, "
+        "DROP TABLE movement_totals, instalment_cuts, amendments, monthly_kinds, movements, budgets, monthly_balances, balances, postings, settings, rates, reversals, periods, holding_moves, "
         "holdings, instalments, pledges, projects, donors, funds, accounts, currencies, events, fundledger_head, "
         "fundledger_meta");
     connection.execute("DROP FUNCTION fundledger_refuse_change()");
@@ -368,12 +407,13 @@ void check_pg_schema(Connection& connection, bool migrate) {
                                         ", newer than this fundledger (" + std::to_string(schema_version) +
                                         "): upgrade fundledger");
   }
-  if (version == 3 && migrate && connection.writable()) {
-    migrate_pg_to_4(connection);
+  if ((version == 3 || version == 4) && migrate && connection.writable()) {
+    if (version == 3) migrate_pg_to_4(connection);
+    migrate_pg_to_5(connection);
   } else if (version < schema_version) {
     throw Error(ErrorCode::storage, "it has schema version " + std::to_string(version) +
-                                        (version == 3 ? ": open it once to write (any command that writes brings it "
-                                                        "up to version 4)"
+                                        (version >= 3 ? ": open it once to write (any command that writes brings it "
+                                                        "up to version " + std::to_string(schema_version) + ")"
                                                       : ", which this fundledger cannot read"));
   }
 }

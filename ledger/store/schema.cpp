@@ -1,6 +1,6 @@
 // The ledger's SQLite schema and its migrations.
 //
-// On-disk format, schema version 4 (PRAGMA user_version = 4, PRAGMA application_id = 0x464C4447):
+// On-disk format, schema version 5 (PRAGMA user_version = 5, PRAGMA application_id = 0x464C4447):
 //
 //   events      the journal, one row per recorded event, append-only.
 //               seq          1, 2, 3... with no gaps (the INTEGER PRIMARY KEY)
@@ -31,6 +31,10 @@
 //               with balances.
 //   monthly_kinds
 //               the same by (account, fund, month, kind) alone: what the statements read.
+//   movement_totals
+//               the movements of every month summed: by full key and kind. A report as of a day
+//               reads these less the months after it, for the keys with something outstanding,
+//               rather than every month of every key. Maintained with balances.
 //   budgets     approved budgets in USD cents per fund (project 0 for none), category ('' for
 //               none) and year, keyed by the seq of their budget event.
 //   amendments  the dated changes of donors', funds' and projects' names (and donors' category and
@@ -64,6 +68,7 @@
 // Version 2 had no budgets, amendments, movements, monthly_kinds, holdings.partner or
 // holdings.project_id (see migrate_to_3). Version 3 had no holding_moves.day, instalment_cuts or
 // holdings_by_pledge (see migrate_to_4): what a ledger of version 3 holds reads the same in 4.
+// Version 4 had no movement_totals (see migrate_to_5).
 #include "store/schema.hpp"
 
 #include "store/sql_txn.hpp"
@@ -293,6 +298,24 @@ CREATE INDEX instalment_cuts_by_event ON instalment_cuts (event_seq);
 CREATE INDEX holdings_by_pledge ON holdings (pledge_id) WHERE pledge_id != 0;
 )sql";
 
+// The table version 5 added: in every new ledger, and by migrate_to_5.
+constexpr const char* version_5_tables = R"sql(
+CREATE TABLE movement_totals (
+  account_id INTEGER NOT NULL,
+  fund_id INTEGER NOT NULL,
+  donor_id INTEGER NOT NULL,
+  project_id INTEGER NOT NULL,
+  pledge_id INTEGER NOT NULL,
+  currency_id INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  debit_minor INTEGER NOT NULL CHECK (typeof(debit_minor) = 'integer'),
+  credit_minor INTEGER NOT NULL CHECK (typeof(credit_minor) = 'integer'),
+  functional_debit_minor INTEGER NOT NULL CHECK (typeof(functional_debit_minor) = 'integer'),
+  functional_credit_minor INTEGER NOT NULL CHECK (typeof(functional_credit_minor) = 'integer'),
+  PRIMARY KEY (account_id, fund_id, donor_id, pledge_id, currency_id, project_id, kind)
+) WITHOUT ROWID;
+)sql";
+
 // The rest of the current schema: the monthly balances and the triggers that keep the journal
 // append-only.
 constexpr const char* schema_triggers = R"sql(
@@ -356,6 +379,15 @@ void migrate_to_4(SQLite::Database& database) {
   transaction.commit();
 }
 
+// Version 5: the movements summed over their months, from the movements table.
+void migrate_to_5(SQLite::Database& database) {
+  SQLite::Transaction transaction(database);
+  database.exec(version_5_tables);
+  database.exec(movement_totals_fill);
+  database.exec("PRAGMA user_version = 5");
+  transaction.commit();
+}
+
 }  // namespace
 
 void create_schema(SQLite::Database& database) {
@@ -363,6 +395,7 @@ void create_schema(SQLite::Database& database) {
   database.exec(pledge_index);
   database.exec(version_3_tables);
   database.exec(version_4_tables);
+  database.exec(version_5_tables);
   database.exec(schema_triggers);
   database.exec("PRAGMA application_id = " + std::to_string(application_id));
   database.exec("PRAGMA user_version = " + std::to_string(schema_version));
@@ -401,6 +434,7 @@ void check_and_migrate(SQLite::Database& database, bool writable) {
   }
   if (version < 3) migrate_to_3(database);
   if (version < 4) migrate_to_4(database);
+  if (version < 5) migrate_to_5(database);
   // The index of the postings by pledge (what a receipt reads of its pledge) came within version 3,
   // which needs no other change for it: a ledger written before it gets it at its next writing.
   if (writable &&

@@ -69,6 +69,9 @@ class Connection {
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
   virtual bool writable() const = 0;
+  // True where GROUP BY sorts every row it groups (SQLite): summing a large table's rows as they
+  // stream is then faster than asking the database to group them.
+  virtual bool groups_by_sorting() const { return false; }
   // Store::finish_build.
   virtual void finish_build() {}
   // The fundledger::Error for a failure of this backend: busy (safe to retry), or storage, saying

@@ -122,6 +122,16 @@ std::unique_ptr<RowCursor> SqlTxn::movement_rows(std::int64_t month) {
   return std::make_unique<RowList>(std::move(rows));
 }
 
+std::unique_ptr<RowCursor> SqlTxn::movements_summed() {
+  const TableSpec& table = *std::find_if(tables().begin(), tables().end(), [](const TableSpec& spec) {
+    return std::string_view(spec.name) == "movement_totals";
+  });
+  return std::make_unique<SqlRowCursor>(connection_.prepare_once(
+      std::string("SELECT ") + table.key +
+      ", SUM(debit_minor), SUM(credit_minor), SUM(functional_debit_minor), SUM(functional_credit_minor) FROM movements "
+      "GROUP BY " + table.key + " ORDER BY " + table.key));
+}
+
 std::unique_ptr<RowCursor> SqlTxn::table_rows(const TableSpec& table) {
   return std::make_unique<SqlRowCursor>(connection_.prepare_once(std::string("SELECT ") + table.key +
                                                                  (*table.columns ? ", " : "") + table.columns + " FROM " +
@@ -224,21 +234,23 @@ std::vector<AccountFundSums> SqlTxn::dated_sums(std::int32_t from, std::int32_t 
 }
 
 std::vector<RecognizedInstalment> SqlTxn::recognized_instalments(std::int32_t day,
-                                                                  const std::vector<std::int64_t>& funds) {
+                                                                  const std::vector<std::int64_t>& funds,
+                                                                  const std::vector<std::int64_t>& pledges) {
   // Recognized by the day: at signing (the pledge event recognized them), or when they fell due.
-  auto query = connection_.prepare_once(
-      "SELECT i.pledge_id, g.currency_id, i.due, i.amount_minor FROM instalments i JOIN pledges g ON g.id = "
-      "i.pledge_id WHERE g.fund_id IN " +
-      placeholders(funds.size()) +
-      " AND g.signed <= ? AND i.recognized != 0 AND (i.recognized = g.seq OR i.due <= ?) ORDER BY i.pledge_id, i.due, "
-      "i.line");
-  bind_all(*query, 1, funds);
-  query->bind(1 + static_cast<int>(funds.size()), day);
-  query->bind(2 + static_cast<int>(funds.size()), day);
+  Statement& query = prepare(
+      "SELECT g.currency_id, g.fund_id, i.due, i.amount_minor FROM instalments i JOIN pledges g ON g.id = i.pledge_id "
+      "WHERE i.pledge_id = ? AND g.signed <= ? AND i.recognized != 0 AND (i.recognized = g.seq OR i.due <= ?) "
+      "ORDER BY i.due, i.line");
   std::vector<RecognizedInstalment> rows;
-  while (query->step()) {
-    rows.push_back({query->integer(0), query->integer(1), static_cast<std::int32_t>(query->integer(2)),
-                    query->integer(3)});
+  for (const std::int64_t pledge : pledges) {
+    query.bind(1, pledge);
+    query.bind(2, day);
+    query.bind(3, day);
+    while (query.step()) {
+      if (std::find(funds.begin(), funds.end(), query.integer(1)) == funds.end()) continue;
+      rows.push_back({pledge, query.integer(0), static_cast<std::int32_t>(query.integer(2)), query.integer(3)});
+    }
+    query.reset();
   }
   return rows;
 }

@@ -2,6 +2,7 @@
 // advances to partners).
 #include "store/sql_txn.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace fundledger::store {
@@ -26,8 +27,11 @@ std::string dimension_columns(const MovementQuery& query, bool from_postings) {
 }  // namespace
 
 void SqlTxn::add_movement_rows(const MovementQuery& query, bool from_postings, std::int64_t first, std::int64_t last,
-                               std::map<std::array<std::int64_t, 7>, BalanceSums>& result) {
+                               MovementTotals& result) {
   if (first > last) return;
+  // The tables of sums are read row by row where grouping would sort them whole; the days of a
+  // part of a month are few enough to group.
+  const bool grouped = from_postings || !connection_.groups_by_sorting();
   std::string sql = "SELECT " + dimension_columns(query, from_postings);
   if (from_postings) {
     sql += "SUM(CASE WHEN p.amount_minor > 0 THEN p.amount_minor ELSE 0 END), "
@@ -39,14 +43,15 @@ void SqlTxn::add_movement_rows(const MovementQuery& query, bool from_postings, s
   } else {
     // By account, fund and kind alone, the smaller table of the two serves.
     const bool coarse = !query.by_donor && !query.by_project && !query.by_pledge && !query.by_currency;
-    sql += "SUM(debit_minor), SUM(credit_minor), SUM(functional_debit_minor), SUM(functional_credit_minor) FROM ";
+    sql += grouped ? "SUM(debit_minor), SUM(credit_minor), SUM(functional_debit_minor), SUM(functional_credit_minor) FROM "
+                   : "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor FROM ";
     sql += coarse ? "monthly_kinds" : "movements";
     sql += " WHERE month >= ? AND month <= ?";
   }
   const std::string prefix = from_postings ? "p." : "";
   if (!query.accounts.empty()) sql += " AND " + prefix + "account_id IN " + placeholders(query.accounts.size());
   if (!query.funds.empty()) sql += " AND " + prefix + "fund_id IN " + placeholders(query.funds.size());
-  sql += " GROUP BY 1, 2, 3, 4, 5, 6, 7";
+  if (grouped) sql += " GROUP BY 1, 2, 3, 4, 5, 6, 7";
   auto statement = connection_.prepare_once(sql);
   statement->bind(1, first);
   statement->bind(2, last);
@@ -56,21 +61,17 @@ void SqlTxn::add_movement_rows(const MovementQuery& query, bool from_postings, s
     std::array<std::int64_t, 7> key{};
     for (int i = 0; i < 7; ++i) key[static_cast<std::size_t>(i)] = statement->integer(i);
     BalanceSums& sums = result[key];
-    sums.debit += statement->integer(7);
-    sums.credit += statement->integer(8);
-    sums.functional_debit += statement->integer(9);
-    sums.functional_credit += statement->integer(10);
+    sums = detail::plus(sums, {statement->integer(7), statement->integer(8), statement->integer(9), statement->integer(10)});
   }
 }
 
-std::vector<MovementSums> SqlTxn::movements(const MovementQuery& query) {
-  std::map<std::array<std::int64_t, 7>, BalanceSums> result;
+void SqlTxn::add_movements(const MovementQuery& query, MovementTotals& result) {
   const Date last = Date::from_day_number(query.through);
   std::int64_t first_month = std::numeric_limits<std::int32_t>::min();
   std::int64_t last_month = detail::month_index(last);
   if (query.from) {
     const Date first = Date::from_day_number(*query.from);
-    if (last < first) return {};
+    if (last < first) return;
     first_month = detail::month_index(first);
     if (first_month == last_month && (first.day() != 1 || !is_month_end(last))) {
       add_movement_rows(query, true, first.day_number(), last.day_number(), result);
@@ -85,12 +86,119 @@ std::vector<MovementSums> SqlTxn::movements(const MovementQuery& query) {
     --last_month;
   }
   add_movement_rows(query, false, first_month, last_month, result);
+}
+
+std::vector<MovementSums> SqlTxn::movements(const MovementQuery& query) {
+  MovementTotals result;
+  add_movements(query, result);
+  return sorted_sums(result);
+}
+
+std::vector<MovementSums> SqlTxn::sorted_sums(const MovementTotals& result) {
+  std::vector<std::pair<std::array<std::int64_t, 7>, BalanceSums>> sorted(result.begin(), result.end());
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<MovementSums> rows;
-  rows.reserve(result.size());
-  for (const auto& [key, sums] : result) {
+  rows.reserve(sorted.size());
+  for (const auto& [key, sums] : sorted) {
     rows.push_back({key[0], key[1], key[2], key[3], key[4], key[5], static_cast<detail::MovementKind>(key[6]), sums});
   }
   return rows;
+}
+
+namespace {
+
+Position net_of(const BalanceSums& sums) {
+  Position net;
+  if (__builtin_sub_overflow(sums.debit, sums.credit, &net.amount_minor) ||
+      __builtin_sub_overflow(sums.functional_debit, sums.functional_credit, &net.functional_minor)) {
+    throw Error(ErrorCode::overflow, "a balance would exceed the range of a stored amount");
+  }
+  return net;
+}
+
+// position += sign * the net of sums.
+void add_net(Position& position, const BalanceSums& sums, int sign) {
+  const Position moved = net_of(sums);
+  if (sign > 0 ? __builtin_add_overflow(position.amount_minor, moved.amount_minor, &position.amount_minor) ||
+                     __builtin_add_overflow(position.functional_minor, moved.functional_minor, &position.functional_minor)
+               : __builtin_sub_overflow(position.amount_minor, moved.amount_minor, &position.amount_minor) ||
+                     __builtin_sub_overflow(position.functional_minor, moved.functional_minor, &position.functional_minor)) {
+    throw Error(ErrorCode::overflow, "a balance would exceed the range of a stored amount");
+  }
+}
+
+bool is_nothing(const Position& position) { return position.amount_minor == 0 && position.functional_minor == 0; }
+
+// The group of a full key: account, fund, donor, pledge, currency, and the project if the query
+// asks for it (else 0), as movement_totals is keyed.
+BalanceKeyIds group_of(const MovementQuery& query, const std::array<std::int64_t, 7>& key) {
+  return {key[0], key[1], key[2], key[4], key[5], query.by_project ? key[3] : 0};
+}
+
+}  // namespace
+
+SqlTxn::GroupNets SqlTxn::group_nets(const MovementQuery& query, const MovementTotals& later) {
+  GroupNets nets;
+  std::string sql =
+      "SELECT account_id, fund_id, donor_id, project_id, pledge_id, currency_id, debit_minor, credit_minor, "
+      "functional_debit_minor, functional_credit_minor FROM balances WHERE (debit_minor != credit_minor OR "
+      "functional_debit_minor != functional_credit_minor)";
+  if (!query.accounts.empty()) sql += " AND account_id IN " + placeholders(query.accounts.size());
+  if (!query.funds.empty()) sql += " AND fund_id IN " + placeholders(query.funds.size());
+  auto balances = connection_.prepare_once(sql);
+  bind_all(*balances, 1, query.accounts);
+  bind_all(*balances, 1 + static_cast<int>(query.accounts.size()), query.funds);
+  while (balances->step()) {
+    std::array<std::int64_t, 7> key{};
+    for (int i = 0; i < 6; ++i) key[static_cast<std::size_t>(i)] = balances->integer(i);
+    add_net(nets[group_of(query, key)], {balances->integer(6), balances->integer(7), balances->integer(8), balances->integer(9)}, 1);
+  }
+  for (const auto& [key, sums] : later) add_net(nets[group_of(query, key)], sums, -1);
+  return nets;
+}
+
+std::vector<MovementSums> SqlTxn::open_movements(const MovementQuery& query) {
+  // What moved after the day, by full key and kind.
+  MovementTotals later;
+  if (const auto last = last_posting_day(); last && *last > query.through) {
+    MovementQuery after = query;
+    after.from = query.through + 1;
+    after.through = *last;
+    after.by_donor = after.by_project = after.by_pledge = after.by_currency = after.by_kind = true;
+    add_movements(after, later);
+  }
+  GroupNets nets = group_nets(query, later);
+  // The movements of the groups with something on the day: their totals less what moved after.
+  MovementTotals result;
+  const auto row_of = [&query](const BalanceKeyIds& group, std::int64_t project, std::int64_t kind) {
+    return std::array<std::int64_t, 7>{group[0], group[1], query.by_donor ? group[2] : 0, query.by_project ? project : 0,
+                                       query.by_pledge ? group[3] : 0, query.by_currency ? group[4] : 0,
+                                       query.by_kind ? kind : 0};
+  };
+  Statement& totals = prepare(
+      "SELECT project_id, kind, debit_minor, credit_minor, functional_debit_minor, functional_credit_minor "
+      "FROM movement_totals WHERE account_id = ? AND fund_id = ? AND donor_id = ? AND pledge_id = ? "
+      "AND currency_id = ?");
+  for (const auto& [group, position] : nets) {
+    if (is_nothing(position)) continue;
+    for (int i = 0; i < 5; ++i) totals.bind(i + 1, group[static_cast<std::size_t>(i)]);
+    while (totals.step()) {
+      if (query.by_project && totals.integer(0) != group[5]) continue;
+      BalanceSums& sums = result[row_of(group, totals.integer(0), totals.integer(1))];
+      sums = detail::plus(sums, {totals.integer(2), totals.integer(3), totals.integer(4), totals.integer(5)});
+    }
+    totals.reset();
+  }
+  for (const auto& [key, sums] : later) {
+    const BalanceKeyIds group = group_of(query, key);
+    if (is_nothing(nets[group])) continue;
+    const auto row = row_of(group, key[3], key[6]);
+    BalanceSums& kept = result[row];
+    kept = detail::plus(kept, {-sums.debit, -sums.credit, -sums.functional_debit, -sums.functional_credit});
+    // A kind that moved only after the day.
+    if (kept.debit == 0 && kept.credit == 0 && kept.functional_debit == 0 && kept.functional_credit == 0) result.erase(row);
+  }
+  return sorted_sums(result);
 }
 
 std::optional<std::int32_t> SqlTxn::latest_posting_day(std::int64_t account, std::int64_t fund, std::int64_t donor,

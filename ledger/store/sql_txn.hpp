@@ -8,6 +8,7 @@
 
 #include <array>
 #include <map>
+#include <unordered_map>
 #include <string>
 
 namespace fundledger::store {
@@ -86,6 +87,8 @@ class SqlTxn final : public WriteTxn {
 
   // ---- sql_reports.cpp ----
   std::vector<MovementSums> movements(const MovementQuery& query) override;
+  std::vector<MovementSums> open_movements(const MovementQuery& query) override;
+  std::unique_ptr<RowCursor> movements_summed() override;
   std::optional<std::int32_t> latest_posting_day(std::int64_t account, std::int64_t fund, std::int64_t donor,
                                                  std::int64_t pledge, std::int64_t currency, std::int32_t through) override;
   std::vector<DonorFundSums> settlement_exchange(std::int64_t exchange_account, const std::vector<std::int64_t>& held_accounts,
@@ -109,8 +112,8 @@ class SqlTxn final : public WriteTxn {
                                             const std::vector<std::int64_t>& funds) override;
   std::vector<AccountFundSums> dated_sums(std::int32_t from, std::int32_t through,
                                           const std::vector<std::int64_t>& funds, bool only_year_end) override;
-  std::vector<RecognizedInstalment> recognized_instalments(std::int32_t day,
-                                                            const std::vector<std::int64_t>& funds) override;
+  std::vector<RecognizedInstalment> recognized_instalments(std::int32_t day, const std::vector<std::int64_t>& funds,
+                                                            const std::vector<std::int64_t>& pledges) override;
   std::vector<PledgeMovementRow> pledge_movements(std::int64_t pledge_id, std::int64_t account) override;
   std::vector<std::pair<std::int32_t, detail::InstalmentCut>> pledge_cuts(std::int64_t pledge_id) override;
   std::vector<detail::SealRow> seals() override;
@@ -146,8 +149,15 @@ class SqlTxn final : public WriteTxn {
   static std::string placeholders(std::size_t count);
   static void bind_all(Statement& statement, int first, const std::vector<std::int64_t>& ids);
   void load_master_records(detail::MasterState& master);
+  // Sums by account, fund, donor, project, pledge, currency and kind.
+  using MovementTotals = std::unordered_map<std::array<std::int64_t, 7>, BalanceSums, detail::BalanceKeyHash>;
   void add_movement_rows(const MovementQuery& query, bool from_postings, std::int64_t first, std::int64_t last,
-                         std::map<std::array<std::int64_t, 7>, BalanceSums>& result);
+                         MovementTotals& result);
+  void add_movements(const MovementQuery& query, MovementTotals& result);
+  // The net of each group of open_movements on the day: its balances less what moved after it.
+  using GroupNets = std::unordered_map<BalanceKeyIds, Position, detail::BalanceKeyHash>;
+  GroupNets group_nets(const MovementQuery& query, const MovementTotals& later);
+  static std::vector<MovementSums> sorted_sums(const MovementTotals& result);
   void load_pledges(detail::MasterState& master);
 
   Connection& connection_;

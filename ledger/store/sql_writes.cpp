@@ -91,6 +91,20 @@ void upsert_sums(Statement& upsert, const std::vector<std::pair<std::array<std::
   }
 }
 
+// The movements summed over their months, keyed as movement_totals: account, fund, donor, pledge,
+// currency, project, kind.
+std::vector<std::pair<std::array<std::int64_t, 7>, BalanceSums>> totals_of(
+    const std::vector<std::pair<detail::MovementKey, BalanceSums>>& movements) {
+  std::unordered_map<std::array<std::int64_t, 7>, BalanceSums, detail::BalanceKeyHash> totals;
+  for (const auto& [key, sums] : movements) {
+    BalanceSums& total = totals[{key[0], key[1], key[2], key[4], key[5], key[3], key[7]}];
+    total = detail::plus(total, sums);
+  }
+  std::vector<std::pair<std::array<std::int64_t, 7>, BalanceSums>> rows(totals.begin(), totals.end());
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return rows;
+}
+
 // The upsert of a table of sums: "INSERT INTO table (keys..., sums...) VALUES (?...) ON CONFLICT
 // (keys) DO UPDATE SET each sum = the stored + the added".
 std::string upsert_sql(const std::string& table, const std::string& keys, std::size_t key_count) {
@@ -115,6 +129,9 @@ void SqlTxn::add_balances(const detail::BalanceDeltas& deltas) {
                                  "account_id, month, fund_id, kind, donor_id, project_id, pledge_id, currency_id", 8)),
               reordered_movements(deltas.movements));
   upsert_sums(prepare(upsert_sql("monthly_kinds", "account_id, fund_id, month, kind", 4)), deltas.monthly_kinds);
+  upsert_sums(prepare(upsert_sql("movement_totals",
+                                 "account_id, fund_id, donor_id, pledge_id, currency_id, project_id, kind", 7)),
+              totals_of(deltas.movements));
 }
 
 void SqlTxn::add_currency(const detail::CurrencyRecord& currency) {

@@ -142,6 +142,7 @@ class SqliteConnection final : public Connection {
     }
   }
   bool writable() const override { return writable_; }
+  bool groups_by_sorting() const override { return true; }
   Error translate(const std::exception& error, const std::string& doing) const override {
     return sqlite_error(error, doing);
   }

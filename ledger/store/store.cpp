@@ -47,6 +47,9 @@ const std::vector<TableSpec>& tables() {
        "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor"},
       {"monthly_kinds", "month, account_id, fund_id, kind",
        "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor"},
+      // Checked against the movements summed over their months (ReadTxn::movements_summed).
+      {"movement_totals", "account_id, fund_id, donor_id, pledge_id, currency_id, project_id, kind",
+       "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor"},
       {"budgets", "seq", "fund_id, project_id, category, year, amount_minor"},
       {"amendments", "seq", "kind, record_id, effective, name, category, country"},
   };

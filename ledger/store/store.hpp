@@ -297,6 +297,9 @@ class ReadTxn : public virtual StateReader, public TableReader {
   virtual void scan_journal(std::int64_t first_seq, const std::function<bool(const JournalRow&)>& row) = 0;
   // The highest seq of a posting above seq (a posting that belongs to no event), 0 if none.
   virtual std::int64_t stray_posting_seq(std::int64_t seq) = 0;
+  // The rows movement_totals holds if it agrees with the movements table: its rows summed over
+  // their months, in movement_totals' key order, with its columns.
+  virtual std::unique_ptr<RowCursor> movements_summed() = 0;
   // The bodies of the events of a type, in seq order.
   virtual std::vector<std::string> bodies_of_type(std::string_view type) = 0;
   // Calls each for every posting dated from..through of the events up to through_seq, in no
@@ -307,6 +310,12 @@ class ReadTxn : public virtual StateReader, public TableReader {
   // ---- What the reports, the balances command and the listings read ----
   virtual std::optional<std::int32_t> last_posting_day() = 0;
   virtual std::vector<MovementSums> movements(const MovementQuery& query) = 0;
+  // The same from the first posting (query.from is not read), of the full keys (account, fund,
+  // donor, project, pledge, currency) whose postings through query.through do not sum to nothing
+  // in the currency and in USD, and only of them (the project counting only when asked for), less
+  // rows of nothing: what is outstanding on a day, read from the keys' balances and totals less
+  // what moved after it, not from every month of every key.
+  virtual std::vector<MovementSums> open_movements(const MovementQuery& query) = 0;
   // The day of the latest posting through day to account with these keys (0: absent), if any.
   virtual std::optional<std::int32_t> latest_posting_day(std::int64_t account, std::int64_t fund, std::int64_t donor,
                                                          std::int64_t pledge, std::int64_t currency,
@@ -335,8 +344,10 @@ class ReadTxn : public virtual StateReader, public TableReader {
                                                     const std::vector<std::int64_t>& funds) = 0;
   virtual std::vector<AccountFundSums> dated_sums(std::int32_t from, std::int32_t through,
                                                   const std::vector<std::int64_t>& funds, bool only_year_end) = 0;
+  // The instalments of these pledges of these funds recognized by day, by pledge and due date.
   virtual std::vector<RecognizedInstalment> recognized_instalments(std::int32_t day,
-                                                                    const std::vector<std::int64_t>& funds) = 0;
+                                                                    const std::vector<std::int64_t>& funds,
+                                                                    const std::vector<std::int64_t>& pledges) = 0;
   virtual std::vector<PledgeMovementRow> pledge_movements(std::int64_t pledge_id, std::int64_t account) = 0;
   // What reductions cut off one pledge's instalments not yet recognized, each with the day of its
   // event (a reversal's negation on its own day), in the order recorded.

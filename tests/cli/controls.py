@@ -47,7 +47,7 @@ TRIGGERS = ["events_are_immutable", "events_are_never_deleted", "postings_are_im
 # Every table of the store (ledger/store/schema.cpp, compared_tables in ledger/audit/journal.cpp).
 STORE_TABLES = ["events", "postings", "currencies", "accounts", "funds", "donors", "projects", "pledges",
                 "instalments", "rates", "settings", "holdings", "holding_moves", "reversals", "periods",
-                "balances", "monthly_balances", "movements", "monthly_kinds", "budgets", "amendments",
+                "balances", "monthly_balances", "movements", "monthly_kinds", "movement_totals", "budgets", "amendments",
                 "instalment_cuts"]
 ZEROS = "0" * 64
 HEAD_LINE = re.compile(r"verify: ok, (\d+) events, head ([0-9a-f]{64})\n?\Z")
@@ -302,6 +302,12 @@ def verify_cases(checks, fundledger, work, ledger, head, events_count):
            "AND month = ? AND kind = 1", (account["4100"], ids["funds"]["CPCJF"], 2024 * 12))],
          ["the monthly_kinds row of month 2024-01, account 4100, fund CPCJF, kind pledge differs from what the "
           "journal gives: credit_minor stored 30000001, the journal gives 30000000"]),
+        ("movement_totals: the debit of account 1100, fund CPCJF, EUR, the receipts of DEU (one cent more)",
+         [("UPDATE movement_totals SET debit_minor = debit_minor + 1 WHERE account_id = ? AND fund_id = ? "
+           "AND currency_id = ? AND kind = 4 AND donor_id = ? AND pledge_id = 0",
+           (account["1100"], ids["funds"]["CPCJF"], currency["EUR"], donor["DEU"]))],
+         ["the movement_totals row of account 1100, fund CPCJF, donor DEU, currency EUR, kind receipt differs from "
+          "what the journal gives: debit_minor stored 15000001, the journal gives 15000000"]),
         ("budgets: the amount of BUD-2024 (one cent more)",
          [("UPDATE budgets SET amount_minor = amount_minor + 1 WHERE seq = ?", (seq["BUD-2024"],))],
          [f"verify: FAILED at seq {seq['BUD-2024']}: the budgets row of seq {seq['BUD-2024']} differs from what "

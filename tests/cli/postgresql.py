@@ -66,7 +66,7 @@ BY_KEY = ["balances", "--group-by", "account,fund,donor,pledge,currency", "--for
 # The rights of the roles, as the README gives them.
 OFFICER_GRANTS = [
     "GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO officer",
-    "GRANT UPDATE ON currencies, pledges, instalments, balances, monthly_balances, movements, monthly_kinds, "
+    "GRANT UPDATE ON currencies, pledges, instalments, balances, monthly_balances, movements, monthly_kinds, movement_totals, "
     "fundledger_head TO officer",
     "GRANT DELETE ON periods TO officer",
 ]
@@ -249,6 +249,31 @@ def copying(checks, server):
                  result.returncode == 73 and server.run("--db", target, "export").stdout == before, described(result))
     result = server.run("copy", "--from", source, "--to", "copied-back.db")
     checks.check("copy onto an existing file exits 73", result.returncode == 73, described(result))
+
+
+def upgrading(checks, server):
+    """A ledger of schema 4 (before movement_totals): read-only commands refuse it, naming the
+    version; the first command that writes derives the table from the movements, and verify checks it."""
+    target = server.database("schema_four")
+    server.run("replay", FIXTURE, "--db", target)
+    expected = server.run("--db", target, "report", "contributions", "--period", "2024", "--format", "csv").stdout
+    server.sql("schema_four", "DROP TABLE movement_totals; "
+                              "UPDATE fundledger_meta SET value = '4' WHERE key = 'schema_version'")
+    result = server.run("--db", target, "report", "contributions", "--period", "2024", "--format", "csv")
+    checks.check("a PostgreSQL ledger of schema 4 is refused by a read-only command (exit 74), saying how to bring "
+                 "it up to date", result.returncode == 74 and "schema version 4: open it once to write" in text(result.stderr)
+                 and "up to version 5" in text(result.stderr), described(result))
+    result = server.run("--db", target, "upgrade")
+    rows = server.sql("schema_four", "SELECT count(*) FROM movement_totals").stdout.strip()
+    checks.check("upgrade brings it to schema 5, filling movement_totals from the movements",
+                 result.returncode == 0 and rows.isdigit() and int(rows) > 10
+                 and server.sql("schema_four", "SELECT value FROM fundledger_meta WHERE key = 'schema_version'").stdout.strip() == "5",
+                 f"{described(result)}; {rows} rows")
+    result = server.run("--db", target, "verify", "--expect-head", FIXTURE_HEAD)
+    after = server.run("--db", target, "report", "contributions", "--period", "2024", "--format", "csv")
+    checks.check("... it verifies at the same head, and its reports read as before",
+                 result.returncode == 0 and after.returncode == 0 and after.stdout == expected and len(expected) > 100,
+                 f"{described(result)}\n{described(after)}")
 
 
 # ---- roles and rights ----------------------------------------------------------------------------
@@ -508,7 +533,7 @@ def main():
             os.makedirs(work, exist_ok=True)
             with Cluster(fsync=True, folder=os.path.join(args.keep, "cluster") if args.keep else None) as cluster:
                 server = Server(cluster, fundledger, work)
-                for part in (opening, same_journal, copying, roles):
+                for part in (opening, same_journal, copying, upgrading, roles):
                     part(checks, server)
                 backups(checks, server, cluster)
                 faults(checks, server, cluster)

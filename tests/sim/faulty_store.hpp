@@ -162,11 +162,15 @@ class FaultyWriteTxn final : public WriteTxn {
   }
   std::unique_ptr<RowCursor> movement_rows(std::int64_t month) override { return inner_->movement_rows(month); }
   std::vector<std::string> bodies_of_type(std::string_view type) override { return inner_->bodies_of_type(type); }
+  std::unique_ptr<RowCursor> movements_summed() override { return inner_->movements_summed(); }
   std::unique_ptr<RowCursor> table_rows(const TableSpec& table) override {
     return inner_->table_rows(table);
   }
   std::vector<MovementSums> movements(const MovementQuery& query) override {
     return inner_->movements(query);
+  }
+  std::vector<MovementSums> open_movements(const MovementQuery& query) override {
+    return inner_->open_movements(query);
   }
   std::optional<std::int32_t> latest_posting_day(std::int64_t account, std::int64_t fund,
                                                  std::int64_t donor, std::int64_t pledge,
@@ -205,8 +209,9 @@ class FaultyWriteTxn final : public WriteTxn {
     return inner_->dated_sums(from, through, funds, only_year_end);
   }
   std::vector<RecognizedInstalment> recognized_instalments(
-      std::int32_t day, const std::vector<std::int64_t>& funds) override {
-    return inner_->recognized_instalments(day, funds);
+      std::int32_t day, const std::vector<std::int64_t>& funds,
+      const std::vector<std::int64_t>& pledges) override {
+    return inner_->recognized_instalments(day, funds, pledges);
   }
   std::vector<PledgeMovementRow> pledge_movements(std::int64_t pledge_id,
                                                   std::int64_t account) override {
