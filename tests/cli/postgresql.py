@@ -397,6 +397,19 @@ def count_events(server, db):
     return len(result.stdout.splitlines()) if result.returncode == 0 else None
 
 
+def settled(server, name, timeout=30):
+    """Waits until no session but this one is connected to the database name: the server finishes a
+    killed client's transaction (its COMMIT, if it was sent) on its own, after the client is gone."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        others = server.sql(name, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                  "AND pid != pg_backend_pid()").stdout.strip()
+        if others == "0":
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def faults(checks, server, cluster):
     journal = os.path.join(server.work, "big.jsonl")
     write_jsonl(journal, big_journal(random.Random(13), 20000))
@@ -421,6 +434,7 @@ def faults(checks, server, cluster):
             process.send_signal(signal.SIGKILL)
             killed_mid += 1
         process.wait()
+        settled(server, "victim")
         count = count_events(server, victim)
         result = server.run("--db", victim, "verify")
         balances = server.run("--db", victim, *BY_KEY).stdout
