@@ -108,7 +108,7 @@ std::string head_difference(const std::string& head, std::int64_t events, const 
 
 std::int64_t export_journal(const Ledger& ledger, std::ostream& out, const ProgressCallback& progress) {
   return detail::guarded(detail::LedgerAccess::store(ledger), "exporting the journal", [&] {
-    const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger);
+    const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger, detail::Pledges::read);
     const auto total = static_cast<std::uint64_t>(snapshot.txn->head().seq);
     std::int64_t written = 0;
     std::string line;
@@ -411,7 +411,7 @@ VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress) { re
 
 VerifyReport verify(const Ledger& ledger, const VerifyOptions& options, const ProgressCallback& progress) {
   return detail::guarded(detail::LedgerAccess::store(ledger), "verifying the ledger", [&] {
-    const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger);
+    const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger, detail::Pledges::read);
     JournalCheck check(snapshot, options, progress, static_cast<std::uint64_t>(snapshot.txn->head().seq));
     snapshot.txn->scan_journal(1, std::ref(check));
     if (!check.report.ok) return check.report;

@@ -209,7 +209,7 @@ PledgeStatus detail::pledge_status(const Snapshot& snapshot, const PledgeRecord&
 
 std::vector<PledgeStatus> list_pledges(const Ledger& ledger, const PledgeQuery& query) {
   return detail::guarded(detail::LedgerAccess::store(ledger), "reading pledges", [&] {
-    const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger);
+    const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger, detail::Pledges::read);
     std::vector<const detail::PledgeRecord*> pledges;
     for (const auto& pledge : snapshot.master.pledges.all()) {
       if (within(pledge.signed_on.day_number(), query.as_of)) pledges.push_back(&pledge);
@@ -231,7 +231,7 @@ std::vector<PledgeStatus> list_pledges(const Ledger& ledger, const PledgeQuery& 
 
 PledgeStatus find_pledge(const Ledger& ledger, std::string_view id) {
   return detail::guarded(detail::LedgerAccess::store(ledger), "reading pledge " + std::string(id), [&] {
-    const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger);
+    const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger, detail::Pledges::read);
     const auto* pledge = snapshot.master.pledges.find(id);
     if (!pledge) throw Error(ErrorCode::unknown_reference, "unknown pledge " + detail::quote(id));
     return status_of(snapshot, *pledge, true);

@@ -83,7 +83,10 @@ std::vector<BalanceRow> Ledger::balances(const BalanceQuery& query) const {
   const store::Store& store = detail::LedgerAccess::store(*this);
   return detail::guarded(store, "reading balances", [&] {
     // One consistent view of the ledger.
-    const detail::Snapshot snapshot = detail::LedgerAccess::read(*this);
+    const bool by_pledge =
+        std::find(query.group_by.begin(), query.group_by.end(), BalanceKey::pledge) != query.group_by.end();
+    const detail::Snapshot snapshot =
+        detail::LedgerAccess::read(*this, by_pledge ? detail::Pledges::read : detail::Pledges::skip);
     std::vector<BalanceRow> rows;
     for (const store::GroupedSums& sums : snapshot.txn->grouped_balances(grouping)) {
       BalanceRow row;

@@ -14,10 +14,10 @@ namespace fundledger {
 
 namespace detail {
 
-Snapshot LedgerAccess::read(const Ledger& ledger) {
+Snapshot LedgerAccess::read(const Ledger& ledger, Pledges pledges) {
   Ledger::Impl& impl = *ledger.impl_;
   auto txn = impl.store->read();
-  guarded(*impl.store, "reading " + impl.store->location(), [&] { impl.cache.refresh(*txn); });
+  guarded(*impl.store, "reading " + impl.store->location(), [&] { impl.cache.refresh(*txn, pledges); });
   return {std::move(txn), impl.cache.master};
 }
 

@@ -30,8 +30,9 @@ struct Snapshot {
 class LedgerAccess {
  public:
   static store::Store& store(const Ledger& ledger) { return *ledger.impl_->store; }
-  // A read transaction, with the cached master data brought up to date.
-  static Snapshot read(const Ledger& ledger);
+  // A read transaction, with the cached master data brought up to date; its pledges read only
+  // when asked for (a command that uses them unread fails loudly: CodeTable).
+  static Snapshot read(const Ledger& ledger, Pledges pledges = Pledges::skip);
   static Recorder& recorder(Ledger& ledger) { return ledger.impl_->recorder; }
   static Ledger make(std::unique_ptr<store::Store> store);
 };

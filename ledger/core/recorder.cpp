@@ -17,10 +17,13 @@
 
 namespace fundledger::detail {
 
-void LedgerCache::refresh(store::StateReader& txn) {
+void LedgerCache::refresh(store::StateReader& txn, Pledges pledges) {
   const store::Head head_now = txn.head();
-  if (loaded && head_now.seq == head.seq && head_now.hash == head.hash) return;
-  master = txn.load_master();
+  if (loaded && head_now.seq == head.seq && head_now.hash == head.hash) {
+    if (pledges == Pledges::read && master.pledges.unread()) master.pledges = txn.load_pledges();
+    return;
+  }
+  master = pledges == Pledges::read ? txn.load_master() : txn.load_master_records();
   last_closed = txn.last_closed();
   head = head_now;
   loaded = true;
@@ -34,7 +37,7 @@ void Recorder::begin(std::optional<std::string> recorded_at) {
   recorded_at_ = recorded_at ? *recorded_at : utc_timestamp_now();
   last_postings_json_.reset();
   try {
-    cache_.refresh(*txn_);
+    cache_.refresh(*txn_, Pledges::read);
   } catch (...) {
     rollback();
     throw;

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -29,34 +30,63 @@ struct StringHash {
   }
 };
 
-// Master records by code, with ids equal to their position + 1 (as in the database).
+// Master records by code, with ids equal to their position + 1 (as in the database). A table can be
+// left unread (the pledges, for a command that never names one): any use of it then throws
+// std::logic_error, so that a command reading it without asking for it fails loudly.
 template <class Record>
 class CodeTable {
  public:
   const Record* find(std::string_view code) const {
+    require();
     auto found = index_.find(code);
     return found == index_.end() ? nullptr : &records_[found->second];
   }
   Record* find_mutable(std::string_view code) {
+    require();
     auto found = index_.find(code);
     return found == index_.end() ? nullptr : &records_[found->second];
   }
-  const Record& by_id(std::int64_t id) const { return records_.at(static_cast<std::size_t>(id - 1)); }
-  Record& by_id_mutable(std::int64_t id) { return records_.at(static_cast<std::size_t>(id - 1)); }
-  std::int64_t next_id() const { return static_cast<std::int64_t>(records_.size()) + 1; }
+  const Record& by_id(std::int64_t id) const {
+    require();
+    return records_.at(static_cast<std::size_t>(id - 1));
+  }
+  Record& by_id_mutable(std::int64_t id) {
+    require();
+    return records_.at(static_cast<std::size_t>(id - 1));
+  }
+  std::int64_t next_id() const {
+    require();
+    return static_cast<std::int64_t>(records_.size()) + 1;
+  }
   void add(Record record) {
+    require();
     index_.emplace(record.code, records_.size());
     records_.push_back(std::move(record));
   }
-  const std::vector<Record>& all() const { return records_; }
+  const std::vector<Record>& all() const {
+    require();
+    return records_;
+  }
   void clear() {
     records_.clear();
     index_.clear();
+    unread_ = false;
   }
+  // Empties the table and marks it unread.
+  void leave_unread() {
+    clear();
+    unread_ = true;
+  }
+  bool unread() const { return unread_; }
 
  private:
+  void require() const {
+    if (unread_) throw std::logic_error("a master table was used by a command that did not read it");
+  }
+
   std::vector<Record> records_;
   std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> index_;
+  bool unread_ = false;
 };
 
 // A UN operational rate in force from day, recorded by the event seq.

@@ -10,6 +10,7 @@
 #include "core/master.hpp"
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 
 namespace fundledger::reports {
@@ -18,13 +19,26 @@ namespace {
 
 namespace account = detail::account;
 
-const char* type_of(const Scope& scope, const store::MovementSums& row) {
+// The pledges of special purpose among those the reductions of earlier years name: read from the
+// store, the few a year has, rather than every pledge of the ledger.
+std::set<std::int64_t> special_pledges(const Scope& scope, const std::vector<store::MovementSums>& rows) {
+  std::vector<std::int64_t> named;
+  for (const store::MovementSums& row : rows) {
+    if (row.pledge_id && scope.account_code(row.account_id) == account::refunds_and_reductions) named.push_back(row.pledge_id);
+  }
+  std::sort(named.begin(), named.end());
+  named.erase(std::unique(named.begin(), named.end()), named.end());
+  std::set<std::int64_t> special;
+  for (const detail::PledgeRecord& pledge : scope.txn.pledges_of(named)) {
+    if (pledge.purpose == Purpose::special) special.insert(pledge.id);
+  }
+  return special;
+}
+
+const char* type_of(const Scope& scope, const std::set<std::int64_t>& special, const store::MovementSums& row) {
   const std::string& code = scope.account_code(row.account_id);
   if (code == account::special_purpose) return "special";
-  if (code == account::refunds_and_reductions && row.pledge_id &&
-      scope.master.pledges.by_id(row.pledge_id).purpose == Purpose::special) {
-    return "special";
-  }
+  if (code == account::refunds_and_reductions && special.count(row.pledge_id)) return "special";
   return "general";
 }
 
@@ -37,11 +51,13 @@ Report donor_revenue(const Scope& scope) {
   store::MovementQuery query;
   query.by_donor = query.by_pledge = query.by_kind = true;
   std::map<std::pair<std::int64_t, std::string>, std::int64_t> revenue;  // (donor, type) -> USD, credit positive
-  for (const store::MovementSums& row :
-       flows(scope, {account::general_purpose, account::special_purpose, account::refunds_and_reductions}, scope.from,
-             scope.to, query)) {
+  const std::vector<store::MovementSums> rows_read =
+      flows(scope, {account::general_purpose, account::special_purpose, account::refunds_and_reductions}, scope.from,
+            scope.to, query);
+  const std::set<std::int64_t> special = special_pledges(scope, rows_read);
+  for (const store::MovementSums& row : rows_read) {
     if (row.kind == detail::MovementKind::year_end) continue;
-    revenue[{row.donor_id, type_of(scope, row)}] -= usd_of(row);
+    revenue[{row.donor_id, type_of(scope, special, row)}] -= usd_of(row);
   }
   const auto& master = scope.master;
   std::vector<std::pair<std::pair<std::int64_t, std::string>, std::int64_t>> rows(revenue.begin(), revenue.end());

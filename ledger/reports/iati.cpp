@@ -214,7 +214,7 @@ void write_activity(std::ostream& out, const Activity& activity, const Organisat
 
 std::int64_t export_iati(const Ledger& ledger, std::ostream& out, const IatiOptions& options) {
   return detail::guarded(detail::LedgerAccess::store(ledger), "exporting IATI activities", [&] {
-    const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger);
+    const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger, detail::Pledges::read);
     const MasterState& master = snapshot.master;
     const Date to = options.period ? options.period->last_day() : Date::from_ymd(9999, 12, 31);
     const std::string org_ref = detail::setting_on(master, "iati_org_ref", to);

@@ -549,6 +549,12 @@ void MemoryLedger::unrecognize(std::int64_t by_seq) {
   recognized_by_.erase(found);
 }
 
+detail::MasterState MemoryLedger::load_master_records() {
+  detail::MasterState master = master_;
+  master.pledges.leave_unread();
+  return master;
+}
+
 void MemoryLedger::set_pledge_reversed(std::int64_t pledge_id) { master_.pledges.by_id_mutable(pledge_id).reversed = true; }
 
 void MemoryLedger::add_cut(std::int64_t event_seq, const detail::InstalmentCut& cut) {

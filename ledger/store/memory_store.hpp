@@ -74,7 +74,8 @@ class MemoryLedger final : public RecordTxn, public TableReader {
   void let_go(std::int64_t month);
 
   // ---- StateReader ----
-  detail::MasterState load_master() override { return master_; }
+  detail::MasterState load_master_records() override;
+  detail::CodeTable<detail::PledgeRecord> load_pledges() override { return master_.pledges; }
   Head head() override { return head_; }
   std::optional<Period> last_closed() override;
   std::optional<detail::EventRef> find_event(std::string_view event_id) override;

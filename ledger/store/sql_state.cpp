@@ -32,7 +32,7 @@ void SqlTxn::bind_all(Statement& statement, int first, const std::vector<std::in
   for (std::size_t i = 0; i < ids.size(); ++i) statement.bind(first + static_cast<int>(i), ids[i]);
 }
 
-void SqlTxn::load_master_records(detail::MasterState& master) {
+void SqlTxn::read_master_records(detail::MasterState& master) {
   Statement& currencies = prepare("SELECT id, code, minor_units, declared FROM currencies ORDER BY id");
   while (currencies.step()) {
     master.currencies.add({currencies.integer(0), currencies.text(1), static_cast<int>(currencies.integer(2)),
@@ -92,33 +92,55 @@ void SqlTxn::load_master_records(detail::MasterState& master) {
   }
 }
 
-void SqlTxn::load_pledges(detail::MasterState& master) {
-  Statement& pledges = prepare(
-      "SELECT id, code, seq, donor_id, fund_id, currency_id, COALESCE(project_id, 0), purpose, conditional, signed, "
-      "psc_rate, amount_minor, reversed FROM pledges ORDER BY id");
-  while (pledges.step()) {
-    detail::PledgeRecord record;
-    record.id = pledges.integer(0);
-    record.code = pledges.text(1);
-    record.seq = pledges.integer(2);
-    record.donor_id = pledges.integer(3);
-    record.fund_id = pledges.integer(4);
-    record.currency_id = pledges.integer(5);
-    record.project_id = pledges.integer(6);
-    record.purpose = static_cast<Purpose>(pledges.integer(7));
-    record.conditional = pledges.integer(8) != 0;
-    record.signed_on = Date::from_day_number(static_cast<std::int32_t>(pledges.integer(9)));
-    if (!pledges.is_null(10)) record.psc_rate = Decimal::parse(pledges.text(10));
-    record.amount_minor = pledges.integer(11);
-    record.reversed = pledges.integer(12) != 0;
-    master.pledges.add(std::move(record));
-  }
+namespace {
+
+const char* const pledge_columns =
+    "SELECT id, code, seq, donor_id, fund_id, currency_id, COALESCE(project_id, 0), purpose, conditional, signed, "
+    "psc_rate, amount_minor, reversed FROM pledges ";
+
+detail::PledgeRecord pledge_of(Statement& row) {
+  detail::PledgeRecord record;
+  record.id = row.integer(0);
+  record.code = row.text(1);
+  record.seq = row.integer(2);
+  record.donor_id = row.integer(3);
+  record.fund_id = row.integer(4);
+  record.currency_id = row.integer(5);
+  record.project_id = row.integer(6);
+  record.purpose = static_cast<Purpose>(row.integer(7));
+  record.conditional = row.integer(8) != 0;
+  record.signed_on = Date::from_day_number(static_cast<std::int32_t>(row.integer(9)));
+  if (!row.is_null(10)) record.psc_rate = Decimal::parse(row.text(10));
+  record.amount_minor = row.integer(11);
+  record.reversed = row.integer(12) != 0;
+  return record;
 }
 
-detail::MasterState SqlTxn::load_master() {
+}  // namespace
+
+detail::CodeTable<detail::PledgeRecord> SqlTxn::load_pledges() {
+  detail::CodeTable<detail::PledgeRecord> table;
+  Statement& pledges = prepare(std::string(pledge_columns) + "ORDER BY id");
+  while (pledges.step()) table.add(pledge_of(pledges));
+  return table;
+}
+
+std::vector<detail::PledgeRecord> SqlTxn::pledges_of(const std::vector<std::int64_t>& ids) {
+  Statement& pledge = prepare(std::string(pledge_columns) + "WHERE id = ?");
+  std::vector<detail::PledgeRecord> records;
+  for (const std::int64_t id : ids) {
+    pledge.bind(1, id);
+    if (!pledge.step()) throw std::runtime_error("no pledge has id " + std::to_string(id));
+    records.push_back(pledge_of(pledge));
+    pledge.reset();
+  }
+  return records;
+}
+
+detail::MasterState SqlTxn::load_master_records() {
   detail::MasterState master;
-  load_master_records(master);
-  load_pledges(master);
+  read_master_records(master);
+  master.pledges.leave_unread();
   return master;
 }
 

@@ -46,7 +46,8 @@ class SqlTxn final : public WriteTxn {
   SqlTxn& operator=(const SqlTxn&) = delete;
 
   // ---- sql_state.cpp ----
-  detail::MasterState load_master() override;
+  detail::MasterState load_master_records() override;
+  detail::CodeTable<detail::PledgeRecord> load_pledges() override;
   Head head() override;
   std::optional<Period> last_closed() override;
   std::optional<detail::EventRef> find_event(std::string_view event_id) override;
@@ -112,6 +113,7 @@ class SqlTxn final : public WriteTxn {
                                             const std::vector<std::int64_t>& funds) override;
   std::vector<AccountFundSums> dated_sums(std::int32_t from, std::int32_t through,
                                           const std::vector<std::int64_t>& funds, bool only_year_end) override;
+  std::vector<detail::PledgeRecord> pledges_of(const std::vector<std::int64_t>& ids) override;
   std::vector<RecognizedInstalment> recognized_instalments(std::int32_t day, const std::vector<std::int64_t>& funds,
                                                             const std::vector<std::int64_t>& pledges) override;
   std::vector<PledgeMovementRow> pledge_movements(std::int64_t pledge_id, std::int64_t account) override;
@@ -148,7 +150,7 @@ class SqlTxn final : public WriteTxn {
   // "(?, ?, ?)" with one placeholder per id, bound from first.
   static std::string placeholders(std::size_t count);
   static void bind_all(Statement& statement, int first, const std::vector<std::int64_t>& ids);
-  void load_master_records(detail::MasterState& master);
+  void read_master_records(detail::MasterState& master);
   // Sums by account, fund, donor, project, pledge, currency and kind.
   using MovementTotals = std::unordered_map<std::array<std::int64_t, 7>, BalanceSums, detail::BalanceKeyHash>;
   void add_movement_rows(const MovementQuery& query, bool from_postings, std::int64_t first, std::int64_t last,
@@ -158,7 +160,6 @@ class SqlTxn final : public WriteTxn {
   using GroupNets = std::unordered_map<BalanceKeyIds, Position, detail::BalanceKeyHash>;
   GroupNets group_nets(const MovementQuery& query, const MovementTotals& later);
   static std::vector<MovementSums> sorted_sums(const MovementTotals& result);
-  void load_pledges(detail::MasterState& master);
 
   Connection& connection_;
   bool write_;

@@ -216,7 +216,16 @@ class StateReader {
  public:
   virtual ~StateReader() = default;
 
-  virtual detail::MasterState load_master() = 0;
+  // The master data, every pledge with it.
+  detail::MasterState load_master() {
+    detail::MasterState master = load_master_records();
+    master.pledges = load_pledges();
+    return master;
+  }
+  // The master data with its pledges left unread (detail::CodeTable): what a command that names no
+  // pledge needs, without the one table that grows with the ledger's length.
+  virtual detail::MasterState load_master_records() = 0;
+  virtual detail::CodeTable<detail::PledgeRecord> load_pledges() = 0;
   virtual Head head() = 0;
   virtual std::optional<Period> last_closed() = 0;
   virtual std::optional<detail::EventRef> find_event(std::string_view event_id) = 0;
@@ -344,6 +353,9 @@ class ReadTxn : public virtual StateReader, public TableReader {
                                                     const std::vector<std::int64_t>& funds) = 0;
   virtual std::vector<AccountFundSums> dated_sums(std::int32_t from, std::int32_t through,
                                                   const std::vector<std::int64_t>& funds, bool only_year_end) = 0;
+  // The records of these pledges (ids, in their order): what a report reads of the few pledges it
+  // names, without the master data's every pledge.
+  virtual std::vector<detail::PledgeRecord> pledges_of(const std::vector<std::int64_t>& ids) = 0;
   // The instalments of these pledges of these funds recognized by day, by pledge and due date.
   virtual std::vector<RecognizedInstalment> recognized_instalments(std::int32_t day,
                                                                     const std::vector<std::int64_t>& funds,

@@ -778,3 +778,34 @@ TEST_CASE("An apply whose own recognition had applied its money paid ahead took 
   CHECK(sums.of("1200 A DEU PL USD") == "USD 399.99 / USD 399.99");
   check_verified(ledger);
 }
+
+TEST_CASE("Donor revenue counts a reduction of an earlier year's pledge as the pledge's type, from the pledges it names") {
+  TemporaryDirectory directory;
+  Ledger ledger = two_funds(directory.file("fund.db"));
+  recorded(ledger, R"({"type":"pledge","id":"PG","donor":"DEU","fund":"A","purpose":"general","currency":"USD","amount":"1000.00","signed":"2023-06-01"})");
+  recorded(ledger, R"({"type":"pledge","id":"PS","donor":"DEU","fund":"B","purpose":"special","currency":"USD","amount":"500.00","signed":"2023-06-01"})");
+  recorded(ledger, R"({"type":"pledge","id":"PS2","donor":"DEU","fund":"B","purpose":"special","currency":"USD","amount":"70.00","signed":"2024-02-01"})");
+  // 2024 reduces both pledges of 2023 (4900) and nothing of the one signed in the year.
+  recorded(ledger, R"({"type":"reduction","id":"RED-G","pledge":"PG","date":"2024-03-01","amount":"100.00"})");
+  recorded(ledger, R"({"type":"reduction","id":"RED-S","pledge":"PS","date":"2024-03-01","amount":"40.00"})");
+  fundledger::ReportScope scope;
+  scope.period = fundledger::Period::parse("2024");
+  const fundledger::Report report = fundledger::build_report(ledger, "donor-revenue", scope);
+  std::vector<std::string> rows;
+  for (const fundledger::ReportRow& row : report.rows) {
+    std::string text = row.key;
+    for (const fundledger::ReportCell& cell : row.cells) {
+      text += "|";
+      if (const auto* word = std::get_if<std::string>(&cell)) text += *word;
+      if (const auto* amount = std::get_if<fundledger::Decimal>(&cell)) text += amount->to_string();
+    }
+    rows.push_back(text);
+  }
+  // Special: 70.00 signed less the 40.00 taken back from PS; general: the 100.00 taken back from PG.
+  CHECK(rows == std::vector<std::string>{"donor:DEU:general|DEU|Germany|government|DE|general|-100.00",
+                                         "donor:DEU:special|DEU|Germany|government|DE|special|30.00",
+                                         "total:general|Total general-purpose||||general|-100.00",
+                                         "total:special|Total special-purpose||||special|30.00",
+                                         "total|Total|||||-70.00"});
+  check_verified(ledger);
+}

@@ -47,7 +47,8 @@ class FaultyWriteTxn final : public WriteTxn {
       : inner_(std::move(inner)), fault_(fault) {}
 
   // ---- reads, forwarded ----
-  detail::MasterState load_master() override { return inner_->load_master(); }
+  detail::MasterState load_master_records() override { return inner_->load_master_records(); }
+  detail::CodeTable<detail::PledgeRecord> load_pledges() override { return inner_->load_pledges(); }
   Head head() override { return inner_->head(); }
   std::optional<Period> last_closed() override { return inner_->last_closed(); }
   std::optional<detail::EventRef> find_event(std::string_view event_id) override {
@@ -207,6 +208,9 @@ class FaultyWriteTxn final : public WriteTxn {
                                           const std::vector<std::int64_t>& funds,
                                           bool only_year_end) override {
     return inner_->dated_sums(from, through, funds, only_year_end);
+  }
+  std::vector<detail::PledgeRecord> pledges_of(const std::vector<std::int64_t>& ids) override {
+    return inner_->pledges_of(ids);
   }
   std::vector<RecognizedInstalment> recognized_instalments(
       std::int32_t day, const std::vector<std::int64_t>& funds,

@@ -47,7 +47,9 @@ using BalanceMap = std::map<std::tuple<std::string, std::string, std::string, st
                             std::pair<std::int64_t, std::int64_t>>;
 
 // The ledger's master data, kept up to date by the ledger as it records.
-const fl::detail::MasterState& master_of(const fl::Ledger& ledger) { return fl::detail::LedgerAccess::read(ledger).master; }
+const fl::detail::MasterState& master_of(const fl::Ledger& ledger) {
+  return fl::detail::LedgerAccess::read(ledger, fl::detail::Pledges::read).master;
+}
 
 class Driver {
  public:
@@ -59,7 +61,7 @@ class Driver {
   json ready() {
     json events = json::array();
     {
-      auto snapshot = fl::detail::LedgerAccess::read(ledger_);
+      auto snapshot = fl::detail::LedgerAccess::read(ledger_, fl::detail::Pledges::read);
       snapshot.txn->scan_journal(1, [&](const fl::store::JournalRow& row) {
         events.push_back(json::parse(row.event.body));
         return true;
@@ -141,7 +143,7 @@ class Driver {
   // Feeds the events recorded since the last call to the invariants; the first failure, if any.
   std::string check_new_events() {
     std::string failure;
-    auto snapshot = fl::detail::LedgerAccess::read(ledger_);
+    auto snapshot = fl::detail::LedgerAccess::read(ledger_, fl::detail::Pledges::read);
     snapshot.txn->scan_journal(checked_ + 1, [&](const fl::store::JournalRow& row) {
       checked_ = row.event.seq;
       if (const auto broken = invariants_.add(row, *snapshot.txn)) {
@@ -155,7 +157,7 @@ class Driver {
 
   BalanceMap balances() {
     BalanceMap map;
-    auto snapshot = fl::detail::LedgerAccess::read(ledger_);
+    auto snapshot = fl::detail::LedgerAccess::read(ledger_, fl::detail::Pledges::read);
     const auto& master = snapshot.master;
     for (const auto& row : snapshot.txn->stored_balances({}, 0)) {
       const auto& key = row.key;
@@ -190,7 +192,7 @@ class Driver {
   // The postings of one event: [account, fund, donor, pledge, currency, amount, usd, day].
   json postings(std::int64_t seq) {
     json rows = json::array();
-    auto snapshot = fl::detail::LedgerAccess::read(ledger_);
+    auto snapshot = fl::detail::LedgerAccess::read(ledger_, fl::detail::Pledges::read);
     const auto& master = snapshot.master;
     snapshot.txn->scan_journal(seq, [&](const fl::store::JournalRow& row) {
       for (std::size_t i = 0; i < row.postings.size(); ++i) {

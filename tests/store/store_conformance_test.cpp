@@ -217,6 +217,23 @@ TEST_CASE("Store: master data and pledges round trip through load_master") {
     CHECK(txn->cuts_by(1).empty());
     CHECK(txn->pledges_due(20200) == std::vector<std::int64_t>{1});
     CHECK(txn->pledges_due(20000).empty());
+    // The master data without its pledges leaves them unread, and a use of them throws; pledges_of
+    // reads the ones named.
+    const MasterState records = txn->load_master_records();
+    CHECK(records.donors.find("DEU") != nullptr);
+    CHECK(records.pledges.unread());
+    CHECK_THROWS_AS(records.pledges.find("P1"), std::logic_error);
+    CHECK_THROWS_AS(records.pledges.by_id(1), std::logic_error);
+    CHECK_THROWS_AS(records.pledges.all(), std::logic_error);
+    CHECK_FALSE(master.pledges.unread());
+    const std::vector<PledgeRecord> named = txn->pledges_of({1});
+    REQUIRE(named.size() == 1);
+    CHECK(named[0].code == "P1");
+    CHECK(named[0].purpose == fundledger::Purpose::special);
+    CHECK(named[0].amount_minor == 30000);
+    CHECK(named[0].project_id == 1);
+    CHECK(txn->pledges_of({}).empty());
+    CHECK_THROWS(txn->pledges_of({2}));
   }
 }
 
