@@ -185,7 +185,7 @@ void charge_psc(RuleContext& context, PostingBuilder& builder, const FundRecord&
   if (const std::string psc_fund = setting_on(context.master, "psc_fund", builder.date()); !psc_fund.empty()) {
     // The PSC charged here is the PSC fund's income, in the same entry.
     const auto& earning = context.fund(psc_fund, "psc_fund setting");
-    builder.add(cash, earning.id, currency, psc);
+    builder.add_cash(earning.id, currency, psc);
     builder.add(builder.account(account::support_cost_income), earning.id, currency, -psc, on_project);
   }
 }
@@ -316,7 +316,7 @@ void rule_transfer(RuleContext& context, const TransferEvent& given) {
   const std::int64_t transfers = builder.account(account::transfers);
   builder.add(transfers, from.id, currency, transfer.amount);
   builder.relieve(cash, from.id, currency, -transfer.amount, context.state.cash_position(from.id, currency.id));
-  builder.add(cash, to.id, currency, transfer.amount);
+  builder.add_cash(to.id, currency, transfer.amount);
   builder.add(transfers, to.id, currency, -transfer.amount);
   context.change.postings = builder.finish();
   check_cash_taken(context, "transfer " + transfer.id, transfer.date, context.change.postings, transfer.allow_overdraft,

@@ -360,7 +360,7 @@ void rule_receipt(RuleContext& context, const ReceiptEvent& given) {
   }
   PostingBuilder builder(context, receipt.date, "receipt " + receipt.id);
   const std::int64_t usd = builder.usd_minor(currency, receipt.amount);
-  builder.add_with_usd(builder.account(account::cash), fund.id, currency, receipt.amount, usd, {donor_id, 0, 0});
+  builder.add_cash(fund.id, currency, receipt.amount, {donor_id, 0, 0});
   if (pledge) {
     recognize_due_instalments(context, builder, *pledge, receipt.date);
     const Settlement settlement = settle_pledge(context, builder, *pledge, currency, receipt.amount, usd);

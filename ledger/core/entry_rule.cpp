@@ -133,9 +133,12 @@ void check_identical(RuleContext& context, const EntryEvent& entry, const EventR
 // Version 3: foreign cash an entry takes out of a fund leaves at the USD it carries, in proportion
 // (all of it when the entry empties it), like every other relief of cash; the difference from the
 // day's value is realized exchange (4700) in the fund. Beyond what the fund holds, the day's value.
+// Version 4: foreign cash an entry puts into a fund whose cash is below zero in the currency fills
+// the overdraft at the USD it carries, the same way.
 void relieve_cash_at_carrying(RuleContext& context, const EntryEvent& entry, std::vector<StoredPosting>& postings) {
   const auto* cash = context.master.accounts.find(account::cash);
   if (!cash || !rules_at_least(context.master, entry.date, 3)) return;
+  const bool overdrafts_filled = rules_at_least(context.master, entry.date, 4);
   std::map<std::pair<std::int64_t, std::int64_t>, Position> held;  // (fund, currency) as the entry goes
   std::map<std::int64_t, std::int64_t> realized;                  // fund -> USD to 4700
   std::map<std::int64_t, std::int64_t> realized_currency;         // fund -> the currency it is posted in
@@ -145,14 +148,17 @@ void relieve_cash_at_carrying(RuleContext& context, const EntryEvent& entry, std
     const auto key = std::make_pair(p.fund_id, p.currency_id);
     if (!held.count(key)) held[key] = context.state.cash_position(p.fund_id, p.currency_id);
     Position& position = held[key];
-    if (p.amount_minor < 0 && position.amount_minor > 0) {
-      const std::int64_t taken = std::min(-p.amount_minor, position.amount_minor);
-      const std::int64_t carried = proportional_minor(position.functional_minor, taken, position.amount_minor);
-      const std::int64_t beyond = -p.amount_minor - taken;
+    if ((p.amount_minor < 0 && position.amount_minor > 0) ||
+        (overdrafts_filled && p.amount_minor > 0 && position.amount_minor < 0)) {
+      const std::int64_t posted = p.amount_minor < 0 ? -p.amount_minor : p.amount_minor;
+      const std::int64_t held_minor = position.amount_minor < 0 ? -position.amount_minor : position.amount_minor;
+      const std::int64_t taken = std::min(posted, held_minor);
+      const std::int64_t carried = proportional_minor(position.functional_minor, taken, held_minor);
+      const std::int64_t beyond = p.amount_minor < 0 ? taken - posted : posted - taken;  // with the posting's sign
       const std::int64_t beyond_usd =
           beyond == 0 ? 0
                       : usd_value_minor(context.master, currency,
-                                        Decimal::from_minor_units(-beyond, currency.minor_units), entry.date);
+                                        Decimal::from_minor_units(beyond, currency.minor_units), entry.date);
       const std::int64_t relieved = -carried + beyond_usd;
       realized[p.fund_id] += p.functional_minor - relieved;
       realized_currency.emplace(p.fund_id, p.currency_id);

@@ -2,11 +2,13 @@
 // rounding residual, and invariants 1-3.
 #include "core/posting_builder.hpp"
 
+#include "core/chart.hpp"
 #include "core/master.hpp"
 #include "core/mutants.hpp"
 #include "core/text.hpp"
 
 #include <fundledger/error.hpp>
+#include <fundledger/money.hpp>
 
 #include <algorithm>
 #include <map>
@@ -75,6 +77,23 @@ std::int64_t PostingBuilder::relieve(std::int64_t account_id, std::int64_t fund_
   }
   add_with_usd(account_id, fund_id, currency, amount, usd, dimensions);
   exchange_of_kind()[{fund_id, current_day()}] += static_cast<Decimal::Coefficient>(usd) - value;
+  return usd;
+}
+
+std::int64_t PostingBuilder::add_cash(std::int64_t fund_id, const CurrencyRecord& currency, const Decimal& amount,
+                                      Dimensions dimensions, std::optional<std::int64_t> value_now) {
+  const std::int64_t cash = account(account::cash);
+  if (rules_at_least(context_.master, date_, 4) && currency.code != functional_currency_code) {
+    Position held = context_.state.cash_position(fund_id, currency.id);
+    for (const StoredPosting& p : postings_) {
+      if (p.account_id != cash || p.fund_id != fund_id || p.currency_id != currency.id) continue;
+      held.amount_minor += p.amount_minor;
+      held.functional_minor += p.functional_minor;
+    }
+    if (held.amount_minor < 0) return relieve(cash, fund_id, currency, amount, held, dimensions, value_now);
+  }
+  const std::int64_t usd = value_now ? *value_now : usd_minor(currency, amount);
+  add_with_usd(cash, fund_id, currency, amount, usd, dimensions);
   return usd;
 }
 

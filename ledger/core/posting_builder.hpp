@@ -50,6 +50,13 @@ class PostingBuilder {
   std::int64_t relieve(std::int64_t account_id, std::int64_t fund_id, const CurrencyRecord& currency,
                        const Decimal& amount, Position balance, Dimensions dimensions = {},
                        std::optional<std::int64_t> value_now = std::nullopt);
+  // Cash coming into a fund (amount positive). From rules version 4, where the fund's cash in the
+  // currency is below zero (an overdraft), the part that fills it comes in at the USD the overdraft
+  // carries (all of it when it brings the cash to zero), beyond it at the day's value, the
+  // difference realized (relieve); otherwise at the day's value (value_now, when given). Returns the
+  // USD posted.
+  std::int64_t add_cash(std::int64_t fund_id, const CurrencyRecord& currency, const Decimal& amount,
+                        Dimensions dimensions = {}, std::optional<std::int64_t> value_now = std::nullopt);
   // The USD value of amount at the rate in force, in cents (on another day with on), rounded with
   // the ledger's rounding in force that day, with the amount's own sign.
   std::int64_t usd_minor(const CurrencyRecord& currency, const Decimal& amount) const;

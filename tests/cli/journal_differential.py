@@ -9,7 +9,9 @@ imported into a new ledger. Python's decimal module then recomputes, independent
   (b) the USD (functional) balances by account and fund: each posting's USD is amount / per_usd at
       the rate with the latest effective date on or before the entry date, rounded half-even to
       cents, except foreign cash taken (1100, a credit), which leaves at the USD the fund's cash in
-      that currency carries, in proportion (rules version 3), the difference to 4700; and per entry
+      that currency carries, in proportion (rules version 3), and foreign cash put into a fund whose
+      cash in it is below zero, which fills the overdraft at the USD it carries (version 4), the
+      difference to 4700; and per entry
       and fund the residual (minus the sum of that fund's USD) goes to account 5900 in that fund,
 
 for all time, as of 2023-12-31, and from 2024-01-01 to 2024-06-30, and compares them byte for byte
@@ -351,20 +353,23 @@ def derive_postings(entries, rates):
             cents = int(amount * 100) if currency == "USD" else usd_cents(amount, rates.on(currency, day))
             if p["account"] == "1100" and currency != "USD":
                 pool = pools.setdefault((p["fund"], currency), [Decimal(0), 0])
-                if amount < 0 and pool[0] > 0:
-                    # Rules version 3: foreign cash leaves at the USD it carries, in proportion (all
-                    # of it when emptied), beyond what is held at the day's rate; 4700 the difference.
-                    taken = min(-amount, pool[0])
-                    carried = pool[1] if taken == pool[0] else half_even_div(pool[1] * taken, pool[0])
-                    beyond = -amount - taken
-                    relieved = -carried + (usd_cents(-beyond, rates.on(currency, day)) if beyond else 0)
+                if amount < 0 < pool[0] or amount > 0 > pool[0]:
+                    # Rules version 3: foreign cash leaves at the USD it carries; version 4: cash put
+                    # into an overdrawn pool fills the overdraft at the USD it carries. In proportion
+                    # (all of it at zero), beyond it at the day's rate; 4700 the difference.
+                    held, posted = abs(pool[0]), abs(amount)
+                    taken = min(posted, held)
+                    carried = pool[1] if taken == held else half_even_div(pool[1] * taken, held)
+                    beyond = (posted - taken) * (1 if amount > 0 else -1)
+                    relieved = -carried + (usd_cents(beyond, rates.on(currency, day)) if beyond else 0)
                     realized.setdefault(p["fund"], [currency, 0])[1] += cents - relieved
                     cents = relieved
                 pool[0] += amount
                 pool[1] += cents
             usd_by_fund[p["fund"]] = usd_by_fund.get(p["fund"], 0) + cents
             rows.append((day, p["account"], p["fund"], p.get("donor", ""), currency, amount, cents, False))
-        for fund, (currency, cents) in realized.items():
+        # One 4700 per fund, the funds in the order they were created (ledger/README.md, version 3).
+        for fund, (currency, cents) in sorted(realized.items(), key=lambda item: FUND_CODES.index(item[0])):
             if cents:
                 usd_by_fund[fund] += cents
                 rows.append((day, "4700", fund, "", currency, Decimal(0), cents, False))

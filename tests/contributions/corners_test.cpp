@@ -809,3 +809,55 @@ TEST_CASE("Donor revenue counts a reduction of an earlier year's pledge as the p
                                          "total|Total|||||-70.00"});
   check_verified(ledger);
 }
+
+TEST_CASE("Cash paid into an overdrawn fund came in at the day's rate and left USD on an empty pool (seeds 6036, 6134)") {
+  TemporaryDirectory directory;
+  Ledger ledger = two_funds(directory.file("fund.db"));
+  recorded(ledger, R"({"type":"rate","currency":"EUR","effective":"2024-01-01","per_usd":"0.9"})");
+  recorded(ledger, R"({"type":"rate","currency":"EUR","effective":"2024-02-01","per_usd":"0.8"})");
+  // A owes EUR 100.00, spent at 0.9: USD -111.11.
+  recorded(ledger, R"({"type":"expense","id":"E1","fund":"A","date":"2024-01-10","currency":"EUR","amount":"100.00","category":"programme","psc_rate":"0","allow_overdraft":true})");
+  recorded(ledger, R"({"type":"receipt","id":"G1","date":"2024-02-01","fund":"B","currency":"EUR","amount":"40.00","donor":"DEU"})");
+  SECTION("a transfer fills 40 of the 100 at 44.44 of the 111.11, an entry the rest at 66.67: nothing is left") {
+    const std::int64_t transfer = recorded(ledger, R"({"type":"transfer","id":"T1","date":"2024-02-12","from_fund":"B","to_fund":"A","currency":"EUR","amount":"40.00"})");
+    CHECK(postings_of(ledger, transfer) ==
+          sorted({"3200|B||||EUR|40.00|50.00", "1100|B||||EUR|-40.00|-50.00", "1100|A||||EUR|40.00|44.44",
+                  "3200|A||||EUR|-40.00|-50.00", "4700|A||||EUR|0.00|5.56"}));
+    const std::int64_t entry = recorded(ledger, R"({"type":"entry","id":"X1","date":"2024-02-15","postings":[{"account":"1100","fund":"A","currency":"EUR","amount":"60.00"},{"account":"1900","fund":"A","currency":"EUR","amount":"-60.00"},{"account":"1900","fund":"A","currency":"USD","amount":"75.00"},{"account":"1100","fund":"A","currency":"USD","amount":"-75.00"}]})");
+    CHECK(postings_of(ledger, entry) ==
+          sorted({"1100|A||||EUR|60.00|66.67", "1900|A||||EUR|-60.00|-75.00", "1900|A||||USD|75.00|75.00",
+                  "1100|A||||USD|-75.00|-75.00", "4700|A||||EUR|0.00|8.33"}));
+    CHECK(Sums(ledger).of("1100 A EUR") == "EUR 0.00 / USD 0.00");
+  }
+  SECTION("a receipt fills it at 111.11 and the 50.00 beyond at the day's 62.50; the donor's money is held at 187.50") {
+    const std::int64_t receipt = recorded(ledger, R"({"type":"receipt","id":"R1","date":"2024-02-10","fund":"A","currency":"EUR","amount":"150.00","donor":"DEU"})");
+    CHECK(postings_of(ledger, receipt) == sorted({"1100|A|DEU|||EUR|150.00|173.61", "2100|A|DEU|||EUR|-150.00|-187.50",
+                                                  "4700|A||||EUR|0.00|13.89"}));
+    CHECK(Sums(ledger).of("1100 A EUR") == "EUR 50.00 / USD 62.50");
+  }
+  SECTION("the PSC an expense charges fills the PSC fund's overdraft the same way") {
+    recorded(ledger, R"({"type":"expense","id":"E2","fund":"PSC","date":"2024-01-11","currency":"EUR","amount":"9.00","category":"programme","allow_overdraft":true})");
+    CHECK(Sums(ledger).of("1100 PSC EUR") == "EUR -9.00 / USD -10.00");
+    recorded(ledger, R"({"type":"expense","id":"E3","fund":"B","date":"2024-02-11","currency":"EUR","amount":"20.00","category":"programme","psc_rate":"0.45"})");
+    CHECK(Sums(ledger).of("1100 PSC EUR") == "EUR 0.00 / USD 0.00");
+  }
+  check_verified(ledger);
+}
+
+TEST_CASE("A ceiling rounding left a cent on an empty pool of dinars that a receipt refilled (seed 6134)") {
+  TemporaryDirectory directory;
+  Ledger ledger = two_funds(directory.file("fund.db"));
+  recorded(ledger, R"({"type":"setting","key":"rounding","value":"ceiling","effective":"2022-05-01"})");
+  recorded(ledger, R"({"type":"rate","currency":"KWD","effective":"2022-06-01","per_usd":"0.278519"})");
+  // Treasury sells a dinar's thousandth A does not have: KWD -0.001 worth USD -0.0036, ceiling 0.00.
+  recorded(ledger, R"({"type":"entry","id":"FXC","date":"2022-06-06","postings":[{"account":"1100","fund":"A","currency":"KWD","amount":"-0.001"},{"account":"1900","fund":"A","currency":"KWD","amount":"0.001"},{"account":"1900","fund":"A","currency":"USD","amount":"-0.01"},{"account":"1100","fund":"A","currency":"USD","amount":"0.01"}]})");
+  // The thousandth paid in is worth 0.0036, ceiling 0.01; it fills an overdraft carrying 0.00.
+  const std::int64_t receipt = recorded(ledger, R"({"type":"receipt","id":"R","date":"2022-07-06","fund":"A","currency":"KWD","amount":"0.001","donor":"DEU"})");
+  // The 2100 is worth -0.0036, ceiling 0.00: the day's values leave the cent to 5900, and 4700 takes
+  // the cent the receipt was worth beyond what it filled.
+  CHECK(postings_of(ledger, receipt) == sorted({"1100|A|DEU|||KWD|0.001|0.00", "2100|A|DEU|||KWD|-0.001|0.00",
+                                                "4700|A||||KWD|0.000|0.01", "5900|A||||KWD|0.000|-0.01|residual"}));
+  // (Sums reads amounts of two decimals: KWD 0.000 shows as 0.00.)
+  CHECK(Sums(ledger).of("1100 A KWD") == "KWD 0.00 / USD 0.00");
+  check_verified(ledger);
+}

@@ -136,10 +136,10 @@ precise; those items say "decided".
     month; not to instalment due days.
 26. [Dimensions; pledges] A pledge is cancelled when reversed, or when what receipts and applies
     settled (net of reversals) is zero and reductions (with cuts) plus write-offs reach its amount.
-27. [Versions of the rules] Only the rules of versions 2 and 3 are modelled: a ledger without the
-    setting (version 1) follows version 2's. Version 3's rules hold where the version in force on the
-    event's date (a close: L; a reversal: its own date, whatever the version of the event reversed)
-    is 3. "Lower than the one in force from the setting's date" is read as: the version in force ON
+27. [Versions of the rules] Only the rules of versions 2, 3 and 4 are modelled: a ledger without
+    the setting (version 1) follows version 2's. Version 3's rules hold where the version in force on
+    the event's date (a close: L; a reversal: its own date, whatever the version of the event
+    reversed) is 3 or more, version 4's where it is 4. "Lower than the one in force from the setting's date" is read as: the version in force ON
     that date (earlier dated ones, else the undated one, else 1); an undated setting is compared
     with the latest in force (the latest-dated value, else the undated one). The text does not
     refuse a dated version above a later-dated lower one (versions 2 from D2 then 3 at D1 < D2
@@ -166,6 +166,13 @@ precise; those items say "decided".
     gave" = what the apply itself took from it; when that receipt was itself money paid ahead for
     the pledge, what recognition applied from it stays applied. While a reversed event's
     recognition is kept, the pledge keeps that event against it (the pledge cannot be reversed).
+31. [Version 4] Cash coming into a fund = a receipt's 1100, a transfer's 1100 in the receiving fund,
+    the PSC fund's 1100 for the PSC an expense or partner report charges, and an entry posting to
+    1100 with a positive amount, in a currency other than USD. Where the fund's pool in that
+    currency is below zero as it stands (the event's earlier postings included), it is a relief of
+    the pool (rule "Relief at carrying USD"): the part that brings it to zero at the pool's carrying
+    USD, the rest at the day's value, the difference to 4700. An entry's follows rule 28 (one 4700
+    per fund, in the currency of the first cash relieved). Elsewhere, the day's value as before.
 """
 
 import datetime
@@ -890,6 +897,14 @@ class Model:
         self.post(ctx, key[0], key[1], key[2], key[3], cur, amt, usd, d, pos)
         return usd
 
+    def _cash_in(self, ctx, fund, donor, cur, amt, worth, d):
+        """[Version 4] Cash `amt` (> 0) into fund: a relief of the pool where it is below zero."""
+        pool = self._pool(fund, cur)
+        if self._ver(d) >= 4 and cur != FUNC and pool.amt < 0:
+            return self.relief(ctx, ('1100', fund, donor, '', cur), amt, pool, d, worth)
+        self.post(ctx, '1100', fund, donor, '', cur, amt, worth)
+        return worth
+
     def _fx(self, ctx, fund, d, x):
         if x:
             fd = (fund, d)
@@ -1180,7 +1195,7 @@ class Model:
         elif key == 'psc_own_spending':
             ok = val in ('exempt', 'charged')
         elif key == 'rules_version':
-            ok = val in ('2', '3')
+            ok = val in ('2', '3', '4')
         elif key == 'functional_currency':
             ok = val == FUNC
         elif key in ('iati_org_ref', 'iati_org_name', 'iati_sector'):
@@ -1294,9 +1309,10 @@ class Model:
         if any(sums.values()):
             raise Refuse('the entry does not balance per fund and currency')
         v3 = self._ver(d) >= 3
+        v4 = self._ver(d) >= 4
         fx = {}                  # version 3: fund -> [currency of the first cash taken, exchange]
         for acct, fund, donor, pl, cur, a in rows:
-            if v3 and acct == '1100' and cur != FUNC and a < 0:
+            if acct == '1100' and cur != FUNC and ((v3 and a < 0) or (v4 and a > 0 and self._pool(fund, cur).amt < 0)):
                 # version 3, rule 1: foreign cash taken leaves at the USD it carries
                 pool = self._pool(fund, cur)
                 ca, cu = self._carry(pool, a)
@@ -1373,7 +1389,7 @@ class Model:
         donor = self._donor(e['donor']) if 'donor' in e else ''
         if 'pledge' not in e:
             U = self._v(A, cur, d)
-            self.post(ctx, '1100', fund, donor, '', cur, A, U)
+            self._cash_in(ctx, fund, donor, cur, A, U, d)
             self._new_holding(ctx, '2100' if donor else '2150', fund, donor, '', cur, -A,
                               self._v(-A, cur, d), e['id'])
             self.finalize(ctx)
@@ -1393,7 +1409,7 @@ class Model:
         self._recognize_due(ctx, pl, d, False)
         self._mark_kept(ctx)
         U = self._v(A, cur, d)
-        self.post(ctx, '1100', fund, pl.donor, '', cur, A, U)
+        self._cash_in(ctx, fund, pl.donor, cur, A, U, d)
         if cur == pl.cur:
             s = min(A, max(pl.R.amt, 0))
             if s:
@@ -1666,7 +1682,7 @@ class Model:
         self.post(ctx, '5300', fund, '', '', cur, p, self._v(p, cur, d))
         self.relief(ctx, ('1100', fund, '', '', cur), -p, self._pool(fund, cur))
         if psc_fund:
-            self.post(ctx, '1100', psc_fund, '', '', cur, p, self._v(p, cur, d))
+            self._cash_in(ctx, psc_fund, '', cur, p, self._v(p, cur, d), d)
             self.post(ctx, '4300', psc_fund, '', '', cur, -p, self._v(-p, cur, d))
 
     def _psc_rate(self, e, project, d):
@@ -1741,7 +1757,7 @@ class Model:
         allow = self._bool(e, 'allow_overdraft')
         self.post(ctx, '3200', f1, '', '', cur, a, self._v(a, cur, d))
         self.relief(ctx, ('1100', f1, '', '', cur), -a, self._pool(f1, cur))
-        self.post(ctx, '1100', f2, '', '', cur, a, self._v(a, cur, d))
+        self._cash_in(ctx, f2, '', cur, a, self._v(a, cur, d), d)
         self.post(ctx, '3200', f2, '', '', cur, -a, self._v(-a, cur, d))
         self.finalize(ctx)
         if not allow:

@@ -12,7 +12,7 @@ from fractions import Fraction  # noqa: E402
 
 INIT_SETTINGS = [('functional_currency', 'USD'), ('rounding', 'half-even'), ('psc_rate', '0.13'),
                  ('recognition', 'upfront'), ('year_end', 'usd'), ('psc_own_spending', 'exempt'),
-                 ('rules_version', '3')]
+                 ('rules_version', '4')]
 INIT_ACCOUNTS = [('1100', 'asset'), ('1200', 'asset'), ('1290', 'asset'), ('1400', 'asset'),
                  ('1500', 'asset'), ('1900', 'asset'), ('2100', 'liability'), ('2150', 'liability'),
                  ('2200', 'liability'), ('2300', 'liability'), ('2500', 'liability'),
@@ -22,8 +22,8 @@ INIT_ACCOUNTS = [('1100', 'asset'), ('1200', 'asset'), ('1290', 'asset'), ('1400
                  ('5300', 'expense'), ('5400', 'expense'), ('5900', 'expense')]
 
 
-def new_model(today='2026-12-07', version='3'):
-    """A ledger as `init` makes it (rules version 3), or with `version` '2' one made under 2."""
+def new_model(today='2026-12-07', version='4'):
+    """A ledger as `init` makes it (rules version 4), or with `version` one made under that version."""
     m = Model(today)
     for k, v in INIT_SETTINGS:
         if k == 'rules_version':
@@ -460,13 +460,18 @@ class Version3(unittest.TestCase):
     """The four rules of "### Version 3", each against what version 2 does with the same events."""
 
     def test_rules_version_setting(self):
-        m = new_model()                                   # init: version 3, no effective date
+        m = new_model(version='3')                        # made under version 3, no effective date
         bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '2'})
         bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '2', 'effective': '2024-01-01'})
         bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '1', 'effective': '2024-01-01'})
-        bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '4'})
+        bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '5'})
         ok(m, {'type': 'setting', 'key': 'rules_version', 'value': '3'})          # identical
         ok(m, {'type': 'setting', 'key': 'rules_version', 'value': '3', 'effective': '2024-01-01'})
+        ok(m, {'type': 'setting', 'key': 'rules_version', 'value': '4', 'effective': '2024-02-01'})
+        bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '3', 'effective': '2024-03-01'})
+        m = new_model()                                   # init: version 4
+        bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '3'})
+        ok(m, {'type': 'setting', 'key': 'rules_version', 'value': '4'})          # identical
         m = new_model(version='2')
         ok(m, {'type': 'setting', 'key': 'rules_version', 'value': '3', 'effective': '2024-06-01'})
         bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '2', 'effective': '2024-07-01'})
@@ -687,6 +692,60 @@ class Version3(unittest.TestCase):
         self.assertEqual(b[('2100', 'F', 'DEU', 'PQ', 'USD')], (-5000, -5000))   # Q1's 50 back
         self.assertNotIn(('1200', 'F', 'DEU', 'PQ', 'USD'), b)
         self.assertEqual(b[('4100', 'F', 'DEU', 'PQ', 'USD')], (-10000, -10000))
+
+
+class Version4(unittest.TestCase):
+    """Cash coming into an overdrawn pool fills it at the USD the overdraft carries."""
+
+    def _overdrawn(self, version):
+        """Fund F owes EUR 100.00 carrying USD -111.11 (spent at 0.9); EUR is 0.8 from February."""
+        m = new_model(version=version)
+        ok(m, {'type': 'rate', 'currency': 'EUR', 'effective': '2024-01-01', 'per_usd': '0.9'})
+        ok(m, {'type': 'rate', 'currency': 'EUR', 'effective': '2024-02-01', 'per_usd': '0.8'})
+        ok(m, {'type': 'expense', 'id': 'E1', 'fund': 'F', 'date': '2024-01-10', 'currency': 'EUR',
+               'amount': '100.00', 'category': 'programme', 'psc_rate': '0', 'allow_overdraft': True})
+        return m
+
+    @staticmethod
+    def _cash(b, fund, cur='EUR'):
+        amt = sum(x for (a, f, d, p, c), (x, u) in b.items() if (a, f, c) == ('1100', fund, cur))
+        usd = sum(u for (a, f, d, p, c), (x, u) in b.items() if (a, f, c) == ('1100', fund, cur))
+        return amt, usd
+
+    def test_receipt_fills_the_overdraft_at_what_it_carries(self):
+        m = self._overdrawn('4')
+        ok(m, {'type': 'receipt', 'id': 'R1', 'date': '2024-02-10', 'fund': 'F', 'currency': 'EUR',
+               'amount': '150.00', 'donor': 'DEU'})
+        b = m.balances()
+        # 100.00 fills the overdraft at 111.11; 50.00 beyond at 62.50; the donor's 150.00 held at
+        # 187.50; the difference, 13.89, is a loss (4700 debit).
+        self.assertEqual(self._cash(b, 'F'), (5000, 6250))
+        self.assertEqual(b[('2100', 'F', 'DEU', '', 'EUR')], (-15000, -18750))
+        self.assertEqual(b[('4700', 'F', '', '', 'EUR')], (0, 1389))
+        m = self._overdrawn('3')
+        ok(m, {'type': 'receipt', 'id': 'R1', 'date': '2024-02-10', 'fund': 'F', 'currency': 'EUR',
+               'amount': '100.00', 'donor': 'DEU'})
+        self.assertEqual(self._cash(m.balances(), 'F'), (0, 1389))   # version 3: USD left behind
+
+    def test_transfer_and_entry_fill_it_the_same_way(self):
+        m = self._overdrawn('4')
+        ok(m, {'type': 'rate', 'currency': 'EUR', 'effective': '2024-01-01', 'per_usd': '0.9'})
+        ok(m, {'type': 'receipt', 'id': 'G1', 'date': '2024-02-01', 'fund': 'G', 'currency': 'EUR',
+               'amount': '40.00', 'donor': 'NOR'})
+        ok(m, {'type': 'transfer', 'id': 'T1', 'date': '2024-02-12', 'from_fund': 'G', 'to_fund': 'F',
+               'currency': 'EUR', 'amount': '40.00'})
+        b = m.balances()
+        # 40 of the 100 owed: 111.11 x 40 / 100 = 44.44 (half-even); worth 50.00 today.
+        self.assertEqual(self._cash(b, 'F'), (-6000, -6667))
+        self.assertEqual(b[('4700', 'F', '', '', 'EUR')], (0, 556))
+        ok(m, {'type': 'entry', 'id': 'X1', 'date': '2024-02-15', 'postings': [
+            {'account': '1100', 'fund': 'F', 'currency': 'EUR', 'amount': '60.00'},
+            {'account': '1900', 'fund': 'F', 'currency': 'EUR', 'amount': '-60.00'},
+            {'account': '1900', 'fund': 'F', 'currency': 'USD', 'amount': '75.00'},
+            {'account': '1100', 'fund': 'F', 'currency': 'USD', 'amount': '-75.00'}]})
+        b = m.balances()
+        self.assertEqual(self._cash(b, 'F'), (0, 0))
+        self.assertEqual(b[('4700', 'F', '', '', 'EUR')], (0, 556 + 833))
 
 
 if __name__ == '__main__':
