@@ -231,8 +231,9 @@ std::vector<PledgeStatus> list_pledges(const Ledger& ledger, const PledgeQuery& 
 
 PledgeStatus find_pledge(const Ledger& ledger, std::string_view id) {
   return detail::guarded(detail::LedgerAccess::store(ledger), "reading pledge " + std::string(id), [&] {
-    const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger, detail::Pledges::read);
-    const auto* pledge = snapshot.master.pledges.find(id);
+    // The one pledge, read alone: not every pledge of the ledger with the master data.
+    const detail::Snapshot snapshot = detail::LedgerAccess::read(ledger);
+    const std::optional<detail::PledgeRecord> pledge = snapshot.txn->pledge_named(id);
     if (!pledge) throw Error(ErrorCode::unknown_reference, "unknown pledge " + detail::quote(id));
     return status_of(snapshot, *pledge, true);
   });

@@ -137,6 +137,15 @@ std::vector<detail::PledgeRecord> SqlTxn::pledges_of(const std::vector<std::int6
   return records;
 }
 
+std::optional<detail::PledgeRecord> SqlTxn::pledge_named(std::string_view code) {
+  Statement& pledge = prepare(std::string(pledge_columns) + "WHERE code = ?");
+  pledge.bind(1, code);
+  if (!pledge.step()) return std::nullopt;
+  detail::PledgeRecord record = pledge_of(pledge);
+  pledge.reset();
+  return record;
+}
+
 detail::MasterState SqlTxn::load_master_records() {
   detail::MasterState master;
   read_master_records(master);

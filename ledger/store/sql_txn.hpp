@@ -114,6 +114,7 @@ class SqlTxn final : public WriteTxn {
   std::vector<AccountFundSums> dated_sums(std::int32_t from, std::int32_t through,
                                           const std::vector<std::int64_t>& funds, bool only_year_end) override;
   std::vector<detail::PledgeRecord> pledges_of(const std::vector<std::int64_t>& ids) override;
+  std::optional<detail::PledgeRecord> pledge_named(std::string_view code) override;
   std::vector<RecognizedInstalment> recognized_instalments(std::int32_t day, const std::vector<std::int64_t>& funds,
                                                             const std::vector<std::int64_t>& pledges) override;
   std::vector<PledgeMovementRow> pledge_movements(std::int64_t pledge_id, std::int64_t account) override;

@@ -356,6 +356,8 @@ class ReadTxn : public virtual StateReader, public TableReader {
   // The records of these pledges (ids, in their order): what a report reads of the few pledges it
   // names, without the master data's every pledge.
   virtual std::vector<detail::PledgeRecord> pledges_of(const std::vector<std::int64_t>& ids) = 0;
+  // The pledge of this code, if there is one.
+  virtual std::optional<detail::PledgeRecord> pledge_named(std::string_view code) = 0;
   // The instalments of these pledges of these funds recognized by day, by pledge and due date.
   virtual std::vector<RecognizedInstalment> recognized_instalments(std::int32_t day,
                                                                     const std::vector<std::int64_t>& funds,

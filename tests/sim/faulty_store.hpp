@@ -212,6 +212,7 @@ class FaultyWriteTxn final : public WriteTxn {
   std::vector<detail::PledgeRecord> pledges_of(const std::vector<std::int64_t>& ids) override {
     return inner_->pledges_of(ids);
   }
+  std::optional<detail::PledgeRecord> pledge_named(std::string_view code) override { return inner_->pledge_named(code); }
   std::vector<RecognizedInstalment> recognized_instalments(
       std::int32_t day, const std::vector<std::int64_t>& funds,
       const std::vector<std::int64_t>& pledges) override {

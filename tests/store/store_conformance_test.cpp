@@ -234,6 +234,11 @@ TEST_CASE("Store: master data and pledges round trip through load_master") {
     CHECK(named[0].project_id == 1);
     CHECK(txn->pledges_of({}).empty());
     CHECK_THROWS(txn->pledges_of({2}));
+    const auto by_code = txn->pledge_named("P1");
+    REQUIRE(by_code.has_value());
+    CHECK(by_code->id == 1);
+    CHECK(by_code->signed_on.to_string() == "2024-01-15");
+    CHECK_FALSE(txn->pledge_named("P2").has_value());
   }
 }
 
