@@ -26,13 +26,19 @@ namespace fundledger {
 std::int64_t export_journal(const Ledger& ledger, std::ostream& out,
                             const ProgressCallback& progress = {});
 
-struct VerifyReport {
+// What verify, replay and copy_ledger found: ok, or the first event that differs and how.
+struct JournalReport {
   bool ok = true;
-  std::int64_t events = 0;
+  std::int64_t events = 0;         // the events checked (replayed, copied)
   std::string head_hash;
   std::int64_t first_bad_seq = 0;  // 0 when ok
-  std::string problem;             // what is wrong at first_bad_seq (or with the balances)
+  // What is wrong at first_bad_seq, or with the stored tables: the field that differs, or why the
+  // event was refused (replay); for a copy, in its replay or in the verify of the copy.
+  std::string problem;
 };
+using VerifyReport = JournalReport;
+using ReplayReport = JournalReport;
+using CopyReport = JournalReport;
 
 struct VerifyOptions {
   // The head hash the auditor kept (from an earlier verify or export): a journal that ends
@@ -49,14 +55,6 @@ struct VerifyOptions {
 VerifyReport verify(const Ledger& ledger, const ProgressCallback& progress = {});
 VerifyReport verify(const Ledger& ledger, const VerifyOptions& options, const ProgressCallback& progress = {});
 
-struct ReplayReport {
-  bool ok = true;
-  std::int64_t events = 0;
-  std::string head_hash;
-  std::int64_t first_bad_seq = 0;  // 0 when ok
-  std::string problem;             // the field that differs, or why the event was refused
-};
-
 // Re-executes every event of an exported journal into a new ledger at new_path and requires each
 // re-derived posting and hash to equal the recorded one. Stops at the first difference. Throws
 // Error (output_uncreatable) if new_path exists, Error (bad_input) for a line that is not a journal
@@ -68,14 +66,7 @@ ReplayReport replay(std::istream& journal, const std::string& source_name,
 ReplayReport replay(std::istream& journal, const std::string& source_name, const std::string& new_path,
                     const VerifyOptions& options, const ProgressCallback& progress = {});
 
-// What copy_ledger did: ok when the copy replayed and verified to the head of the original.
-struct CopyReport {
-  bool ok = true;
-  std::int64_t events = 0;
-  std::string head_hash;
-  std::int64_t first_bad_seq = 0;  // 0 when ok
-  std::string problem;             // what differs, in the replay or in the verify of the copy
-};
+// A copy is ok when it replayed and verified to the head of the original.
 // Copies the ledger at from into a new ledger at to; either may be a file or a postgresql:// URL.
 // The journal of from (as one snapshot; writers may go on meanwhile) is exported to a temporary
 // file, replayed into to (every posting and hash re-derived), and to is then verified to end at the

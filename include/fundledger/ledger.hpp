@@ -130,9 +130,8 @@ class Ledger {
   std::int64_t event_count() const;
   std::string head_hash() const;
 
-  struct Impl;
-
  private:
+  struct Impl;  // the store, the cached master data and the recorder (core/ledger_access.hpp)
   friend class detail::LedgerAccess;  // the library's own modules (journal, reports, pledges, periods)
   explicit Ledger(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

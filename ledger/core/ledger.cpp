@@ -29,15 +29,15 @@ namespace {
 
 // Runs work in one write transaction of the recorder: commits, or rolls back on any failure.
 template <class Work>
-auto in_write_transaction(Ledger::Impl& impl, const std::string& doing, Work&& work) {
-  return guarded(*impl.store, doing, [&] {
-    impl.recorder.begin();
+auto in_write_transaction(const store::Store& store, Recorder& recorder, const std::string& doing, Work&& work) {
+  return guarded(store, doing, [&] {
+    recorder.begin();
     try {
       auto result = work();
-      impl.recorder.commit();
+      recorder.commit();
       return result;
     } catch (...) {
-      impl.recorder.rollback();
+      recorder.rollback();
       throw;
     }
   });
@@ -73,11 +73,11 @@ Ledger Ledger::init(const std::string& path, bool bare, const LedgerOptions& opt
 }
 
 RecordResult Ledger::record(const Event& event) {
-  return detail::in_write_transaction(*impl_, "recording an event", [&] { return impl_->recorder.record(event); });
+  return detail::in_write_transaction(*impl_->store, impl_->recorder, "recording an event", [&] { return impl_->recorder.record(event); });
 }
 
 std::vector<RecordResult> Ledger::record_batch(const std::vector<Event>& events) {
-  return detail::in_write_transaction(*impl_, "recording events", [&] {
+  return detail::in_write_transaction(*impl_->store, impl_->recorder, "recording events", [&] {
     std::vector<RecordResult> results;
     results.reserve(events.size());
     std::vector<std::string> ids;
@@ -223,7 +223,7 @@ class RecordedLines {
 
 ImportResult Ledger::import_jsonl(std::istream& input, const std::string& source_name, const ProgressCallback& progress) {
   const std::uint64_t total_bytes = progress ? remaining_bytes(input) : 0;
-  return detail::in_write_transaction(*impl_, "importing " + source_name, [&] {
+  return detail::in_write_transaction(*impl_->store, impl_->recorder, "importing " + source_name, [&] {
     ImportResult result;
     std::uint64_t line_number = 0;
     std::uint64_t bytes = 0;
