@@ -133,13 +133,7 @@ std::int64_t negate_at_carrying(RuleContext& context, PostingBuilder& builder, c
     if ((usd && currency.id == usd->id) || original.amount_minor == 0) {
       // USD carries itself; a USD-only difference is negated as it was.
     } else if (original.account_id == cash) {
-      Position held = context.state.cash_position(original.fund_id, currency.id);
-      for (const StoredPosting& p : builder.postings()) {
-        if (p.account_id != cash || p.fund_id != original.fund_id || p.currency_id != currency.id) continue;
-        held.amount_minor += p.amount_minor;
-        held.functional_minor += p.functional_minor;
-      }
-      balance = held;
+      balance = builder.cash_held(original.fund_id, currency.id);
     } else if (original.account_id == receivable || (allowance && original.account_id == allowance->id)) {
       const BalanceKeyIds key{original.account_id, original.fund_id, original.donor_id, original.project_id,
                               original.pledge_id, original.currency_id};

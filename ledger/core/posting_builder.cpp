@@ -84,17 +84,23 @@ std::int64_t PostingBuilder::add_cash(std::int64_t fund_id, const CurrencyRecord
                                       Dimensions dimensions, std::optional<std::int64_t> value_now) {
   const std::int64_t cash = account(account::cash);
   if (rules_at_least(context_.master, date_, 4) && currency.code != functional_currency_code) {
-    Position held = context_.state.cash_position(fund_id, currency.id);
-    for (const StoredPosting& p : postings_) {
-      if (p.account_id != cash || p.fund_id != fund_id || p.currency_id != currency.id) continue;
-      held.amount_minor += p.amount_minor;
-      held.functional_minor += p.functional_minor;
-    }
+    const Position held = cash_held(fund_id, currency.id);
     if (held.amount_minor < 0) return relieve(cash, fund_id, currency, amount, held, dimensions, value_now);
   }
   const std::int64_t usd = value_now ? *value_now : usd_minor(currency, amount);
   add_with_usd(cash, fund_id, currency, amount, usd, dimensions);
   return usd;
+}
+
+Position PostingBuilder::cash_held(std::int64_t fund_id, std::int64_t currency_id) const {
+  const std::int64_t cash = account(account::cash);
+  Position held = context_.state.cash_position(fund_id, currency_id);
+  for (const StoredPosting& p : postings_) {
+    if (p.account_id != cash || p.fund_id != fund_id || p.currency_id != currency_id) continue;
+    held.amount_minor += p.amount_minor;
+    held.functional_minor += p.functional_minor;
+  }
+  return held;
 }
 
 Position PostingBuilder::added_to(const BalanceKeyIds& key) const {

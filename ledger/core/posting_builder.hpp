@@ -69,6 +69,8 @@ class PostingBuilder {
   void add_posting(const StoredPosting& posting) { postings_.push_back(posting); }
   bool empty() const { return postings_.empty(); }
   const std::vector<StoredPosting>& postings() const { return postings_; }
+  // A fund's cash in a currency as it stands: what the ledger holds and the postings built so far.
+  Position cash_held(std::int64_t fund_id, std::int64_t currency_id) const;
   // What the postings built so far add to one balance, by its full key.
   Position added_to(const BalanceKeyIds& key) const;
   // Posts a USD-only restatement of what a relief of balance_key on day carried (amount 0, usd
