@@ -79,13 +79,16 @@ std::map<RowKey, Figures> figures_of(const Scope& scope) {
   auto at = [&rows](const store::MovementSums& row) -> Figures& {
     return rows.try_emplace({row.donor_id, row.fund_id, row.currency_id}).first->second;
   };
-  const Date before = scope.from.add_days(-1);
-  for (const auto& row : open_flows(scope, {account::receivable}, before, donor_currency(false))) {
+  // The opening is the closing less what moved in the period: the receivable as of the last day
+  // reads only what moved after it, where as of the day before the period it would read the
+  // period's movements a second time.
+  for (const auto& row : open_flows(scope, {account::receivable}, scope.to, donor_currency(false))) {
     at(row)[opening] += usd_of(row);
   }
   for (const auto& row : flows(scope, {account::receivable}, scope.from, scope.to, donor_currency(true))) {
     const auto [column, sign] = receivable_column(row.kind);
     at(row)[column] += sign * usd_of(row);
+    at(row)[opening] -= usd_of(row);
   }
   for (const auto& row : flows(scope, {account::cash}, scope.from, scope.to, donor_currency(true))) {
     if (row.kind == MovementKind::receipt) at(row)[cash_received] += usd_of(row);
