@@ -19,8 +19,6 @@
 #include <fundledger/error.hpp>
 #include <fundledger/limits.hpp>
 
-#include <boost/multiprecision/cpp_int.hpp>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -47,8 +45,9 @@ Rounding parse_rounding(std::string_view name);
 
 class Decimal {
  public:
-  // The coefficient's type. Its values stay within +-(10^38 - 1).
-  using Coefficient = boost::multiprecision::int128_t;
+  // The coefficient's type: the 128-bit integer of GCC and Clang (no other library's type is in
+  // this header). Its values stay within +-(10^38 - 1).
+  __extension__ typedef __int128 Coefficient;
 
   // Zero at scale 0.
   Decimal() = default;
@@ -67,8 +66,8 @@ class Decimal {
   int scale() const { return scale_; }
   const Coefficient& coefficient() const { return coefficient_; }
   // -1, 0 or 1.
-  int sign() const { return coefficient_.sign(); }
-  bool is_zero() const { return coefficient_.is_zero(); }
+  int sign() const { return (coefficient_ > 0) - (coefficient_ < 0); }
+  bool is_zero() const { return coefficient_ == 0; }
 
   // The same value at another scale, rounded by mode when digits are dropped.
   Decimal rescale(int scale, Rounding mode) const;

@@ -32,7 +32,7 @@ std::vector<Decimal> allocate(const Decimal& total, const std::vector<Decimal>& 
 
   // Split |total| in units of its last digit: each part gets floor(T * w / W), then the units left
   // over go one each to the parts with the largest remainders, the earlier part first on a tie.
-  const Int512 magnitude = Int512(boost::multiprecision::abs(total.coefficient()));
+  const Int512 magnitude = Int512(detail::magnitude_of(total.coefficient()));
   std::vector<Int512> shares(weights.size());
   std::vector<Int512> remainders(weights.size());
   Int512 distributed = 0;

@@ -1,6 +1,6 @@
 // Decimal: parsing, printing, exact arithmetic and the one place where it rounds.
 //
-// The coefficient lives in a 128-bit integer, which holds every 38-digit value. Operations whose
+// The coefficient lives in the compiler's 128-bit integer, which holds every 38-digit value. Operations whose
 // intermediate values can exceed it (aligning scales, multiplying, dividing) run in 256- or 512-bit
 // integers and are narrowed only after the range check, so nothing ever wraps.
 #include "core/text.hpp"
@@ -106,7 +106,7 @@ bool align_narrow(const Decimal& a, const Decimal& b, Int128& left, Int128& righ
   const int shift = (a_lower ? b.scale() : a.scale()) - lower.scale();
   const Int128& power = detail::power_of_ten_128(shift);
   // |c| * 10^shift <= 10^38 - 1 exactly when |c| <= (10^38 - 1) / 10^shift.
-  if (abs(lower.coefficient()) > detail::max_coefficient_128() / power) return false;
+  if (detail::magnitude_of(lower.coefficient()) > detail::max_coefficient_128() / power) return false;
   Int128 shifted = lower.coefficient() * power;
   left = a_lower ? shifted : a.coefficient();
   right = a_lower ? b.coefficient() : shifted;
@@ -125,8 +125,11 @@ Decimal add_or_subtract(const Decimal& a, const Decimal& b, bool subtract) {
   Int128 left;
   Int128 right;
   if (align_narrow(a, b, left, right)) {
-    // Two values below 10^38 sum to below 2 * 10^38 < 2^128: no wrap is possible here.
-    Int128 sum = subtract ? left - right : left + right;
+    // Two values below 10^38 sum to below 2 * 10^38, which can pass 2^127: a sum the 128-bit
+    // integer cannot hold is beyond 10^38 - 1 in any case.
+    Int128 sum = 0;
+    const bool wrapped = subtract ? __builtin_sub_overflow(left, right, &sum) : __builtin_add_overflow(left, right, &sum);
+    if (wrapped) throw_overflow(operation);
     return Decimal::from_coefficient(narrow(sum, detail::max_coefficient_128(), operation), scale);
   }
   Int256 wide_left;
@@ -161,7 +164,7 @@ std::string digits_of(const Int128& magnitude) {
   while (rest > 0) {
     Int128 quotient;
     Int128 remainder;
-    boost::multiprecision::divide_qr(rest, chunk, quotient, remainder);
+    detail::divide_with_remainder(rest, chunk, quotient, remainder);
     chunks[count++] = static_cast<std::uint64_t>(remainder);
     rest = quotient;
   }
@@ -267,10 +270,10 @@ Decimal Decimal::parse(std::string_view text) {
 }
 
 std::string Decimal::to_string() const {
-  std::string digits = digits_of(boost::multiprecision::abs(coefficient_));
+  std::string digits = digits_of(detail::magnitude_of(coefficient_));
   std::string out;
   out.reserve(digits.size() + 3);
-  if (coefficient_.sign() < 0) out += '-';
+  if (coefficient_ < 0) out += '-';
   if (scale_ == 0) return out + digits;
   const auto scale = static_cast<std::size_t>(scale_);
   if (digits.size() <= scale) {
@@ -340,7 +343,7 @@ Decimal Decimal::from_minor_units(std::int64_t minor_units, int scale) {
 
 Decimal Decimal::operator-() const { return Decimal(-coefficient_, scale_); }
 
-Decimal Decimal::abs() const { return Decimal(boost::multiprecision::abs(coefficient_), scale_); }
+Decimal Decimal::abs() const { return Decimal(detail::magnitude_of(coefficient_), scale_); }
 
 Decimal operator+(const Decimal& a, const Decimal& b) { return add_or_subtract(a, b, false); }
 

@@ -1,6 +1,6 @@
 # Goal: a program outside the project builds against the installed CMake package and reads a
-# ledger through it. Installs the build into a staging folder, configures and builds samples/embed
-# against it, and runs it on a small ledger.
+# ledger through it. Installs the build into a staging folder, compiles each public header alone,
+# configures and builds samples/embed against it, and runs it on a small ledger.
 set(staging ${WORK}/staging)
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
@@ -9,6 +9,23 @@ execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${stagi
 if(NOT status EQUAL 0)
   message(FATAL_ERROR "cmake --install failed: ${status}")
 endif()
+# Each public header compiles on its own, and none brings in another library's header from Boost:
+# an embedding program sees only the standard library and fundledger.
+file(GLOB public_headers ${staging}/include/fundledger/*.hpp)
+list(LENGTH public_headers header_count)
+if(header_count LESS 10)
+  message(FATAL_ERROR "the installed package has ${header_count} public headers")
+endif()
+foreach(header IN LISTS public_headers)
+  execute_process(COMMAND ${CXX} -std=c++20 -fsyntax-only -H -x c++ -I ${staging}/include ${header}
+                  RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE includes)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "the public header ${header} does not compile on its own:\n${includes}")
+  endif()
+  if(includes MATCHES "/boost/")
+    message(FATAL_ERROR "the public header ${header} includes Boost:\n${includes}")
+  endif()
+endforeach()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/samples/embed -B ${WORK}/embed
                         -DCMAKE_PREFIX_PATH=${staging} -DCMAKE_BUILD_TYPE=Release
                 RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)

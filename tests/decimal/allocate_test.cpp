@@ -71,7 +71,7 @@ cpp_int power_of_ten(int exponent) {
 // str()) trips false warnings of GCC 12 inside Boost under the sanitizers.
 cpp_int unbounded(const Decimal::Coefficient& coefficient) {
   const Decimal::Coefficient chunk_size = 1'000'000'000'000'000'000;
-  Decimal::Coefficient rest = abs(coefficient);
+  Decimal::Coefficient rest = coefficient < 0 ? -coefficient : coefficient;
   cpp_int result = 0;
   cpp_int place = 1;
   while (rest != 0) {
