@@ -70,25 +70,9 @@ const char* movement_kind_name(MovementKind kind) noexcept {
 }
 
 MovementKind event_movement_kind(std::string_view type, bool grant) {
-  static const std::pair<std::string_view, MovementKind> kinds[] = {
-      {"pledge", MovementKind::pledge},
-      {"condition_met", MovementKind::condition_met},
-      {"receipt", MovementKind::receipt},
-      {"apply", MovementKind::apply},
-      {"reduction", MovementKind::reduction},
-      {"allowance", MovementKind::allowance},
-      {"write_off", MovementKind::write_off},
-      {"refund", MovementKind::refund},
-      {"advance", MovementKind::advance},
-      {"partner_report", MovementKind::partner_report},
-      {"transfer", MovementKind::transfer},
-      {"interest", MovementKind::interest},
-      {"period_close", MovementKind::revaluation},
-      {"period_reopen", MovementKind::revaluation},
-  };
   if (type == "expense") return grant ? MovementKind::expense_grant : MovementKind::expense_programme;
-  for (const auto& [name, kind] : kinds) {
-    if (type == name) return kind;
+  for (const EventMovementKind& row : event_movement_kinds) {
+    if (type == row.type) return row.kind;
   }
   return MovementKind::other;
 }

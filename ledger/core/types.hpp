@@ -249,13 +249,51 @@ enum class MovementKind : int {
 
 // "receipt", "expense_grant", "revaluation"...: a kind as messages and reports name it.
 const char* movement_kind_name(MovementKind kind) noexcept;
+
+// The one table of movement kinds, which the recorder follows and from which the store writes the
+// same decision in SQL (store/sql_txn.hpp, movement_kind_sql) for the migrations and the edges of
+// a report's period:
+//   - a posting of one of these kinds counts as its kind, whatever its event ...
+struct PostingMovementKind {
+  PostingKind posting;
+  MovementKind kind;
+};
+inline constexpr PostingMovementKind posting_movement_kinds[] = {
+    {PostingKind::recognition, MovementKind::recognition},
+    {PostingKind::year_end, MovementKind::year_end},
+    {PostingKind::applied_ahead, MovementKind::apply},
+};
+//   - ... any other as the type of its event (a reversal's as the type it reverses); an expense
+//     as its category: expense_grant for "grant", expense_programme otherwise; any type not
+//     named, as other.
+struct EventMovementKind {
+  std::string_view type;
+  MovementKind kind;
+};
+inline constexpr EventMovementKind event_movement_kinds[] = {
+    {"pledge", MovementKind::pledge},
+    {"condition_met", MovementKind::condition_met},
+    {"receipt", MovementKind::receipt},
+    {"apply", MovementKind::apply},
+    {"reduction", MovementKind::reduction},
+    {"allowance", MovementKind::allowance},
+    {"write_off", MovementKind::write_off},
+    {"refund", MovementKind::refund},
+    {"advance", MovementKind::advance},
+    {"partner_report", MovementKind::partner_report},
+    {"transfer", MovementKind::transfer},
+    {"interest", MovementKind::interest},
+    {"period_close", MovementKind::revaluation},
+    {"period_reopen", MovementKind::revaluation},
+};
+
 // The kind of an event of this type (an expense by its category), before its postings' own kinds.
 MovementKind event_movement_kind(std::string_view type, bool grant = false);
 // The kind a posting of an event of event_kind counts as.
 inline MovementKind movement_kind(MovementKind event_kind, int posting_kind) {
-  if (posting_kind == 3) return MovementKind::recognition;  // PostingKind::recognition
-  if (posting_kind == 2) return MovementKind::year_end;     // PostingKind::year_end
-  if (posting_kind == 4) return MovementKind::apply;        // PostingKind::applied_ahead
+  for (const PostingMovementKind& row : posting_movement_kinds) {
+    if (static_cast<int>(row.posting) == posting_kind) return row.kind;
+  }
   return event_kind;
 }
 

@@ -355,7 +355,7 @@ void migrate_to_3(SQLite::Database& database) {
       "CAST(strftime('%m', p.date * 86400, 'unixepoch') AS INTEGER) - 1)";
   database.exec(
       "INSERT INTO movements SELECT p.account_id, p.fund_id, COALESCE(p.donor_id, 0), COALESCE(p.project_id, 0), "
-      "COALESCE(p.pledge_id, 0), p.currency_id, " + month + ", " + movement_kind_sql + ", "
+      "COALESCE(p.pledge_id, 0), p.currency_id, " + month + ", " + movement_kind_sql() + ", "
       "SUM(CASE WHEN p.amount_minor > 0 THEN p.amount_minor ELSE 0 END), "
       "SUM(CASE WHEN p.amount_minor < 0 THEN -p.amount_minor ELSE 0 END), "
       "SUM(CASE WHEN p.functional_minor > 0 THEN p.functional_minor ELSE 0 END), "

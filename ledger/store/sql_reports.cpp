@@ -20,11 +20,31 @@ std::string dimension_columns(const MovementQuery& query, bool from_postings) {
   std::string out = from_postings ? "p.account_id, p.fund_id, " : "account_id, fund_id, ";
   out += column(query.by_donor, "donor_id") + column(query.by_project, "project_id") + column(query.by_pledge, "pledge_id");
   out += query.by_currency ? (from_postings ? "p.currency_id, " : "currency_id, ") : "0, ";
-  out += query.by_kind ? (from_postings ? std::string(movement_kind_sql) + ", " : "kind, ") : "0, ";
+  out += query.by_kind ? (from_postings ? movement_kind_sql() + ", " : "kind, ") : "0, ";
   return out;
 }
 
 }  // namespace
+
+const std::string& movement_kind_sql() {
+  static const std::string sql = [] {
+    const auto number = [](auto value) { return std::to_string(static_cast<int>(value)); };
+    std::string out = "(CASE";
+    for (const detail::PostingMovementKind& row : detail::posting_movement_kinds) {
+      out += " WHEN p.kind = " + number(row.posting) + " THEN " + number(row.kind);
+    }
+    out += " ELSE (CASE COALESCE(o.type, e.type)";
+    for (const detail::EventMovementKind& row : detail::event_movement_kinds) {
+      out += " WHEN '" + std::string(row.type) + "' THEN " + number(row.kind);
+    }
+    // An expense by its category, as its canonical body writes it.
+    out += " WHEN 'expense' THEN (CASE WHEN COALESCE(o.body, e.body) LIKE '%\"category\":\"grant\"%' THEN " +
+           number(detail::MovementKind::expense_grant) + " ELSE " + number(detail::MovementKind::expense_programme) +
+           " END) ELSE " + number(detail::MovementKind::other) + " END) END)";
+    return out;
+  }();
+  return sql;
+}
 
 void SqlTxn::add_movement_rows(const MovementQuery& query, bool from_postings, std::int64_t first, std::int64_t last,
                                MovementTotals& result) {

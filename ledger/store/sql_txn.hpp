@@ -26,16 +26,11 @@ inline constexpr const char* kind_of_posting = "CASE WHEN p.kind = 4 THEN 'apply
 inline constexpr const char* kind_or_recognition =
     "CASE WHEN p.kind = ? THEN 'recognition' WHEN p.kind = 4 THEN 'apply' ELSE COALESCE(o.type, e.type) END";
 
-// The MovementKind (core/types.hpp) a posting p of event e counts as, o being the event e reverses
-// (if any): what the recorder computes, for the edges of a report's period that the movements table
-// does not cover by whole months, and for the migration that fills that table.
-inline constexpr const char* movement_kind_sql =
-    "(CASE WHEN p.kind = 3 THEN 3 WHEN p.kind = 2 THEN 17 WHEN p.kind = 4 THEN 5 ELSE (CASE COALESCE(o.type, e.type) "
-    "WHEN 'pledge' THEN 1 WHEN 'condition_met' THEN 2 WHEN 'receipt' THEN 4 WHEN 'apply' THEN 5 "
-    "WHEN 'reduction' THEN 6 WHEN 'allowance' THEN 7 WHEN 'write_off' THEN 8 WHEN 'refund' THEN 9 "
-    "WHEN 'expense' THEN (CASE WHEN COALESCE(o.body, e.body) LIKE '%\"category\":\"grant\"%' THEN 11 ELSE 10 END) "
-    "WHEN 'advance' THEN 12 WHEN 'partner_report' THEN 13 WHEN 'transfer' THEN 14 WHEN 'interest' THEN 15 "
-    "WHEN 'period_close' THEN 16 WHEN 'period_reopen' THEN 16 ELSE 0 END) END)";
+// The MovementKind a posting p of event e counts as, o being the event e reverses (if any): what the
+// recorder computes, written in SQL from the same table (core/types.hpp, posting_movement_kinds and
+// event_movement_kinds), for the edges of a report's period that the movements table does not
+// cover by whole months, and for the migration that fills that table.
+const std::string& movement_kind_sql();
 
 class SqlTxn final : public WriteTxn {
  public:
