@@ -21,6 +21,7 @@
 #include <fundledger/money.hpp>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 namespace fundledger::detail {
@@ -204,6 +205,37 @@ std::optional<std::int64_t> recognitions_kept(RuleContext& context, const Revers
   return receipt ? receipt->seq : 0;
 }
 
+// Takes out of a receipt's or an apply's postings what its reversal keeps (version 3): the
+// recognitions and the money paid ahead applied to them, with its realized exchange. From version 5
+// the residual of each fund and day keeps the part that balances what stays (what it kept USD-wise
+// on that day, negated), so that a kept recognition stays whole in its own currency; the reversal
+// negates the rest. Before, the residual was negated whole, and the reversal's own residual, in the
+// reversal's currency, made up the difference.
+void keep_recognitions(RuleContext& context, Date reversal_date, const EventRef& target,
+                       std::vector<StoredPosting>& postings) {
+  const auto kept = [](const StoredPosting& p) {
+    return p.kind == PostingKind::recognition || p.kind == PostingKind::applied_ahead;
+  };
+  if (rules_at_least(context.master, reversal_date, 5)) {
+    const std::int32_t event_day = target.day.value_or(0);
+    std::map<std::pair<std::int64_t, std::int32_t>, std::int64_t> kept_usd;  // by fund and day
+    for (const StoredPosting& p : postings) {
+      if (kept(p)) kept_usd[{p.fund_id, p.date.value_or(event_day)}] += p.functional_minor;
+    }
+    for (StoredPosting& p : postings) {
+      if (p.kind != PostingKind::rounding_residual) continue;
+      const auto found = kept_usd.find({p.fund_id, p.date.value_or(event_day)});
+      if (found != kept_usd.end()) p.functional_minor += found->second;
+    }
+  }
+  postings.erase(std::remove_if(postings.begin(), postings.end(),
+                                [&kept](const StoredPosting& p) {
+                                  return kept(p) || (p.kind == PostingKind::rounding_residual && p.amount_minor == 0 &&
+                                                     p.functional_minor == 0);
+                                }),
+                 postings.end());
+}
+
 void rule_reversal(RuleContext& context, const ReversalEvent& reversal) {
   const std::string body = body_fields(Event{reversal}).render();
   if (context.already_recorded(reversal.id, "reversal", body)) return;
@@ -214,13 +246,7 @@ void rule_reversal(RuleContext& context, const ReversalEvent& reversal) {
   // Version 3: what a receipt or an apply recognized as fallen due, and the money paid ahead it
   // applied to that, stay: the close would have done both whatever became of the payment.
   const std::optional<std::int64_t> kept_recognitions = recognitions_kept(context, reversal, target);
-  if (kept_recognitions) {
-    postings.erase(std::remove_if(postings.begin(), postings.end(),
-                                  [](const StoredPosting& p) {
-                                    return p.kind == PostingKind::recognition || p.kind == PostingKind::applied_ahead;
-                                  }),
-                   postings.end());
-  }
+  if (kept_recognitions) keep_recognitions(context, reversal.date, target, postings);
   const std::vector<InstalmentCut> cuts = whole ? context.state.cuts_by(target.seq) : std::vector<InstalmentCut>{};
   // A pledge that posted nothing yet (recognized per instalment, none due at signing) can still be
   // taken back: the reversal then posts nothing and the pledge is reversed.

@@ -154,7 +154,7 @@ void check_setting(const SettingEvent& event, const MasterState& master) {
     if (value != "exempt" && value != "charged") bad("exempt or charged");
   } else if (event.key == "rules_version") {
     // Rules only move forward: version 1 is what a ledger without the setting follows.
-    if (value != "2" && value != "3" && value != "4") bad("2, 3 or 4");
+    if (value != "2" && value != "3" && value != "4" && value != "5") bad("2, 3, 4 or 5");
     // Never back: no lower than the version in force from its date (without one, the latest).
     const int in_force = rules_version_on(master, event.effective ? *event.effective : Date::from_ymd(3000, 1, 1));
     if (std::stoi(value) < in_force) bad("no lower than version " + std::to_string(in_force) + ", already in force");

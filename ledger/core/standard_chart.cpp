@@ -50,7 +50,7 @@ std::vector<Event> standard_events(bool bare) {
   events.push_back(SettingEvent{"recognition", "upfront", std::nullopt});
   events.push_back(SettingEvent{"year_end", "usd", std::nullopt});
   events.push_back(SettingEvent{"psc_own_spending", "exempt", std::nullopt});
-  events.push_back(SettingEvent{"rules_version", "4", std::nullopt});
+  events.push_back(SettingEvent{"rules_version", "5", std::nullopt});
   if (!bare) {
     for (const auto& account : standard_chart) {
       events.push_back(AccountEvent{account.code, account.name, account.account_class});

@@ -861,3 +861,64 @@ TEST_CASE("A ceiling rounding left a cent on an empty pool of dinars that a rece
   CHECK(Sums(ledger).of("1100 A KWD") == "KWD 0.00 / USD 0.00");
   check_verified(ledger);
 }
+
+TEST_CASE("Reversing a receipt moved the cent its kept recognition had rounded into the receipt's currency (seeds 9409, 9486)") {
+  TemporaryDirectory directory;
+  // A ledger as init makes it (version 5), or one made under version 4.
+  auto make = [&directory](const std::string& name, const std::string& version) {
+    Ledger ledger = Ledger::create(directory.file(name));
+    for (const fundledger::Event& event : fundledger::detail::standard_events(false)) {
+      const auto* setting = std::get_if<fundledger::SettingEvent>(&event);
+      ledger.record(setting && setting->key == "rules_version"
+                        ? fundledger::parse_event(R"({"type":"setting","key":"rules_version","value":")" + version + "\"}")
+                        : event);
+    }
+    recorded(ledger, R"({"type":"fund","code":"A","name":"Fund A","kind":"general"})");
+    recorded(ledger, R"({"type":"donor","code":"DEU","name":"Germany","category":"government","country":"DE"})");
+    for (const char* setting : {R"({"type":"setting","key":"rounding","value":"ceiling","effective":"2024-01-01"})",
+                                R"({"type":"setting","key":"recognition","value":"per-instalment","effective":"2024-01-01"})",
+                                R"({"type":"setting","key":"year_end","value":"by-currency","effective":"2024-01-01"})",
+                                R"({"type":"rate","currency":"EUR","effective":"2024-01-01","per_usd":"1.0055"})",
+                                R"({"type":"rate","currency":"GBP","effective":"2024-01-01","per_usd":"0.7825"})"}) {
+      recorded(ledger, setting);
+    }
+    recorded(ledger, R"({"type":"pledge","id":"P","donor":"DEU","fund":"A","purpose":"general","currency":"EUR","amount":"5481.67","signed":"2024-03-03","installments":[{"due":"2024-08-03","amount":"5481.67"}]})");
+    // Paid in pounds the day after it fell due: the receipt recognizes the instalment first, EUR
+    // 5481.67 at 1.0055, a debit of 5451.69 and a credit of 5451.68 under ceiling rounding: its
+    // residual, a cent to 5900 on its day, is in euros.
+    const std::int64_t receipt = recorded(ledger, R"({"type":"receipt","id":"R","date":"2024-08-04","fund":"A","currency":"GBP","amount":"2113.27","pledge":"P"})");
+    CHECK(postings_of(ledger, receipt) ==
+          sorted({"1100|A|DEU|||GBP|2113.27|2700.67", "1200|A|DEU||P|EUR|5481.67|5451.69", "4100|A|DEU||P|EUR|-5481.67|-5451.68",
+                  "1900|A||||GBP|-2113.27|-2700.67", "1900|A||||EUR|2715.53|2700.67", "1200|A|DEU||P|EUR|-2715.53|-2700.68",
+                  "4700|A||||GBP|0.00|0.01", "5900|A||||EUR|0.00|-0.01|residual"}));
+    return ledger;
+  };
+  auto reverse_and_close_the_year = [](Ledger& ledger) {
+    const std::int64_t reversal = recorded(ledger, R"({"type":"reversal","id":"V","reverses":"R","date":"2024-09-09","memo":"Recorded in error"})");
+    for (const char* month : {"2024-08", "2024-09", "2024-10", "2024-11", "2024-12"}) {
+      recorded(ledger, R"({"type":"period_close","period":")" + std::string(month) + R"(","allow_stale_rates":true})");
+    }
+    return reversal;
+  };
+  SECTION("version 5: the reversal keeps the recognition whole, its residual included, and 3100 takes it in euros") {
+    Ledger ledger = make("five.db", "5");
+    const std::int64_t reversal = reverse_and_close_the_year(ledger);
+    CHECK(postings_of(ledger, reversal) ==
+          sorted({"1100|A|DEU|||GBP|-2113.27|-2700.67", "1900|A||||GBP|2113.27|2700.67", "1900|A||||EUR|-2715.53|-2700.67",
+                  "1200|A|DEU||P|EUR|2715.53|2700.68", "4700|A||||GBP|0.00|-0.01"}));
+    CHECK(Sums(ledger).of("3100 A EUR") == "EUR -5481.67 / USD -5451.69");
+    CHECK(Sums(ledger).of("3100 A GBP") == "GBP 0.00 / USD 0.00");
+    check_verified(ledger);
+  }
+  SECTION("version 4: the reversal negated the residual and made its own in pounds; the ledger keeps it") {
+    Ledger ledger = make("four.db", "4");
+    const std::int64_t reversal = reverse_and_close_the_year(ledger);
+    CHECK(postings_of(ledger, reversal) ==
+          sorted({"1100|A|DEU|||GBP|-2113.27|-2700.67", "1900|A||||GBP|2113.27|2700.67", "1900|A||||EUR|-2715.53|-2700.67",
+                  "1200|A|DEU||P|EUR|2715.53|2700.68", "4700|A||||GBP|0.00|-0.01", "5900|A||||EUR|0.00|0.01|residual",
+                  "5900|A||||GBP|0.00|-0.01|residual"}));
+    CHECK(Sums(ledger).of("3100 A EUR") == "EUR -5481.67 / USD -5451.68");
+    CHECK(Sums(ledger).of("3100 A GBP") == "GBP 0.00 / USD -0.01");
+    check_verified(ledger);
+  }
+}

@@ -102,7 +102,7 @@ precise; those items say "decided".
     undated value (refused once any month is closed); the same key and date with another value is
     refused, as is a rate with the same currency and date and another per_usd (so a rate is corrected
     with another date); identical ones are no-ops even in a closed month. A rate for USD is refused;
-    functional_currency must be USD; rules_version "2" or "3" (see 27). The setting in force on a
+    functional_currency must be USD; rules_version "2" to "5" (see 27). The setting in force on a
     day: the latest dated one on or before it, else the undated one.
 18. [Currencies] A `currency` event for an ISO 4217 code with other minor units is refused;
     minor_units 0..6. Master data (currency, account, fund, donor, project) with an existing code:
@@ -160,9 +160,13 @@ precise; those items say "decided".
 30. [Version 3, 4] What a receipt or apply "recognized" is everything it did while recognizing what
     fell due, before its own settlement: the recognition postings, the money paid ahead applied
     (both reliefs), an allowance released by that application, and that application's part of
-    `received`. Its realized exchange and residual (one 4700 and one 5900 per fund and day) are
-    split: the reversal negates them less the recognition's part (its exchange; the residual of its
-    postings and exchange), so both parts stay balanced. "An apply's own receipt gets back what it
+    `received`. Its realized exchange (one 4700 per fund and day) is split: the reversal negates it
+    less the recognition's part. Its residual (one 5900 per fund and day): from version 5 split the
+    same way (the reversal negates it less the residual of the recognition's postings and exchange),
+    so both parts stay balanced, each in its own currency; in versions 3 and 4 negated whole, the
+    reversal's own residual (in the currency of its first posting that day) making up the rest.
+    (Decided with seeds 9409 and 9486: under a by-currency year-end the two readings put a cent of
+    3100 in different currencies; ledger/README.md, "Version 5".) "An apply's own receipt gets back what it
     gave" = what the apply itself took from it; when that receipt was itself money paid ahead for
     the pledge, what recognition applied from it stays applied. While a reversed event's
     recognition is kept, the pledge keeps that event against it (the pledge cannot be reversed).
@@ -1195,7 +1199,7 @@ class Model:
         elif key == 'psc_own_spending':
             ok = val in ('exempt', 'charged')
         elif key == 'rules_version':
-            ok = val in ('2', '3', '4')
+            ok = val in ('2', '3', '4', '5')
         elif key == 'functional_currency':
             ok = val == FUNC
         elif key in ('iati_org_ref', 'iati_org_name', 'iati_sector'):
@@ -1852,7 +1856,7 @@ class Model:
                     fd = (p.fund, p.date)
                     if p.tag == 'fx':
                         nu = -(p.usd - kfx.get(fd, 0))
-                    elif p.tag == 'residual':
+                    elif p.tag == 'residual' and self._ver(d) >= 5:
                         nu = -(p.usd + ksum.get(fd, 0) + kfx.get(fd, 0))
             if (pos is not None and na and id(pos) not in own and pos.kind in ('pool', 'R', 'A')):
                 ca, cu = self._carry(pos, na)

@@ -12,7 +12,7 @@ from fractions import Fraction  # noqa: E402
 
 INIT_SETTINGS = [('functional_currency', 'USD'), ('rounding', 'half-even'), ('psc_rate', '0.13'),
                  ('recognition', 'upfront'), ('year_end', 'usd'), ('psc_own_spending', 'exempt'),
-                 ('rules_version', '4')]
+                 ('rules_version', '5')]
 INIT_ACCOUNTS = [('1100', 'asset'), ('1200', 'asset'), ('1290', 'asset'), ('1400', 'asset'),
                  ('1500', 'asset'), ('1900', 'asset'), ('2100', 'liability'), ('2150', 'liability'),
                  ('2200', 'liability'), ('2300', 'liability'), ('2500', 'liability'),
@@ -22,8 +22,8 @@ INIT_ACCOUNTS = [('1100', 'asset'), ('1200', 'asset'), ('1290', 'asset'), ('1400
                  ('5300', 'expense'), ('5400', 'expense'), ('5900', 'expense')]
 
 
-def new_model(today='2026-12-07', version='4'):
-    """A ledger as `init` makes it (rules version 4), or with `version` one made under that version."""
+def new_model(today='2026-12-07', version='5'):
+    """A ledger as `init` makes it (rules version 5), or with `version` one made under that version."""
     m = Model(today)
     for k, v in INIT_SETTINGS:
         if k == 'rules_version':
@@ -464,14 +464,14 @@ class Version3(unittest.TestCase):
         bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '2'})
         bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '2', 'effective': '2024-01-01'})
         bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '1', 'effective': '2024-01-01'})
-        bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '5'})
+        bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '6'})
         ok(m, {'type': 'setting', 'key': 'rules_version', 'value': '3'})          # identical
         ok(m, {'type': 'setting', 'key': 'rules_version', 'value': '3', 'effective': '2024-01-01'})
         ok(m, {'type': 'setting', 'key': 'rules_version', 'value': '4', 'effective': '2024-02-01'})
         bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '3', 'effective': '2024-03-01'})
-        m = new_model()                                   # init: version 4
-        bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '3'})
-        ok(m, {'type': 'setting', 'key': 'rules_version', 'value': '4'})          # identical
+        m = new_model()                                   # init: version 5
+        bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '4'})
+        ok(m, {'type': 'setting', 'key': 'rules_version', 'value': '5'})          # identical
         m = new_model(version='2')
         ok(m, {'type': 'setting', 'key': 'rules_version', 'value': '3', 'effective': '2024-06-01'})
         bad(m, {'type': 'setting', 'key': 'rules_version', 'value': '2', 'effective': '2024-07-01'})
@@ -746,6 +746,45 @@ class Version4(unittest.TestCase):
         b = m.balances()
         self.assertEqual(self._cash(b, 'F'), (0, 0))
         self.assertEqual(b[('4700', 'F', '', '', 'EUR')], (0, 556 + 833))
+
+
+class Version5(unittest.TestCase):
+    """A reversed receipt's kept recognition keeps the residual of its own rounding."""
+
+    def _reversed(self, version):
+        """An instalment of EUR 5,481.67 recognized by a pound receipt the day after it fell due,
+        under ceiling rounding (a debit of 5,451.69 and a credit of 5,451.68 at 1.0055: a cent of
+        residual in euros on its day); the receipt reversed; then the year closed by currency."""
+        m = new_model(version=version)
+        for ev in ({'type': 'setting', 'key': 'rounding', 'value': 'ceiling', 'effective': '2024-01-01'},
+                   {'type': 'setting', 'key': 'recognition', 'value': 'per-instalment', 'effective': '2024-01-01'},
+                   {'type': 'setting', 'key': 'year_end', 'value': 'by-currency', 'effective': '2024-01-01'},
+                   {'type': 'rate', 'currency': 'EUR', 'effective': '2024-01-01', 'per_usd': '1.0055'},
+                   {'type': 'rate', 'currency': 'GBP', 'effective': '2024-01-01', 'per_usd': '0.7825'},
+                   {'type': 'pledge', 'id': 'P', 'donor': 'DEU', 'fund': 'F', 'purpose': 'general',
+                    'currency': 'EUR', 'amount': '5481.67', 'signed': '2024-03-03',
+                    'installments': [{'due': '2024-08-03', 'amount': '5481.67'}]},
+                   {'type': 'receipt', 'id': 'R', 'date': '2024-08-04', 'fund': 'F', 'currency': 'GBP',
+                    'amount': '2113.27', 'pledge': 'P'},
+                   {'type': 'reversal', 'id': 'V', 'reverses': 'R', 'date': '2024-09-09',
+                    'memo': 'Recorded in error'}):
+            ok(m, ev)
+        residuals = {c: u for (a, f, d, p, c), (x, u) in m.balances().items() if (a, f) == ('5900', 'F') and u}
+        for month in ('2024-08', '2024-09', '2024-10', '2024-11', '2024-12'):
+            ok(m, {'type': 'period_close', 'period': month, 'allow_stale_rates': True})
+        surplus = {c: (x, u) for (a, f, d, p, c), (x, u) in m.balances().items() if (a, f) == ('3100', 'F')}
+        return residuals, surplus
+
+    def test_the_recognition_keeps_its_residual_in_its_currency(self):
+        residuals, surplus = self._reversed('5')
+        # The receipt's residual was the recognition's (-0.01 EUR on 3 August): it stays.
+        self.assertEqual(residuals, {'EUR': -1})
+        self.assertEqual(surplus, {'EUR': (-548167, -545169)})
+
+    def test_version_4_negated_it_and_the_reversal_made_its_own_in_pounds(self):
+        residuals, surplus = self._reversed('4')
+        self.assertEqual(residuals, {'GBP': -1})
+        self.assertEqual(surplus, {'EUR': (-548167, -545168), 'GBP': (0, -1)})
 
 
 if __name__ == '__main__':
