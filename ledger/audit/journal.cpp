@@ -218,10 +218,6 @@ class Rebuild {
   // The stored event row and postings against those recorded again, column by column.
   std::string stored_rows_difference(const store::JournalRow& row, const detail::MasterState& stored) {
     if (same_rows(row)) return {};
-    const auto table = [](std::string_view name) -> const store::TableSpec& {
-      return *std::find_if(store::tables().begin(), store::tables().end(),
-                           [name](const store::TableSpec& spec) { return spec.name == name; });
-    };
     const auto event_values = [](const store::EventRow& event) {
       return std::vector<std::string>{std::to_string(event.seq), event.event_id.empty() ? "NULL" : event.event_id,
                                       event.type, event.day ? std::to_string(*event.day) : "NULL", event.body,
@@ -229,7 +225,7 @@ class Rebuild {
     };
     const auto stored_event = event_values(row.event);
     const auto rebuilt_event = event_values(memory_->last_event());
-    if (auto difference = audit::row_difference(stored, table("events"), &stored_event, &rebuilt_event); !difference.problem.empty()) {
+    if (auto difference = audit::row_difference(stored, store::table_named("events"), &stored_event, &rebuilt_event); !difference.problem.empty()) {
       return difference.problem;
     }
     const auto posting_values = [&row](const StoredPosting& p, std::size_t line) {
@@ -246,7 +242,7 @@ class Rebuild {
       std::optional<std::vector<std::string>> given;
       if (line < row.postings.size()) kept = posting_values(row.postings[line], line);
       if (line < rebuilt.size()) given = posting_values(rebuilt[line], line);
-      const auto difference = audit::row_difference(stored, table("postings"), kept ? &*kept : nullptr, given ? &*given : nullptr);
+      const auto difference = audit::row_difference(stored, store::table_named("postings"), kept ? &*kept : nullptr, given ? &*given : nullptr);
       if (!difference.problem.empty()) return difference.problem;
     }
     return {};

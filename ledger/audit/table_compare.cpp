@@ -23,7 +23,7 @@ std::string row_words(std::string_view table) {
   return "the " + std::string(table) + " row of";
 }
 
-std::vector<std::string> column_names(const char* list) {
+std::vector<std::string> column_names(std::string_view list) {
   std::vector<std::string> names;
   std::string_view text = list;
   while (!text.empty()) {
@@ -192,16 +192,12 @@ TableDifference rows_difference(const MasterState& master, const store::TableSpe
 
 TableDifference month_difference(const MasterState& master, store::TableReader& stored, store::TableReader& rebuilt,
                                  std::int64_t month) {
-  const store::TableSpec& table = *std::find_if(store::tables().begin(), store::tables().end(), [](const auto& spec) {
-    return std::string_view(spec.name) == "movements";
-  });
-  return rows_difference(master, table, *stored.movement_rows(month), *rebuilt.movement_rows(month));
+  return rows_difference(master, store::table_named("movements"), *stored.movement_rows(month),
+                         *rebuilt.movement_rows(month));
 }
 
 TableDifference totals_difference(const MasterState& master, store::ReadTxn& stored) {
-  const store::TableSpec& table = *std::find_if(store::tables().begin(), store::tables().end(), [](const auto& spec) {
-    return std::string_view(spec.name) == "movement_totals";
-  });
+  const store::TableSpec& table = store::table_named("movement_totals");
   return rows_difference(master, table, *stored.table_rows(table), *stored.movements_summed());
 }
 

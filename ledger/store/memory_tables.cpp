@@ -164,16 +164,20 @@ std::unique_ptr<RowCursor> MemoryLedger::projection_rows(std::string_view name) 
   if (name == "holdings") {
     return rows_of(holdings_, [](const auto& entry, Row& row) {
       const detail::Holding& h = entry.second.holding;
-      row = {text(h.seq), text(h.account_id), text(h.fund_id), text(h.donor_id), text(h.pledge_id),
-             text(h.currency_id), text(h.initial_minor), text(h.initial_functional_minor), h.partner, text(h.project_id)};
+      row = {text(h.seq), text(h.account_id), text(h.fund_id), text(h.donor_id), text(h.currency_id),
+             text(h.initial_minor), text(h.initial_functional_minor), text(h.pledge_id), h.partner, text(h.project_id)};
     });
   }
   if (name == "holding_moves") {
+    // Keyed by the whole row, in the table's order of columns.
     std::vector<detail::DatedMove> rows = moves_;
-    std::sort(rows.begin(), rows.end(), move_order);
+    std::sort(rows.begin(), rows.end(), [](const detail::DatedMove& a, const detail::DatedMove& b) {
+      return std::tie(a.event_seq, a.move.holding_seq, a.move.amount_minor, a.move.functional_minor, a.day) <
+             std::tie(b.event_seq, b.move.holding_seq, b.move.amount_minor, b.move.functional_minor, b.day);
+    });
     return owned_rows(std::move(rows), [](const detail::DatedMove& m, Row& row) {
-      row = {text(m.event_seq), text(m.move.holding_seq), text(m.day), text(m.move.amount_minor),
-             text(m.move.functional_minor)};
+      row = {text(m.event_seq), text(m.move.holding_seq), text(m.move.amount_minor), text(m.move.functional_minor),
+             text(m.day)};
     });
   }
   if (name == "instalment_cuts") {

@@ -102,8 +102,7 @@ std::vector<std::string> SqlTxn::bodies_of_type(std::string_view type) {
 
 std::unique_ptr<RowCursor> SqlTxn::movement_rows(std::int64_t month) {
   // By account, each a range of the table's key (account, month, ...), rather than one scan of it.
-  const TableSpec& table = *std::find_if(tables().begin(), tables().end(),
-                                         [](const TableSpec& spec) { return std::string_view(spec.name) == "movements"; });
+  const TableSpec& table = table_named("movements");
   Statement& accounts = prepare("SELECT id FROM accounts ORDER BY id");
   std::vector<std::int64_t> ids;
   while (accounts.step()) ids.push_back(accounts.integer(0));
@@ -123,9 +122,7 @@ std::unique_ptr<RowCursor> SqlTxn::movement_rows(std::int64_t month) {
 }
 
 std::unique_ptr<RowCursor> SqlTxn::movements_summed() {
-  const TableSpec& table = *std::find_if(tables().begin(), tables().end(), [](const TableSpec& spec) {
-    return std::string_view(spec.name) == "movement_totals";
-  });
+  const TableSpec& table = table_named("movement_totals");
   return std::make_unique<SqlRowCursor>(connection_.prepare_once(
       std::string("SELECT ") + table.key +
       ", SUM(debit_minor), SUM(credit_minor), SUM(functional_debit_minor), SUM(functional_credit_minor) FROM movements "
@@ -134,7 +131,7 @@ std::unique_ptr<RowCursor> SqlTxn::movements_summed() {
 
 std::unique_ptr<RowCursor> SqlTxn::table_rows(const TableSpec& table) {
   return std::make_unique<SqlRowCursor>(connection_.prepare_once(std::string("SELECT ") + table.key +
-                                                                 (*table.columns ? ", " : "") + table.columns + " FROM " +
+                                                                 (table.columns.empty() ? "" : ", ") + table.columns + " FROM " +
                                                                  table.name + " ORDER BY " + table.key));
 }
 

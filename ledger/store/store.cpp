@@ -4,6 +4,7 @@
 #include "store/sql_store.hpp"
 #include "store/sql_txn.hpp"
 #include "store/sqlite_connection.hpp"
+#include "store/tables.hpp"
 #ifdef FUNDLEDGER_WITH_POSTGRESQL
 #include "store/pg_connection.hpp"
 #include "store/pg_schema.hpp"
@@ -11,49 +12,38 @@
 
 #include <fundledger/error.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <stdexcept>
 #include <filesystem>
 #include <thread>
 
 namespace fundledger::store {
 
 const std::vector<TableSpec>& tables() {
-  static const std::vector<TableSpec> all = {
-      {"events", "seq", "event_id, type, date, body, recorded_at, prev_hash, hash"},
-      {"postings", "seq, line",
-       "date, account_id, fund_id, donor_id, project_id, pledge_id, currency_id, amount_minor, functional_minor, kind"},
-      {"currencies", "id", "code, minor_units, declared"},
-      {"accounts", "id", "code, name, class, seq"},
-      {"funds", "id", "code, name, kind, parent_id, seq"},
-      {"donors", "id", "code, name, category, country, seq"},
-      {"projects", "id", "code, name, fund_id, psc_rate, seq"},
-      {"pledges", "id",
-       "code, seq, donor_id, fund_id, purpose, currency_id, amount_minor, signed, conditional, project_id, psc_rate, "
-       "reversed"},
-      {"instalments", "pledge_id, line", "due, amount_minor, recognized"},
-      {"rates", "currency_id, effective", "per_usd, seq"},
-      {"settings", "key, effective", "value, seq"},
-      {"holdings", "seq",
-       "account_id, fund_id, donor_id, pledge_id, currency_id, amount_minor, functional_minor, partner, project_id"},
-      {"holding_moves", "event_seq, holding_seq, day, amount_minor, functional_minor", ""},
-      {"instalment_cuts", "event_seq, pledge_id, line, amount_minor", ""},
-      {"reversals", "reversed_seq", "reversal_seq"},
-      {"periods", "period", "close_seq, head_hash, balances_hash"},
-      {"balances", "account_id, fund_id, donor_id, project_id, pledge_id, currency_id",
-       "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor"},
-      {"monthly_balances", "account_id, fund_id, currency_id, month",
-       "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor"},
-      {"movements", "account_id, month, fund_id, kind, donor_id, project_id, pledge_id, currency_id",
-       "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor"},
-      {"monthly_kinds", "month, account_id, fund_id, kind",
-       "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor"},
-      // Checked against the movements summed over their months (ReadTxn::movements_summed).
-      {"movement_totals", "account_id, fund_id, donor_id, pledge_id, currency_id, project_id, kind",
-       "debit_minor, credit_minor, functional_debit_minor, functional_credit_minor"},
-      {"budgets", "seq", "fund_id, project_id, category, year, amount_minor"},
-      {"amendments", "seq", "kind, record_id, effective, name, category, country"},
-  };
+  static const std::vector<TableSpec> all = [] {
+    std::vector<TableSpec> specs;
+    for (const TableDef& table : table_definitions()) {
+      // The primary key, then the other columns in the table's order; a table without one is keyed
+      // by the whole row.
+      TableSpec& spec = specs.emplace_back(TableSpec{table.name, "", ""});
+      auto add = [](std::string& list, const std::string& name) { list += (list.empty() ? "" : ", ") + name; };
+      for (const std::string& name : table.key) add(spec.key, name);
+      for (const ColumnDef& column : table.columns) {
+        const bool in_key = std::find(table.key.begin(), table.key.end(), column.name) != table.key.end();
+        if (!in_key) add(table.key.empty() ? spec.key : spec.columns, column.name);
+      }
+    }
+    return specs;
+  }();
   return all;
+}
+
+const TableSpec& table_named(std::string_view name) {
+  const auto& all = tables();
+  const auto found = std::find_if(all.begin(), all.end(), [name](const TableSpec& spec) { return spec.name == name; });
+  if (found == all.end()) throw std::logic_error("no table " + std::string(name));
+  return *found;
 }
 
 namespace {

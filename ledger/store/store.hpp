@@ -76,14 +76,17 @@ struct JournalRow {
   std::int64_t orphan_postings_seq = 0;  // postings found before this event under a seq with no event
 };
 
-// A table of the store as verify compares it: its name, its key columns and its other columns.
+// A table of the store as verify compares it: its name, its key columns and its other columns,
+// each a list "a, b, c" (columns empty when the key is the whole row).
 struct TableSpec {
-  const char* name;
-  const char* key;
-  const char* columns;
+  std::string name;
+  std::string key;
+  std::string columns;
 };
-// Every table of a store, in the order verify compares them.
+// Every table of a store, in the order verify compares them (from tables.hpp's description).
 const std::vector<TableSpec>& tables();
+// The table of that name; it must be one.
+const TableSpec& table_named(std::string_view name);
 
 // The rows of a table, one at a time.
 class RowCursor {

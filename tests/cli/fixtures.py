@@ -80,8 +80,31 @@ def main():
                      f"exit {result.returncode}: {result.stderr!r}")
         checks.check("the upgraded ledger and the replayed one have the index of the postings by pledge",
                      has_pledge_index(ledger) and has_pledge_index(os.path.join(work, "new.db")))
+        upgraded, made = structure(ledger), structure(os.path.join(work, "new.db"))
+        checks.check(f"the upgraded ledger has the structure of a new one: its {len(made)} tables, indexes and "
+                     "triggers, each table's columns in the same order with the same types, NOT NULL and primary key",
+                     upgraded == made and len(made) > 30,
+                     f"only upgraded: {sorted(set(upgraded) - set(made))}, only new: {sorted(set(made) - set(upgraded))}, "
+                     f"different: {[name for name in made if name in upgraded and upgraded[name] != made[name]]}")
         check_pledge_index_added(checks, fundledger, os.path.join(work, "new.db"), work)
     return checks.finish()
+
+
+def structure(path):
+    """Each table's columns (name, type, NOT NULL, place in the primary key), each index's table and
+    columns, each trigger's table: what an upgrade must bring an old ledger to, whatever wrote it."""
+    import sqlite3
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as database:
+        found = {}
+        rows = database.execute("SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall()
+        for kind, name, table in rows:
+            if kind == "table":
+                found[name] = [(r[1], r[2], r[3], r[5]) for r in database.execute(f"PRAGMA table_info({name})")]
+            elif kind == "index":
+                found[name] = (table, [r[2] for r in database.execute(f"PRAGMA index_info({name})")])
+            else:
+                found[name] = (kind, table)
+        return found
 
 
 def has_pledge_index(path):
