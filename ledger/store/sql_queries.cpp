@@ -258,9 +258,8 @@ std::vector<PledgeMovementRow> SqlTxn::pledge_movements(std::int64_t pledge_id, 
       ", e.date, SUM(p.amount_minor), SUM(p.functional_minor)" + events_with_reversed +
       "WHERE p.pledge_id = ? AND p.account_id = ? GROUP BY p.seq, e.event_id, e.type, 4, e.date "
       "HAVING SUM(p.amount_minor) != 0 OR SUM(p.functional_minor) != 0 ORDER BY p.seq");
-  query.bind(1, static_cast<std::int64_t>(detail::PostingKind::recognition));
-  query.bind(2, pledge_id);
-  query.bind(3, account);
+  query.bind(1, pledge_id);
+  query.bind(2, account);
   std::vector<PledgeMovementRow> rows;
   while (query.step()) {
     rows.push_back({query.integer(0), query.text(1), query.text(2), query.text(3),

@@ -20,11 +20,15 @@ inline constexpr const char* events_with_reversed =
     " FROM postings p JOIN events e ON e.seq = p.seq LEFT JOIN reversals r ON r.reversal_seq = p.seq"
     " LEFT JOIN events o ON o.seq = r.reversed_seq ";
 inline constexpr const char* kind_of_event = "COALESCE(o.type, e.type)";
-// ... money paid ahead applied as an instalment is recognized as an application (PostingKind 4) ...
-inline constexpr const char* kind_of_posting = "CASE WHEN p.kind = 4 THEN 'apply' ELSE COALESCE(o.type, e.type) END";
-// ... and an instalment recognized when it fell due counts as a recognition (bind PostingKind).
-inline constexpr const char* kind_or_recognition =
-    "CASE WHEN p.kind = ? THEN 'recognition' WHEN p.kind = 4 THEN 'apply' ELSE COALESCE(o.type, e.type) END";
+// ... money paid ahead applied as an instalment is recognized as an application
+// (PostingKind::applied_ahead) ...
+inline const std::string kind_of_posting = "CASE WHEN p.kind = " +
+                                           std::to_string(static_cast<int>(detail::PostingKind::applied_ahead)) +
+                                           " THEN 'apply' ELSE " + kind_of_event + " END";
+// ... and an instalment recognized when it fell due counts as a recognition.
+inline const std::string kind_or_recognition =
+    "CASE WHEN p.kind = " + std::to_string(static_cast<int>(detail::PostingKind::recognition)) +
+    " THEN 'recognition' ELSE " + kind_of_posting + " END";
 
 // The MovementKind a posting p of event e counts as, o being the event e reverses (if any): what the
 // recorder computes, written in SQL from the same table (core/types.hpp, posting_movement_kinds and
