@@ -131,7 +131,7 @@ class Ledger {
   std::string head_hash() const;
 
  private:
-  struct Impl;  // the store, the cached master data and the recorder (core/ledger_access.hpp)
+  struct Impl;  // the store, the cached master data and the recorder (engine/ledger_access.hpp)
   friend class detail::LedgerAccess;  // the library's own modules (journal, reports, pledges, periods)
   explicit Ledger(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

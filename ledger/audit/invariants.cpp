@@ -1,10 +1,10 @@
 // The invariants verify checks from the postings alone (see invariants.hpp).
 #include "audit/invariants.hpp"
 
-#include "contributions/pledge_status.hpp"
 #include "core/chart.hpp"
 #include "core/event_json.hpp"
 #include "core/master.hpp"
+#include "engine/pledge_status.hpp"
 
 #include <fundledger/money.hpp>
 

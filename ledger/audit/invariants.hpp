@@ -17,8 +17,8 @@
 // what version 1 left; keys with such history are counted apart).
 #pragma once
 
-#include "core/ledger_access.hpp"
 #include "core/types.hpp"
+#include "engine/ledger_access.hpp"
 #include "store/store.hpp"
 
 #include <array>

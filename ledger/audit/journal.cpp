@@ -3,14 +3,14 @@
 // held in memory, each event compared with its stored row as it goes and every other table at the
 // end; replay into the new ledger.
 #include "audit/difference.hpp"
-#include "audit/hash.hpp"
+#include "core/hash.hpp"
 #include "audit/invariants.hpp"
 #include "audit/table_compare.hpp"
 #include "core/event_json.hpp"
 #include "core/journal_lines.hpp"
-#include "core/ledger_access.hpp"
-#include "core/recorder.hpp"
-#include "core/rules.hpp"
+#include "engine/ledger_access.hpp"
+#include "engine/recorder.hpp"
+#include "rules/rules.hpp"
 #include "store/memory_store.hpp"
 
 #include <fundledger/error.hpp>

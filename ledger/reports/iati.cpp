@@ -1,7 +1,7 @@
 // export_iati: the funds' transactions as IATI 2.03 activity XML (see fundledger/iati.hpp).
 #include "core/event_json.hpp"
-#include "core/ledger_access.hpp"
 #include "core/master.hpp"
+#include "engine/ledger_access.hpp"
 
 #include <fundledger/error.hpp>
 #include <fundledger/iati.hpp>

@@ -1,7 +1,7 @@
 // build_report: the report modules by name, each over one consistent snapshot of the ledger.
 #include "reports/support.hpp"
 
-#include "core/ledger_access.hpp"
+#include "engine/ledger_access.hpp"
 
 #include <fundledger/error.hpp>
 #include <fundledger/reports.hpp>

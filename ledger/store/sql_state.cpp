@@ -1,7 +1,7 @@
 // The SQL store: what the rules read (master data, events, balances, holdings, pledges, the close).
 #include "store/sql_txn.hpp"
 
-#include "audit/hash.hpp"
+#include "core/hash.hpp"
 
 #include <fundledger/error.hpp>
 

@@ -1,7 +1,7 @@
 // Private: the store seam. A Store holds a ledger's journal and everything derived from it; the
 // rest of the library reads it through a ReadTxn (one consistent snapshot) and appends to it
 // through a WriteTxn (one transaction, holding the right to append, so that the hash chain stays
-// linear). The rules never see a Store: the core reads what they need and hands them a StateView.
+// linear). The rules never see a Store: the engine reads what they need and hands them a StateView.
 //
 // The store holds, per ledger: the events and their postings (append-only), the balances by full
 // key and by (account, fund, currency, month), and the projections of the events: master data,
@@ -213,7 +213,7 @@ struct GrandTotals {
   Sums usd;
 };
 
-// What the recorder and the rules (through the core's StateView) read: every store's write
+// What the recorder and the rules (through the engine's StateView) read: every store's write
 // transaction answers it, and so does verify's rebuild in memory (store/memory_store.hpp).
 class StateReader {
  public:

@@ -64,7 +64,7 @@
 //   reversals   which event reversed which: an event is reversed at most once.
 //   periods     the closed months, each with the seq of the close, its seal: the hash of the close
 //               event (the head of the journal when it closed) and the SHA-256 of the closing
-//               balances (see periods/close.cpp). A reopened month's row is removed.
+//               balances (see engine/recorder.cpp). A reopened month's row is removed.
 //
 // Every amount is an integer. Triggers refuse UPDATE and DELETE on events and postings (and
 // TRUNCATE in PostgreSQL): a correction is a new event.

@@ -4,7 +4,7 @@
 // tables, and every ledger must verify.
 #include "support/ledger_helpers.hpp"
 
-#include "core/standard_chart.hpp"
+#include "rules/standard_chart.hpp"
 
 #include <fundledger/contributions.hpp>
 #include <fundledger/journal.hpp>

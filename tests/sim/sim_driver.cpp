@@ -20,7 +20,7 @@
 //   {"op":"head"}                               -> {"seq":N,"hash":H}
 //   {"op":"postings","seq":N}                   -> {"rows":[[account,fund,donor,pledge,currency,amount,usd,day]...]}
 #include "audit/invariants.hpp"
-#include "core/ledger_access.hpp"
+#include "engine/ledger_access.hpp"
 #include "sim/faulty_store.hpp"
 
 #include <fundledger/error.hpp>

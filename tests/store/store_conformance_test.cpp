@@ -6,8 +6,8 @@
 #include "support/ledger_helpers.hpp"
 #include "support/stores.hpp"
 
-#include "audit/hash.hpp"
-#include "core/ledger_access.hpp"
+#include "core/hash.hpp"
+#include "engine/ledger_access.hpp"
 #include "core/master.hpp"
 #include "store/store.hpp"
 

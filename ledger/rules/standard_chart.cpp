@@ -1,5 +1,5 @@
 // The standard chart of accounts and settings (ledger/README.md, "Standard chart of accounts"), that Ledger::init records.
-#include "core/standard_chart.hpp"
+#include "rules/standard_chart.hpp"
 
 namespace fundledger::detail {
 

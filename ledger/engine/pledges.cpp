@@ -1,9 +1,9 @@
 // The pledge projection: each pledge's figures, instalments and movements, from the journal.
-#include "contributions/pledge_status.hpp"
 #include "core/chart.hpp"
-#include "core/ledger_access.hpp"
 #include "core/mutants.hpp"
 #include "core/text.hpp"
+#include "engine/ledger_access.hpp"
+#include "engine/pledge_status.hpp"
 
 #include <fundledger/contributions.hpp>
 #include <fundledger/error.hpp>

@@ -9,8 +9,8 @@
 // currency. What the event took from other holdings is given back as it was taken, the instalments
 // it recognized fall due again, and what it cut off instalments is restored (and recognized at once
 // where the instalment has fallen due since). Version 1 negated every posting at its original USD.
-#include "contributions/pledge_rules.hpp"
-#include "contributions/spending.hpp"
+#include "rules/pledge_rules.hpp"
+#include "rules/spending.hpp"
 
 #include "core/chart.hpp"
 #include "core/event_json.hpp"

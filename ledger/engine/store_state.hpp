@@ -3,7 +3,7 @@
 // so far are kept here, in Pending, and added to what the store holds.
 #pragma once
 
-#include "core/state.hpp"
+#include "rules/state.hpp"
 #include "store/store.hpp"
 
 #include <array>

@@ -2,7 +2,7 @@
 // their postings"). Every amount a pledge carries lives in the balance of account 1200 keyed by
 // (fund, donor, pledge, currency): its currency balance is what is outstanding and its USD balance
 // the carrying USD, relieved in proportion by a settlement, all of it by the one that clears it.
-#include "contributions/pledge_rules.hpp"
+#include "rules/pledge_rules.hpp"
 
 #include "core/chart.hpp"
 #include "core/event_json.hpp"

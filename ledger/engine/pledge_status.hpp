@@ -2,7 +2,7 @@
 // against the sums of its postings.
 #pragma once
 
-#include "core/ledger_access.hpp"
+#include "engine/ledger_access.hpp"
 
 #include <fundledger/contributions.hpp>
 

@@ -1,5 +1,5 @@
 // The list of periods and their seals.
-#include "core/ledger_access.hpp"
+#include "engine/ledger_access.hpp"
 
 #include <fundledger/error.hpp>
 #include <fundledger/periods.hpp>

@@ -4,8 +4,8 @@
 // goes through it: the command line, import, replay, the library, and verify's rebuild.
 #pragma once
 
-#include "core/change.hpp"
-#include "core/store_state.hpp"
+#include "engine/store_state.hpp"
+#include "rules/change.hpp"
 #include "store/store.hpp"
 
 #include <fundledger/ledger.hpp>

@@ -1,5 +1,5 @@
 // Balances: current ones from the balance table, dated ones from the postings by date.
-#include "core/ledger_access.hpp"
+#include "engine/ledger_access.hpp"
 
 #include <fundledger/error.hpp>
 #include <fundledger/ledger.hpp>

@@ -2,7 +2,7 @@
 // store and its cached master data, without a public back door.
 #pragma once
 
-#include "core/recorder.hpp"
+#include "engine/recorder.hpp"
 #include "store/store.hpp"
 
 #include <fundledger/ledger.hpp>

@@ -1,6 +1,6 @@
 // The rules of master data and settings: currency, account, fund, donor, project, rate, setting.
 // Re-sending what is recorded is a no-op that reports its seq; a conflicting one is an error.
-#include "core/rules.hpp"
+#include "rules/rules.hpp"
 
 #include "core/countries.hpp"
 #include "core/event_json.hpp"

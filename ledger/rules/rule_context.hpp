@@ -3,8 +3,8 @@
 // that names the field.
 #pragma once
 
-#include "core/change.hpp"
-#include "core/state.hpp"
+#include "rules/change.hpp"
+#include "rules/state.hpp"
 
 #include <fundledger/events.hpp>
 

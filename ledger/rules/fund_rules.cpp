@@ -1,6 +1,6 @@
 // The rules of money leaving or moving between funds: refund, expense, transfer, interest.
-#include "contributions/pledge_rules.hpp"
-#include "contributions/spending.hpp"
+#include "rules/pledge_rules.hpp"
+#include "rules/spending.hpp"
 
 #include "core/chart.hpp"
 #include "core/event_json.hpp"

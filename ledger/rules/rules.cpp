@@ -1,6 +1,6 @@
 // Which rule an event goes to, and what every event's Change carries besides its rule's work: its
 // type, id, date and stored body.
-#include "core/rules.hpp"
+#include "rules/rules.hpp"
 
 #include "core/event_json.hpp"
 

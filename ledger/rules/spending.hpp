@@ -3,8 +3,8 @@
 // cash.
 #pragma once
 
-#include "core/posting_builder.hpp"
-#include "core/rules.hpp"
+#include "rules/posting_builder.hpp"
+#include "rules/rules.hpp"
 
 #include <optional>
 #include <string>

@@ -1,12 +1,12 @@
 // The recording pipeline: rules -> invariants -> append -> projections, in one transaction.
-#include "core/recorder.hpp"
+#include "engine/recorder.hpp"
 
-#include "audit/hash.hpp"
 #include "core/chart.hpp"
+#include "core/hash.hpp"
 #include "core/journal_lines.hpp"
 #include "core/master.hpp"
-#include "core/rules.hpp"
 #include "core/text.hpp"
+#include "rules/rules.hpp"
 
 #include <fundledger/error.hpp>
 

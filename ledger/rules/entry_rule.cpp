@@ -1,13 +1,13 @@
 // The rule of the generic journal entry: postings as given, each converted at the day's rate with
 // its own sign, the rounding residual to 5900, never a control account.
-#include "core/rules.hpp"
+#include "rules/rules.hpp"
 
 #include "core/canonical_json.hpp"
 #include "core/chart.hpp"
 #include "core/event_json.hpp"
 #include "core/master.hpp"
-#include "core/posting_builder.hpp"
 #include "core/text.hpp"
+#include "rules/posting_builder.hpp"
 
 #include <fundledger/error.hpp>
 #include <fundledger/money.hpp>

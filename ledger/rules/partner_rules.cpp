@@ -8,7 +8,7 @@
 //                   fund's income). A report may not exceed what the advance still holds.
 //   budget          no postings: an approved budget for a fund's year (a projection the budget
 //                   report reads).
-#include "contributions/spending.hpp"
+#include "rules/spending.hpp"
 
 #include "core/chart.hpp"
 #include "core/event_json.hpp"

@@ -11,11 +11,11 @@
 //   3. in December, the year-end: every revenue and expense balance of the year (and, with the
 //      year_end setting "usd", the transfers between funds in 3200) to 3100, per fund, dated 31
 //      December (see close_year).
-// Then every day up to P's last day is locked, and the core seals the month (see the recorder):
+// Then every day up to P's last day is locked, and the engine seals the month (see engine/recorder.cpp):
 // the hash of the close event and the SHA-256 of the closing balances. Reopening the latest
 // closed month appends a period_reopen event negating every posting of its close, on the same
 // days, undoing its restatement of money held and its recognitions, and removes the seal.
-#include "contributions/pledge_rules.hpp"
+#include "rules/pledge_rules.hpp"
 
 #include "core/chart.hpp"
 #include "core/event_json.hpp"

@@ -2,8 +2,8 @@
 // a pledge; a receipt, an apply and the close recognize instalments falling due).
 #pragma once
 
-#include "core/posting_builder.hpp"
-#include "core/rules.hpp"
+#include "rules/posting_builder.hpp"
+#include "rules/rules.hpp"
 
 #include <string>
 

@@ -1,7 +1,7 @@
 // Ledger: opening a ledger, recording events in write transactions, balances and the head.
-#include "core/ledger_access.hpp"
 #include "core/event_json.hpp"
-#include "core/standard_chart.hpp"
+#include "engine/ledger_access.hpp"
+#include "rules/standard_chart.hpp"
 
 #include <fundledger/error.hpp>
 #include <fundledger/limits.hpp>

@@ -1,6 +1,6 @@
 // Building an event's postings: USD conversion, relief at carrying USD, the realized exchange and
 // rounding residual, and invariants 1-3.
-#include "core/posting_builder.hpp"
+#include "rules/posting_builder.hpp"
 
 #include "core/chart.hpp"
 #include "core/master.hpp"

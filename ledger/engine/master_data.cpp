@@ -1,7 +1,7 @@
 // The listings of master data (fundledger/master_data.hpp), from one snapshot of the ledger.
 #include "core/journal_lines.hpp"
-#include "core/ledger_access.hpp"
 #include "core/master.hpp"
+#include "engine/ledger_access.hpp"
 
 #include <fundledger/master_data.hpp>
 

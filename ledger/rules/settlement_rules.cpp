@@ -1,6 +1,6 @@
 // The rules of what moves a pledge or money held after it is recorded: apply, condition_met,
 // reduction, allowance, write_off.
-#include "contributions/pledge_rules.hpp"
+#include "rules/pledge_rules.hpp"
 
 #include "core/chart.hpp"
 #include "core/event_json.hpp"

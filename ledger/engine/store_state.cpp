@@ -1,5 +1,5 @@
 // The state the rules read, over a store transaction, with what it recorded so far.
-#include "core/store_state.hpp"
+#include "engine/store_state.hpp"
 
 #include "core/chart.hpp"
 

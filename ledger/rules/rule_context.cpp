@@ -1,5 +1,5 @@
 // The look-ups and checks the rules share.
-#include "core/rule_context.hpp"
+#include "rules/rule_context.hpp"
 
 #include "core/canonical_json.hpp"
 #include "core/chart.hpp"

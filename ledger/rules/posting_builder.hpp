@@ -1,7 +1,7 @@
 // Private: building the postings of one event, with USD conversion and the invariant checks.
 #pragma once
 
-#include "core/rule_context.hpp"
+#include "rules/rule_context.hpp"
 
 #include <map>
 #include <string>

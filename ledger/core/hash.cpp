@@ -1,5 +1,5 @@
 // SHA-256 through OpenSSL's EVP interface.
-#include "audit/hash.hpp"
+#include "core/hash.hpp"
 
 #include <fundledger/error.hpp>
 
