@@ -66,18 +66,11 @@ void register_audit_commands(CLI::App& app, Context& context) {
         written = export_journal(ledger, std::cout);
         std::cout.flush();
       } else {
-        // Written beside the target and renamed into place, so that a failed export leaves no
-        // partial journal behind.
-        const std::string partial = *out + ".partial";
-        std::ofstream file(partial, std::ios::binary | std::ios::trunc);
-        if (!file) throw Error(ErrorCode::output_uncreatable, "cannot create " + *out);
-        written = export_journal(ledger, file, progress_bar("exporting"));
+        // A failed or interrupted export leaves no partial journal behind.
+        written = write_file_atomically(*out, [&](std::ostream& file) {
+          return export_journal(ledger, file, progress_bar("exporting"));
+        });
         finish_progress();
-        file.close();
-        if (!file || std::rename(partial.c_str(), out->c_str()) != 0) {
-          std::remove(partial.c_str());
-          throw Error(ErrorCode::output_uncreatable, "cannot write " + *out);
-        }
       }
       std::fputs(fmt::format("exported {} events\n", written).c_str(), stderr);
     });

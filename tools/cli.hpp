@@ -6,6 +6,7 @@
 #include <fundledger/decimal.hpp>
 #include <fundledger/events.hpp>
 #include <fundledger/contributions.hpp>
+#include <fundledger/files.hpp>
 #include <fundledger/ledger.hpp>
 
 #include <CLI/CLI.hpp>
@@ -13,7 +14,10 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <optional>
+#include <ostream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace fundledger::cli {
@@ -105,24 +109,13 @@ std::string balances_json(const std::vector<BalanceKey>& keys, const std::vector
 std::string pledges_json(const std::vector<PledgeStatus>& pledges, const std::optional<Date>& as_of);
 std::string pledge_json(const PledgeStatus& pledge);
 
-// Writes a file beside its target (TARGET.partial) and renames it into place, so that a failed or
-// interrupted write leaves no partial file behind; write(stream) returns what to report.
+// Writes a file so that a failed or interrupted write leaves no partial file behind
+// (fundledger/files.hpp); write(stream) fills it and returns what to report.
 template <class Write>
 auto write_file_atomically(const std::string& target, Write&& write) {
-  const std::string partial = target + ".partial";
-  std::ofstream file(partial, std::ios::binary | std::ios::trunc);
-  if (!file) throw Error(ErrorCode::output_uncreatable, "cannot create " + target);
-  try {
-    auto result = write(file);
-    file.close();
-    if (!file || std::rename(partial.c_str(), target.c_str()) != 0) {
-      throw Error(ErrorCode::output_uncreatable, "cannot write " + target);
-    }
-    return result;
-  } catch (...) {
-    std::remove(partial.c_str());
-    throw;
-  }
+  std::optional<std::invoke_result_t<Write&, std::ostream&>> result;
+  fundledger::write_file_atomically(target, [&](std::ostream& stream) { result = write(stream); });
+  return std::move(*result);
 }
 
 // A CSV field, quoted when it needs to be.

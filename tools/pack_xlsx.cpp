@@ -5,6 +5,7 @@
 #include "pack.hpp"
 
 #include <fundledger/error.hpp>
+#include <fundledger/files.hpp>
 
 #include <xlsxwriter.h>
 
@@ -28,11 +29,8 @@ std::string cell_text(const ReportCell& cell) {
   return "";
 }
 
-}  // namespace
-
-void write_pack_xlsx(const Pack& pack, const std::string& path) {
-  // Written beside its target and renamed into place: a failure leaves no partial workbook.
-  const std::string partial = path + ".partial";
+// The workbook of the pack, written to partial (path names it in messages).
+void write_workbook(const Pack& pack, const std::string& path, const std::string& partial) {
   std::unique_ptr<lxw_workbook, WorkbookCloser> workbook(workbook_new(partial.c_str()));
   if (!workbook) throw Error(ErrorCode::output_uncreatable, "cannot create " + path);
   lxw_workbook* book = workbook.get();
@@ -135,10 +133,14 @@ void write_pack_xlsx(const Pack& pack, const std::string& path) {
     worksheet_freeze_panes(sheet, header_row + 1, 0);
   }
   lxw_workbook* done = workbook.release();
-  if (workbook_close(done) != LXW_NO_ERROR || std::rename(partial.c_str(), path.c_str()) != 0) {
-    std::remove(partial.c_str());
-    throw Error(ErrorCode::output_uncreatable, "cannot write " + path);
-  }
+  if (workbook_close(done) != LXW_NO_ERROR) throw Error(ErrorCode::output_uncreatable, "cannot write " + path);
+}
+
+}  // namespace
+
+void write_pack_xlsx(const Pack& pack, const std::string& path) {
+  // A failure, or a crash, leaves no partial workbook.
+  write_file_atomically(path, [&](const std::string& partial) { write_workbook(pack, path, partial); });
 }
 
 }  // namespace fundledger::cli

@@ -3,10 +3,11 @@
 // held in memory, each event compared with its stored row as it goes and every other table at the
 // end; replay into the new ledger.
 #include "audit/difference.hpp"
-#include "core/hash.hpp"
 #include "audit/invariants.hpp"
 #include "audit/table_compare.hpp"
 #include "core/event_json.hpp"
+#include "core/files.hpp"
+#include "core/hash.hpp"
 #include "core/journal_lines.hpp"
 #include "engine/ledger_access.hpp"
 #include "engine/recorder.hpp"
@@ -24,14 +25,6 @@
 #include <map>
 #include <ostream>
 #include <set>
-
-#include <fcntl.h>
-#include <stdlib.h>
-#include <sys/file.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <system_error>
 
 namespace fundledger {
@@ -451,43 +444,6 @@ VerifyReport verify(const Ledger& ledger, const VerifyOptions& options, const Pr
 
 namespace {
 
-// The right to build the ledger at a path, for one replay at a time: an exclusive lock on a file
-// beside it, which a replay killed before it could remove it leaves unlocked for the next.
-class BuildLock {
- public:
-  explicit BuildLock(const std::string& new_path)
-      : path_(new_path + ".replaying.lock"), descriptor_(::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644)) {
-    if (descriptor_ < 0) {
-      throw Error(ErrorCode::output_uncreatable, "cannot create the ledger " + new_path + ": " + std::strerror(errno));
-    }
-    if (::flock(descriptor_, LOCK_EX | LOCK_NB) != 0) {
-      ::close(descriptor_);
-      throw Error(ErrorCode::output_uncreatable, "cannot create the ledger " + new_path + ": another replay is building it");
-    }
-  }
-  BuildLock(const BuildLock&) = delete;
-  BuildLock& operator=(const BuildLock&) = delete;
-  ~BuildLock() {
-    ::unlink(path_.c_str());
-    ::close(descriptor_);
-  }
-
- private:
-  std::string path_;
-  int descriptor_;
-};
-
-// Flushes a file or a folder to the disk; false (errno set) when it cannot.
-bool sync_path(const std::string& path) {
-  const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (descriptor < 0) return false;
-  const bool synced = ::fsync(descriptor) == 0;
-  const int saved = errno;
-  ::close(descriptor);
-  errno = saved;
-  return synced;
-}
-
 void remove_ledger_files(const std::string& path) {
   std::error_code ignored;
   std::filesystem::remove(path, ignored);
@@ -659,12 +615,13 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
   if (store::is_database_url(new_path)) return replay_into_database(journal, source_name, new_path, options, progress);
   // The ledger is built under another name and given its own only once complete, so that a replay
   // that fails, or is killed, never leaves a half-built ledger at new_path. A leftover of a killed
-  // replay is cleared first; two replays to the same path at once are one too many (BuildLock).
+  // replay is cleared first; two replays to the same path at once are one too many (a lock beside it).
   std::error_code exists_error;
   if (std::filesystem::exists(new_path, exists_error)) {
     throw Error(ErrorCode::output_uncreatable, "cannot create the ledger " + new_path + ": the file already exists");
   }
-  const BuildLock lock(new_path);
+  const detail::FileLock lock(new_path + ".replaying.lock", "cannot create the ledger " + new_path,
+                              "another replay is building it");
   const std::string building = new_path + ".replaying";
   remove_ledger_files(building);
   ReplayReport report;
@@ -695,19 +652,11 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
   }
   // Closed above, the ledger is whole in its one file (SQLite checkpoints the WAL on close), built
   // without syncs: it is synced once, then named, and its folder synced for the name.
-  std::error_code renamed;
-  if (!sync_path(building)) {
-    renamed = std::error_code(errno, std::generic_category());
-  } else {
-    std::filesystem::rename(building, new_path, renamed);
-  }
-  if (renamed) {
+  const std::string problem = detail::publish_file(building, new_path);
+  if (!problem.empty()) {
     remove_ledger_files(building);
-    throw Error(ErrorCode::output_uncreatable, "cannot create the ledger " + new_path + ": " + renamed.message());
+    throw Error(ErrorCode::output_uncreatable, "cannot create the ledger " + new_path + ": " + problem);
   }
-  // The name itself reaches the disk with the folder; the ledger is whole under it either way.
-  const std::filesystem::path folder = std::filesystem::path(new_path).parent_path();
-  sync_path(folder.empty() ? std::string(".") : folder.string());
   return report;
 }
 
@@ -715,35 +664,9 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
 
 namespace fundledger {
 
-namespace {
-
-// A temporary file, removed when it goes out of scope.
-class TemporaryJournal {
- public:
-  TemporaryJournal() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "fundledger-copy-XXXXXX").string();
-    const int descriptor = ::mkstemp(pattern.data());
-    if (descriptor < 0) throw Error(ErrorCode::output_uncreatable, "cannot create a temporary file in " + pattern);
-    ::close(descriptor);
-    path_ = pattern;
-  }
-  ~TemporaryJournal() {
-    std::error_code ignored;
-    std::filesystem::remove(path_, ignored);
-  }
-  TemporaryJournal(const TemporaryJournal&) = delete;
-  TemporaryJournal& operator=(const TemporaryJournal&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-}  // namespace
-
 CopyReport copy_ledger(const std::string& from, const std::string& to, const LedgerOptions& options,
                        const ProgressCallback& progress) {
-  TemporaryJournal journal;
+  const detail::TemporaryFile journal("fundledger-copy");
   std::int64_t exported = 0;
   {
     const Ledger source = Ledger::open(from, OpenMode::read_only, options);
