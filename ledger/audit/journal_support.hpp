@@ -1,0 +1,28 @@
+// Private: what export, verify and replay each check of a journal's lines and postings.
+#pragma once
+
+#include "core/event_json.hpp"
+#include "core/types.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fundledger::audit {
+
+// Why an entry's postings do not balance, or empty when they do (invariants 1-3).
+std::string balance_problem(const std::vector<detail::StoredPosting>& postings);
+// The postings as an export line carries them, or none for an event without postings.
+std::optional<std::string> postings_json_of(const detail::MasterState& master,
+                                            const std::vector<detail::StoredPosting>& postings);
+// Whether every master record the postings name exists.
+bool references_exist(const detail::MasterState& master, const std::vector<detail::StoredPosting>& postings);
+// Whether an export line hashes to the hash it carries, as recorded.
+bool line_hash_matches(const detail::ParsedLine& parsed);
+// Whether the journal ends where the auditor's working papers say: a journal cut short or extended
+// is a difference. Empty when it does, or when nothing is expected.
+std::string head_difference(const std::string& head, std::int64_t events, const std::string& expected,
+                            std::int64_t expected_seen_at);
+
+}  // namespace fundledger::audit
