@@ -24,7 +24,6 @@ namespace fundledger {
 
 using audit::balance_problem;
 using audit::head_difference;
-using audit::line_hash_matches;
 using audit::postings_json_of;
 using audit::references_exist;
 using detail::StoredPosting;
