@@ -50,7 +50,7 @@ std::vector<KeyedSums> keyed(const std::map<BalanceKeyIds, Position>& sums) {
 // ---- Events and postings: what the journal holds, read from the ledger being verified ----
 
 std::optional<detail::EventRef> MemoryLedger::find_event(std::string_view event_id) {
-  auto event = source_.find_event(event_id);
+  auto event = source_->find_event(event_id);
   if (!event || event->seq > head_.seq) return std::nullopt;
   return event;
 }
@@ -65,12 +65,12 @@ std::vector<std::string> MemoryLedger::recorded_ids(const std::vector<std::strin
 
 std::optional<detail::EventRef> MemoryLedger::event_at(std::int64_t seq) {
   if (seq < 1 || seq > head_.seq) return std::nullopt;
-  return source_.event_at(seq);
+  return source_->event_at(seq);
 }
 
 std::vector<StoredPosting> MemoryLedger::postings_of(std::int64_t seq) {
   if (seq < 1 || seq > head_.seq) return {};
-  return source_.postings_of(seq);
+  return source_->postings_of(seq);
 }
 
 std::string MemoryLedger::event_type(std::int64_t seq) {
@@ -79,7 +79,7 @@ std::string MemoryLedger::event_type(std::int64_t seq) {
 }
 
 std::vector<detail::DatedPosting> MemoryLedger::postings_from(std::int64_t seq, const std::vector<std::int64_t>& accounts) {
-  std::vector<detail::DatedPosting> rows = source_.postings_from(seq, accounts);
+  std::vector<detail::DatedPosting> rows = source_->postings_from(seq, accounts);
   rows.erase(std::remove_if(rows.begin(), rows.end(), [this](const detail::DatedPosting& row) { return row.seq > head_.seq; }),
              rows.end());
   return rows;
@@ -88,7 +88,7 @@ std::vector<detail::DatedPosting> MemoryLedger::postings_from(std::int64_t seq, 
 void MemoryLedger::scan_recorded(std::int32_t from, std::int32_t through,
                                  const std::function<void(std::int64_t, std::int32_t, const StoredPosting&)>& each) {
   if (through < from || head_.seq == 0) return;
-  source_.scan_dated_postings(from, through, head_.seq, [&](std::int64_t seq, const StoredPosting& posting) {
+  source_->scan_dated_postings(from, through, head_.seq, [&](std::int64_t seq, const StoredPosting& posting) {
     each(seq, posting.date.value_or(0), posting);
   });
 }
@@ -116,6 +116,7 @@ void MemoryLedger::append(const EventRow& event, const std::vector<StoredPosting
   // Where no month closes, the tail keeps the last few months of postings alone.
   if (last_day_ && *last_day_ - tail_days > horizon_ + tail_slack) raise_horizon(*last_day_ - tail_days);
   count_for_pledges(event.type, last_postings_);
+  source_->appended(event, last_postings_);
 }
 
 void MemoryLedger::add_to_tail(std::int64_t seq, std::int32_t day, const StoredPosting& posting) {

@@ -56,10 +56,37 @@ inline bool move_order(const detail::DatedMove& a, const detail::DatedMove& b) {
          std::tie(b.event_seq, b.move.holding_seq, b.day, b.move.amount_minor, b.move.functional_minor);
 }
 
+// What the rebuild reads of the journal, which it does not keep itself: the ledger being verified
+// (stored_journal), or the events appended to the rebuild, kept in memory (kept_journal: the rules
+// with no store at all).
+class JournalSource {
+ public:
+  virtual ~JournalSource() = default;
+  virtual std::optional<detail::EventRef> find_event(std::string_view event_id) = 0;
+  virtual std::optional<detail::EventRef> event_at(std::int64_t seq) = 0;
+  // An event's postings in line order, each dated only where its day is not the event's.
+  virtual std::vector<StoredPosting> postings_of(std::int64_t seq) = 0;
+  // The postings of seq and after on these accounts, in (seq, line) order, each with its day.
+  virtual std::vector<detail::DatedPosting> postings_from(std::int64_t seq, const std::vector<std::int64_t>& accounts) = 0;
+  // Each posting dated from..through of an event through through_seq, with its day.
+  virtual void scan_dated_postings(std::int32_t from, std::int32_t through, std::int64_t through_seq,
+                                   const std::function<void(std::int64_t, const StoredPosting&)>& each) = 0;
+  // An event the rebuild appended, its postings each with its day: a source that keeps the journal
+  // keeps it.
+  virtual void appended(const EventRow& event, const std::vector<StoredPosting>& postings) = 0;
+};
+
+// The journal of a stored ledger, read no further than the rebuild has come.
+std::unique_ptr<JournalSource> stored_journal(ReadTxn& stored);
+// A journal of its own: the events appended to the rebuild, in memory.
+std::unique_ptr<JournalSource> kept_journal();
+
 class MemoryLedger final : public RecordTxn, public TableReader {
  public:
   // source: the ledger being verified, read no further than head().seq.
-  explicit MemoryLedger(ReadTxn& source) : source_(source) {}
+  explicit MemoryLedger(ReadTxn& source) : source_(stored_journal(source)) {}
+  // A ledger in memory alone, which keeps its journal too: the rules run against it with no store.
+  MemoryLedger() : source_(kept_journal()) {}
 
   // The event appended last and its postings (each with its day), for verify to compare.
   const EventRow& last_event() const { return last_event_; }
@@ -174,7 +201,7 @@ class MemoryLedger final : public RecordTxn, public TableReader {
   std::vector<detail::DatedMove> moves_of(std::int64_t event_seq, bool all_after) const;
   std::string event_type(std::int64_t seq);
 
-  ReadTxn& source_;
+  std::unique_ptr<JournalSource> source_;
   Head head_{0, std::string(64, '0')};
   EventRow last_event_;
   std::vector<StoredPosting> last_postings_;
