@@ -66,7 +66,7 @@ Scope resolve(store::ReadTxn& txn, const detail::MasterState& master, const Repo
     }
     from = Date::from_ymd(to.year(), 1, 1);  // the fiscal year to date
   }
-  Scope scope{txn, master, from, to, request.fund, {}, {}, from, to, {}};
+  Scope scope{txn, master, from, to, request.fund, {}, {}, from, to, {}, txn.first_posting_day()};
   set_prior(scope, request);
   const auto& funds = master.funds;
   if (request.fund.empty()) {
@@ -143,7 +143,7 @@ std::map<AccountFund, Movement> all_movements(const Scope& scope, Date from, Dat
 
 std::map<AccountFund, std::int64_t> balances_as_of(const Scope& scope, Date day) {
   std::map<AccountFund, std::int64_t> result;
-  const auto first_day = scope.txn.first_posting_day();
+  const auto& first_day = scope.first_posting_day;
   if (!first_day) return result;
   const Date first = Date::from_day_number(*first_day);
   for (const auto& [key, movement] : all_movements(scope, Period::month_of(first).first_day(), day)) {

@@ -28,7 +28,7 @@ struct Movement {
 // A report's scope, resolved against the ledger.
 // A report reads one consistent snapshot: a read transaction of the store and the master data.
 struct Scope {
-  store::ReadTxn& txn;
+  store::ReportReader& txn;
   const detail::MasterState& master;
   Date from;  // first day covered
   Date to;    // last day covered
@@ -39,6 +39,7 @@ struct Scope {
                             // the prior month-end; a period's the same period a year earlier)
   Date prior_to;
   std::string prior_label;  // "2023", "2023-Q2", "2023-06", or "2023-01-01 to 2023-06-15"
+  std::optional<std::int32_t> first_posting_day;  // of the ledger, if it has a posting
 
   // The id of an account of the chart, or -1 when the ledger lacks it.
   std::int64_t account(std::string_view code) const;

@@ -3,6 +3,11 @@
 // through a WriteTxn (one transaction, holding the right to append, so that the hash chain stays
 // linear). The rules never see a Store: the engine reads what they need and hands them a StateView.
 //
+// A ReadTxn is three readers, each for one kind of user: StateReader, the plain reads the rules
+// need (through the engine); JournalReader, the scans of export, verify and replay; ReportReader,
+// the sums the reports read (a report's Scope holds that one alone). TableReader gives verify
+// every table row by row.
+//
 // The store holds, per ledger: the events and their postings (append-only), the balances by full
 // key and by (account, fund, currency, month), and the projections of the events: master data,
 // pledges and their instalments, money held per event and what moved it, reversals, the seals of
@@ -302,9 +307,10 @@ class TableReader {
   virtual std::unique_ptr<RowCursor> movement_rows(std::int64_t month) = 0;
 };
 
-class ReadTxn : public virtual StateReader, public TableReader {
+// What export, verify and replay read of the journal, scan by scan.
+class JournalReader {
  public:
-  // ---- The journal, for export and verify ----
+  virtual ~JournalReader() = default;
   // Calls row for every event from first_seq on, in seq order, until it returns false.
   virtual void scan_journal(std::int64_t first_seq, const std::function<bool(const JournalRow&)>& row) = 0;
   // The highest seq of a posting above seq (a posting that belongs to no event), 0 if none.
@@ -318,8 +324,12 @@ class ReadTxn : public virtual StateReader, public TableReader {
   // particular order (the posting's date set).
   virtual void scan_dated_postings(std::int32_t from, std::int32_t through, std::int64_t through_seq,
                                    const std::function<void(std::int64_t seq, const StoredPosting&)>& each) = 0;
+};
 
-  // ---- What the reports, the balances command and the listings read ----
+// What the reports, the balances command and the listings read: sums, by the keys they ask for.
+class ReportReader {
+ public:
+  virtual ~ReportReader() = default;
   virtual std::optional<std::int32_t> last_posting_day() = 0;
   virtual std::vector<MovementSums> movements(const MovementQuery& query) = 0;
   // The same from the first posting (query.from is not read), of the full keys (account, fund,
@@ -371,6 +381,10 @@ class ReadTxn : public virtual StateReader, public TableReader {
   virtual std::vector<std::pair<std::int32_t, detail::InstalmentCut>> pledge_cuts(std::int64_t pledge_id) = 0;
   virtual std::vector<detail::SealRow> seals() = 0;
 };
+
+// One consistent snapshot of a store: what the rules read, the journal, the reports' sums, and
+// every table as verify compares it.
+class ReadTxn : public virtual StateReader, public TableReader, public JournalReader, public ReportReader {};
 
 // What the recorder writes through: the reads of the rules and the appends.
 class RecordTxn : public virtual StateReader {
