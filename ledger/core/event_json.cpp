@@ -1,6 +1,8 @@
-// Reading events from their JSON Lines form (simdjson) and writing their canonical fields.
+// Reading events from their JSON Lines form (simdjson), each type by the description of its fields
+// (core/event_fields.hpp); event_canonical.cpp writes them.
 #include "core/event_json.hpp"
 #include "core/countries.hpp"
+#include "core/event_fields.hpp"
 #include "core/text.hpp"
 
 #include <fundledger/error.hpp>
@@ -225,36 +227,66 @@ class Fields {
   std::vector<std::string_view> used_;
 };
 
-template <class Enum>
-Enum choose(Fields& fields, std::string_view key,
-            std::initializer_list<std::pair<const char*, Enum>> choices) {
+// A field as its description says: checked by its role, left empty (or unset, or false) when it
+// may be left out and is.
+void read_member(Fields& fields, const std::string_view key, TextRole role, Need need, std::string& out) {
+  const bool required = need == Need::required;
+  switch (role) {
+    case TextRole::id: out = required || fields.has(key) ? fields.event_id(key) : std::string(); return;
+    case TextRole::code: out = fields.code(key, required); return;
+    case TextRole::text: out = fields.text(key, required); return;
+    case TextRole::note: out = std::string(fields.optional_string(key).value_or("")); return;
+  }
+}
+void read_member(Fields& fields, std::string_view key, TextRole, Need, std::optional<std::string>& out) {
+  if (fields.has(key)) out = fields.text(key);
+}
+void read_member(Fields& fields, std::string_view key, TextRole, Need, Decimal& out) { out = fields.decimal(key); }
+void read_member(Fields& fields, std::string_view key, TextRole, Need, std::optional<Decimal>& out) {
+  if (fields.has(key)) out = fields.decimal(key);
+}
+void read_member(Fields& fields, std::string_view key, TextRole, Need, Date& out) { out = fields.date(key); }
+void read_member(Fields& fields, std::string_view key, TextRole, Need, std::optional<Date>& out) {
+  out = fields.optional_date(key);
+}
+void read_member(Fields& fields, std::string_view key, TextRole, Need, bool& out) {
+  out = fields.optional_bool(key).value_or(false);
+}
+template <class Enum, std::size_t N>
+Enum read_choice(Fields& fields, std::string_view key, const Choice<Enum> (&choices)[N]) {
   std::string_view value = fields.required_string(key);
   std::string expected;
-  std::size_t index = 0;
-  for (const auto& [choice_name, choice] : choices) {
-    if (value == choice_name) return choice;
-    ++index;
-    expected += index == 1 ? "" : index == choices.size() ? " or " : ", ";
-    expected += choice_name;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (value == choices[i].name) return choices[i].value;
+    expected += i == 0 ? "" : i + 1 == N ? " or " : ", ";
+    expected += choices[i].name;
   }
-  fail(fields.name(key), "invalid value " + json::quoted(value.substr(0, 40)) + ": expected " +
-                             expected);
+  fail(fields.name(key), "invalid value " + json::quoted(value.substr(0, 40)) + ": expected " + expected);
+}
+void read_member(Fields& fields, std::string_view key, TextRole, Need, Purpose& out) {
+  out = read_choice(fields, key, purpose_choices);
+}
+void read_member(Fields& fields, std::string_view key, TextRole, Need, ExpenseCategory& out) {
+  out = read_choice(fields, key, expense_category_choices);
+}
+void read_member(Fields& fields, std::string_view key, TextRole, Need, AccountClass& out) {
+  out = read_choice(fields, key, account_class_choices);
+}
+void read_member(Fields& fields, std::string_view key, TextRole, Need, FundKind& out) {
+  out = read_choice(fields, key, fund_kind_choices);
+}
+void read_member(Fields& fields, std::string_view key, TextRole, Need, AmendKind& out) {
+  out = read_choice(fields, key, amend_kind_choices);
 }
 
-AccountClass read_account_class(Fields& fields) {
-  return choose<AccountClass>(fields, "class",
-                              {{"asset", AccountClass::asset},
-                               {"liability", AccountClass::liability},
-                               {"net-assets", AccountClass::net_assets},
-                               {"revenue", AccountClass::revenue},
-                               {"expense", AccountClass::expense}});
-}
-
-FundKind read_fund_kind(Fields& fields) {
-  return choose<FundKind>(fields, "kind",
-                          {{"general", FundKind::general},
-                           {"special", FundKind::special},
-                           {"psc", FundKind::psc}});
+// Every field the event type's description covers.
+template <class E>
+E read_described(Fields& fields) {
+  E event;
+  for (const FieldSpec<E>& spec : fields_of<E>()) {
+    std::visit([&](auto member) { read_member(fields, spec.key, spec.role, spec.need, event.*member); }, spec.member);
+  }
+  return event;
 }
 
 std::vector<PostingInput> read_postings(Fields& fields, bool export_line, bool stored_body) {
@@ -293,8 +325,7 @@ std::vector<PostingInput> read_postings(Fields& fields, bool export_line, bool s
 }
 
 Event read_currency(Fields& fields, std::string_view, bool, bool) {
-  CurrencyEvent event;
-  event.code = fields.code("code");
+  CurrencyEvent event = read_described<CurrencyEvent>(fields);
   const std::int64_t minor_units = fields.integer("minor_units");
   if (minor_units < 0 || minor_units > limits::max_minor_units) {
     fail("minor_units",
@@ -304,78 +335,28 @@ Event read_currency(Fields& fields, std::string_view, bool, bool) {
   return event;
 }
 
-Event read_account(Fields& fields, std::string_view, bool, bool) {
-  AccountEvent event;
-  event.code = fields.code("code");
-  event.name = fields.text("name");
-  event.account_class = read_account_class(fields);
-  return event;
-}
-
-Event read_fund(Fields& fields, std::string_view, bool, bool) {
-  FundEvent event;
-  event.code = fields.code("code");
-  event.name = fields.text("name");
-  event.kind = read_fund_kind(fields);
-  event.parent = fields.code("parent", false);
-  return event;
+// An event whose description covers every field.
+template <class E>
+Event read_plain(Fields& fields, std::string_view, bool, bool) {
+  return read_described<E>(fields);
 }
 
 Event read_donor(Fields& fields, std::string_view, bool, bool) {
-  DonorEvent event;
-  event.code = fields.code("code");
-  event.name = fields.text("name");
-  event.category = fields.text("category", false);
-  event.country = fields.text("country", false);
+  DonorEvent event = read_described<DonorEvent>(fields);
   // Checked as it is read, so that the command line calls a bad value a usage error; the rule
   // checks again for an event built in code.
   check_donor_category_and_country(event.category, event.country);
   return event;
 }
 
-Event read_project(Fields& fields, std::string_view, bool, bool) {
-  ProjectEvent event;
-  event.code = fields.code("code");
-  event.name = fields.text("name");
-  event.fund = fields.code("fund");
-  if (fields.has("psc_rate")) event.psc_rate = fields.decimal("psc_rate");
-  return event;
-}
-
-Event read_rate(Fields& fields, std::string_view, bool, bool) {
-  RateEvent event;
-  event.currency = fields.code("currency");
-  event.effective = fields.date("effective");
-  event.per_usd = fields.decimal("per_usd");
-  return event;
-}
-
-Event read_setting(Fields& fields, std::string_view, bool, bool) {
-  SettingEvent event;
-  event.key = fields.code("key");
-  event.value = fields.text("value");
-  event.effective = fields.optional_date("effective");
-  return event;
-}
-
 Event read_entry(Fields& fields, std::string_view, bool export_line, bool stored_body) {
-  EntryEvent event;
-  event.id = fields.event_id("id");
-  event.date = fields.date("date");
-  event.memo = fields.optional_string("memo").value_or("");
+  EntryEvent event = read_described<EntryEvent>(fields);
   event.postings = read_postings(fields, export_line, stored_body);
   return event;
 }
 
 Event read_pledge(Fields& fields, std::string_view, bool, bool) {
-  PledgeEvent event;
-  event.id = fields.event_id("id");
-  event.donor = fields.code("donor");
-  event.fund = fields.code("fund");
-  event.purpose = choose<Purpose>(fields, "purpose", {{"general", Purpose::general}, {"special", Purpose::special}});
-  event.currency = fields.code("currency");
-  event.amount = fields.decimal("amount");
-  event.signed_on = fields.date("signed");
+  PledgeEvent event = read_described<PledgeEvent>(fields);
   if (const element* list = fields.find("installments")) {
     if (list->type() != element_type::ARRAY) fail("installments", "expected a JSON array of {\"due\",\"amount\"}");
     simdjson::dom::array items;
@@ -388,127 +369,15 @@ Event read_pledge(Fields& fields, std::string_view, bool, bool) {
     }
     if (event.installments.empty()) fail("installments", "an empty schedule: leave the field out instead");
   }
-  event.conditional = fields.optional_bool("conditional").value_or(false);
-  event.project = fields.code("project", false);
-  if (fields.has("psc_rate")) event.psc_rate = fields.decimal("psc_rate");
-  event.memo = fields.optional_string("memo").value_or("");
-  event.reference = fields.optional_string("reference").value_or("");
-  return event;
-}
-
-Event read_receipt(Fields& fields, std::string_view, bool, bool) {
-  ReceiptEvent event;
-  event.id = fields.event_id("id");
-  event.date = fields.date("date");
-  event.fund = fields.code("fund");
-  event.currency = fields.code("currency");
-  event.amount = fields.decimal("amount");
-  event.donor = fields.code("donor", false);
-  event.pledge = fields.code("pledge", false);
-  event.memo = fields.optional_string("memo").value_or("");
-  event.reference = fields.optional_string("reference").value_or("");
-  return event;
-}
-
-Event read_apply(Fields& fields, std::string_view, bool, bool) {
-  ApplyEvent event;
-  event.id = fields.event_id("id");
-  event.date = fields.date("date");
-  event.receipt = fields.event_id("receipt");
-  event.pledge = fields.code("pledge", false);
-  event.donor = fields.code("donor", false);
-  if (fields.has("amount")) event.amount = fields.decimal("amount");
-  event.memo = fields.optional_string("memo").value_or("");
-  return event;
-}
-
-Event read_condition_met(Fields& fields, std::string_view type, bool, bool) {
-  const std::string id = fields.event_id("id");
-  const std::string pledge = fields.code("pledge");
-  const Date date = fields.date("date");
-  const Decimal amount = fields.decimal("amount");
-  const std::string memo(fields.optional_string("memo").value_or(""));
-  if (type == "condition_met") return ConditionMetEvent{id, pledge, date, amount, memo};
-  if (type == "allowance") return AllowanceEvent{id, pledge, date, amount, memo};
-  return WriteOffEvent{id, pledge, date, amount, memo};
-}
-
-Event read_reduction(Fields& fields, std::string_view, bool, bool) {
-  ReductionEvent event;
-  event.id = fields.event_id("id");
-  event.pledge = fields.code("pledge");
-  event.date = fields.date("date");
-  event.amount = fields.decimal("amount");
-  event.reason = fields.optional_string("reason").value_or("");
   return event;
 }
 
 Event read_refund(Fields& fields, std::string_view, bool, bool) {
-  RefundEvent event;
-  event.id = fields.event_id("id");
-  event.donor = fields.code("donor");
-  event.fund = fields.code("fund");
-  event.date = fields.date("date");
-  event.currency = fields.code("currency");
-  event.amount = fields.decimal("amount");
-  event.pledge = fields.code("pledge", false);
-  event.paid = fields.optional_bool("paid").value_or(false);
-  if (fields.has("pays")) event.pays = fields.event_id("pays");
-  if (fields.has("receipt")) event.receipt = fields.event_id("receipt");
-  event.memo = fields.optional_string("memo").value_or("");
-  event.allow_overdraft = fields.optional_bool("allow_overdraft").value_or(false);
+  RefundEvent event = read_described<RefundEvent>(fields);
   if (event.paid && !event.pays.empty()) fail("paid", "a payment of a payable refund (\"pays\") is paid by definition");
   if (!event.receipt.empty() && !event.pays.empty()) {
     fail("receipt", "a payment of a payable refund (\"pays\") returns no money held: the payable already did");
   }
-  return event;
-}
-
-Event read_expense(Fields& fields, std::string_view, bool, bool) {
-  ExpenseEvent event;
-  event.id = fields.event_id("id");
-  event.fund = fields.code("fund");
-  event.date = fields.date("date");
-  event.currency = fields.code("currency");
-  event.amount = fields.decimal("amount");
-  event.category = choose<ExpenseCategory>(fields, "category",
-                                           {{"grant", ExpenseCategory::grant}, {"programme", ExpenseCategory::programme}});
-  event.project = fields.code("project", false);
-  if (fields.has("psc_rate")) event.psc_rate = fields.decimal("psc_rate");
-  event.allow_overdraft = fields.optional_bool("allow_overdraft").value_or(false);
-  event.memo = fields.optional_string("memo").value_or("");
-  return event;
-}
-
-Event read_transfer(Fields& fields, std::string_view, bool, bool) {
-  TransferEvent event;
-  event.id = fields.event_id("id");
-  event.date = fields.date("date");
-  event.from_fund = fields.code("from_fund");
-  event.to_fund = fields.code("to_fund");
-  event.currency = fields.code("currency");
-  event.amount = fields.decimal("amount");
-  event.memo = fields.optional_string("memo").value_or("");
-  event.allow_overdraft = fields.optional_bool("allow_overdraft").value_or(false);
-  return event;
-}
-
-Event read_interest(Fields& fields, std::string_view, bool, bool) {
-  InterestEvent event;
-  event.id = fields.event_id("id");
-  event.date = fields.date("date");
-  event.amount = fields.decimal("amount");
-  event.memo = fields.optional_string("memo").value_or("");
-  return event;
-}
-
-Event read_reversal(Fields& fields, std::string_view, bool, bool) {
-  ReversalEvent event;
-  event.id = fields.event_id("id");
-  event.reverses = fields.event_id("reverses");
-  event.date = fields.date("date");
-  event.memo = fields.optional_string("memo").value_or("");
-  event.allow_overdraft = fields.optional_bool("allow_overdraft").value_or(false);
   return event;
 }
 
@@ -527,59 +396,18 @@ Event read_period_close(Fields& fields, std::string_view type, bool, bool) {
   return PeriodReopenEvent{period, fields.text("reason")};
 }
 
-Event read_advance(Fields& fields, std::string_view, bool, bool) {
-  AdvanceEvent event;
-  event.id = fields.event_id("id");
-  event.fund = fields.code("fund");
-  event.date = fields.date("date");
-  event.currency = fields.code("currency");
-  event.amount = fields.decimal("amount");
-  event.partner = fields.code("partner");
-  event.project = fields.code("project", false);
-  event.memo = fields.optional_string("memo").value_or("");
-  event.allow_overdraft = fields.optional_bool("allow_overdraft").value_or(false);
-  return event;
-}
-
-Event read_partner_report(Fields& fields, std::string_view, bool, bool) {
-  PartnerReportEvent event;
-  event.id = fields.event_id("id");
-  event.advance = fields.event_id("advance");
-  event.date = fields.date("date");
-  event.amount = fields.decimal("amount");
-  if (fields.has("psc_rate")) event.psc_rate = fields.decimal("psc_rate");
-  event.memo = fields.optional_string("memo").value_or("");
-  event.allow_overdraft = fields.optional_bool("allow_overdraft").value_or(false);
-  return event;
-}
-
 Event read_budget(Fields& fields, std::string_view, bool, bool) {
-  BudgetEvent event;
-  event.id = fields.event_id("id");
-  event.fund = fields.code("fund");
+  BudgetEvent event = read_described<BudgetEvent>(fields);
   event.year = fields.year("year");
-  event.amount = fields.decimal("amount");
-  event.project = fields.code("project", false);
-  event.category = std::string(fields.optional_string("category").value_or(""));
   if (!event.category.empty() && event.category != "grant" && event.category != "programme") {
     fail("category", "expected grant or programme (or no category: every expenditure of the fund or project), not " +
                          json::quoted(event.category.substr(0, 40)));
   }
-  event.memo = fields.optional_string("memo").value_or("");
   return event;
 }
 
 Event read_amend(Fields& fields, std::string_view, bool, bool) {
-  AmendEvent event;
-  event.id = fields.event_id("id");
-  event.kind = choose<AmendKind>(fields, "kind",
-                                 {{"donor", AmendKind::donor}, {"fund", AmendKind::fund}, {"project", AmendKind::project}});
-  event.code = fields.code("code");
-  event.effective = fields.date("effective");
-  if (fields.has("name")) event.name = fields.text("name");
-  if (fields.has("category")) event.category = fields.text("category");
-  if (fields.has("country")) event.country = fields.text("country");
-  event.memo = fields.optional_string("memo").value_or("");
+  AmendEvent event = read_described<AmendEvent>(fields);
   if (!event.name && !event.category && !event.country) {
     fail("", "an amend changes at least one field: name, or a donor's category or country");
   }
@@ -595,29 +423,29 @@ using EventReader = Event (*)(Fields&, std::string_view, bool, bool);
 // The reader of each event type.
 const std::pair<std::string_view, EventReader> event_readers[] = {
     {"currency", read_currency},
-    {"account", read_account},
-    {"fund", read_fund},
+    {"account", read_plain<AccountEvent>},
+    {"fund", read_plain<FundEvent>},
     {"donor", read_donor},
-    {"project", read_project},
-    {"rate", read_rate},
-    {"setting", read_setting},
+    {"project", read_plain<ProjectEvent>},
+    {"rate", read_plain<RateEvent>},
+    {"setting", read_plain<SettingEvent>},
     {"entry", read_entry},
     {"pledge", read_pledge},
-    {"receipt", read_receipt},
-    {"apply", read_apply},
-    {"condition_met", read_condition_met},
-    {"allowance", read_condition_met},
-    {"write_off", read_condition_met},
-    {"reduction", read_reduction},
+    {"receipt", read_plain<ReceiptEvent>},
+    {"apply", read_plain<ApplyEvent>},
+    {"condition_met", read_plain<ConditionMetEvent>},
+    {"allowance", read_plain<AllowanceEvent>},
+    {"write_off", read_plain<WriteOffEvent>},
+    {"reduction", read_plain<ReductionEvent>},
     {"refund", read_refund},
-    {"expense", read_expense},
-    {"transfer", read_transfer},
-    {"interest", read_interest},
-    {"reversal", read_reversal},
+    {"expense", read_plain<ExpenseEvent>},
+    {"transfer", read_plain<TransferEvent>},
+    {"interest", read_plain<InterestEvent>},
+    {"reversal", read_plain<ReversalEvent>},
     {"period_close", read_period_close},
     {"period_reopen", read_period_close},
-    {"advance", read_advance},
-    {"partner_report", read_partner_report},
+    {"advance", read_plain<AdvanceEvent>},
+    {"partner_report", read_plain<PartnerReportEvent>},
     {"budget", read_budget},
     {"amend", read_amend},
 };
@@ -632,165 +460,6 @@ Event read_event(Fields& fields, std::string_view type, bool export_line, bool s
                    "reversal, period_close, period_reopen, advance, partner_report, budget or amend");
 }
 
-
-// Optional text fields appear in the canonical form only when given.
-void add_optional(json::Object& object, std::string_view key, const std::string& value) {
-  if (!value.empty()) object.add_string(key, value);
-}
-
-void add_contribution_fields(json::Object& object, const PledgeEvent& e) {
-  object.add_string("id", e.id).add_string("donor", e.donor).add_string("fund", e.fund)
-      .add_string("purpose", purpose_name(e.purpose)).add_string("currency", e.currency)
-      .add_string("amount", e.amount.to_string()).add_string("signed", e.signed_on.to_string());
-  if (!e.installments.empty()) {
-    std::string list = "[";
-    for (std::size_t i = 0; i < e.installments.size(); ++i) {
-      if (i) list += ',';
-      json::Object instalment;
-      instalment.add_string("due", e.installments[i].due.to_string())
-          .add_string("amount", e.installments[i].amount.to_string());
-      instalment.render(list);
-    }
-    object.add_raw("installments", list + "]");
-  }
-  if (e.conditional) object.add_bool("conditional", true);
-  add_optional(object, "project", e.project);
-  if (e.psc_rate) object.add_string("psc_rate", e.psc_rate->to_string());
-  add_optional(object, "memo", e.memo);
-  add_optional(object, "reference", e.reference);
-}
-
-void add_contribution_fields(json::Object& object, const ReceiptEvent& e) {
-  object.add_string("id", e.id).add_string("date", e.date.to_string()).add_string("fund", e.fund)
-      .add_string("currency", e.currency).add_string("amount", e.amount.to_string());
-  add_optional(object, "donor", e.donor);
-  add_optional(object, "pledge", e.pledge);
-  add_optional(object, "memo", e.memo);
-  add_optional(object, "reference", e.reference);
-}
-
-void add_contribution_fields(json::Object& object, const ApplyEvent& e) {
-  object.add_string("id", e.id).add_string("date", e.date.to_string()).add_string("receipt", e.receipt);
-  add_optional(object, "pledge", e.pledge);
-  add_optional(object, "donor", e.donor);
-  if (e.amount) object.add_string("amount", e.amount->to_string());
-  add_optional(object, "memo", e.memo);
-}
-
-template <class PledgeAmountEvent>
-void add_pledge_amount_fields(json::Object& object, const PledgeAmountEvent& e) {
-  object.add_string("id", e.id).add_string("pledge", e.pledge).add_string("date", e.date.to_string())
-      .add_string("amount", e.amount.to_string());
-}
-
-void add_contribution_fields(json::Object& object, const ConditionMetEvent& e) {
-  add_pledge_amount_fields(object, e);
-  add_optional(object, "memo", e.memo);
-}
-void add_contribution_fields(json::Object& object, const AllowanceEvent& e) {
-  add_pledge_amount_fields(object, e);
-  add_optional(object, "memo", e.memo);
-}
-void add_contribution_fields(json::Object& object, const WriteOffEvent& e) {
-  add_pledge_amount_fields(object, e);
-  add_optional(object, "memo", e.memo);
-}
-void add_contribution_fields(json::Object& object, const ReductionEvent& e) {
-  add_pledge_amount_fields(object, e);
-  add_optional(object, "reason", e.reason);
-}
-
-void add_contribution_fields(json::Object& object, const RefundEvent& e) {
-  object.add_string("id", e.id).add_string("donor", e.donor).add_string("fund", e.fund)
-      .add_string("date", e.date.to_string()).add_string("currency", e.currency)
-      .add_string("amount", e.amount.to_string());
-  add_optional(object, "pledge", e.pledge);
-  if (e.paid) object.add_bool("paid", true);
-  add_optional(object, "pays", e.pays);
-  add_optional(object, "receipt", e.receipt);
-  add_optional(object, "memo", e.memo);
-  if (e.allow_overdraft) object.add_bool("allow_overdraft", true);
-}
-
-void add_contribution_fields(json::Object& object, const ExpenseEvent& e) {
-  object.add_string("id", e.id).add_string("fund", e.fund).add_string("date", e.date.to_string())
-      .add_string("currency", e.currency).add_string("amount", e.amount.to_string())
-      .add_string("category", e.category == ExpenseCategory::grant ? "grant" : "programme");
-  add_optional(object, "project", e.project);
-  if (e.psc_rate) object.add_string("psc_rate", e.psc_rate->to_string());
-  if (e.allow_overdraft) object.add_bool("allow_overdraft", true);
-  add_optional(object, "memo", e.memo);
-}
-
-void add_contribution_fields(json::Object& object, const TransferEvent& e) {
-  object.add_string("id", e.id).add_string("date", e.date.to_string()).add_string("from_fund", e.from_fund)
-      .add_string("to_fund", e.to_fund).add_string("currency", e.currency)
-      .add_string("amount", e.amount.to_string());
-  add_optional(object, "memo", e.memo);
-  if (e.allow_overdraft) object.add_bool("allow_overdraft", true);
-}
-
-void add_contribution_fields(json::Object& object, const InterestEvent& e) {
-  object.add_string("id", e.id).add_string("date", e.date.to_string()).add_string("amount", e.amount.to_string());
-  add_optional(object, "memo", e.memo);
-}
-
-void add_contribution_fields(json::Object& object, const PeriodCloseEvent& e) {
-  if (e.allow_stale_rates) object.add_bool("allow_stale_rates", true);
-  object.add_string("period", e.period.to_string());
-}
-
-void add_contribution_fields(json::Object& object, const PeriodReopenEvent& e) {
-  object.add_string("period", e.period.to_string()).add_string("reason", e.reason);
-}
-
-void add_contribution_fields(json::Object& object, const AdvanceEvent& e) {
-  object.add_string("id", e.id).add_string("fund", e.fund).add_string("date", e.date.to_string())
-      .add_string("currency", e.currency).add_string("amount", e.amount.to_string()).add_string("partner", e.partner);
-  add_optional(object, "project", e.project);
-  add_optional(object, "memo", e.memo);
-  if (e.allow_overdraft) object.add_bool("allow_overdraft", true);
-}
-
-void add_contribution_fields(json::Object& object, const PartnerReportEvent& e) {
-  object.add_string("id", e.id).add_string("advance", e.advance).add_string("date", e.date.to_string())
-      .add_string("amount", e.amount.to_string());
-  if (e.psc_rate) object.add_string("psc_rate", e.psc_rate->to_string());
-  add_optional(object, "memo", e.memo);
-  if (e.allow_overdraft) object.add_bool("allow_overdraft", true);
-}
-
-void add_contribution_fields(json::Object& object, const BudgetEvent& e) {
-  object.add_string("id", e.id).add_string("fund", e.fund).add_string("year", std::to_string(e.year))
-      .add_string("amount", e.amount.to_string());
-  add_optional(object, "project", e.project);
-  add_optional(object, "category", e.category);
-  add_optional(object, "memo", e.memo);
-}
-
-const char* amend_kind_name(AmendKind kind) {
-  switch (kind) {
-    case AmendKind::donor: return "donor";
-    case AmendKind::fund: return "fund";
-    case AmendKind::project: return "project";
-  }
-  return "donor";
-}
-
-void add_contribution_fields(json::Object& object, const AmendEvent& e) {
-  object.add_string("id", e.id).add_string("kind", amend_kind_name(e.kind)).add_string("code", e.code)
-      .add_string("effective", e.effective.to_string());
-  if (e.name) object.add_string("name", *e.name);
-  if (e.category) object.add_string("category", *e.category);
-  if (e.country) object.add_string("country", *e.country);
-  add_optional(object, "memo", e.memo);
-}
-
-void add_contribution_fields(json::Object& object, const ReversalEvent& e) {
-  object.add_string("id", e.id).add_string("reverses", e.reverses).add_string("date", e.date.to_string());
-  add_optional(object, "memo", e.memo);
-  if (e.allow_overdraft) object.add_bool("allow_overdraft", true);
-}
 
 }  // namespace
 
@@ -865,111 +534,8 @@ std::optional<Date> event_date_of(const Event& event) {
       event);
 }
 
-json::Object body_fields(const Event& event) {
-  json::Object object;
-  object.add_string("type", event_type_name(event));
-  std::visit(
-      [&object](const auto& e) {
-        using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, CurrencyEvent>) {
-          object.add_string("code", e.code).add_integer("minor_units", e.minor_units);
-        } else if constexpr (std::is_same_v<T, AccountEvent>) {
-          object.add_string("code", e.code)
-              .add_string("name", e.name)
-              .add_string("class", account_class_name(e.account_class));
-        } else if constexpr (std::is_same_v<T, FundEvent>) {
-          object.add_string("code", e.code)
-              .add_string("name", e.name)
-              .add_string("kind", fund_kind_name(e.kind));
-          if (!e.parent.empty()) object.add_string("parent", e.parent);
-        } else if constexpr (std::is_same_v<T, DonorEvent>) {
-          object.add_string("code", e.code).add_string("name", e.name);
-          if (!e.category.empty()) object.add_string("category", e.category);
-          if (!e.country.empty()) object.add_string("country", e.country);
-        } else if constexpr (std::is_same_v<T, ProjectEvent>) {
-          object.add_string("code", e.code).add_string("name", e.name).add_string("fund", e.fund);
-          if (e.psc_rate) object.add_string("psc_rate", e.psc_rate->to_string());
-        } else if constexpr (std::is_same_v<T, RateEvent>) {
-          object.add_string("currency", e.currency)
-              .add_string("effective", e.effective.to_string())
-              .add_string("per_usd", e.per_usd.to_string());
-        } else if constexpr (std::is_same_v<T, SettingEvent>) {
-          object.add_string("key", e.key).add_string("value", e.value);
-          if (e.effective) object.add_string("effective", e.effective->to_string());
-        } else if constexpr (std::is_same_v<T, EntryEvent>) {
-          object.add_string("id", e.id).add_string("date", e.date.to_string());
-          if (!e.memo.empty()) object.add_string("memo", e.memo);
-        } else {
-          add_contribution_fields(object, e);
-        }
-      },
-      event);
-  return object;
-}
-
-std::string render_input_postings(const std::vector<PostingInput>& postings) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < postings.size(); ++i) {
-    if (i) out += ',';
-    const PostingInput& p = postings[i];
-    json::Object object;
-    object.add_string("account", p.account)
-        .add_string("fund", p.fund)
-        .add_string("currency", p.currency)
-        .add_string("amount", p.amount.to_string());
-    if (!p.donor.empty()) object.add_string("donor", p.donor);
-    if (!p.project.empty()) object.add_string("project", p.project);
-    if (!p.pledge.empty()) object.add_string("pledge", p.pledge);
-    object.render(out);
-  }
-  out += ']';
-  return out;
-}
-
 }  // namespace detail
 
-const char* account_class_name(AccountClass account_class) noexcept {
-  switch (account_class) {
-    case AccountClass::asset: return "asset";
-    case AccountClass::liability: return "liability";
-    case AccountClass::net_assets: return "net-assets";
-    case AccountClass::revenue: return "revenue";
-    case AccountClass::expense: return "expense";
-  }
-  return "unknown";
-}
-
-const char* purpose_name(Purpose purpose) noexcept {
-  return purpose == Purpose::special ? "special" : "general";
-}
-
-const char* fund_kind_name(FundKind kind) noexcept {
-  switch (kind) {
-    case FundKind::general: return "general";
-    case FundKind::special: return "special";
-    case FundKind::psc: return "psc";
-  }
-  return "unknown";
-}
-
-const char* event_type_name(const Event& event) noexcept {
-  static constexpr const char* names[] = {
-      "currency", "account",  "fund",      "donor",    "project",  "rate",      "setting",
-      "entry",    "pledge",   "receipt",   "apply",    "condition_met", "reduction", "refund",
-      "expense",  "transfer", "interest",  "allowance", "write_off", "reversal", "period_close",
-      "period_reopen", "advance", "partner_report", "budget", "amend"};
-  static_assert(std::variant_size_v<Event> == std::size(names));
-  return names[event.index()];
-}
-
 Event parse_event(std::string_view json) { return detail::parse_line(json, false).event; }
-
-std::string canonical_json(const Event& event) {
-  json::Object object = detail::body_fields(event);
-  if (const auto* entry = std::get_if<EntryEvent>(&event)) {
-    object.add_raw("postings", detail::render_input_postings(entry->postings));
-  }
-  return object.render();
-}
 
 }  // namespace fundledger
