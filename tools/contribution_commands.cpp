@@ -23,182 +23,60 @@ namespace fundledger::cli {
 
 namespace {
 
-enum class FieldKind { text, flag, instalments };
-
-struct FieldSpec {
-  const char* name;  // the JSON field; the option is --name with '-' for '_'
-  const char* help;
-  FieldKind kind = FieldKind::text;
-  bool required = false;
-  bool positional = false;
-};
-
+// An event subcommand: its options are the event type's fields as the library describes them
+// (fundledger::event_fields), the id given as the first argument.
 struct EventSpec {
   const char* type;
   const char* command;
   const char* description;
-  std::vector<FieldSpec> fields;
   const char* example;
 };
 
 const std::vector<EventSpec>& event_specs() {
   static const std::vector<EventSpec> specs = {
       {"pledge", "pledge", "record a pledge (a signed agreement to pay); 'pledge show ID' shows one",
-       {{"id", "the pledge's id, like DEU-2024-01 (1-32 characters)", FieldKind::text, true, true},
-        {"donor", "donor code", FieldKind::text, true},
-        {"fund", "fund code", FieldKind::text, true},
-        {"purpose", "general or special", FieldKind::text, true},
-        {"currency", "currency of the agreement", FieldKind::text, true},
-        {"amount", "the amount pledged", FieldKind::text, true},
-        {"signed", "signing date, YYYY-MM-DD", FieldKind::text, true},
-        {"installments", "an instalment DUE:AMOUNT; repeat for a schedule (default: all due on signing)",
-         FieldKind::instalments},
-        {"conditional", "the contribution is conditional (deferred until conditions are met)", FieldKind::flag},
-        {"project", "project code, for an earmarked contribution"},
-        {"psc_rate", "the agreement's PSC rate, like 0.08"},
-        {"memo", "a note"},
-        {"reference", "the donor's agreement reference"}},
        "fundledger pledge DEU-2024-01 --donor DEU --fund CPCJF --purpose general --currency EUR \\\n"
        "    --amount 3000000.00 --signed 2024-02-01 --installments 2024-03-01:1000000.00 \\\n"
        "    --installments 2025-03-01:1000000.00 --installments 2026-03-01:1000000.00"},
       {"receipt", "receipt", "record money received: against a pledge, as an advance, or unidentified",
-       {{"id", "the receipt's id, like BNK-2024-0107", FieldKind::text, true, true},
-        {"date", "value date, YYYY-MM-DD", FieldKind::text, true},
-        {"fund", "fund code", FieldKind::text, true},
-        {"currency", "currency received", FieldKind::text, true},
-        {"amount", "amount received", FieldKind::text, true},
-        {"donor", "the payer, if known (an advance when no pledge is named)"},
-        {"pledge", "the pledge it pays"},
-        {"memo", "a note"},
-        {"reference", "the bank's reference"}},
        "fundledger receipt BNK-2024-0107 --date 2024-03-04 --fund CPCJF --currency EUR \\\n"
        "    --amount 1000000.00 --pledge DEU-2024-01"},
       {"apply", "apply", "apply an advance or an unidentified receipt to a pledge, or to revenue",
-       {{"id", "this event's id", FieldKind::text, true, true},
-        {"date", "YYYY-MM-DD", FieldKind::text, true},
-        {"receipt", "the id of the receipt holding the money", FieldKind::text, true},
-        {"pledge", "the pledge to apply it to (else revenue)"},
-        {"donor", "the donor, to identify an unidentified receipt"},
-        {"amount", "how much, in the receipt's currency (default: all it holds)"},
-        {"memo", "a note"}},
        "fundledger apply APP-2024-0003 --date 2024-04-02 --receipt BNK-2024-0110 --pledge NOR-2024-01"},
       {"condition_met", "condition-met", "recognize the part of a conditional pledge whose conditions are met",
-       {{"id", "this event's id", FieldKind::text, true, true},
-        {"pledge", "the conditional pledge", FieldKind::text, true},
-        {"date", "YYYY-MM-DD", FieldKind::text, true},
-        {"amount", "amount, in the pledge currency", FieldKind::text, true},
-        {"memo", "a note"}},
        "fundledger condition-met CM-2024-01 --pledge EU-2024-02 --date 2024-06-30 --amount 500000.00"},
       {"reduction", "reduction", "reduce or cancel what a pledge has outstanding",
-       {{"id", "this event's id", FieldKind::text, true, true},
-        {"pledge", "the pledge", FieldKind::text, true},
-        {"date", "YYYY-MM-DD", FieldKind::text, true},
-        {"amount", "amount, in the pledge currency", FieldKind::text, true},
-        {"reason", "why"}},
        "fundledger reduction RED-2024-01 --pledge GBR-2023-02 --date 2024-05-10 --amount 50000.00 \\\n"
        "    --reason \"Budget cut announced by the donor\""},
       {"refund", "refund", "refund a donor: payable, paid at once (--paid), or the payment of a payable (--pays)",
-       {{"id", "this event's id", FieldKind::text, true, true},
-        {"donor", "donor code", FieldKind::text, true},
-        {"fund", "fund code", FieldKind::text, true},
-        {"date", "YYYY-MM-DD", FieldKind::text, true},
-        {"currency", "currency of the refund", FieldKind::text, true},
-        {"amount", "amount refunded", FieldKind::text, true},
-        {"pledge", "the pledge it relates to"},
-        {"paid", "paid at once", FieldKind::flag},
-        {"pays", "the id of the payable refund this pays"},
-        {"allow_overdraft", "pay it even beyond the fund's cash", FieldKind::flag},
-        {"memo", "a note"}},
        "fundledger refund REF-2024-01 --donor SWE --fund UNCAC --date 2024-11-15 --currency SEK \\\n"
        "    --amount 120000.00 --paid"},
       {"expense", "expense", "record expenditure (a grant or programme cost) with its programme support costs",
-       {{"id", "this event's id", FieldKind::text, true, true},
-        {"fund", "fund code", FieldKind::text, true},
-        {"date", "YYYY-MM-DD", FieldKind::text, true},
-        {"currency", "currency spent", FieldKind::text, true},
-        {"amount", "amount spent, before PSC", FieldKind::text, true},
-        {"category", "grant or programme", FieldKind::text, true},
-        {"project", "project code"},
-        {"psc_rate", "PSC rate (default: the project's, else the ledger's)"},
-        {"allow_overdraft", "record it even beyond the fund's cash", FieldKind::flag},
-        {"memo", "a note"}},
        "fundledger expense EXP-2024-0031 --fund UNTOC --date 2024-03-01 --currency USD \\\n"
        "    --amount 120000.00 --category programme --project GLOT59"},
       {"advance", "advance", "advance cash to an implementing partner (1400), until it reports its expenditure",
-       {{"id", "this event's id", FieldKind::text, true, true},
-        {"fund", "fund code", FieldKind::text, true},
-        {"date", "YYYY-MM-DD", FieldKind::text, true},
-        {"currency", "currency advanced", FieldKind::text, true},
-        {"amount", "amount advanced", FieldKind::text, true},
-        {"partner", "the implementing partner's code", FieldKind::text, true},
-        {"project", "project code"},
-        {"allow_overdraft", "advance it even beyond the fund's cash", FieldKind::flag},
-        {"memo", "a note"}},
-       "fundledger advance ADV-2024-07 --fund UNTOC --date 2024-07-15 --currency USD --amount 80000.00 \
-"
+       "fundledger advance ADV-2024-07 --fund UNTOC --date 2024-07-15 --currency USD --amount 80000.00 \\\n"
        "    --partner NGO-KE-014 --project GLOT59"},
       {"partner_report", "partner-report", "expense what a partner reports it spent from its advance, with PSC",
-       {{"id", "this event's id", FieldKind::text, true, true},
-        {"advance", "the id of the advance", FieldKind::text, true},
-        {"date", "YYYY-MM-DD", FieldKind::text, true},
-        {"amount", "amount reported, in the advance's currency", FieldKind::text, true},
-        {"psc_rate", "PSC rate (default: the project's, else the ledger's)"},
-        {"allow_overdraft", "charge its PSC even beyond the fund's cash", FieldKind::flag},
-        {"memo", "a note"}},
        "fundledger partner-report PR-2024-07-1 --advance ADV-2024-07 --date 2024-10-31 --amount 52000.00"},
       {"budget", "budget", "record an approved budget in USD for a fund's year (a later one revises it)",
-       {{"id", "this event's id", FieldKind::text, true, true},
-        {"fund", "fund code", FieldKind::text, true},
-        {"year", "the year, like 2024", FieldKind::text, true},
-        {"amount", "the budget in USD", FieldKind::text, true},
-        {"project", "project code (default: the whole fund)"},
-        {"category", "grant or programme (default: every category)"},
-        {"memo", "a note"}},
        "fundledger budget BUD-2024-UNTOC --fund UNTOC --year 2024 --amount 1500000.00"},
       {"transfer", "transfer", "move cash between funds",
-       {{"id", "this event's id", FieldKind::text, true, true},
-        {"date", "YYYY-MM-DD", FieldKind::text, true},
-        {"from_fund", "the fund paying", FieldKind::text, true},
-        {"to_fund", "the fund receiving", FieldKind::text, true},
-        {"currency", "currency", FieldKind::text, true},
-        {"amount", "amount", FieldKind::text, true},
-        {"allow_overdraft", "transfer it even beyond the paying fund's cash", FieldKind::flag},
-        {"memo", "a note"}},
        "fundledger transfer TRF-2024-01 --date 2024-07-01 --from-fund CPCJF --to-fund UNTOC \\\n"
        "    --currency USD --amount 250000.00"},
       {"interest", "interest", "record investment income (USD), apportioned across funds by their cash",
-       {{"id", "this event's id", FieldKind::text, true, true},
-        {"date", "YYYY-MM-DD", FieldKind::text, true},
-        {"amount", "amount in USD", FieldKind::text, true},
-        {"memo", "a note"}},
        "fundledger interest INT-2024-06 --date 2024-06-30 --amount 18234.55"},
       {"allowance", "allowance", "make an allowance for a doubtful pledge",
-       {{"id", "this event's id", FieldKind::text, true, true},
-        {"pledge", "the pledge", FieldKind::text, true},
-        {"date", "YYYY-MM-DD", FieldKind::text, true},
-        {"amount", "amount, in the pledge currency", FieldKind::text, true},
-        {"memo", "a note"}},
        "fundledger allowance ALW-2024-01 --pledge XYZ-2021-01 --date 2024-12-31 --amount 40000.00"},
       {"write_off", "write-off", "write off what an allowance covers",
-       {{"id", "this event's id", FieldKind::text, true, true},
-        {"pledge", "the pledge", FieldKind::text, true},
-        {"date", "YYYY-MM-DD", FieldKind::text, true},
-        {"amount", "amount, in the pledge currency", FieldKind::text, true},
-        {"memo", "a note"}},
        "fundledger write-off WO-2025-01 --pledge XYZ-2021-01 --date 2025-06-30 --amount 40000.00"},
       {"reversal", "reversal", "reverse an event: a new entry negating every posting it made",
-       {{"id", "this event's id", FieldKind::text, true, true},
-        {"reverses", "the id of the event to reverse", FieldKind::text, true},
-        {"date", "YYYY-MM-DD", FieldKind::text, true},
-        {"allow_overdraft", "take back cash even beyond the fund's cash (a returned payment already spent)",
-         FieldKind::flag},
-        {"memo", "why"}},
        "fundledger reversal REV-2024-0001 --reverses BNK-2024-0107 --date 2024-03-05 --memo \"Duplicate\""},
   };
   return specs;
 }
 
-std::string option_name(const char* field) {
+std::string option_name(const std::string& field) {
   std::string name = field;
   for (char& c : name) c = c == '_' ? '-' : c;
   return name;
@@ -214,27 +92,30 @@ void register_event(CLI::App& app, Context& context, const EventSpec& spec, CLI:
   CLI::App* command = existing ? existing : app.add_subcommand(spec.command, spec.description);
   if (std::string(spec.command) != spec.type) command->alias(spec.type);
   auto gathered = std::make_shared<Gathered>();
-  for (const FieldSpec& field : spec.fields) {
-    if (field.kind == FieldKind::flag) {
-      command->add_flag("--" + option_name(field.name), gathered->flags[field.name], field.help);
-    } else if (field.kind == FieldKind::instalments) {
-      command->add_option("--" + option_name(field.name), gathered->instalments, field.help);
+  auto fields = std::make_shared<std::vector<EventField>>(event_fields(spec.type));
+  for (const EventField& field : *fields) {
+    if (field.kind == EventFieldKind::flag) {
+      command->add_flag("--" + option_name(field.key), gathered->flags[field.key], field.help);
+    } else if (field.kind == EventFieldKind::list) {
+      // A pledge's schedule, one instalment per option.
+      command->add_option("--" + option_name(field.key), gathered->instalments,
+                          "DUE:AMOUNT, repeated for a schedule: " + field.help);
     } else {
-      auto* option = command->add_option(field.positional ? std::string(field.name) : "--" + option_name(field.name),
-                                         gathered->texts[field.name], field.help);
+      const bool positional = field.key == "id";
+      auto* option = command->add_option(positional ? field.key : "--" + option_name(field.key),
+                                         gathered->texts[field.key], field.help);
       // 'pledge' also has 'pledge show': its fields are checked when it records, not when it parses.
       if (field.required && !existing) option->required();
     }
   }
   command->footer(std::string("Example:\n  ") + spec.example);
   const std::string type = spec.type;
-  const auto* fields = &spec.fields;
   command->callback([&context, gathered, type, command, fields] {
     if (!command->get_subcommands().empty()) return;  // 'pledge show' runs instead
     std::string missing;
-    for (const FieldSpec& field : *fields) {
-      if (field.required && field.kind == FieldKind::text && gathered->texts[field.name].empty()) {
-        missing += std::string(missing.empty() ? "" : ", ") + (field.positional ? "" : "--") + option_name(field.name);
+    for (const EventField& field : *fields) {
+      if (field.required && field.kind == EventFieldKind::text && gathered->texts[field.key].empty()) {
+        missing += std::string(missing.empty() ? "" : ", ") + (field.key == "id" ? "" : "--") + option_name(field.key);
       }
     }
     if (!missing.empty()) throw Error(ErrorCode::usage, std::string(type) + ": missing " + missing + " (see --help)");

@@ -331,4 +331,23 @@ Event parse_event(std::string_view json);
 // when given. Two events with the same canonical JSON are the same event.
 std::string canonical_json(const Event& event);
 
+// One field of an event type, as its JSON Lines key names it (and the command line's option: --key,
+// '_' written '-'): what it holds, and whether it must be given. The reader, the canonical writer
+// and this listing follow one description of each type.
+enum class EventFieldKind {
+  text,  // a JSON string: a code, an id, a decimal, a date, a name
+  flag,  // true, or left out
+  list,  // a JSON array: an entry's postings, a pledge's instalments
+};
+struct EventField {
+  std::string key;
+  std::string help;  // a few words: "the pledge it pays"
+  EventFieldKind kind = EventFieldKind::text;
+  bool required = false;
+};
+
+// The fields of events of this type ("receipt", ...), in the order they are described; empty for
+// a type that does not exist.
+std::vector<EventField> event_fields(std::string_view type);
+
 }  // namespace fundledger

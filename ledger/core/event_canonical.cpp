@@ -6,7 +6,10 @@
 
 #include <fundledger/events.hpp>
 
+#include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 #include <variant>
 
 namespace fundledger {
@@ -126,7 +129,93 @@ std::string render_input_postings(const std::vector<PostingInput>& postings) {
   return out;
 }
 
+namespace {
+
+// The listing of what a description covers: a flag for a boolean member, text otherwise.
+template <class E>
+std::vector<EventField> described() {
+  std::vector<EventField> fields;
+  for (const FieldSpec<E>& spec : fields_of<E>()) {
+    const bool flag = std::holds_alternative<bool E::*>(spec.member);
+    fields.push_back({std::string(spec.key), std::string(spec.help), flag ? EventFieldKind::flag : EventFieldKind::text,
+                      spec.need == Need::required});
+  }
+  return fields;
+}
+
+// The same with the fields a description leaves to code of its own, each placed after a field
+// (or first, after none).
+template <class E>
+std::vector<EventField> described(std::vector<std::pair<std::string_view, EventField>> own) {
+  std::vector<EventField> fields = described<E>();
+  for (auto& [after, field] : own) {
+    auto at = std::find_if(fields.begin(), fields.end(), [after = after](const EventField& f) { return f.key == after; });
+    fields.insert(at == fields.end() ? fields.end() : at + 1, std::move(field));
+  }
+  return fields;
+}
+
+using FieldListing = std::vector<EventField> (*)();
+
+const std::pair<std::string_view, FieldListing> field_listings[] = {
+    {"currency",
+     [] { return described<CurrencyEvent>({{"code", {"minor_units", "digits after the decimal point, 0 to 8",
+                                                      EventFieldKind::text, true}}}); }},
+    {"account", described<AccountEvent>},
+    {"fund", described<FundEvent>},
+    {"donor", described<DonorEvent>},
+    {"project", described<ProjectEvent>},
+    {"rate", described<RateEvent>},
+    {"setting", described<SettingEvent>},
+    {"entry",
+     [] { return described<EntryEvent>({{"memo", {"postings", "the postings, debit positive", EventFieldKind::list, true}}}); }},
+    {"pledge",
+     [] {
+       return described<PledgeEvent>({{"signed", {"installments",
+                                                  "each instalment's due date and amount (default: one, due on "
+                                                  "signing)",
+                                                  EventFieldKind::list, false}}});
+     }},
+    {"receipt", described<ReceiptEvent>},
+    {"apply", described<ApplyEvent>},
+    {"condition_met", described<ConditionMetEvent>},
+    {"allowance", described<AllowanceEvent>},
+    {"write_off", described<WriteOffEvent>},
+    {"reduction", described<ReductionEvent>},
+    {"refund", described<RefundEvent>},
+    {"expense", described<ExpenseEvent>},
+    {"transfer", described<TransferEvent>},
+    {"interest", described<InterestEvent>},
+    {"reversal", described<ReversalEvent>},
+    {"period_close",
+     [] {
+       return std::vector<EventField>{
+           {"period", "the month, like 2024-03", EventFieldKind::text, true},
+           {"allow_stale_rates", "close with the latest earlier rate where the month has none", EventFieldKind::flag,
+            false}};
+     }},
+    {"period_reopen",
+     [] {
+       return std::vector<EventField>{{"period", "the latest closed month", EventFieldKind::text, true},
+                                      {"reason", "why it is reopened", EventFieldKind::text, true}};
+     }},
+    {"advance", described<AdvanceEvent>},
+    {"partner_report", described<PartnerReportEvent>},
+    {"budget",
+     [] { return described<BudgetEvent>({{"fund", {"year", "the year, like 2024", EventFieldKind::text, true}}}); }},
+    {"amend", described<AmendEvent>},
+};
+
+}  // namespace
+
 }  // namespace detail
+
+std::vector<EventField> event_fields(std::string_view type) {
+  for (const auto& [name, listing] : detail::field_listings) {
+    if (name == type) return listing();
+  }
+  return {};
+}
 
 const char* account_class_name(AccountClass account_class) noexcept {
   return detail::choice_name(detail::account_class_choices, account_class);
