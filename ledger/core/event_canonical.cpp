@@ -157,64 +157,69 @@ std::vector<EventField> described(std::vector<std::pair<std::string_view, EventF
 
 using FieldListing = std::vector<EventField> (*)();
 
-const std::pair<std::string_view, FieldListing> field_listings[] = {
-    {"currency",
-     [] { return described<CurrencyEvent>({{"code", {"minor_units", "digits after the decimal point, 0 to 8",
-                                                      EventFieldKind::text, true}}}); }},
-    {"account", described<AccountEvent>},
-    {"fund", described<FundEvent>},
-    {"donor", described<DonorEvent>},
-    {"project", described<ProjectEvent>},
-    {"rate", described<RateEvent>},
-    {"setting", described<SettingEvent>},
-    {"entry",
-     [] { return described<EntryEvent>({{"memo", {"postings", "the postings, debit positive", EventFieldKind::list, true}}}); }},
-    {"pledge",
-     [] {
-       return described<PledgeEvent>({{"signed", {"installments",
-                                                  "each instalment's due date and amount (default: one, due on "
-                                                  "signing)",
-                                                  EventFieldKind::list, false}}});
-     }},
-    {"receipt", described<ReceiptEvent>},
-    {"apply", described<ApplyEvent>},
-    {"condition_met", described<ConditionMetEvent>},
-    {"allowance", described<AllowanceEvent>},
-    {"write_off", described<WriteOffEvent>},
-    {"reduction", described<ReductionEvent>},
-    {"refund", described<RefundEvent>},
-    {"expense", described<ExpenseEvent>},
-    {"transfer", described<TransferEvent>},
-    {"interest", described<InterestEvent>},
-    {"reversal", described<ReversalEvent>},
-    {"period_close",
-     [] {
-       return std::vector<EventField>{
-           {"period", "the month, like 2024-03", EventFieldKind::text, true},
-           {"allow_stale_rates", "close with the latest earlier rate where the month has none", EventFieldKind::flag,
-            false}};
-     }},
-    {"period_reopen",
-     [] {
-       return std::vector<EventField>{{"period", "the latest closed month", EventFieldKind::text, true},
-                                      {"reason", "why it is reopened", EventFieldKind::text, true}};
-     }},
-    {"advance", described<AdvanceEvent>},
-    {"partner_report", described<PartnerReportEvent>},
-    {"budget",
-     [] { return described<BudgetEvent>({{"fund", {"year", "the year, like 2024", EventFieldKind::text, true}}}); }},
-    {"amend", described<AmendEvent>},
+// The listing of each type: what its description covers, and the fields it leaves to code of its own.
+template <class E>
+struct Listing {
+  static constexpr FieldListing value = described<E>;
 };
+template <>
+struct Listing<CurrencyEvent> {
+  static std::vector<EventField> make() {
+    return described<CurrencyEvent>(
+        {{"code", {"minor_units", "digits after the decimal point, 0 to 8", EventFieldKind::text, true}}});
+  }
+  static constexpr FieldListing value = make;
+};
+template <>
+struct Listing<EntryEvent> {
+  static std::vector<EventField> make() {
+    return described<EntryEvent>({{"memo", {"postings", "the postings, debit positive", EventFieldKind::list, true}}});
+  }
+  static constexpr FieldListing value = make;
+};
+template <>
+struct Listing<PledgeEvent> {
+  static std::vector<EventField> make() {
+    return described<PledgeEvent>(
+        {{"signed", {"installments", "each instalment's due date and amount (default: one, due on signing)",
+                     EventFieldKind::list, false}}});
+  }
+  static constexpr FieldListing value = make;
+};
+template <>
+struct Listing<BudgetEvent> {
+  static std::vector<EventField> make() {
+    return described<BudgetEvent>({{"fund", {"year", "the year, like 2024", EventFieldKind::text, true}}});
+  }
+  static constexpr FieldListing value = make;
+};
+template <>
+struct Listing<PeriodCloseEvent> {
+  static std::vector<EventField> make() {
+    return {{"period", "the month, like 2024-03", EventFieldKind::text, true},
+            {"allow_stale_rates", "close with the latest earlier rate where the month has none", EventFieldKind::flag,
+             false}};
+  }
+  static constexpr FieldListing value = make;
+};
+template <>
+struct Listing<PeriodReopenEvent> {
+  static std::vector<EventField> make() {
+    return {{"period", "the latest closed month", EventFieldKind::text, true},
+            {"reason", "why it is reopened", EventFieldKind::text, true}};
+  }
+  static constexpr FieldListing value = make;
+};
+
+constexpr auto field_listings = per_event_type<FieldListing, Listing>();
 
 }  // namespace
 
 }  // namespace detail
 
 std::vector<EventField> event_fields(std::string_view type) {
-  for (const auto& [name, listing] : detail::field_listings) {
-    if (name == type) return listing();
-  }
-  return {};
+  const auto index = detail::event_type_index(type);
+  return index ? detail::field_listings[*index]() : std::vector<EventField>{};
 }
 
 const char* account_class_name(AccountClass account_class) noexcept {
@@ -225,15 +230,7 @@ const char* purpose_name(Purpose purpose) noexcept { return detail::choice_name(
 
 const char* fund_kind_name(FundKind kind) noexcept { return detail::choice_name(detail::fund_kind_choices, kind); }
 
-const char* event_type_name(const Event& event) noexcept {
-  static constexpr const char* names[] = {
-      "currency", "account",  "fund",      "donor",    "project",  "rate",      "setting",
-      "entry",    "pledge",   "receipt",   "apply",    "condition_met", "reduction", "refund",
-      "expense",  "transfer", "interest",  "allowance", "write_off", "reversal", "period_close",
-      "period_reopen", "advance", "partner_report", "budget", "amend"};
-  static_assert(std::variant_size_v<Event> == std::size(names));
-  return names[event.index()];
-}
+const char* event_type_name(const Event& event) noexcept { return detail::event_type_names[event.index()]; }
 
 std::string canonical_json(const Event& event) {
   json::Object object = detail::body_fields(event);

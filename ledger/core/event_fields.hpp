@@ -8,10 +8,14 @@
 
 #include <fundledger/events.hpp>
 
+#include <array>
+#include <cstddef>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -87,6 +91,32 @@ inline constexpr Choice<FundKind> fund_kind_choices[] = {
     {"general", FundKind::general}, {"special", FundKind::special}, {"psc", FundKind::psc}};
 inline constexpr Choice<AmendKind> amend_kind_choices[] = {
     {"donor", AmendKind::donor}, {"fund", AmendKind::fund}, {"project", AmendKind::project}};
+
+// The "type" of each event in JSON, in the order of the Event variant's alternatives.
+inline constexpr const char* event_type_names[] = {
+    "currency", "account",  "fund",     "donor",     "project",   "rate",     "setting",      "entry",
+    "pledge",   "receipt",  "apply",    "condition_met", "reduction", "refund", "expense",   "transfer",
+    "interest", "allowance", "write_off", "reversal", "period_close", "period_reopen", "advance",
+    "partner_report", "budget", "amend"};
+static_assert(std::variant_size_v<Event> == std::size(event_type_names));
+
+// The index in Event of the alternative of this type, or none.
+inline std::optional<std::size_t> event_type_index(std::string_view type) {
+  for (std::size_t i = 0; i < std::size(event_type_names); ++i) {
+    if (type == event_type_names[i]) return i;
+  }
+  return std::nullopt;
+}
+
+// A table with an entry for each alternative of Event, in its order: entry<Alternative>.
+template <class Entry, template <class> class Make, std::size_t... I>
+constexpr std::array<Entry, sizeof...(I)> per_event_type(std::index_sequence<I...>) {
+  return {Make<std::variant_alternative_t<I, Event>>::value...};
+}
+template <class Entry, template <class> class Make>
+constexpr std::array<Entry, std::variant_size_v<Event>> per_event_type() {
+  return per_event_type<Entry, Make>(std::make_index_sequence<std::variant_size_v<Event>>{});
+}
 
 // The fields of each event type that a description covers, in the order they are read.
 template <class E>

@@ -420,46 +420,31 @@ Event read_amend(Fields& fields, std::string_view, bool, bool) {
 
 using EventReader = Event (*)(Fields&, std::string_view, bool, bool);
 
-// The reader of each event type.
-const std::pair<std::string_view, EventReader> event_readers[] = {
-    {"currency", read_currency},
-    {"account", read_plain<AccountEvent>},
-    {"fund", read_plain<FundEvent>},
-    {"donor", read_donor},
-    {"project", read_plain<ProjectEvent>},
-    {"rate", read_plain<RateEvent>},
-    {"setting", read_plain<SettingEvent>},
-    {"entry", read_entry},
-    {"pledge", read_pledge},
-    {"receipt", read_plain<ReceiptEvent>},
-    {"apply", read_plain<ApplyEvent>},
-    {"condition_met", read_plain<ConditionMetEvent>},
-    {"allowance", read_plain<AllowanceEvent>},
-    {"write_off", read_plain<WriteOffEvent>},
-    {"reduction", read_plain<ReductionEvent>},
-    {"refund", read_refund},
-    {"expense", read_plain<ExpenseEvent>},
-    {"transfer", read_plain<TransferEvent>},
-    {"interest", read_plain<InterestEvent>},
-    {"reversal", read_plain<ReversalEvent>},
-    {"period_close", read_period_close},
-    {"period_reopen", read_period_close},
-    {"advance", read_plain<AdvanceEvent>},
-    {"partner_report", read_plain<PartnerReportEvent>},
-    {"budget", read_budget},
-    {"amend", read_amend},
+// The reader of each type: its description, and what it leaves to code of its own.
+template <class E>
+struct Reader {
+  static constexpr EventReader value = read_plain<E>;
 };
+template <> struct Reader<CurrencyEvent> { static constexpr EventReader value = read_currency; };
+template <> struct Reader<DonorEvent> { static constexpr EventReader value = read_donor; };
+template <> struct Reader<EntryEvent> { static constexpr EventReader value = read_entry; };
+template <> struct Reader<PledgeEvent> { static constexpr EventReader value = read_pledge; };
+template <> struct Reader<RefundEvent> { static constexpr EventReader value = read_refund; };
+template <> struct Reader<PeriodCloseEvent> { static constexpr EventReader value = read_period_close; };
+template <> struct Reader<PeriodReopenEvent> { static constexpr EventReader value = read_period_close; };
+template <> struct Reader<BudgetEvent> { static constexpr EventReader value = read_budget; };
+template <> struct Reader<AmendEvent> { static constexpr EventReader value = read_amend; };
+
+constexpr auto event_readers = per_event_type<EventReader, Reader>();
 
 Event read_event(Fields& fields, std::string_view type, bool export_line, bool stored_body) {
-  for (const auto& [name, reader] : event_readers) {
-    if (type == name) return reader(fields, type, export_line, stored_body);
+  if (const auto index = event_type_index(type)) return event_readers[*index](fields, type, export_line, stored_body);
+  std::string expected;
+  for (std::size_t i = 0; i < std::size(event_type_names); ++i) {
+    expected += std::string(i == 0 ? "" : i + 1 == std::size(event_type_names) ? " or " : ", ") + event_type_names[i];
   }
-  fail("type", "unknown event type " + json::quoted(type.substr(0, 40)) +
-                   ": expected currency, account, fund, donor, project, rate, setting, entry, pledge, receipt, "
-                   "apply, condition_met, reduction, refund, expense, transfer, interest, allowance, write_off, "
-                   "reversal, period_close, period_reopen, advance, partner_report, budget or amend");
+  fail("type", "unknown event type " + json::quoted(type.substr(0, 40)) + ": expected " + expected);
 }
-
 
 }  // namespace
 
