@@ -14,6 +14,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 namespace fundledger::detail {
 
@@ -67,6 +68,10 @@ RecordResult Recorder::record(const Event& event) {
   check_own_headroom(change);
   const std::int64_t seq = cache_.head.seq + 1;
   apply_master(change);
+  if (const std::string defect = change_defect(cache_.master, change.postings); !defect.empty()) {
+    throw std::logic_error("the rules gave " + change.type + " " + change.event_id + " postings where " + defect +
+                           ": a defect of fundledger; nothing was recorded");
+  }
   std::optional<std::string> postings_json;
   if (!change.postings.empty()) postings_json = render_postings(cache_.master, change.postings);
   const std::string line =
@@ -93,6 +98,32 @@ RecordResult Recorder::record(const Event& event) {
   cache_.head = {seq, hash};
   seal(change, seq, hash);
   return {true, seq, std::move(change.notes)};
+}
+
+std::string change_defect(const MasterState& master, const std::vector<StoredPosting>& postings) {
+  if (postings.size() == 1) return "one posting stands alone";
+  const auto names = [](const auto& table, std::int64_t id, bool may_be_absent) {
+    return (may_be_absent && id == 0) || (id >= 1 && id <= static_cast<std::int64_t>(table.all().size()));
+  };
+  std::map<std::pair<std::int64_t, std::int64_t>, Decimal::Coefficient> amounts;
+  std::map<std::int64_t, Decimal::Coefficient> usd;
+  for (const StoredPosting& p : postings) {
+    if (!names(master.accounts, p.account_id, false) || !names(master.funds, p.fund_id, false) ||
+        !names(master.currencies, p.currency_id, false) || !names(master.donors, p.donor_id, true) ||
+        !names(master.projects, p.project_id, true) || !names(master.pledges, p.pledge_id, true)) {
+      return "a posting names a master record that does not exist";
+    }
+    amounts[{p.fund_id, p.currency_id}] += p.amount_minor;
+    usd[p.fund_id] += p.functional_minor;
+  }
+  for (const auto& [key, sum] : amounts) {
+    if (sum != 0) return "fund " + master.funds.by_id(key.first).code + " in " + master.currencies.by_id(key.second).code +
+                         " does not sum to zero";
+  }
+  for (const auto& [fund, sum] : usd) {
+    if (sum != 0) return "fund " + master.funds.by_id(fund).code + " does not sum to zero in USD";
+  }
+  return {};
 }
 
 std::string Recorder::headroom_message(const StoredPosting& p) const {

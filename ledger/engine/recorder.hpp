@@ -122,4 +122,11 @@ class Recorder {
   std::optional<store::GrandTotals> totals_;
 };
 
+// What is wrong with postings the rules produced, or empty: one posting alone; a fund and currency,
+// or a fund in USD, that does not sum to zero; an id that names no master record. The recorder
+// asserts it of every change before it appends anything: the rules and the posting builder never
+// produce such postings, so a change with them is a defect of the program, refused
+// (std::logic_error) with nothing written.
+std::string change_defect(const MasterState& master, const std::vector<StoredPosting>& postings);
+
 }  // namespace fundledger::detail

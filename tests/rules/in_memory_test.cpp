@@ -47,6 +47,7 @@ class RulesInMemory {
   std::string last_postings() const { return recorder_.last_postings_json().value_or(""); }
   store::MemoryLedger& memory() { return *memory_; }
   const store::Head& head() const { return recorder_.head(); }
+  const detail::MasterState& master() const { return cache_.master; }
   // The balance of an account of a fund in a currency (no donor, project or pledge), in minor units.
   std::int64_t balance(const char* account, const char* fund, const char* currency) {
     const auto& master = cache_.master;
@@ -153,4 +154,38 @@ TEST_CASE("In memory, an expense charges PSC at the standard 13% and its reversa
   // The fund's cash is the receipt's again.
   CHECK(ledger.balance("1100", "CPCJF", "USD") == 500000);
   CHECK(ledger.balance("5300", "CPCJF", "USD") == 0);
+}
+
+TEST_CASE("The recorder's last check before it appends finds postings no rule may produce") {
+  RulesInMemory ledger;
+  ledger.record(R"({"type":"fund","code":"CPCJF","name":"Crime Prevention and Criminal Justice Fund","kind":"general"})");
+  ledger.record(R"({"type":"rate","currency":"EUR","effective":"2024-01-01","per_usd":"0.9"})");
+  const detail::MasterState& master = ledger.master();
+  REQUIRE(master.currencies.find("EUR") != nullptr);
+  const std::int64_t cash = master.accounts.find("1100")->id;
+  const std::int64_t held = master.accounts.find("2150")->id;
+  const std::int64_t fund = master.funds.find("CPCJF")->id;
+  const std::int64_t eur = master.currencies.find("EUR")->id;
+  auto posting = [&](std::int64_t account, std::int64_t amount, std::int64_t usd) {
+    detail::StoredPosting p{};
+    p.account_id = account;
+    p.fund_id = fund;
+    p.currency_id = eur;
+    p.amount_minor = amount;
+    p.functional_minor = usd;
+    return p;
+  };
+  CHECK(detail::change_defect(master, {}) == "");
+  CHECK(detail::change_defect(master, {posting(cash, 1000, 1111), posting(held, -1000, -1111)}) == "");
+  CHECK(detail::change_defect(master, {posting(cash, 1000, 1111)}) == "one posting stands alone");
+  CHECK(detail::change_defect(master, {posting(cash, 1000, 1111), posting(held, -999, -1111)}) ==
+        "fund CPCJF in EUR does not sum to zero");
+  CHECK(detail::change_defect(master, {posting(cash, 1000, 1111), posting(held, -1000, -1110)}) ==
+        "fund CPCJF does not sum to zero in USD");
+  CHECK(detail::change_defect(master, {posting(cash, 1000, 1111), posting(9999, -1000, -1111)}) ==
+        "a posting names a master record that does not exist");
+  detail::StoredPosting unknown_donor = posting(held, -1000, -1111);
+  unknown_donor.donor_id = 4242;
+  CHECK(detail::change_defect(master, {posting(cash, 1000, 1111), unknown_donor}) ==
+        "a posting names a master record that does not exist");
 }
