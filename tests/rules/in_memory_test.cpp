@@ -9,6 +9,7 @@
 #include "rules/standard_chart.hpp"
 #include "store/memory_store.hpp"
 #include "support/ledger_helpers.hpp"
+#include "support/postings.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -167,13 +168,7 @@ TEST_CASE("The recorder's last check before it appends finds postings no rule ma
   const std::int64_t fund = master.funds.find("CPCJF")->id;
   const std::int64_t eur = master.currencies.find("EUR")->id;
   auto posting = [&](std::int64_t account, std::int64_t amount, std::int64_t usd) {
-    detail::StoredPosting p{};
-    p.account_id = account;
-    p.fund_id = fund;
-    p.currency_id = eur;
-    p.amount_minor = amount;
-    p.functional_minor = usd;
-    return p;
+    return test::posting(account, fund, eur, amount, usd);
   };
   CHECK(detail::change_defect(master, {}) == "");
   CHECK(detail::change_defect(master, {posting(cash, 1000, 1111), posting(held, -1000, -1111)}) == "");

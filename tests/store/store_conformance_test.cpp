@@ -4,6 +4,7 @@
 // snapshot per reader while a writer appends, a second writer waiting then giving up busy, and a
 // read-only store refusing to write.
 #include "support/ledger_helpers.hpp"
+#include "support/postings.hpp"
 #include "support/stores.hpp"
 
 #include "core/hash.hpp"
@@ -39,17 +40,7 @@ EventRow event_row(std::int64_t seq, std::string id, std::string type, std::opti
           seq == 1 ? fundledger::audit::genesis_hash : std::string(64, 'a'), std::string(64, static_cast<char>('a' + seq))};
 }
 
-StoredPosting posting(std::int64_t account, std::int64_t fund, std::int64_t currency, std::int64_t amount,
-                      std::int64_t usd, std::optional<std::int32_t> date = std::nullopt) {
-  StoredPosting p;
-  p.account_id = account;
-  p.fund_id = fund;
-  p.currency_id = currency;
-  p.amount_minor = amount;
-  p.functional_minor = usd;
-  p.date = date;
-  return p;
-}
+using fundledger::test::posting;
 
 // Master data the postings can name: currency 1 USD, 2 EUR; accounts 1 (1100), 2 (4100); fund 1.
 void add_master(WriteTxn& txn) {
