@@ -1,6 +1,6 @@
 // Private: what the library asks of the file system besides its stores: a lock beside a file, a
 // temporary file, flushing a file or a folder to the disk, and putting a finished file in place.
-// One place for it, as LevelDB's Env: the rest of the library never calls the system for files.
+// One place for them: the rest of the library takes its locks, syncs and temporary files from here.
 #pragma once
 
 #include <string>
