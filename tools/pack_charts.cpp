@@ -12,6 +12,9 @@ namespace fundledger::cli {
 
 namespace {
 
+// An amount as a chart scales it: a position on the page, where a double is exact enough.
+double as_double(const Decimal& amount) { return std::stod(amount.to_string()); }
+
 const char* const palette[] = {"#1f5f8b", "#e08a1e", "#4a9c5d", "#b23a48", "#7a5ea8", "#6b7b8c", "#c9a227", "#2a9d8f"};
 
 // A chart: an SVG with a title and a text alternative (desc), inside a figure with its caption.

@@ -18,8 +18,6 @@ inline std::string amount_text(const Decimal& amount) {
   return text;
 }
 
-inline double as_double(const Decimal& amount) { return std::stod(amount.to_string()); }
-
 // The amount in a column of a row, or none (text, or no such column).
 inline const Decimal* amount_at(const ReportRow& row, std::size_t column) {
   return column < row.cells.size() ? std::get_if<Decimal>(&row.cells[column]) : nullptr;
