@@ -363,28 +363,28 @@ void allow_for(RuleContext& context, const PledgeRecord& pledge, const std::stri
   context.change.postings = builder.finish();
 }
 
+// An allowance, or a write-off of what an allowance covers: the amount checked in the pledge's
+// currency, then allowed for.
+template <class E>
+void allow_or_write_off(RuleContext& context, const E& given, const char* type, bool write_off) {
+  const auto& pledge = context.pledge(given.pledge, "pledge");
+  E event = given;
+  event.amount = context.positive_amount(given.amount, context.currency(pledge.currency_id), "amount");
+  const std::string body = body_fields(Event{event}).render();
+  if (context.already_recorded(event.id, type, body)) return;
+  context.change.body = body;
+  context.check_not_before_signing(pledge, event.date, std::string(type) + " " + event.id);
+  allow_for(context, pledge, event.id, event.date, event.amount, write_off);
+}
+
 }  // namespace
 
 void rule_allowance(RuleContext& context, const AllowanceEvent& given) {
-  const auto& pledge = context.pledge(given.pledge, "pledge");
-  AllowanceEvent event = given;
-  event.amount = context.positive_amount(given.amount, context.currency(pledge.currency_id), "amount");
-  const std::string body = body_fields(Event{event}).render();
-  if (context.already_recorded(event.id, "allowance", body)) return;
-  context.change.body = body;
-  context.check_not_before_signing(pledge, event.date, "allowance " + event.id);
-  allow_for(context, pledge, event.id, event.date, event.amount, false);
+  allow_or_write_off(context, given, "allowance", false);
 }
 
 void rule_write_off(RuleContext& context, const WriteOffEvent& given) {
-  const auto& pledge = context.pledge(given.pledge, "pledge");
-  WriteOffEvent event = given;
-  event.amount = context.positive_amount(given.amount, context.currency(pledge.currency_id), "amount");
-  const std::string body = body_fields(Event{event}).render();
-  if (context.already_recorded(event.id, "write_off", body)) return;
-  context.change.body = body;
-  context.check_not_before_signing(pledge, event.date, "write_off " + event.id);
-  allow_for(context, pledge, event.id, event.date, event.amount, true);
+  allow_or_write_off(context, given, "write_off", true);
 }
 
 }  // namespace fundledger::detail
