@@ -95,6 +95,24 @@ def floor(args, db, label):
     return seconds
 
 
+def rules_floors(args, label, events):
+    """The floors of verify and replay on the export measure() wrote for label: the export read and
+    its hashes checked, then the whole replay into a ledger held in memory, no store behind it
+    (tests/bench/rules_floor.cpp). {name: (seconds, peak MiB, rate)}; empty without the program."""
+    if not args.rules_floor:
+        return {}
+    exported = os.path.join(args.work, f"export-{label.lower().replace(' ', '-')}.jsonl")
+    _, peak, said = run([args.rules_floor, exported], stdout=subprocess.PIPE)
+    floors = {}
+    for line in said.splitlines():
+        name, figures = line.split(": ", 1)
+        seconds = float(figures.split(" in ")[1].split(" s")[0])
+        floors[name] = (seconds, peak, f"{events / seconds:,.0f} events/s")
+        print(f"  {label:<10} {'the floor of verify and replay, ' + name:<50} {seconds:9.3f} s  "
+              f"{floors[name][2]:>22}", flush=True)
+    return floors
+
+
 def targets_of(results, events, floor_seconds, workload):
     """The targets every workload shares: (name, measured, target, met)."""
     def per_second(operation):
@@ -127,6 +145,7 @@ def main():
     parser.add_argument("--csv", required=True)
     parser.add_argument("--no-postgresql", action="store_true", help="measure the SQLite store only")
     parser.add_argument("--floor", help="the sqlite_floor program (the raw SQLite floor of an import)")
+    parser.add_argument("--rules-floor", help="the rules_floor program (verify's and replay's floor, no store)")
     parser.add_argument("--domain", help="the domain workload's journal (tools/bench-domain.py)")
     args = parser.parse_args()
     fl = args.fundledger
@@ -144,12 +163,14 @@ def main():
     stores = {"SQLite": measure(fl, db, replayed, args, events, "SQLite")}
     agree, count = agree_with_ledger(fl, db, args.journal)
     floor_seconds = floor(args, db, "SQLite")
+    floors = {"generic": rules_floors(args, "SQLite", events)}
     domain = None
     if args.domain:
         domain_events = sum(1 for _ in open(args.domain))
         print(f"\nthe domain workload: {domain_events:,} events of a trust fund over twenty years")
         domain = measure(fl, domain_db, domain_replayed, args, domain_events, "Domain", jsonl=args.domain)
         domain_floor = floor(args, domain_db, "Domain")
+        floors["domain"] = rules_floors(args, "Domain", domain_events)
     if not args.no_postgresql:
         # A throwaway server of the benchmark's own, with fsync on, as a real one runs.
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -210,6 +231,11 @@ def main():
         print(f"  {name:<44} {measured:>38} {target:>14}  {'yes' if met else 'NO'}")
         rows.append({"store": "SQLite", "operation": f"target: {name} {target}", "seconds": "",
                      "rate": measured, "peak_mib": "met" if met else "not met"})
+    for workload, measured in floors.items():
+        for name, (seconds, peak, rate) in measured.items():
+            print(f"  {workload + ' floor of verify and replay, ' + name:<58} {seconds:9.3f} s {rate:>22}")
+            rows.append({"store": f"in memory, {workload}", "operation": f"floor of verify and replay: {name}",
+                         "seconds": f"{seconds:.3f}", "rate": rate, "peak_mib": f"{peak:.0f}"})
     print(f"  balances agree with ledger-cli: {'yes' if agree else 'NO'} ({count} balances"
           f"{', on both stores' if len(names) == 2 else ''})")
     rows.append({"store": "", "operation": "balances agree with ledger-cli", "seconds": "",

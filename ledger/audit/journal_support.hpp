@@ -4,7 +4,10 @@
 #include "core/event_json.hpp"
 #include "core/types.hpp"
 
+#include <fundledger/journal.hpp>
+
 #include <cstdint>
+#include <istream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,5 +27,13 @@ bool line_hash_matches(const detail::ParsedLine& parsed);
 // is a difference. Empty when it does, or when nothing is expected.
 std::string head_difference(const std::string& head, std::int64_t events, const std::string& expected,
                             std::int64_t expected_seen_at);
+
+// Replays an export as replay does, every event through the rules and its postings and hash
+// compared, into a ledger held in memory alone (store::MemoryLedger keeping its own journal):
+// nothing is written anywhere. Its memory grows with the journal, which it keeps: for the tests,
+// which prove each rule on a state with no store behind it, and for the benchmark, which measures
+// the rules apart from any store.
+ReplayReport replay_in_memory(std::istream& journal, const std::string& source_name,
+                              const VerifyOptions& options = {});
 
 }  // namespace fundledger::audit

@@ -10,6 +10,7 @@
 #include "engine/ledger_access.hpp"
 #include "engine/recorder.hpp"
 #include "rules/rules.hpp"
+#include "store/memory_store.hpp"
 
 #include <fundledger/error.hpp>
 #include <fundledger/journal.hpp>
@@ -187,6 +188,25 @@ ReplayReport replay_into_database(std::istream& journal, const std::string& sour
 }
 
 }  // namespace
+
+namespace audit {
+
+ReplayReport replay_in_memory(std::istream& journal, const std::string& source_name, const VerifyOptions& options) {
+  detail::LedgerCache cache;
+  detail::Recorder recorder([] { return std::unique_ptr<store::RecordTxn>(std::make_unique<store::MemoryLedger>()); },
+                            cache);
+  recorder.begin();
+  try {
+    ReplayReport report = replay_lines(journal, source_name, recorder, options, {});
+    report.ok ? recorder.commit() : recorder.rollback();
+    return report;
+  } catch (...) {
+    recorder.rollback();
+    throw;
+  }
+}
+
+}  // namespace audit
 
 ReplayReport replay(std::istream& journal, const std::string& source_name, const std::string& new_path,
                     const ProgressCallback& progress) {

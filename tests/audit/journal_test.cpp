@@ -317,7 +317,15 @@ TEST_CASE("Replay of an export whose amounts were changed stops at that event an
   const std::string copy_path = directory.file("copy.db");
   auto replay_of = [&copy_path](const std::vector<std::string>& changed) {
     std::istringstream journal(joined(changed));
-    return fundledger::replay(journal, "tampered.jsonl", copy_path);
+    const fundledger::ReplayReport report = fundledger::replay(journal, "tampered.jsonl", copy_path);
+    // The rules against a ledger in memory alone find the same difference, in the same words.
+    std::istringstream again(joined(changed));
+    const fundledger::ReplayReport in_memory = fundledger::audit::replay_in_memory(again, "tampered.jsonl");
+    CHECK(in_memory.ok == report.ok);
+    CHECK(in_memory.events == report.events);
+    CHECK(in_memory.first_bad_seq == report.first_bad_seq);
+    CHECK(in_memory.problem == report.problem);
+    return report;
   };
 
   SECTION("500.00 made 600.00 everywhere in U1, functional amounts included: only the hash tells") {

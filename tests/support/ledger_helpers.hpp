@@ -1,7 +1,10 @@
 // What the library tests share: a temporary directory, recording events from their JSON form, the
 // Error an action throws, the postings of an event read back from the export, balances as text,
-// and the checks that a ledger verifies and that a refused event wrote nothing.
+// and the checks that a ledger verifies (and replays through the rules in memory alone) and that a
+// refused event wrote nothing.
 #pragma once
+
+#include "audit/journal_support.hpp"
 
 #include <fundledger/error.hpp>
 #include <fundledger/events.hpp>
@@ -124,11 +127,21 @@ inline std::vector<std::string> balances(const Ledger& ledger, const std::vector
   return out;
 }
 
+// The ledger verifies; and its export, replayed through the rules against a ledger held in memory
+// alone (no SQLite, no server), gives every event the same postings and hash: every rule the test
+// exercised, with the exact postings it checked, holds on the in-memory state too.
 inline void check_verified(const Ledger& ledger) {
   const VerifyReport report = verify(ledger);
   INFO("verify: seq " << report.first_bad_seq << ": " << report.problem);
   CHECK(report.ok);
   CHECK(report.events == ledger.event_count());
+  std::stringstream journal;
+  export_journal(ledger, journal);
+  const ReplayReport in_memory = audit::replay_in_memory(journal, "the export");
+  INFO("replayed in memory: seq " << in_memory.first_bad_seq << ": " << in_memory.problem);
+  CHECK(in_memory.ok);
+  CHECK(in_memory.events == ledger.event_count());
+  CHECK(in_memory.head_hash == ledger.head_hash());
 }
 
 // Checks that recording json is refused with code and message, and writes nothing.
