@@ -1,6 +1,7 @@
 // replay: a new ledger from an export, every event recorded again through the same rules as every
 // writer (the recorder), built under another name and given its own only once whole; and copy, from
-// one store to another by way of an export.
+// one store to another by way of an export. Into a file, the rules run against a rebuild in memory
+// and the new ledger's tables are written from it once; into a database, event by event.
 #include "audit/difference.hpp"
 #include "audit/journal_support.hpp"
 #include "core/event_json.hpp"
@@ -18,6 +19,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <istream>
 #include <system_error>
 
@@ -111,7 +113,8 @@ bool read_batch(std::istream& journal, std::vector<JournalLine>& batch, std::uin
 // Records every line of the journal into the recorder's open transaction; the report says where
 // the first difference is.
 ReplayReport replay_lines(std::istream& journal, const std::string& source_name, detail::Recorder& recorder,
-                          const VerifyOptions& options, const ProgressCallback& progress) {
+                          const VerifyOptions& options, const ProgressCallback& progress,
+                          const std::function<void()>& after_batch = {}) {
   ReplayReport report;
   std::int64_t expected_head_seq = 0;
   std::uint64_t line_number = 0;
@@ -139,6 +142,7 @@ ReplayReport replay_lines(std::istream& journal, const std::string& source_name,
         ++report.events;
       }
       recorder.check_balances();
+      if (after_batch) after_batch();
     } catch (const detail::BatchRefusal& refusal) {
       const auto at = std::find_if(where_of.begin(), where_of.end(), [&](const auto& seq_where) { return seq_where.first == refusal.seq(); });
       return {false, report.events, {}, refusal.seq(),
@@ -187,6 +191,54 @@ ReplayReport replay_into_database(std::istream& journal, const std::string& sour
   return report;
 }
 
+// Replays into a new file: the rules record into a rebuild in memory whose journal is written to
+// the file as it goes; the months a close seals give their movements to the file and leave memory;
+// once the journal is through, every other table is written from memory at once, in one
+// transaction with the events.
+ReplayReport replay_in_bulk(std::istream& journal, const std::string& source_name, store::Store& store,
+                            const VerifyOptions& options, const ProgressCallback& progress) {
+  std::unique_ptr<store::WriteTxn> target = store.write();
+  store::MemoryLedger* memory = nullptr;
+  detail::LedgerCache cache;
+  detail::Recorder recorder(
+      [&] {
+        auto rebuild = std::make_unique<store::MemoryLedger>(store::written_journal(*target));
+        memory = rebuild.get();
+        return std::unique_ptr<store::RecordTxn>(std::move(rebuild));
+      },
+      cache);
+  const store::TableSpec& movements = store::table_named("movements");
+  const auto write_sealed_months = [&] {
+    const std::vector<std::int64_t> months = memory->take_sealed_months();
+    if (months.empty()) return;
+    recorder.flush();
+    for (const std::int64_t month : months) {
+      target->write_rows(movements, *memory->movement_rows(month), true);
+      memory->let_go(month);
+    }
+  };
+  recorder.begin();
+  ReplayReport report;
+  try {
+    report = replay_lines(journal, source_name, recorder, options, progress, write_sealed_months);
+  } catch (...) {
+    recorder.rollback();
+    throw;
+  }
+  if (!report.ok) {
+    recorder.rollback();
+    return report;
+  }
+  const std::unique_ptr<store::RecordTxn> kept = recorder.commit_and_release();
+  for (const store::TableSpec& table : store::tables()) {
+    if (table.name == "events" || table.name == "postings" || table.name == "movement_totals") continue;
+    target->write_rows(table, *memory->table_rows(table), table.name == "movements");
+  }
+  target->total_movements();
+  target->commit();
+  return report;
+}
+
 }  // namespace
 
 namespace audit {
@@ -231,18 +283,10 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
   try {
     store::Options unshared;
     unshared.unshared_build = true;
-    Ledger ledger = detail::LedgerAccess::make(store::open_store(building, OpenMode::read_write, true, unshared));
-    detail::Recorder& recorder = detail::LedgerAccess::recorder(ledger);
-    detail::guarded(detail::LedgerAccess::store(ledger), "replaying " + source_name, [&] {
-      recorder.begin();
-      try {
-        report = replay_lines(journal, source_name, recorder, options, progress);
-        report.ok ? recorder.commit() : recorder.rollback();
-        if (report.ok) detail::LedgerAccess::store(ledger).finish_build();
-      } catch (...) {
-        recorder.rollback();
-        throw;
-      }
+    const std::unique_ptr<store::Store> store = store::open_store(building, OpenMode::read_write, true, unshared);
+    detail::guarded(*store, "replaying " + source_name, [&] {
+      report = replay_in_bulk(journal, source_name, *store, options, progress);
+      if (report.ok) store->finish_build();
     });
   } catch (...) {
     remove_ledger_files(building);

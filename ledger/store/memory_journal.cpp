@@ -8,11 +8,13 @@ namespace fundledger::store {
 
 namespace {
 
-// The ledger being verified: every read is of the stored journal, which the rebuild bounds by its
-// own head.
+// The journal of a stored ledger: the ledger being verified, every read of which the rebuild bounds
+// by its own head; or the ledger a replay builds (writing), to which each event appended is
+// written at once, read back within the same transaction when the rules ask for what the rebuild
+// does not keep.
 class StoredJournal final : public JournalSource {
  public:
-  explicit StoredJournal(ReadTxn& stored) : stored_(stored) {}
+  StoredJournal(ReadTxn& stored, RecordTxn* writing) : stored_(stored), writing_(writing) {}
   std::optional<detail::EventRef> find_event(std::string_view event_id) override { return stored_.find_event(event_id); }
   std::optional<detail::EventRef> event_at(std::int64_t seq) override { return stored_.event_at(seq); }
   std::vector<StoredPosting> postings_of(std::int64_t seq) override { return stored_.postings_of(seq); }
@@ -23,10 +25,13 @@ class StoredJournal final : public JournalSource {
                            const std::function<void(std::int64_t, const StoredPosting&)>& each) override {
     stored_.scan_dated_postings(from, through, through_seq, each);
   }
-  void appended(const EventRow&, const std::vector<StoredPosting>&) override {}
+  void appended(const EventRow& event, const std::vector<StoredPosting>& postings) override {
+    if (writing_) writing_->append(event, postings);
+  }
 
  private:
   ReadTxn& stored_;
+  RecordTxn* writing_;
 };
 
 // The events appended, kept as the SQL stores give them back.
@@ -86,7 +91,10 @@ class KeptJournal final : public JournalSource {
 
 }  // namespace
 
-std::unique_ptr<JournalSource> stored_journal(ReadTxn& stored) { return std::make_unique<StoredJournal>(stored); }
+std::unique_ptr<JournalSource> stored_journal(ReadTxn& stored) { return std::make_unique<StoredJournal>(stored, nullptr); }
+std::unique_ptr<JournalSource> written_journal(WriteTxn& target) {
+  return std::make_unique<StoredJournal>(target, &target);
+}
 std::unique_ptr<JournalSource> kept_journal() { return std::make_unique<KeptJournal>(); }
 
 }  // namespace fundledger::store

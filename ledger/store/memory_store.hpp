@@ -1,5 +1,7 @@
 // Private: verify's rebuild of a ledger, held in memory. The recorder records the stored journal
 // again into it, event after event, and verify then compares its tables with the stored ones.
+// Replay records an export into one whose journal is the new ledger's (written_journal), and
+// writes its tables to that ledger once, at the end.
 //
 // It keeps what follows from the events and is bounded by the ledger's keys and records rather
 // than by its length: the master data, the balance tables, the holdings and their moves, the
@@ -80,6 +82,8 @@ class JournalSource {
 std::unique_ptr<JournalSource> stored_journal(ReadTxn& stored);
 // A journal of its own: the events appended to the rebuild, in memory.
 std::unique_ptr<JournalSource> kept_journal();
+// The journal of a ledger being built (replay): each event appended is written to target.
+std::unique_ptr<JournalSource> written_journal(WriteTxn& target);
 
 class MemoryLedger final : public RecordTxn, public TableReader {
  public:
@@ -87,6 +91,8 @@ class MemoryLedger final : public RecordTxn, public TableReader {
   explicit MemoryLedger(ReadTxn& source) : source_(stored_journal(source)) {}
   // A ledger in memory alone, which keeps its journal too: the rules run against it with no store.
   MemoryLedger() : source_(kept_journal()) {}
+  // A rebuild whose journal is source's (written_journal: replay's).
+  explicit MemoryLedger(std::unique_ptr<JournalSource> source) : source_(std::move(source)) {}
 
   // The event appended last and its postings (each with its day), for verify to compare.
   const EventRow& last_event() const { return last_event_; }

@@ -123,6 +123,8 @@ class SqlTxn final : public WriteTxn {
   // ---- sql_writes.cpp ----
   void append(const EventRow& event, const std::vector<StoredPosting>& postings) override;
   void add_balances(const detail::BalanceDeltas& deltas) override;
+  void write_rows(const TableSpec& table, RowCursor& rows, bool add_sums) override;
+  void total_movements() override;
   void add_currency(const detail::CurrencyRecord& currency) override;
   void declare_currency(std::int64_t id, std::int64_t seq) override;
   void add_account(const detail::AccountRecord& account, std::int64_t seq) override;

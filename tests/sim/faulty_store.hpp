@@ -237,6 +237,14 @@ class FaultyWriteTxn final : public WriteTxn {
     fault_.tick("add_balances");
     inner_->add_balances(deltas);
   }
+  void write_rows(const TableSpec& table, RowCursor& rows, bool add_sums) override {
+    fault_.tick("write_rows");
+    inner_->write_rows(table, rows, add_sums);
+  }
+  void total_movements() override {
+    fault_.tick("total_movements");
+    inner_->total_movements();
+  }
   void add_currency(const detail::CurrencyRecord& currency) override {
     fault_.tick("add_currency");
     inner_->add_currency(currency);

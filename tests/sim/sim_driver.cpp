@@ -16,7 +16,7 @@
 //      rules; a failure adds "invariant":"...".
 //   {"op":"balances"}                           -> {"rows":[[account,fund,donor,pledge,currency,amount,usd]...]}
 //   {"op":"verify"}                             -> {"ok":bool,"events":N,"problem":"..."}
-//   {"op":"roundtrip","dir":D}                  -> export, replay into D, export again: byte-identical?
+//   {"op":"roundtrip","dir":D}                  -> export, replay into D (which must verify), export again: byte-identical?
 //   {"op":"head"}                               -> {"seq":N,"hash":H}
 //   {"op":"postings","seq":N}                   -> {"rows":[[account,fund,donor,pledge,currency,amount,usd,day]...]}
 #include "audit/invariants.hpp"
@@ -227,6 +227,14 @@ class Driver {
       const fl::Ledger again = fl::Ledger::open(copy.string(), fl::OpenMode::read_only);
       std::ofstream out(second, std::ios::binary);
       fl::export_journal(again, out);
+      // Replay writes the tables its rebuild held in memory at once: verify holds every one of them
+      // to the journal.
+      const fl::VerifyReport verified = fl::verify(again);
+      if (!verified.ok) {
+        fs::remove(copy);
+        return {{"ok", false}, {"problem", "verify of the replayed ledger: seq " + std::to_string(verified.first_bad_seq) +
+                                               ": " + verified.problem}};
+      }
     }
     const auto read_all = [](const fs::path& path) {
       std::ifstream file(path, std::ios::binary);
