@@ -196,7 +196,8 @@ ReplayReport replay_into_database(std::istream& journal, const std::string& sour
 // once the journal is through, every other table is written from memory at once, in one
 // transaction with the events.
 ReplayReport replay_in_bulk(std::istream& journal, const std::string& source_name, store::Store& store,
-                            const VerifyOptions& options, const ProgressCallback& progress) {
+                            const VerifyOptions& options, const ProgressCallback& progress,
+                            std::size_t max_movement_rows) {
   std::unique_ptr<store::WriteTxn> target = store.write();
   store::MemoryLedger* memory = nullptr;
   detail::LedgerCache cache;
@@ -207,20 +208,25 @@ ReplayReport replay_in_bulk(std::istream& journal, const std::string& source_nam
         return std::unique_ptr<store::RecordTxn>(std::move(rebuild));
       },
       cache);
+  // Movements leave memory as their months close, and all at once when they grow many (a ledger
+  // that never closes a month): written with add_sums, what comes later for the same key adds.
   const store::TableSpec& movements = store::table_named("movements");
-  const auto write_sealed_months = [&] {
+  const auto write_movements = [&] {
     const std::vector<std::int64_t> months = memory->take_sealed_months();
-    if (months.empty()) return;
-    recorder.flush();
+    if (!months.empty()) recorder.flush();
     for (const std::int64_t month : months) {
       target->write_rows(movements, *memory->movement_rows(month), true);
       memory->let_go(month);
+    }
+    if (memory->movement_rows_held() > max_movement_rows) {
+      target->write_rows(movements, *memory->table_rows(movements), true);
+      memory->let_go_movements();
     }
   };
   recorder.begin();
   ReplayReport report;
   try {
-    report = replay_lines(journal, source_name, recorder, options, progress, write_sealed_months);
+    report = replay_lines(journal, source_name, recorder, options, progress, write_movements);
   } catch (...) {
     recorder.rollback();
     throw;
@@ -268,6 +274,14 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
 ReplayReport replay(std::istream& journal, const std::string& source_name, const std::string& new_path,
                     const VerifyOptions& options, const ProgressCallback& progress) {
   if (store::is_database_url(new_path)) return replay_into_database(journal, source_name, new_path, options, progress);
+  return audit::replay_to_file(journal, source_name, new_path, options, progress, audit::movement_rows_held);
+}
+
+namespace audit {
+
+ReplayReport replay_to_file(std::istream& journal, const std::string& source_name, const std::string& new_path,
+                            const VerifyOptions& options, const ProgressCallback& progress,
+                            std::size_t max_movement_rows) {
   // The ledger is built under another name and given its own only once complete, so that a replay
   // that fails, or is killed, never leaves a half-built ledger at new_path. A leftover of a killed
   // replay is cleared first; two replays to the same path at once are one too many (a lock beside it).
@@ -285,7 +299,7 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
     unshared.unshared_build = true;
     const std::unique_ptr<store::Store> store = store::open_store(building, OpenMode::read_write, true, unshared);
     detail::guarded(*store, "replaying " + source_name, [&] {
-      report = replay_in_bulk(journal, source_name, *store, options, progress);
+      report = replay_in_bulk(journal, source_name, *store, options, progress, max_movement_rows);
       if (report.ok) store->finish_build();
     });
   } catch (...) {
@@ -306,6 +320,8 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
   }
   return report;
 }
+
+}  // namespace audit
 
 CopyReport copy_ledger(const std::string& from, const std::string& to, const LedgerOptions& options,
                        const ProgressCallback& progress) {

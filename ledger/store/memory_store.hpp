@@ -44,6 +44,11 @@ class MovementRows {
   // The rows of one month, and letting them go.
   std::pair<std::deque<Row>::const_iterator, std::deque<Row>::const_iterator> month(std::int64_t month);
   void erase_month(std::int64_t month);
+  std::size_t size() const { return rows_.size(); }
+  void clear() {
+    rows_.clear();
+    merged_ = 0;
+  }
 
  private:
   // Sorts what was added since into the rows, summing the rows of one key into one.
@@ -105,6 +110,10 @@ class MemoryLedger final : public RecordTxn, public TableReader {
   // The months closed since last asked whose movements are final, and letting one go once compared.
   std::vector<std::int64_t> take_sealed_months() { return std::exchange(sealed_months_, {}); }
   void let_go(std::int64_t month);
+  // The movement rows held, and letting every one go: the rules never read them, and replay writes
+  // them out, adding to what it wrote before, whenever they grow many.
+  std::size_t movement_rows_held() const { return movements_.size(); }
+  void let_go_movements() { movements_.clear(); }
 
   // ---- StateReader ----
   detail::MasterState load_master_records() override;
