@@ -48,9 +48,10 @@ struct Options {
   int busy_timeout_ms = 10000;  // how long a writer waits for another before giving up (busy)
   bool shared_reads = false;    // never read an SQLite file as immutable (LedgerOptions)
   // With create, an SQLite file that nothing else opens before it is complete, which its builder
-  // names only then (replay): written with its rollback journal in memory and without syncs, a
-  // crash leaving a file the builder removes. Store::finish_build makes it a ledger like any other,
-  // and the builder syncs the file once before naming it.
+  // names only then (replay): written with its rollback journal in memory, without syncs and with
+  // its references between tables unchecked, a crash leaving a file the builder removes.
+  // Store::finish_build checks every reference and makes it a ledger like any other, and the
+  // builder syncs the file once before naming it.
   bool unshared_build = false;
 };
 
@@ -448,8 +449,9 @@ class Store {
   // failed), leaving the database as it was before: its tables dropped. Does nothing to a file
   // (whoever built it removes it).
   virtual void discard_if_empty() = 0;
-  // After the last commit of an unshared build (Options::unshared_build): turns on the WAL and the
-  // syncs that every other opening uses. Does nothing otherwise.
+  // After the last commit of an unshared build (Options::unshared_build): checks every reference
+  // between its tables (Error, storage, naming the first that fails), then turns on the WAL, the
+  // syncs and the checks of references that every other opening uses. Does nothing otherwise.
   virtual void finish_build() = 0;
 };
 
