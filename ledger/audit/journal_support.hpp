@@ -28,18 +28,19 @@ bool line_hash_matches(const detail::ParsedLine& parsed);
 std::string head_difference(const std::string& head, std::int64_t events, const std::string& expected,
                             std::int64_t expected_seen_at);
 
+// replay into a new file (new_path): the rules record into a rebuild in memory, which writes out
+// the movements it holds whenever they number more than max_movement_rows
+// (max_movement_rows_held; the tests make it few).
+inline constexpr std::size_t max_movement_rows_held = 1 << 18;
+ReplayReport replay_to_file(std::istream& journal, const std::string& source_name, const std::string& new_path,
+                            const VerifyOptions& options, const ProgressCallback& progress,
+                            std::size_t max_movement_rows);
+
 // Replays an export as replay does, every event through the rules and its postings and hash
 // compared, into a ledger held in memory alone (store::MemoryLedger keeping its own journal):
 // nothing is written anywhere. Its memory grows with the journal, which it keeps: for the tests,
 // which prove each rule on a state with no store behind it, and for the benchmark, which measures
 // the rules apart from any store.
-// replay into a new file (new_path), its rebuild in memory writing out the movements it holds
-// whenever they number more than max_movement_rows (movement_rows_held; the tests make it few).
-inline constexpr std::size_t movement_rows_held = 1 << 18;
-ReplayReport replay_to_file(std::istream& journal, const std::string& source_name, const std::string& new_path,
-                            const VerifyOptions& options, const ProgressCallback& progress,
-                            std::size_t max_movement_rows);
-
 ReplayReport replay_in_memory(std::istream& journal, const std::string& source_name,
                               const VerifyOptions& options = {});
 

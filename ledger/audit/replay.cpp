@@ -237,9 +237,13 @@ ReplayReport replay_in_bulk(std::istream& journal, const std::string& source_nam
   }
   const std::unique_ptr<store::RecordTxn> kept = recorder.commit_and_release();
   for (const store::TableSpec& table : store::tables()) {
-    if (table.name == "events" || table.name == "postings" || table.name == "movement_totals") continue;
+    if (table.name == "events" || table.name == "postings" || table.name == "movement_totals" ||
+        table.name == "amendments") {
+      continue;
+    }
     target->write_rows(table, *memory->table_rows(table), table.name == "movements");
   }
+  for (const auto& [seq, amendment] : memory->amendments()) target->add_amendment(amendment);
   target->total_movements();
   target->commit();
   return report;
@@ -274,7 +278,7 @@ ReplayReport replay(std::istream& journal, const std::string& source_name, const
 ReplayReport replay(std::istream& journal, const std::string& source_name, const std::string& new_path,
                     const VerifyOptions& options, const ProgressCallback& progress) {
   if (store::is_database_url(new_path)) return replay_into_database(journal, source_name, new_path, options, progress);
-  return audit::replay_to_file(journal, source_name, new_path, options, progress, audit::movement_rows_held);
+  return audit::replay_to_file(journal, source_name, new_path, options, progress, audit::max_movement_rows_held);
 }
 
 namespace audit {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,7 @@ std::string insert_sql(const TableSpec& spec, std::size_t columns, std::size_t r
                     ") VALUES ";
   for (std::size_t r = 0; r < rows; ++r) sql += (r ? ", " : "") + one;
   if (add_sums) {
+    if (spec.columns.empty()) throw std::logic_error("the table " + spec.name + " has no sums to add");
     sql += " ON CONFLICT (" + spec.key + ") DO UPDATE SET ";
     const std::vector<std::string> sums = names_of(spec.columns);
     for (std::size_t i = 0; i < sums.size(); ++i) {

@@ -105,8 +105,9 @@ class SqliteConnection final : public Connection {
       database_.exec("PRAGMA journal_mode = MEMORY");
       database_.exec("PRAGMA synchronous = OFF");
       // Replay writes the master data its rebuild in memory holds after the postings that name
-      // it: the references are checked once, when the build is finished, rather than row by row
-      // (where SQLite would look for the postings of every master record it inserts).
+      // it, which a check of each row as it is written would refuse (and a check deferred to the
+      // commit makes SQLite look for the postings of every master record it inserts): every
+      // reference is checked once, when the build is finished, and only there.
       database_.exec("PRAGMA foreign_keys = OFF");
     }
   }
@@ -116,9 +117,10 @@ class SqliteConnection final : public Connection {
     {
       SQLite::Statement check(database_, "PRAGMA foreign_key_check");
       if (check.executeStep()) {
+        // A table without rowids (postings) has none to name.
+        const std::string rowid = check.getColumn(1).isNull() ? "" : " (rowid " + check.getColumn(1).getString() + ")";
         throw Error(ErrorCode::storage, "the ledger built at " + path_ + " is not whole: a row of " +
-                                            check.getColumn(0).getString() + " (rowid " +
-                                            check.getColumn(1).getString() + ") names a missing row of " +
+                                            check.getColumn(0).getString() + rowid + " names a missing row of " +
                                             check.getColumn(2).getString());
       }
     }

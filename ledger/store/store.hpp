@@ -422,13 +422,13 @@ class RecordTxn : public virtual StateReader {
 class WriteTxn : public ReadTxn, public RecordTxn {
  public:
   // Replay's writing, once, of the tables its rebuild in memory holds (every table but the
-  // journal's): the rows as TableReader::table_rows gives them (the key columns, then the others;
-  // "NULL" a NULL where the column may hold one), each inserted; with add_sums, added to the sums of
-  // the row of the same key where there is one (a month's movements written again after the
-  // journal reopened it).
+  // journal's and movement_totals): the rows as TableReader::table_rows gives them (the key
+  // columns, then the others; "NULL" a NULL where the column may hold one, so not for a text that
+  // may be the word), each inserted; with add_sums, added to the sums of the row of the same key
+  // where there is one (movements written again: a month reopened, or written out early).
   virtual void write_rows(const TableSpec& table, RowCursor& rows, bool add_sums) = 0;
-  // The movement_totals table filled from the movements written (add_balances keeps both as it
-  // goes).
+  // The empty movement_totals table filled from the movements, all written by then (add_balances
+  // keeps both as it goes).
   virtual void total_movements() = 0;
 };
 

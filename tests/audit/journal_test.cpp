@@ -13,6 +13,7 @@
 #include <fundledger/events.hpp>
 #include <fundledger/journal.hpp>
 #include <fundledger/ledger.hpp>
+#include <fundledger/master_data.hpp>
 
 #include "support/ledger_helpers.hpp"
 
@@ -441,4 +442,23 @@ TEST_CASE("Replay writing its movements out a few rows at a time builds the same
   const fundledger::audit::TableDifference difference =
       fundledger::audit::first_difference(original.master, *original.txn, *replayed.txn, {"events", "postings"});
   CHECK(difference.problem == "");
+}
+
+TEST_CASE("Replay keeps a donor renamed to the word NULL as named") {
+  // A table row shows a NULL and the text NULL alike: replay writes the amendments of names as the
+  // store records them, so that the copy's donor is called NULL from the amendment on, not left
+  // with the name it had.
+  TemporaryDirectory directory;
+  Ledger ledger = Ledger::init(directory.file("fund.db"));
+  fundledger::test::record(ledger, R"({"type":"donor","code":"XYZ","name":"Example Foundation","category":"private"})");
+  fundledger::test::record(ledger, R"({"type":"amend","id":"AMD-XYZ","kind":"donor","code":"XYZ","effective":"2024-06-01","name":"NULL"})");
+  std::istringstream journal(export_text(ledger));
+  const std::string copy_path = directory.file("copy.db");
+  REQUIRE(fundledger::replay(journal, "journal.jsonl", copy_path).ok);
+  const Ledger copy = Ledger::open(copy_path, fundledger::OpenMode::read_only);
+  for (const Ledger* each : {static_cast<const Ledger*>(&ledger), &copy}) {
+    const auto donors = fundledger::list_donors(*each, fundledger::Date::parse("2024-07-01"));
+    REQUIRE(donors.size() == 1);
+    CHECK(donors[0].name == "NULL");
+  }
 }
