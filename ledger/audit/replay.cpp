@@ -237,13 +237,9 @@ ReplayReport replay_in_bulk(std::istream& journal, const std::string& source_nam
   }
   const std::unique_ptr<store::RecordTxn> kept = recorder.commit_and_release();
   for (const store::TableSpec& table : store::tables()) {
-    if (table.name == "events" || table.name == "postings" || table.name == "movement_totals" ||
-        table.name == "amendments") {
-      continue;
-    }
+    if (table.name == "events" || table.name == "postings" || table.name == "movement_totals") continue;
     target->write_rows(table, *memory->table_rows(table), table.name == "movements");
   }
-  for (const auto& [seq, amendment] : memory->amendments()) target->add_amendment(amendment);
   target->total_movements();
   target->commit();
   return report;

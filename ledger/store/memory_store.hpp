@@ -114,9 +114,6 @@ class MemoryLedger final : public RecordTxn, public TableReader {
   // them out, adding to what it wrote before, whenever they grow many.
   std::size_t movement_rows_held() const { return movements_.size(); }
   void let_go_movements() { movements_.clear(); }
-  // The amendments of names, by the seq of their event: replay writes them as the SQL store's
-  // add_amendment does, since a table row cannot tell a name that is the word NULL from none.
-  const std::map<std::int64_t, detail::AmendmentRow>& amendments() const { return amendments_; }
 
   // ---- StateReader ----
   detail::MasterState load_master_records() override;

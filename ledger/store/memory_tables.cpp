@@ -1,5 +1,5 @@
 // Verify's rebuild in memory: its tables, row by row in key order, each value as the SQL stores
-// give it (integers in decimal, "NULL" for a null).
+// give it (integers in decimal, "NULL" for a null, a text as row_text gives it).
 #include "store/memory_store.hpp"
 
 #include <fundledger/error.hpp>
@@ -15,13 +15,19 @@ namespace {
 
 using Row = std::vector<std::string>;
 
+// What the rows below hold for a null until GeneratedRows writes it as "NULL": a byte that is
+// never in the UTF-8 text of a stored value.
+const std::string null_value = "\xFF";
+
 // A cursor over rows made one at a time: memory stays that of one row, however long the table.
 class GeneratedRows final : public RowCursor {
  public:
   explicit GeneratedRows(std::function<bool(Row&)> next) : next_(std::move(next)) {}
   bool next() override {
     values_.clear();
-    return next_(values_);
+    if (!next_(values_)) return false;
+    for (std::string& value : values_) value = value == null_value ? "NULL" : row_text(std::move(value));
+    return true;
   }
   const Row& values() const override { return values_; }
 
@@ -31,9 +37,9 @@ class GeneratedRows final : public RowCursor {
 };
 
 std::string text(std::int64_t value) { return std::to_string(value); }
-std::string id_or_null(std::int64_t id) { return id ? std::to_string(id) : "NULL"; }
-std::string decimal_or_null(const std::optional<Decimal>& value) { return value ? value->to_string() : "NULL"; }
-std::string text_or_null(const std::optional<std::string>& value) { return value ? *value : "NULL"; }
+std::string id_or_null(std::int64_t id) { return id ? std::to_string(id) : null_value; }
+std::string decimal_or_null(const std::optional<Decimal>& value) { return value ? value->to_string() : null_value; }
+std::string text_or_null(const std::optional<std::string>& value) { return value ? *value : null_value; }
 
 void add_sums(Row& row, const BalanceSums& sums) {
   for (std::int64_t value : {sums.debit, sums.credit, sums.functional_debit, sums.functional_credit}) {

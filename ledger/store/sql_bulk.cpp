@@ -64,8 +64,8 @@ std::string insert_sql(const TableSpec& spec, std::size_t columns, std::size_t r
 
 void bind_value(Statement& statement, int index, const ColumnDef& column, const std::string& value,
                 const std::string& table) {
-  if (column.nullable && value == "NULL") return statement.bind_null(index);
-  if (column.type == ColumnType::text || column.type == ColumnType::hash) return statement.bind(index, value);
+  if (value == "NULL") return statement.bind_null(index);
+  if (column.type == ColumnType::text || column.type == ColumnType::hash) return statement.bind(index, text_of_row(value));
   std::int64_t number = 0;
   const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
   if (error != std::errc() || end != value.data() + value.size()) {

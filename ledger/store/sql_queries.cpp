@@ -79,7 +79,7 @@ class SqlRowCursor final : public RowCursor {
   bool next() override {
     if (!query_->step()) return false;
     values_.clear();
-    for (int i = 0; i < query_->columns(); ++i) values_.push_back(query_->is_null(i) ? "NULL" : query_->text(i));
+    for (int i = 0; i < query_->columns(); ++i) values_.push_back(query_->is_null(i) ? "NULL" : row_text(query_->text(i)));
     return true;
   }
   const std::vector<std::string>& values() const override { return values_; }

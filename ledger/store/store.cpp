@@ -176,6 +176,15 @@ std::unique_ptr<Store> make_sql_store(std::unique_ptr<Connection> connection, st
   return std::make_unique<SqlStore>(std::move(connection), std::move(location), std::move(discard));
 }
 
+std::string row_text(std::string text) {
+  if (text == "NULL" || (!text.empty() && text.front() == '\'')) text.insert(text.begin(), '\'');
+  return text;
+}
+
+std::string text_of_row(const std::string& value) {
+  return !value.empty() && value.front() == '\'' ? value.substr(1) : value;
+}
+
 bool is_database_url(const std::string& location) {
   return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
 }

@@ -94,7 +94,14 @@ const std::vector<TableSpec>& tables();
 // The table of that name; it must be one.
 const TableSpec& table_named(std::string_view name);
 
-// The rows of a table, one at a time.
+// A text value as a row of a table gives it: the word NULL, and any text that begins with a quote,
+// with a quote put in front, so that "NULL" in a row is only ever a NULL (a donor renamed to the
+// word is "'NULL"); text_of_row undoes it.
+std::string row_text(std::string text);
+std::string text_of_row(const std::string& value);
+
+// The rows of a table, one at a time: each value as text, "NULL" for a null, a text as row_text
+// gives it.
 class RowCursor {
  public:
   virtual ~RowCursor() = default;
@@ -299,7 +306,7 @@ class StateReader {
                                             std::int64_t except_currency) = 0;
 };
 
-// Every row of a table in key order, each value as text ("NULL" for a null): what verify compares.
+// Every row of a table in key order, each value as a RowCursor gives it: what verify compares.
 class TableReader {
  public:
   virtual ~TableReader() = default;
@@ -423,9 +430,8 @@ class WriteTxn : public ReadTxn, public RecordTxn {
  public:
   // Replay's writing, once, of the tables its rebuild in memory holds (every table but the
   // journal's and movement_totals): the rows as TableReader::table_rows gives them (the key
-  // columns, then the others; "NULL" a NULL where the column may hold one, so not for a text that
-  // may be the word), each inserted; with add_sums, added to the sums of the row of the same key
-  // where there is one (movements written again: a month reopened, or written out early).
+  // columns, then the others), each inserted; with add_sums, added to the sums of the row of the
+  // same key where there is one (movements written again: a month reopened, or written out early).
   virtual void write_rows(const TableSpec& table, RowCursor& rows, bool add_sums) = 0;
   // The empty movement_totals table filled from the movements, all written by then (add_balances
   // keeps both as it goes).

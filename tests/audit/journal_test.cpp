@@ -17,6 +17,7 @@
 
 #include "support/ledger_helpers.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -461,4 +462,28 @@ TEST_CASE("Replay keeps a donor renamed to the word NULL as named") {
     REQUIRE(donors.size() == 1);
     CHECK(donors[0].name == "NULL");
   }
+}
+
+TEST_CASE("verify tells a name left as it was from a name changed to the word NULL") {
+  // An amendment of the category alone stores no name (NULL); a name written into it afterwards,
+  // even the word NULL, renames the donor in every report, and verify must say so.
+  TemporaryDirectory directory;
+  const std::string path = directory.file("fund.db");
+  {
+    Ledger ledger = Ledger::init(path);
+    fundledger::test::record(ledger, R"({"type":"donor","code":"XYZ","name":"Example Foundation","category":"private"})");
+    fundledger::test::record(
+        ledger, R"({"type":"amend","id":"AMD-XYZ","kind":"donor","code":"XYZ","effective":"2024-06-01","category":"other"})");
+    REQUIRE(fundledger::verify(ledger).ok);
+  }
+  {
+    SQLite::Database database(path, SQLite::OPEN_READWRITE);
+    REQUIRE(database.exec("UPDATE amendments SET name = 'NULL'") == 1);
+  }
+  const Ledger tampered = Ledger::open(path, fundledger::OpenMode::read_only);
+  const fundledger::VerifyReport report = fundledger::verify(tampered);
+  CHECK_FALSE(report.ok);
+  INFO(report.problem);
+  CHECK(report.problem.find("amendments") != std::string::npos);
+  CHECK(report.problem.find("'NULL") != std::string::npos);
 }
